@@ -1,0 +1,1167 @@
+//! Stage 1: load content. Reads `content/site.toml`, `content/articles/*.md`
+//! and the claims files into plain data, validating every field and
+//! collecting every problem with its location.
+//!
+//! TOML is read with toml_edit rather than serde so that every key and
+//! value keeps its span (errors point into the file, not into a slice of
+//! it) and so one bad field does not hide the next.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use toml_edit::{Item, TableLike};
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: String,
+    pub description: Option<String>,
+    pub publisher: Option<String>,
+    pub language: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub id: String,
+    pub title: String,
+    pub outlet: String,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<String>,
+    /// Markdown body, after the front matter, with lone bullet markers
+    /// joined to their item (see [`join_lone_bullets`]).
+    pub body: String,
+    pub file: Arc<SourceFile>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub id: String,
+    pub text: String,
+    pub verdict: Verdict,
+    pub summary: Option<String>,
+    pub status: Status,
+    pub reviewer: Option<String>,
+    pub reviewed: Option<String>,
+    /// Fingerprint recorded at sign-off (see the review workflow).
+    pub signoff: Option<String>,
+    pub evidence: Vec<Evidence>,
+    pub file: Arc<SourceFile>,
+    /// Span of the claim's `id` value (or its table header) in `file`.
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub article: String,
+    pub quote: String,
+    pub stance: Stance,
+    pub note: Option<String>,
+    pub occurrence: Option<usize>,
+    pub article_span: Range<usize>,
+    pub quote_span: Range<usize>,
+}
+
+macro_rules! keyword_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The keyword as written in the claims file.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The name readers see.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+
+            fn allowed() -> String {
+                [$($text),+].join(", ")
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+keyword_enum!(Verdict {
+    Accurate = "accurate" / "Accurate",
+    MostlyAccurate = "mostly-accurate" / "Mostly accurate",
+    Misleading = "misleading" / "Misleading",
+    Inaccurate = "inaccurate" / "Inaccurate",
+    Disputed = "disputed" / "Disputed",
+    Unverified = "unverified" / "Unverified",
+});
+
+keyword_enum!(Stance {
+    Supports = "supports" / "Supports",
+    Contradicts = "contradicts" / "Contradicts",
+    Mentions = "mentions" / "Mentions",
+});
+
+keyword_enum!(Status {
+    Draft = "draft" / "Draft",
+    InReview = "in-review" / "In review",
+    Approved = "approved" / "Approved",
+});
+
+impl Verdict {
+    /// ClaimReview `ratingValue` on the 1–5 scale of FORMAT.md.
+    pub fn rating(self) -> u8 {
+        match self {
+            Verdict::Accurate => 5,
+            Verdict::MostlyAccurate => 4,
+            Verdict::Disputed | Verdict::Unverified => 3,
+            Verdict::Misleading => 2,
+            Verdict::Inaccurate => 1,
+        }
+    }
+
+    /// A text symbol so the verdict never rests on colour alone.
+    pub fn icon(self) -> &'static str {
+        match self {
+            Verdict::Accurate => "✔",
+            Verdict::MostlyAccurate => "◐",
+            Verdict::Misleading => "⚠",
+            Verdict::Inaccurate => "✘",
+            Verdict::Disputed => "⇄",
+            Verdict::Unverified => "?",
+        }
+    }
+}
+
+impl Stance {
+    pub fn icon(self) -> &'static str {
+        match self {
+            Stance::Supports => "✔",
+            Stance::Contradicts => "✘",
+            Stance::Mentions => "•",
+        }
+    }
+
+    /// The stance that disagrees with this one, if any.
+    pub fn opposite(self) -> Option<Stance> {
+        match self {
+            Stance::Supports => Some(Stance::Contradicts),
+            Stance::Contradicts => Some(Stance::Supports),
+            Stance::Mentions => None,
+        }
+    }
+}
+
+/// Everything under `content/`, loaded and validated field by field.
+#[derive(Debug, Clone)]
+pub struct Content {
+    pub config: SiteConfig,
+    pub articles: Vec<Article>,
+    pub claims: Vec<Claim>,
+}
+
+/// The files that make up a project's content, in a stable order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContentFiles {
+    pub site: PathBuf,
+    pub articles: Vec<PathBuf>,
+    pub claims: Vec<PathBuf>,
+}
+
+impl ContentFiles {
+    pub fn discover(root: &Path) -> ContentFiles {
+        let content = root.join("content");
+        let mut articles = list_files(&content.join("articles"), "md");
+        articles.sort();
+        let mut claims = Vec::new();
+        let main = content.join("claims.toml");
+        if main.is_file() {
+            claims.push(main);
+        }
+        let mut more = list_files(&content.join("claims"), "toml");
+        more.sort();
+        claims.extend(more);
+        ContentFiles {
+            site: content.join("site.toml"),
+            articles,
+            claims,
+        }
+    }
+}
+
+fn list_files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext) && !is_editor_temp(p))
+        .collect()
+}
+
+/// Editor backup, swap and lock files that sit beside real content.
+pub fn is_editor_temp(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return true;
+    };
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.contains(".tmp.")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+}
+
+/// Path relative to the root, `/`-separated, for messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads a file as UTF-8 text, accepting a BOM and CRLF line endings and
+/// dropping characters HTML forbids (with a warning naming the line).
+pub fn read_source(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    let name = display_path(root, path);
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(format!("cannot read {name}: {e}")));
+            return None;
+        }
+    };
+    source_from_bytes(name, bytes, diags)
+}
+
+pub fn source_from_bytes(
+    name: String,
+    bytes: Vec<u8>,
+    diags: &mut Diagnostics,
+) -> Option<Arc<SourceFile>> {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            diags.push(
+                Diagnostic::error(format!(
+                    "{name} is not valid UTF-8: invalid byte 0x{:02X} at byte offset {offset} (line {line})",
+                    bytes[offset]
+                ))
+                .help("save the file as UTF-8"),
+            );
+            return None;
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut clean = String::with_capacity(text.len());
+    let mut dropped: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut line = 1;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        }
+        if c == '\n' {
+            line += 1;
+        }
+        if is_forbidden_char(c) {
+            *dropped.entry(line).or_default() += 1;
+            continue;
+        }
+        clean.push(c);
+    }
+    let file = SourceFile::new(name, clean);
+    for (line, count) in dropped {
+        let start = line_start(&file.text, line);
+        diags.push(
+            Diagnostic::warning(format!(
+                "dropped {count} control or non-character code point(s) on line {line}: HTML forbids them"
+            ))
+            .at(&file, start..start),
+        );
+    }
+    Some(file)
+}
+
+fn line_start(text: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    text.match_indices('\n')
+        .nth(line - 2)
+        .map_or(text.len(), |(i, _)| i + 1)
+}
+
+/// C0 controls other than tab and line breaks, DEL, C1 controls and
+/// Unicode noncharacters: none may appear in an HTML document.
+pub fn is_forbidden_char(c: char) -> bool {
+    let u = c as u32;
+    (u < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+        || (0x7f..=0x9f).contains(&u)
+        || (0xfdd0..=0xfdef).contains(&u)
+        || (u & 0xfffe) == 0xfffe
+}
+
+/// Loads all content. Returns `None` when the site config is unusable;
+/// otherwise whatever could be loaded, with every problem in `diags`.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
+    let files = ContentFiles::discover(root);
+    if !root.join("content").is_dir() {
+        diags.push(
+            Diagnostic::error(format!(
+                "no content/ folder in {}",
+                if root.as_os_str().is_empty() { Path::new(".") } else { root }.display()
+            ))
+            .help("run crosscheck in a project folder, pass --root DIR, or create one with `crosscheck init`"),
+        );
+        return None;
+    }
+    let config = load_site_config(root, &files.site, diags);
+    let results: Vec<(Option<Article>, Diagnostics)> = files
+        .articles
+        .par_iter()
+        .map(|path| {
+            let mut d = Diagnostics::default();
+            let a = read_source(root, path, &mut d).and_then(|f| parse_article(f, &mut d));
+            (a, d)
+        })
+        .collect();
+    let mut articles = Vec::with_capacity(results.len());
+    for (a, d) in results {
+        diags.extend(d);
+        articles.extend(a);
+    }
+    let mut claims = Vec::new();
+    for path in &files.claims {
+        if let Some(f) = read_source(root, path, diags) {
+            claims.extend(parse_claims(&f, diags));
+        }
+    }
+    check_claim_references(&claims, &articles, diags);
+    Some(Content {
+        config: config?,
+        articles,
+        claims,
+    })
+}
+
+pub fn load_site_config(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
+    if !path.is_file() {
+        diags.push(
+            Diagnostic::error(format!("missing {}", display_path(root, path)))
+                .help("create it with at least: title = \"…\""),
+        );
+        return None;
+    }
+    let file = read_source(root, path, diags)?;
+    parse_site_config(&file, diags)
+}
+
+pub fn parse_site_config(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<SiteConfig> {
+    let doc = parse_toml(file, 0, &file.text, diags)?;
+    let mut f = Fields::new(file, 0, doc.as_table(), 0..0, "site.toml", diags);
+    let title = f.req_str("title");
+    let base_url = f.opt_str("base_url").unwrap_or_else(|| "/".into());
+    let description = f.opt_str("description");
+    let publisher = f.opt_str("publisher");
+    let language = f.opt_str("language").unwrap_or_else(|| "en".into());
+    f.unknown_keys(&["title", "base_url", "description", "publisher", "language"]);
+    let base_url = if base_url.ends_with('/') {
+        base_url
+    } else {
+        format!("{base_url}/")
+    };
+    Some(SiteConfig {
+        title: title?,
+        base_url,
+        description,
+        publisher,
+        language,
+    })
+}
+
+/// Article ids are file stems: lowercase letters, digits and `-`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Suggests an id for a name that is not one.
+pub fn slugify(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+pub fn parse_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Article> {
+    let stem = Path::new(&file.name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut ok = true;
+    if !is_valid_id(&stem) {
+        diags.push(
+            Diagnostic::error(format!(
+                "article file name `{stem}` is not a valid id: use lowercase letters, digits and `-`"
+            ))
+            .in_file(&file)
+            .help(format!("rename it to `{}.md`", slugify(&stem))),
+        );
+        ok = false;
+    }
+    let text = file.text.clone();
+    let Some((fm_range, body_start)) = split_front_matter(&file, diags) else {
+        return None;
+    };
+    let doc = parse_toml(&file, fm_range.start, &text[fm_range.clone()], diags)?;
+    let header = 0..3;
+    let mut f = Fields::new(
+        &file,
+        fm_range.start,
+        doc.as_table(),
+        header,
+        "front matter",
+        diags,
+    );
+    let title = f.req_str("title");
+    let outlet = f.req_str("outlet");
+    let url = f.opt_str("url");
+    let author = f.opt_str("author");
+    let published = f.opt_date("published");
+    f.unknown_keys(&["title", "outlet", "url", "author", "published"]);
+    let body = join_lone_bullets(&text[body_start..]);
+    if !ok {
+        return None;
+    }
+    Some(Article {
+        id: stem,
+        title: title?,
+        outlet: outlet?,
+        url,
+        author,
+        published,
+        body,
+        file,
+    })
+}
+
+/// Finds the `+++` front matter. Returns the TOML's byte range and where the
+/// body starts.
+fn split_front_matter(
+    file: &Arc<SourceFile>,
+    diags: &mut Diagnostics,
+) -> Option<(Range<usize>, usize)> {
+    let text = &*file.text;
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "+++" {
+        diags.push(
+            Diagnostic::error("article has no front matter: it must start with a `+++` line")
+                .at(file, 0..first_line_end)
+                .help("start the file with:\n+++\ntitle = \"…\"\noutlet = \"…\"\n+++"),
+        );
+        return None;
+    }
+    let fm_start = (first_line_end + 1).min(text.len());
+    let mut pos = fm_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        if text[pos..end].trim_end() == "+++" {
+            return Some((fm_start..pos, (end + 1).min(text.len())));
+        }
+        pos = end + 1;
+    }
+    diags.push(
+        Diagnostic::error("front matter is never closed: no `+++` line after the opening one")
+            .at(file, 0..3)
+            .label("opened here")
+            .help("add a line with just `+++` after the front matter"),
+    );
+    None
+}
+
+/// Some copy writes a bullet as a lone `-` line with the item text on the
+/// next line; CommonMark would read that as an empty item (or a setext
+/// underline). Join them so the item keeps its text.
+pub fn join_lone_bullets(body: &str) -> String {
+    let lines: Vec<&str> = body.split('\n').collect();
+    let mut out = String::with_capacity(body.len() + 16);
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let marker = line.trim();
+        let next = lines.get(i + 1).map(|l| l.trim()).unwrap_or("");
+        if matches!(marker, "-" | "*" | "+" | "•")
+            && !next.is_empty()
+            && !matches!(next, "-" | "*" | "+" | "•")
+        {
+            // A list may not interrupt a paragraph in every case; a blank
+            // line before the first item keeps it a list.
+            if i > 0 && !lines[i - 1].trim().is_empty() && !is_lone_bullet_item(&lines, i - 2) {
+                out.push('\n');
+            }
+            out.push_str("- ");
+            out.push_str(next);
+            out.push('\n');
+            i += 2;
+            continue;
+        }
+        out.push_str(line);
+        if i + 1 < lines.len() {
+            out.push('\n');
+        }
+        i += 1;
+    }
+    out
+}
+
+fn is_lone_bullet_item(lines: &[&str], i: usize) -> bool {
+    lines
+        .get(i)
+        .is_some_and(|l| matches!(l.trim(), "-" | "*" | "+" | "•"))
+}
+
+fn parse_toml(
+    file: &Arc<SourceFile>,
+    offset: usize,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<toml_edit::Document<String>> {
+    match toml_edit::Document::parse(text.to_string()) {
+        Ok(doc) => Some(doc),
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim().to_string();
+            diags.push(
+                Diagnostic::error(format!("invalid TOML: {message}"))
+                    .at(
+                        file,
+                        offset + span.start..offset + span.end.max(span.start + 1),
+                    )
+                    .label(message),
+            );
+            None
+        }
+    }
+}
+
+/// Reads typed fields out of one TOML table, reporting each problem with
+/// its span.
+struct Fields<'a> {
+    file: &'a Arc<SourceFile>,
+    offset: usize,
+    table: &'a dyn TableLike,
+    table_span: Range<usize>,
+    what: String,
+    diags: &'a mut Diagnostics,
+    failed: bool,
+}
+
+impl<'a> Fields<'a> {
+    fn new(
+        file: &'a Arc<SourceFile>,
+        offset: usize,
+        table: &'a dyn TableLike,
+        table_span: Range<usize>,
+        what: impl Into<String>,
+        diags: &'a mut Diagnostics,
+    ) -> Self {
+        Fields {
+            file,
+            offset,
+            table,
+            table_span,
+            what: what.into(),
+            diags,
+            failed: false,
+        }
+    }
+
+    fn span_of(&self, item: &Item) -> Range<usize> {
+        let s = item.span().unwrap_or(self.table_span.clone());
+        self.offset + s.start..self.offset + s.end
+    }
+
+    fn error_at(&mut self, item: &Item, msg: String) {
+        let span = self.span_of(item);
+        self.diags.push(Diagnostic::error(msg).at(self.file, span));
+        self.failed = true;
+    }
+
+    fn missing(&mut self, key: &str) {
+        let span = self.offset + self.table_span.start..self.offset + self.table_span.end;
+        self.diags.push(
+            Diagnostic::error(format!("{} is missing required field `{key}`", self.what))
+                .at(self.file, span)
+                .label(format!("`{key}` expected in this table")),
+        );
+        self.failed = true;
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Item> {
+        self.table.get(key)
+    }
+
+    fn req_str(&mut self, key: &str) -> Option<String> {
+        let v = self.opt_str_spanned(key);
+        if v.is_none() && self.get(key).is_none() {
+            self.missing(key);
+        }
+        v.map(|(s, _)| s)
+    }
+
+    fn req_str_spanned(&mut self, key: &str) -> Option<(String, Range<usize>)> {
+        let v = self.opt_str_spanned(key);
+        if v.is_none() && self.get(key).is_none() {
+            self.missing(key);
+        }
+        v
+    }
+
+    fn opt_str(&mut self, key: &str) -> Option<String> {
+        self.opt_str_spanned(key).map(|(s, _)| s)
+    }
+
+    fn opt_str_spanned(&mut self, key: &str) -> Option<(String, Range<usize>)> {
+        let item = self.get(key)?;
+        match item.as_str() {
+            Some(s) if s.trim().is_empty() => {
+                self.error_at(item, format!("`{key}` in {} is empty", self.what));
+                None
+            }
+            Some(s) => Some((s.to_string(), self.span_of(item))),
+            None => {
+                self.error_at(
+                    item,
+                    format!(
+                        "`{key}` in {} must be a string, found {}",
+                        self.what,
+                        type_name(item)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A date: a TOML date (`2026-11-20`) or a string holding one.
+    fn opt_date(&mut self, key: &str) -> Option<String> {
+        let item = self.get(key)?;
+        if let Some(dt) = item.as_datetime() {
+            if let Some(date) = dt.date {
+                return Some(date.to_string());
+            }
+        }
+        if let Some(s) = item.as_str() {
+            if is_iso_date(s) {
+                return Some(s.to_string());
+            }
+        }
+        self.error_at(
+            item,
+            format!("`{key}` in {} must be a date like 2026-11-20", self.what),
+        );
+        None
+    }
+
+    fn opt_keyword<T>(
+        &mut self,
+        key: &str,
+        parse: fn(&str) -> Option<T>,
+        allowed: &str,
+    ) -> Option<T> {
+        let (s, _) = self.opt_str_spanned(key)?;
+        match parse(&s) {
+            Some(v) => Some(v),
+            None => {
+                let item = self.get(key).expect("present");
+                let guess = closest(&s, allowed.split(", "));
+                let span = self.span_of(item);
+                let mut d = Diagnostic::error(format!("unknown {key} `{s}` in {}", self.what))
+                    .at(self.file, span)
+                    .label(format!("allowed: {allowed}"));
+                if let Some(g) = guess {
+                    d = d.help(format!("did you mean `{g}`?"));
+                }
+                self.diags.push(d);
+                self.failed = true;
+                None
+            }
+        }
+    }
+
+    fn opt_positive(&mut self, key: &str) -> Option<usize> {
+        let item = self.get(key)?;
+        match item.as_integer() {
+            Some(n) if n >= 1 => Some(n as usize),
+            _ => {
+                self.error_at(item, format!("`{key}` must be a whole number from 1 up"));
+                None
+            }
+        }
+    }
+
+    /// Keys nobody reads are usually typos: warn, suggesting the nearest.
+    fn unknown_keys(&mut self, known: &[&str]) {
+        let unknown: Vec<(String, Range<usize>)> = self
+            .table
+            .iter()
+            .filter(|(k, _)| !known.contains(k))
+            .map(|(k, item)| (k.to_string(), self.span_of(item)))
+            .collect();
+        for (key, span) in unknown {
+            let mut d =
+                Diagnostic::warning(format!("unknown key `{key}` in {} is ignored", self.what))
+                    .at(self.file, span);
+            if let Some(g) = closest(&key, known.iter().copied()) {
+                d = d.help(format!("did you mean `{g}`?"));
+            }
+            self.diags.push(d);
+        }
+    }
+}
+
+fn type_name(item: &Item) -> &'static str {
+    match item {
+        Item::None => "nothing",
+        Item::Table(_) => "a table",
+        Item::ArrayOfTables(_) => "an array of tables",
+        Item::Value(v) => v.type_name(),
+    }
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// The candidate most like `word`, if any is reasonably close.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// One tables-of-tables entry with the span of its header.
+fn table_entries(item: &Item) -> Option<Vec<(&dyn TableLike, Range<usize>)>> {
+    match item {
+        Item::ArrayOfTables(arr) => Some(
+            arr.iter()
+                .map(|t| (t as &dyn TableLike, t.span().unwrap_or(0..0)))
+                .collect(),
+        ),
+        Item::Value(toml_edit::Value::Array(arr)) => arr
+            .iter()
+            .map(|v| {
+                v.as_inline_table()
+                    .map(|t| (t as &dyn TableLike, v.span().unwrap_or(0..0)))
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+pub fn parse_claims(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Vec<Claim> {
+    let Some(doc) = parse_toml(file, 0, &file.text, diags) else {
+        return Vec::new();
+    };
+    let root = doc.as_table();
+    for (key, item) in root.iter() {
+        if key != "claim" {
+            let span = item.span().unwrap_or(0..0);
+            diags.push(
+                Diagnostic::warning(format!(
+                    "unknown top-level key `{key}` in a claims file is ignored"
+                ))
+                .at(file, span)
+                .help("claims are written as [[claim]] tables"),
+            );
+        }
+    }
+    let Some(item) = root.get("claim") else {
+        return Vec::new();
+    };
+    let Some(entries) = table_entries(item) else {
+        diags.push(
+            Diagnostic::error("`claim` must be an array of tables: write each claim as [[claim]]")
+                .at(file, item.span().unwrap_or(0..0)),
+        );
+        return Vec::new();
+    };
+    entries
+        .into_iter()
+        .filter_map(|(table, span)| parse_claim(file, table, span, diags))
+        .collect()
+}
+
+fn parse_claim(
+    file: &Arc<SourceFile>,
+    table: &dyn TableLike,
+    header: Range<usize>,
+    diags: &mut Diagnostics,
+) -> Option<Claim> {
+    let id_hint = table
+        .get("id")
+        .and_then(Item::as_str)
+        .unwrap_or("?")
+        .to_string();
+    let mut f = Fields::new(
+        file,
+        0,
+        table,
+        header.clone(),
+        format!("claim `{id_hint}`"),
+        diags,
+    );
+    let id = f.req_str_spanned("id");
+    if let Some((id, span)) = &id {
+        if !is_valid_id(id) {
+            f.diags.push(
+                Diagnostic::error(format!(
+                    "claim id `{id}` is not valid: use lowercase letters, digits and `-`"
+                ))
+                .at(file, span.clone())
+                .help(format!("for example `{}`", slugify(id))),
+            );
+            f.failed = true;
+        }
+    }
+    let text = f.req_str("text");
+    let verdict = match f.get("verdict") {
+        Some(_) => f.opt_keyword("verdict", Verdict::parse, &Verdict::allowed()),
+        None => Some(Verdict::Unverified),
+    };
+    let summary = f.opt_str("summary");
+    let status = match f.get("status") {
+        Some(_) => f.opt_keyword("status", Status::parse, &Status::allowed()),
+        None => Some(Status::Draft),
+    };
+    let reviewer = f.opt_str("reviewer");
+    let reviewed = f.opt_date("reviewed");
+    let signoff = f.opt_str("signoff");
+    f.unknown_keys(&[
+        "id", "text", "verdict", "summary", "status", "reviewer", "reviewed", "signoff", "evidence",
+    ]);
+    if status == Some(Status::Approved) {
+        for (key, present) in [
+            ("reviewer", reviewer.is_some()),
+            ("reviewed", reviewed.is_some()),
+        ] {
+            if !present && f.get(key).is_none() {
+                f.diags.push(
+                    Diagnostic::error(format!(
+                        "claim `{id_hint}` is approved but has no `{key}`: sign-off needs who and when"
+                    ))
+                    .at(file, header.clone())
+                    .help("add reviewer = \"Name\" and reviewed = YYYY-MM-DD, or set status = \"in-review\""),
+                );
+                f.failed = true;
+            }
+        }
+    }
+    let mut failed = f.failed;
+    let mut evidence = Vec::new();
+    if let Some(item) = table.get("evidence") {
+        match table_entries(item) {
+            Some(entries) => {
+                for (t, span) in entries {
+                    match parse_evidence(file, t, span, &id_hint, diags) {
+                        Some(e) => evidence.push(e),
+                        None => failed = true,
+                    }
+                }
+            }
+            None => {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`evidence` of claim `{id_hint}` must be written as [[claim.evidence]] tables"
+                    ))
+                    .at(file, item.span().unwrap_or(header.clone())),
+                );
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return None;
+    }
+    let (id, span) = id?;
+    Some(Claim {
+        id,
+        text: text?,
+        verdict: verdict?,
+        summary,
+        status: status?,
+        reviewer,
+        reviewed,
+        signoff,
+        evidence,
+        file: file.clone(),
+        span,
+    })
+}
+
+fn parse_evidence(
+    file: &Arc<SourceFile>,
+    table: &dyn TableLike,
+    header: Range<usize>,
+    claim: &str,
+    diags: &mut Diagnostics,
+) -> Option<Evidence> {
+    let mut f = Fields::new(
+        file,
+        0,
+        table,
+        header,
+        format!("evidence of claim `{claim}`"),
+        diags,
+    );
+    let article = f.req_str_spanned("article");
+    let quote = f.req_str_spanned("quote");
+    let stance = match f.get("stance") {
+        Some(_) => f.opt_keyword("stance", Stance::parse, &Stance::allowed()),
+        None => {
+            f.missing("stance");
+            None
+        }
+    };
+    let note = f.opt_str("note");
+    let occurrence = f.opt_positive("occurrence");
+    f.unknown_keys(&["article", "quote", "stance", "note", "occurrence"]);
+    if f.failed {
+        return None;
+    }
+    let (article, article_span) = article?;
+    let (quote, quote_span) = quote?;
+    Some(Evidence {
+        article,
+        quote,
+        stance: stance?,
+        note,
+        occurrence,
+        article_span,
+        quote_span,
+    })
+}
+
+/// Cross-file checks: duplicate claim ids, evidence naming unknown articles.
+pub fn check_claim_references(claims: &[Claim], articles: &[Article], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &Claim> = BTreeMap::new();
+    for claim in claims {
+        if let Some(first) = seen.get(claim.id.as_str()) {
+            let (line, col) = first.file.line_col(first.span.start);
+            diags.push(
+                Diagnostic::error(format!("duplicate claim id `{}`", claim.id))
+                    .at(&claim.file, claim.span.clone())
+                    .label("defined again here")
+                    .help(format!("first defined at {}:{line}:{col}", first.file.name)),
+            );
+        } else {
+            seen.insert(&claim.id, claim);
+        }
+    }
+    let ids: std::collections::BTreeSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+    for claim in claims {
+        for ev in &claim.evidence {
+            if !ids.contains(ev.article.as_str()) {
+                let mut d = Diagnostic::error(format!(
+                    "evidence of claim `{}` names unknown article `{}`",
+                    claim.id, ev.article
+                ))
+                .at(&claim.file, ev.article_span.clone())
+                .label("no content/articles/ file has this id");
+                if let Some(g) = closest(&ev.article, ids.iter().copied()) {
+                    d = d.help(format!("did you mean `{g}`?"));
+                }
+                diags.push(d);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(name: &str, text: &str) -> Arc<SourceFile> {
+        SourceFile::new(name, text)
+    }
+
+    #[test]
+    fn lone_bullets_join_their_item() {
+        let body = "Demands such as:\n-\nrestrictions on the army\n-\nDonbas\nUkraine objects.\n";
+        let out = join_lone_bullets(body);
+        assert_eq!(
+            out,
+            "Demands such as:\n\n- restrictions on the army\n- Donbas\nUkraine objects.\n"
+        );
+    }
+
+    #[test]
+    fn forbidden_chars_are_dropped_with_a_warning_naming_the_line() {
+        let mut d = Diagnostics::default();
+        let f =
+            source_from_bytes("a.md".into(), b"ok\nbad\x07bell\x7f\n".to_vec(), &mut d).unwrap();
+        assert_eq!(&*f.text, "ok\nbadbell\n");
+        let w = d.iter().next().unwrap();
+        assert!(!w.is_error());
+        assert_eq!(w.location().unwrap(), "a.md:2:1");
+    }
+
+    #[test]
+    fn bom_and_crlf_are_accepted() {
+        let mut d = Diagnostics::default();
+        let f = source_from_bytes(
+            "content/articles/a.md".into(),
+            b"\xEF\xBB\xBF+++\r\ntitle = \"T\"\r\noutlet = \"O\"\r\n+++\r\nBody.\r\n".to_vec(),
+            &mut d,
+        )
+        .unwrap();
+        let a = parse_article(f, &mut d).unwrap();
+        assert!(d.is_empty(), "{}", d.render(false));
+        assert_eq!(a.title, "T");
+        assert_eq!(a.body, "Body.\n");
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_byte_offset() {
+        let mut d = Diagnostics::default();
+        assert!(source_from_bytes("x.md".into(), b"abc\n\xffdef".to_vec(), &mut d).is_none());
+        let msg = &d.iter().next().unwrap().message;
+        assert!(
+            msg.contains("x.md") && msg.contains("byte offset 4") && msg.contains("line 2"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn front_matter_error_points_into_the_file() {
+        let f = src(
+            "content/articles/a.md",
+            "+++\ntitle = \"T\"\noutlet = = 3\n+++\nbody",
+        );
+        let mut d = Diagnostics::default();
+        assert!(parse_article(f, &mut d).is_none());
+        let e = d.iter().next().unwrap();
+        assert!(
+            e.location()
+                .unwrap()
+                .starts_with("content/articles/a.md:3:"),
+            "{:?}",
+            e.location()
+        );
+    }
+
+    #[test]
+    fn all_claim_problems_are_reported_at_once() {
+        let f = src(
+            "content/claims.toml",
+            r#"[[claim]]
+id = "a"
+text = "A"
+verdict = "maybe"
+
+[[claim]]
+id = "b"
+status = "approved"
+verdict = "accurate"
+
+  [[claim.evidence]]
+  article = "x"
+  quote = "q"
+  stance = "agrees"
+"#,
+        );
+        let mut d = Diagnostics::default();
+        let claims = parse_claims(&f, &mut d);
+        assert!(claims.is_empty());
+        let msgs: Vec<String> = d
+            .iter()
+            .map(|d| format!("{} {}", d.location().unwrap(), d.message))
+            .collect();
+        let joined = msgs.join("\n");
+        assert!(
+            joined.contains("content/claims.toml:4:11 unknown verdict `maybe`"),
+            "{joined}"
+        );
+        assert!(joined.contains("missing required field `text`"), "{joined}");
+        assert!(
+            joined.contains("approved but has no `reviewer`"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("content/claims.toml:14:12 unknown stance `agrees`"),
+            "{joined}"
+        );
+    }
+
+    #[test]
+    fn unknown_verdict_lists_allowed_values() {
+        let f = src(
+            "c.toml",
+            "[[claim]]\nid = \"a\"\ntext = \"A\"\nverdict = \"acurate\"\n",
+        );
+        let mut d = Diagnostics::default();
+        parse_claims(&f, &mut d);
+        let e = d.iter().next().unwrap();
+        let out = e.render(false);
+        assert!(
+            out.contains("accurate, mostly-accurate, misleading, inaccurate, disputed, unverified"),
+            "{out}"
+        );
+        assert!(out.contains("did you mean `accurate`?"), "{out}");
+    }
+
+    #[test]
+    fn forbidden_char_test_covers_noncharacters() {
+        assert!(is_forbidden_char('\u{0}'));
+        assert!(is_forbidden_char('\u{fffe}'));
+        assert!(is_forbidden_char('\u{1ffff}'));
+        assert!(is_forbidden_char('\u{fdd0}'));
+        assert!(!is_forbidden_char('\t'));
+        assert!(!is_forbidden_char('é'));
+    }
+}

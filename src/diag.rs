@@ -1,0 +1,286 @@
+//! Problems found in a project, as data. Every stage pushes into one
+//! [`Diagnostics`] so a run reports *all* problems at once; rendering for
+//! people (caret excerpts) goes through miette.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+
+/// One input file as read, kept so diagnostics can quote it.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the project root, with `/` separators.
+    pub name: String,
+    pub text: Arc<str>,
+    named: NamedSource<Arc<str>>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Arc<Self> {
+        let name = name.into();
+        let text: Arc<str> = text.into();
+        let named = NamedSource::new(&name, text.clone());
+        Arc::new(SourceFile { name, text, named })
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+}
+
+pub(crate) fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub file: Option<Arc<SourceFile>>,
+    pub span: Option<Range<usize>>,
+    pub label: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            file: None,
+            span: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    /// Points the diagnostic at `span` (bytes) of `file`.
+    pub fn at(mut self, file: &Arc<SourceFile>, span: Range<usize>) -> Self {
+        let len = file.text.len();
+        let start = floor_char_boundary(&file.text, span.start.min(len));
+        let end = floor_char_boundary(&file.text, span.end.clamp(start, len));
+        self.file = Some(file.clone());
+        self.span = Some(start..end);
+        self
+    }
+
+    pub fn in_file(mut self, file: &Arc<SourceFile>) -> Self {
+        self.file = Some(file.clone());
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col`, `file`, or nothing: the short location people grep for.
+    pub fn location(&self) -> Option<String> {
+        let file = self.file.as_ref()?;
+        Some(match &self.span {
+            Some(span) => {
+                let (line, col) = file.line_col(span.start);
+                format!("{}:{line}:{col}", file.name)
+            }
+            None => file.name.clone(),
+        })
+    }
+
+    /// Renders with a caret excerpt; `color` for terminals that want it.
+    pub fn render(&self, color: bool) -> String {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_links(false);
+        let mut out = String::new();
+        if handler.render_report(&mut out, self).is_err() {
+            out = self.to_string();
+        }
+        // The excerpt header names file:line:col, but only when there is a
+        // span; say the location up front either way so it can be grepped.
+        match self.location() {
+            Some(loc) => format!("{loc}: {out}"),
+            None => out,
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+impl miette::Diagnostic for Diagnostic {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.span.as_ref()?;
+        self.file.as_ref().map(|f| &f.named as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span.as_ref()?;
+        let label = LabeledSpan::new_primary_with_span(self.label.clone(), span.clone());
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// Everything found so far, errors and warnings, in the order found.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Errors first, then by file and position, so output is stable even
+    /// when stages ran in parallel.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| {
+                    let fa = a.file.as_ref().map(|f| f.name.as_str());
+                    let fb = b.file.as_ref().map(|f| f.name.as_str());
+                    fa.cmp(&fb)
+                })
+                .then_with(|| {
+                    let sa = a.span.as_ref().map(|s| s.start);
+                    let sb = b.span.as_ref().map(|s| s.start);
+                    sa.cmp(&sb)
+                })
+        });
+    }
+
+    /// All diagnostics rendered, separated by blank lines.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
+        for d in &self.items {
+            out.push_str(&d.render(color));
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let f = SourceFile::new("a.toml", "x = 1\ny = \"Türkiye\" z\n");
+        let z = f.text.find('z').unwrap();
+        assert_eq!(f.line_col(z), (2, 15));
+        assert_eq!(f.line_col(0), (1, 1));
+    }
+
+    #[test]
+    fn render_names_location_and_shows_excerpt() {
+        let f = SourceFile::new(
+            "content/claims.toml",
+            "[[claim]]\nid = \"a\"\nverdict = \"maybe\"\n",
+        );
+        let start = f.text.find("\"maybe\"").unwrap();
+        let d = Diagnostic::error("unknown verdict `maybe`")
+            .at(&f, start..start + 7)
+            .label("here")
+            .help("allowed: accurate, inaccurate");
+        let out = d.render(false);
+        assert!(out.starts_with("content/claims.toml:3:11: "), "{out}");
+        assert!(out.contains("verdict = \"maybe\""), "{out}");
+        assert!(out.contains("allowed: accurate"), "{out}");
+    }
+}

@@ -1,0 +1,348 @@
+//! Stage 4: the claim graph. Computed once per build and read by every
+//! renderer: which statements each piece of evidence anchors to, and for
+//! each statement the claims it bears on.
+//!
+//! Agreement is derived, not stored: a statement linked to claim C with
+//! stance S agrees with every other piece of evidence on C with stance S and
+//! contradicts every piece with the opposite stance. Storing those pairs
+//! would be quadratic in a claim's evidence.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::anchor::{self, Anchor, AnchorError, QuoteQuery};
+use crate::content::{Article, Claim, Stance};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::document::Doc;
+
+/// Anchors of every piece of evidence: `[claim][evidence]`, `None` where it
+/// failed (and a diagnostic says why).
+pub type Anchors = Vec<Vec<Option<Anchor>>>;
+
+/// Anchors all evidence, one pass per article, articles in parallel.
+pub fn anchor_evidence(
+    articles: &[Article],
+    docs: &[Doc],
+    claims: &[Claim],
+    diags: &mut Diagnostics,
+) -> Anchors {
+    let index = article_index(articles);
+    // Evidence grouped by the article it quotes.
+    let mut wanted: Vec<Vec<(usize, usize)>> = vec![Vec::new(); articles.len()];
+    for (ci, claim) in claims.iter().enumerate() {
+        for (ei, ev) in claim.evidence.iter().enumerate() {
+            if let Some(&ai) = index.get(ev.article.as_str()) {
+                wanted[ai].push((ci, ei));
+            }
+        }
+    }
+    let found: Vec<Vec<Result<Anchor, AnchorError>>> = wanted
+        .par_iter()
+        .enumerate()
+        .map(|(ai, refs)| {
+            let queries: Vec<QuoteQuery<'_>> = refs
+                .iter()
+                .map(|&(ci, ei)| {
+                    let ev = &claims[ci].evidence[ei];
+                    QuoteQuery {
+                        quote: &ev.quote,
+                        occurrence: ev.occurrence,
+                    }
+                })
+                .collect();
+            anchor::anchor_all(&docs[ai], &queries)
+        })
+        .collect();
+    let mut anchors: Anchors = claims
+        .iter()
+        .map(|c| vec![None; c.evidence.len()])
+        .collect();
+    for (ai, (refs, results)) in wanted.iter().zip(found).enumerate() {
+        for (&(ci, ei), result) in refs.iter().zip(results) {
+            match result {
+                Ok(a) => anchors[ci][ei] = Some(a),
+                Err(e) => diags.push(anchor_diagnostic(&claims[ci], ei, &articles[ai], e)),
+            }
+        }
+    }
+    anchors
+}
+
+fn anchor_diagnostic(claim: &Claim, ei: usize, article: &Article, err: AnchorError) -> Diagnostic {
+    let ev = &claim.evidence[ei];
+    let at = |d: Diagnostic| d.at(&claim.file, ev.quote_span.clone());
+    let short = shorten(&ev.quote, 80);
+    match err {
+        AnchorError::Empty => at(Diagnostic::error(format!(
+            "evidence of claim `{}` has an empty quote",
+            claim.id
+        ))),
+        AnchorError::NotFound { closest } => {
+            let d = at(Diagnostic::error(format!(
+                "quote of claim `{}` not found in article `{}`: \"{short}\"",
+                claim.id, article.id
+            )))
+            .label("no passage of the article matches this quote");
+            match closest {
+                Some(c) => d.help(format!("closest passage in {}: \"{c}\"", article.file.name)),
+                None => d.help(format!("nothing in {} resembles it", article.file.name)),
+            }
+        }
+        AnchorError::Ambiguous { count } => at(Diagnostic::error(format!(
+            "quote of claim `{}` occurs {count} times in article `{}`: \"{short}\"",
+            claim.id, article.id
+        )))
+        .label("matches more than one passage")
+        .help(format!(
+            "quote more of the passage, or add occurrence = N (1 to {count}) to choose one"
+        )),
+        AnchorError::OccurrenceOutOfRange { occurrence, count } => at(Diagnostic::error(format!(
+            "claim `{}` asks for occurrence {occurrence} of a quote found {count} time(s) in article `{}`",
+            claim.id, article.id
+        )))
+        .help(format!("use an occurrence from 1 to {count}")),
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() <= max {
+        return s;
+    }
+    let cut: String = s.chars().take(max).collect();
+    format!("{cut}…")
+}
+
+pub fn article_index(articles: &[Article]) -> HashMap<&str, usize> {
+    articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect()
+}
+
+/// Where one piece of evidence lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvidenceRef {
+    pub claim: usize,
+    pub evidence: usize,
+    pub article: usize,
+    /// The statements the quote overlaps: `statement..statement_end`.
+    pub statement: usize,
+    pub statement_end: usize,
+    pub stance: Stance,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    /// `[claim][evidence]`, every piece of evidence of the published claims.
+    pub evidence: Vec<Vec<EvidenceRef>>,
+    /// `[article][statement]`: the evidence overlapping each statement.
+    pub links: Vec<Vec<Vec<EvidenceRef>>>,
+}
+
+impl Graph {
+    /// Builds the graph; evidence that failed to anchor is left out (its
+    /// diagnostic has been reported).
+    pub fn build(articles: &[Article], docs: &[Doc], claims: &[Claim], anchors: &Anchors) -> Graph {
+        let index = article_index(articles);
+        let mut links: Vec<Vec<Vec<EvidenceRef>>> = docs
+            .iter()
+            .map(|d| vec![Vec::new(); d.statements.len()])
+            .collect();
+        let mut evidence = Vec::with_capacity(claims.len());
+        for (ci, claim) in claims.iter().enumerate() {
+            let mut refs = Vec::with_capacity(claim.evidence.len());
+            for (ei, ev) in claim.evidence.iter().enumerate() {
+                let (Some(&ai), Some(anchor)) = (index.get(ev.article.as_str()), &anchors[ci][ei])
+                else {
+                    continue;
+                };
+                let r = EvidenceRef {
+                    claim: ci,
+                    evidence: ei,
+                    article: ai,
+                    statement: anchor.statements.start,
+                    statement_end: anchor.statements.end,
+                    stance: ev.stance,
+                };
+                for si in anchor.statements.clone() {
+                    links[ai][si].push(r);
+                }
+                refs.push(r);
+            }
+            evidence.push(refs);
+        }
+        Graph { evidence, links }
+    }
+
+    /// Evidence on the same claim from *other* articles that agrees with
+    /// (same stance) or contradicts (opposite stance) `r`.
+    pub fn related(&self, r: &EvidenceRef) -> (Vec<EvidenceRef>, Vec<EvidenceRef>) {
+        let mut agree = Vec::new();
+        let mut contradict = Vec::new();
+        if r.stance == Stance::Mentions {
+            return (agree, contradict);
+        }
+        for other in &self.evidence[r.claim] {
+            if other.article == r.article {
+                continue;
+            }
+            if other.stance == r.stance {
+                agree.push(*other);
+            } else if Some(other.stance) == r.stance.opposite() {
+                contradict.push(*other);
+            }
+        }
+        (agree, contradict)
+    }
+
+    /// Links of one statement, one per (claim, stance).
+    pub fn statement_links(&self, article: usize, statement: usize) -> Vec<EvidenceRef> {
+        let mut out: Vec<EvidenceRef> = Vec::new();
+        for r in &self.links[article][statement] {
+            if !out
+                .iter()
+                .any(|o| o.claim == r.claim && o.stance == r.stance)
+            {
+                out.push(*r);
+            }
+        }
+        out
+    }
+
+    /// Statements of an article linked to at least one claim.
+    pub fn linked_count(&self, article: usize) -> usize {
+        self.links[article].iter().filter(|l| !l.is_empty()).count()
+    }
+
+    /// Statements of an article that other sources agree with / contradict.
+    pub fn agreement_counts(&self, article: usize) -> (usize, usize) {
+        let mut agreed = 0;
+        let mut contradicted = 0;
+        for links in &self.links[article] {
+            let (mut a, mut c) = (false, false);
+            for r in links {
+                let (ag, co) = self.related(r);
+                a |= !ag.is_empty();
+                c |= !co.is_empty();
+            }
+            agreed += usize::from(a);
+            contradicted += usize::from(c);
+        }
+        (agreed, contradicted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Evidence, Status, Verdict};
+    use crate::diag::SourceFile;
+    use crate::document;
+
+    fn article(id: &str) -> Article {
+        Article {
+            id: id.into(),
+            title: id.into(),
+            outlet: id.into(),
+            url: None,
+            author: None,
+            published: None,
+            body: String::new(),
+            file: SourceFile::new(format!("content/articles/{id}.md"), ""),
+        }
+    }
+
+    fn ev(article: &str, quote: &str, stance: Stance) -> Evidence {
+        Evidence {
+            article: article.into(),
+            quote: quote.into(),
+            stance,
+            note: None,
+            occurrence: None,
+            article_span: 0..0,
+            quote_span: 0..0,
+        }
+    }
+
+    fn claim(id: &str, evidence: Vec<Evidence>) -> Claim {
+        Claim {
+            id: id.into(),
+            text: id.into(),
+            verdict: Verdict::Disputed,
+            summary: None,
+            status: Status::Approved,
+            reviewer: None,
+            reviewed: None,
+            signoff: None,
+            evidence,
+            file: SourceFile::new("content/claims.toml", "x"),
+            span: 0..0,
+        }
+    }
+
+    #[test]
+    fn stances_agree_and_contradict_across_sources_only() {
+        let articles = vec![article("a"), article("b"), article("c")];
+        let docs = vec![
+            document::parse("Pokrovsk was captured. Other news."),
+            document::parse("Kyiv denied the city fell. Fighting goes on."),
+            document::parse("Moscow says it took Pokrovsk. It also says it took Pokrovsk."),
+        ];
+        let claims = vec![claim(
+            "pokrovsk",
+            vec![
+                ev("a", "Pokrovsk was captured", Stance::Supports),
+                ev("b", "Kyiv denied the city fell", Stance::Contradicts),
+                ev("c", "Moscow says it took Pokrovsk", Stance::Supports),
+                ev("c", "Fighting", Stance::Mentions).clone(),
+            ],
+        )];
+        let mut claims = claims;
+        claims[0].evidence[3].article = "b".into();
+        claims[0].evidence[3].quote = "Fighting goes on".into();
+        let mut d = Diagnostics::default();
+        let anchors = anchor_evidence(&articles, &docs, &claims, &mut d);
+        assert!(!d.has_errors(), "{}", d.render(false));
+        let g = Graph::build(&articles, &docs, &claims, &anchors);
+        let a0 = g.statement_links(0, 0);
+        assert_eq!(a0.len(), 1);
+        let (agree, contra) = g.related(&a0[0]);
+        assert_eq!(agree.iter().map(|r| r.article).collect::<Vec<_>>(), [2]);
+        assert_eq!(contra.iter().map(|r| r.article).collect::<Vec<_>>(), [1]);
+        // A mention neither agrees nor contradicts.
+        let b1 = g.statement_links(1, 1);
+        assert_eq!(g.related(&b1[0]), (vec![], vec![]));
+        assert_eq!(g.linked_count(0), 1);
+        assert_eq!(g.agreement_counts(1), (0, 1));
+    }
+
+    #[test]
+    fn failed_anchors_name_claim_article_quote_and_closest_passage() {
+        let articles = vec![article("a")];
+        let docs = vec![document::parse(
+            "The talks stretched for nearly five hours.",
+        )];
+        let mut c = claim(
+            "long",
+            vec![ev("a", "talks lasted nearly five hours", Stance::Supports)],
+        );
+        c.file = SourceFile::new(
+            "content/claims.toml",
+            "quote = \"talks lasted nearly five hours\"\n",
+        );
+        c.evidence[0].quote_span = 8..40;
+        let mut d = Diagnostics::default();
+        anchor_evidence(&articles, &docs, &[c], &mut d);
+        let e = d.iter().next().unwrap();
+        let out = e.render(false);
+        assert!(out.starts_with("content/claims.toml:1:9:"), "{out}");
+        assert!(
+            out.contains("claim `long`") && out.contains("article `a`"),
+            "{out}"
+        );
+        assert!(out.contains("closest passage in content/articles/a.md: \"talks stretched for nearly five hours.\""), "{out}");
+    }
+}

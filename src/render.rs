@@ -1,0 +1,980 @@
+//! Stage 5: render pages. Each page gets a small view built from borrowed
+//! data (never the whole graph serialised per page) and goes through a
+//! Tera template; templates are parsed once per build.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::content::{Article, Claim, Stance, Status, Verdict};
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::document::escape_html;
+use crate::output::Page;
+use crate::site::Site;
+
+/// Default templates, embedded so a project without `templates/` builds.
+/// A file of the same name in the project's `templates/` overrides one.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("article.html", include_str!("../templates/article.html")),
+    ("claim.html", include_str!("../templates/claim.html")),
+    ("style.css", include_str!("../templates/style.css")),
+];
+
+/// On an article page, how many other sources to list per claim before
+/// pointing to the claim page for the rest.
+const MAX_SOURCES_LISTED: usize = 8;
+
+pub struct Renderer {
+    tera: Tera,
+    style: String,
+}
+
+impl Renderer {
+    /// Loads the embedded templates, then the project's overrides.
+    pub fn new(root: &Path) -> Result<Renderer, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let mut sources: BTreeMap<String, Arc<SourceFile>> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    SourceFile::new(format!("(built-in) templates/{name}"), *text),
+                )
+            })
+            .collect();
+        let dir = root.join("templates");
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir)
+                .min_depth(1)
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                let path = entry.path();
+                if !entry.file_type().is_file() || crate::content::is_editor_temp(path) {
+                    continue;
+                }
+                let name = crate::content::display_path(&dir, path);
+                if let Some(file) = crate::content::read_source(root, path, &mut diags) {
+                    sources.insert(name, file);
+                }
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let style = sources
+            .remove("style.css")
+            .map(|f| f.text.to_string())
+            .unwrap_or_default();
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Parse each template alone first so an error names its file and line.
+        for (name, file) in &sources {
+            if let Err(e) = tera::Template::new(name, None, &file.text) {
+                diags.push(template_diagnostic(file, &e));
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, f)| (n.as_str(), &*f.text)))
+        {
+            diags.push(Diagnostic::error(format!("templates: {}", error_chain(&e))));
+            return Err(diags);
+        }
+        Ok(Renderer { tera, style })
+    }
+
+    fn render(&self, name: &str, view: &impl Serialize) -> Result<String, Diagnostic> {
+        let ctx = Context::from_serialize(view)
+            .map_err(|e| Diagnostic::error(format!("template context for {name}: {e}")))?;
+        self.tera
+            .render(name, &ctx)
+            .map_err(|e| Diagnostic::error(format!("template {name}: {}", error_chain(&e))))
+    }
+}
+
+fn error_chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+/// Tera reports parse errors as text holding ` --> line:col`; turn that
+/// into a span in the template file for a caret excerpt.
+fn template_diagnostic(file: &Arc<SourceFile>, e: &tera::Error) -> Diagnostic {
+    let chain = error_chain(e);
+    let position = chain.split("--> ").nth(1).and_then(|rest| {
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+            .unwrap_or(rest.len());
+        let mut parts = rest[..end].split(':');
+        let line: usize = parts.next()?.parse().ok()?;
+        let col: usize = parts.next()?.parse().ok()?;
+        Some((line, col))
+    });
+    let what = chain
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('='))
+        .map(|l| l.trim_start().trim_start_matches('=').trim().to_string())
+        .unwrap_or_else(|| chain.lines().next().unwrap_or("").to_string());
+    let d = Diagnostic::error(format!("template error in {}: {what}", file.name));
+    match position {
+        Some((line, col)) => {
+            let offset = file
+                .text
+                .split_inclusive('\n')
+                .take(line - 1)
+                .map(str::len)
+                .sum::<usize>()
+                + file.text.split('\n').nth(line - 1).map_or(0, |l| {
+                    l.char_indices().nth(col - 1).map_or(l.len(), |(i, _)| i)
+                });
+            d.at(file, offset..offset + 1).label(what)
+        }
+        None => d.in_file(file),
+    }
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    publisher: Option<&'a str>,
+    language: &'a str,
+}
+
+#[derive(Serialize, Clone, Copy)]
+struct VerdictView {
+    slug: &'static str,
+    label: &'static str,
+    icon: &'static str,
+    rating: u8,
+}
+
+impl From<Verdict> for VerdictView {
+    fn from(v: Verdict) -> Self {
+        VerdictView {
+            slug: v.as_str(),
+            label: v.label(),
+            icon: v.icon(),
+            rating: v.rating(),
+        }
+    }
+}
+
+#[derive(Serialize, Clone, Copy)]
+struct StanceView {
+    slug: &'static str,
+    label: &'static str,
+    icon: &'static str,
+}
+
+impl From<Stance> for StanceView {
+    fn from(s: Stance) -> Self {
+        StanceView {
+            slug: s.as_str(),
+            label: s.label(),
+            icon: s.icon(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ArticleSummary<'a> {
+    id: &'a str,
+    title: &'a str,
+    outlet: &'a str,
+    author: Option<&'a str>,
+    published: Option<&'a str>,
+    url: Option<&'a str>,
+    href: String,
+    statements: usize,
+    linked: usize,
+    linked_percent: usize,
+    agreed: usize,
+    contradicted: usize,
+}
+
+#[derive(Serialize)]
+struct ClaimSummary<'a> {
+    id: &'a str,
+    text: &'a str,
+    href: String,
+    verdict: VerdictView,
+    status: &'static str,
+    status_label: &'static str,
+    approved: bool,
+    supports: usize,
+    contradicts: usize,
+    mentions: usize,
+    sources: usize,
+}
+
+/// Common to every page.
+#[derive(Serialize)]
+struct Frame<'a> {
+    site: SiteView<'a>,
+    /// Relative prefix from this page to the site root.
+    root: &'static str,
+    page_title: String,
+    description: String,
+}
+
+/// Renders every page of the site, in parallel.
+pub fn render_site(site: &Site, renderer: &Renderer) -> Result<Vec<Page>, Diagnostics> {
+    let mut jobs: Vec<Job> = vec![Job::Index, Job::Data, Job::Style];
+    jobs.extend((0..site.articles.len()).map(Job::Article));
+    jobs.extend((0..site.claims.len()).map(Job::Claim));
+    render_jobs(site, renderer, &jobs)
+}
+
+/// One page to render; the unit of incremental rebuilds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Job {
+    Index,
+    Data,
+    Style,
+    Article(usize),
+    Claim(usize),
+}
+
+pub fn render_jobs(
+    site: &Site,
+    renderer: &Renderer,
+    jobs: &[Job],
+) -> Result<Vec<Page>, Diagnostics> {
+    let results: Vec<Result<Page, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(site, renderer, *job))
+        .collect();
+    let mut diags = Diagnostics::default();
+    let mut pages = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => pages.push(p),
+            Err(d) => {
+                // The same template error would repeat for every page.
+                if !diags.iter().any(|x| x.message == d.message) {
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(pages)
+    }
+}
+
+pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Diagnostic> {
+    match job {
+        Job::Index => Ok(Page::new(
+            "index.html",
+            renderer.render("index.html", &index_view(site))?,
+        )),
+        Job::Data => Ok(Page::new("data.json", data_json(site))),
+        Job::Style => Ok(Page::new("style.css", renderer.style.clone())),
+        Job::Article(i) => {
+            let html = renderer.render("article.html", &article_view(site, i))?;
+            Ok(Page::new(
+                format!("articles/{}/index.html", site.articles[i].id),
+                html,
+            ))
+        }
+        Job::Claim(i) => {
+            let html = renderer.render("claim.html", &claim_view(site, i))?;
+            Ok(Page::new(
+                format!("claims/{}/index.html", site.claims[i].id),
+                html,
+            ))
+        }
+    }
+}
+
+fn frame<'a>(
+    site: &'a Site,
+    root: &'static str,
+    page_title: String,
+    description: String,
+) -> Frame<'a> {
+    let c = &site.config;
+    Frame {
+        site: SiteView {
+            title: &c.title,
+            description: c.description.as_deref(),
+            publisher: c.publisher.as_deref(),
+            language: &c.language,
+        },
+        root,
+        page_title,
+        description,
+    }
+}
+
+fn article_summary<'a>(site: &'a Site, i: usize, root: &str) -> ArticleSummary<'a> {
+    let a: &Article = &site.articles[i];
+    let statements = site.docs[i].statements.len();
+    let linked = site.graph.linked_count(i);
+    let (agreed, contradicted) = site.graph.agreement_counts(i);
+    ArticleSummary {
+        id: &a.id,
+        title: &a.title,
+        outlet: &a.outlet,
+        author: a.author.as_deref(),
+        published: a.published.as_deref(),
+        url: a
+            .url
+            .as_deref()
+            .and_then(|u| crate::document::safe_href(u).map(|_| u)),
+        href: format!("{root}articles/{}/", a.id),
+        statements,
+        linked,
+        linked_percent: (linked * 100).checked_div(statements).unwrap_or(0),
+        agreed,
+        contradicted,
+    }
+}
+
+fn claim_summary<'a>(site: &'a Site, i: usize, root: &str) -> ClaimSummary<'a> {
+    let c: &Claim = &site.claims[i];
+    let count = |s: Stance| c.evidence.iter().filter(|e| e.stance == s).count();
+    let mut sources: Vec<&str> = c.evidence.iter().map(|e| e.article.as_str()).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    ClaimSummary {
+        id: &c.id,
+        text: &c.text,
+        href: format!("{root}claims/{}/", c.id),
+        verdict: c.verdict.into(),
+        status: c.status.as_str(),
+        status_label: c.status.label(),
+        approved: c.status == Status::Approved,
+        supports: count(Stance::Supports),
+        contradicts: count(Stance::Contradicts),
+        mentions: count(Stance::Mentions),
+        sources: sources.len(),
+    }
+}
+
+fn statement_href(site: &Site, root: &str, article: usize, statement: usize) -> String {
+    format!(
+        "{root}articles/{}/#{}",
+        site.articles[article].id, site.docs[article].statements[statement].id
+    )
+}
+
+#[derive(Serialize)]
+struct IndexView<'a> {
+    #[serde(flatten)]
+    frame: Frame<'a>,
+    articles: Vec<ArticleSummary<'a>>,
+    claims: Vec<ClaimSummary<'a>>,
+    matrix: Vec<MatrixRow<'a>>,
+    verdicts: Vec<VerdictCount>,
+    total_statements: usize,
+    linked_statements: usize,
+}
+
+#[derive(Serialize)]
+struct VerdictCount {
+    verdict: VerdictView,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct MatrixRow<'a> {
+    claim: ClaimSummary<'a>,
+    cells: Vec<MatrixCell>,
+}
+
+#[derive(Serialize)]
+struct MatrixCell {
+    /// supports | contradicts | mentions | mixed | silent
+    slug: &'static str,
+    label: &'static str,
+    icon: &'static str,
+    outlet: String,
+    href: Option<String>,
+}
+
+fn index_view(site: &Site) -> IndexView<'_> {
+    let root = "";
+    let articles: Vec<ArticleSummary> = (0..site.articles.len())
+        .map(|i| article_summary(site, i, root))
+        .collect();
+    let matrix = (0..site.claims.len())
+        .map(|ci| {
+            let cells = (0..site.articles.len())
+                .map(|ai| {
+                    let refs: Vec<_> = site.graph.evidence[ci]
+                        .iter()
+                        .filter(|r| r.article == ai)
+                        .collect();
+                    let has = |s: Stance| refs.iter().any(|r| r.stance == s);
+                    let (slug, label, icon) = if has(Stance::Supports) && has(Stance::Contradicts) {
+                        ("mixed", "Supports and contradicts", "±")
+                    } else if let Some(r) = refs
+                        .iter()
+                        .find(|r| r.stance != Stance::Mentions)
+                        .or(refs.first())
+                    {
+                        (r.stance.as_str(), r.stance.label(), r.stance.icon())
+                    } else {
+                        ("silent", "Silent", "–")
+                    };
+                    MatrixCell {
+                        slug,
+                        label,
+                        icon,
+                        outlet: site.articles[ai].outlet.clone(),
+                        href: refs
+                            .first()
+                            .map(|r| statement_href(site, root, r.article, r.statement)),
+                    }
+                })
+                .collect();
+            MatrixRow {
+                claim: claim_summary(site, ci, root),
+                cells,
+            }
+        })
+        .collect();
+    let verdicts = Verdict::ALL
+        .iter()
+        .map(|&v| VerdictCount {
+            verdict: v.into(),
+            count: site.claims.iter().filter(|c| c.verdict == v).count(),
+        })
+        .filter(|v| v.count > 0)
+        .collect();
+    let total_statements = site.docs.iter().map(|d| d.statements.len()).sum();
+    let linked_statements = (0..site.articles.len())
+        .map(|i| site.graph.linked_count(i))
+        .sum();
+    let description = site.config.description.clone().unwrap_or_else(|| {
+        format!(
+            "{} claims checked across {} reports",
+            site.claims.len(),
+            site.articles.len()
+        )
+    });
+    IndexView {
+        frame: frame(site, root, site.config.title.clone(), description),
+        articles,
+        claims: (0..site.claims.len())
+            .map(|i| claim_summary(site, i, root))
+            .collect(),
+        matrix,
+        verdicts,
+        total_statements,
+        linked_statements,
+    }
+}
+
+#[derive(Serialize)]
+struct ArticleView<'a> {
+    #[serde(flatten)]
+    frame: Frame<'a>,
+    article: ArticleSummary<'a>,
+    blocks: Vec<BlockView>,
+}
+
+#[derive(Serialize)]
+struct BlockView {
+    tag: &'static str,
+    open: String,
+    close: String,
+    statements: Vec<StatementView>,
+}
+
+#[derive(Serialize)]
+struct StatementView {
+    id: String,
+    /// Escaped in Rust (see `Doc::statement_html`): safe to output as is.
+    html: String,
+    /// A short excerpt for the back-link in a note.
+    excerpt: String,
+    marker: Option<usize>,
+    links: Vec<LinkView>,
+}
+
+#[derive(Serialize)]
+struct LinkView {
+    claim_id: String,
+    claim_text: String,
+    claim_href: String,
+    verdict: VerdictView,
+    stance: StanceView,
+    approved: bool,
+    agree: Vec<SourceLink>,
+    contradict: Vec<SourceLink>,
+    more_agree: usize,
+    more_contradict: usize,
+}
+
+#[derive(Serialize)]
+struct SourceLink {
+    outlet: String,
+    title: String,
+    href: String,
+    /// Statements of that source on the same side.
+    count: usize,
+}
+
+fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
+    let root = "../../";
+    let doc = &site.docs[ai];
+    let a = &site.articles[ai];
+    let mut marker = 0;
+    let blocks = doc
+        .blocks
+        .iter()
+        .map(|b| BlockView {
+            tag: b.tag,
+            open: b.open.clone(),
+            close: b.close.clone(),
+            statements: b
+                .statements
+                .clone()
+                .map(|si| {
+                    let refs = site.graph.statement_links(ai, si);
+                    let links: Vec<LinkView> =
+                        refs.iter().map(|r| link_view(site, root, r)).collect();
+                    let m = (!links.is_empty()).then(|| {
+                        marker += 1;
+                        marker
+                    });
+                    StatementView {
+                        id: doc.statements[si].id.clone(),
+                        html: doc.statement_html(si),
+                        excerpt: excerpt(doc.statement_text(si), 60),
+                        marker: m,
+                        links,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let byline = match &a.author {
+        Some(author) => format!("{}, by {author}", a.outlet),
+        None => a.outlet.clone(),
+    };
+    ArticleView {
+        frame: frame(
+            site,
+            root,
+            a.title.clone(),
+            format!("{} — fact-checked: {byline}", a.title),
+        ),
+        article: article_summary(site, ai, root),
+        blocks,
+    }
+}
+
+fn excerpt(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(a, _)| a)
+        .to_string();
+    format!("{cut}…")
+}
+
+/// Sources on one side, one entry per article, first statement linked.
+fn group_by_source(site: &Site, root: &str, refs: &[crate::graph::EvidenceRef]) -> Vec<SourceLink> {
+    let mut out: Vec<SourceLink> = Vec::new();
+    let mut seen: Vec<usize> = Vec::new();
+    for r in refs {
+        if let Some(pos) = seen.iter().position(|&a| a == r.article) {
+            out[pos].count += 1;
+            continue;
+        }
+        seen.push(r.article);
+        let a = &site.articles[r.article];
+        out.push(SourceLink {
+            outlet: a.outlet.clone(),
+            title: a.title.clone(),
+            href: statement_href(site, root, r.article, r.statement),
+            count: 1,
+        });
+    }
+    out
+}
+
+fn link_view(site: &Site, root: &str, r: &crate::graph::EvidenceRef) -> LinkView {
+    let c = &site.claims[r.claim];
+    let (agree, contradict) = site.graph.related(r);
+    let mut agree = group_by_source(site, root, &agree);
+    let mut contradict = group_by_source(site, root, &contradict);
+    let more_agree = agree.len().saturating_sub(MAX_SOURCES_LISTED);
+    let more_contradict = contradict.len().saturating_sub(MAX_SOURCES_LISTED);
+    agree.truncate(MAX_SOURCES_LISTED);
+    contradict.truncate(MAX_SOURCES_LISTED);
+    LinkView {
+        claim_id: c.id.clone(),
+        claim_text: c.text.clone(),
+        claim_href: format!("{root}claims/{}/", c.id),
+        verdict: c.verdict.into(),
+        stance: r.stance.into(),
+        approved: c.status == Status::Approved,
+        agree,
+        contradict,
+        more_agree,
+        more_contradict,
+    }
+}
+
+#[derive(Serialize)]
+struct ClaimView<'a> {
+    #[serde(flatten)]
+    frame: Frame<'a>,
+    claim: ClaimSummary<'a>,
+    summary_html: Option<String>,
+    reviewer: Option<&'a str>,
+    reviewed: Option<&'a str>,
+    groups: Vec<EvidenceGroup>,
+    jsonld: String,
+}
+
+#[derive(Serialize)]
+struct EvidenceGroup {
+    stance: StanceView,
+    items: Vec<EvidenceView>,
+}
+
+#[derive(Serialize)]
+struct EvidenceView {
+    quote: String,
+    outlet: String,
+    article_title: String,
+    article_href: String,
+    href: String,
+    note_html: Option<String>,
+}
+
+fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
+    let root = "../../";
+    let c = &site.claims[ci];
+    let groups = Stance::ALL
+        .iter()
+        .map(|&stance| EvidenceGroup {
+            stance: stance.into(),
+            items: site.graph.evidence[ci]
+                .iter()
+                .filter(|r| r.stance == stance)
+                .map(|r| {
+                    let ev = &c.evidence[r.evidence];
+                    let a = &site.articles[r.article];
+                    EvidenceView {
+                        quote: ev.quote.split_whitespace().collect::<Vec<_>>().join(" "),
+                        outlet: a.outlet.clone(),
+                        article_title: a.title.clone(),
+                        article_href: format!("{root}articles/{}/", a.id),
+                        href: statement_href(site, root, r.article, r.statement),
+                        note_html: ev.note.as_deref().map(markdown_html),
+                    }
+                })
+                .collect(),
+        })
+        .filter(|g| !g.items.is_empty())
+        .collect();
+    let description = format!("{}: {}", c.verdict.label(), c.text);
+    ClaimView {
+        frame: frame(site, root, c.text.clone(), description),
+        claim: claim_summary(site, ci, root),
+        summary_html: c.summary.as_deref().map(markdown_html),
+        reviewer: c.reviewer.as_deref(),
+        reviewed: c.reviewed.as_deref(),
+        groups,
+        jsonld: claim_review_jsonld(site, ci),
+    }
+}
+
+/// Markdown from the claims file, rendered and sanitised: links and
+/// emphasis survive, scripts and handlers do not.
+pub fn markdown_html(md: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(md));
+    ammonia::Builder::default()
+        .link_rel(Some("nofollow noopener noreferrer"))
+        .clean(&html)
+        .to_string()
+}
+
+/// JSON that is safe inside `<script>`: `<`, `>` and `&` are escaped so no
+/// claim text can close the element or open a comment.
+pub fn script_safe_json(value: &serde_json::Value) -> String {
+    let s = serde_json::to_string_pretty(value).expect("JSON values serialise");
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn claim_review_jsonld(site: &Site, ci: usize) -> String {
+    let c = &site.claims[ci];
+    let base = &site.config.base_url;
+    let publisher = site
+        .config
+        .publisher
+        .as_deref()
+        .unwrap_or(&site.config.title);
+    let mut seen = Vec::new();
+    let appearances: Vec<serde_json::Value> = site.graph.evidence[ci]
+        .iter()
+        .filter(|r| {
+            let new = !seen.contains(&r.article);
+            seen.push(r.article);
+            new
+        })
+        .map(|r| {
+            let a = &site.articles[r.article];
+            let url = a
+                .url
+                .clone()
+                .unwrap_or_else(|| format!("{base}articles/{}/", a.id));
+            serde_json::json!({
+                "@type": "CreativeWork",
+                "url": url,
+                "headline": a.title,
+                "author": {"@type": "Organization", "name": a.outlet},
+            })
+        })
+        .collect();
+    let mut review = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": format!("{base}claims/{}/", c.id),
+        "claimReviewed": c.text,
+        "author": {"@type": "Organization", "name": publisher},
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": c.verdict.rating(),
+            "bestRating": 5,
+            "worstRating": 1,
+            "alternateName": c.verdict.label(),
+        },
+        "itemReviewed": {
+            "@type": "Claim",
+            "appearance": appearances,
+        },
+    });
+    if let Some(date) = &c.reviewed {
+        review["datePublished"] = serde_json::Value::String(date.clone());
+    }
+    script_safe_json(&review)
+}
+
+#[derive(Serialize)]
+struct DataJson<'a> {
+    articles: Vec<DataArticle<'a>>,
+    claims: Vec<DataClaim<'a>>,
+}
+
+#[derive(Serialize)]
+struct DataArticle<'a> {
+    id: &'a str,
+    title: &'a str,
+    outlet: &'a str,
+    url: Option<&'a str>,
+    author: Option<&'a str>,
+    published: Option<&'a str>,
+    path: String,
+    statements: Vec<DataStatement<'a>>,
+}
+
+#[derive(Serialize)]
+struct DataStatement<'a> {
+    id: &'a str,
+    text: String,
+    claims: Vec<DataStatementClaim<'a>>,
+}
+
+#[derive(Serialize)]
+struct DataStatementClaim<'a> {
+    claim: &'a str,
+    stance: Stance,
+}
+
+#[derive(Serialize)]
+struct DataClaim<'a> {
+    id: &'a str,
+    text: &'a str,
+    verdict: Verdict,
+    status: Status,
+    reviewer: Option<&'a str>,
+    reviewed: Option<&'a str>,
+    path: String,
+    evidence: Vec<DataEvidence<'a>>,
+}
+
+#[derive(Serialize)]
+struct DataEvidence<'a> {
+    article: &'a str,
+    quote: &'a str,
+    stance: Stance,
+    statements: Vec<&'a str>,
+    href: String,
+}
+
+/// `data.json` as FORMAT.md specifies (plus author, published, reviewer
+/// and reviewed, which consumers may ignore).
+pub fn data_json(site: &Site) -> String {
+    let articles = site
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(ai, a)| {
+            let doc = &site.docs[ai];
+            DataArticle {
+                id: &a.id,
+                title: &a.title,
+                outlet: &a.outlet,
+                url: a.url.as_deref(),
+                author: a.author.as_deref(),
+                published: a.published.as_deref(),
+                path: format!("articles/{}/", a.id),
+                statements: doc
+                    .statements
+                    .iter()
+                    .enumerate()
+                    .map(|(si, s)| DataStatement {
+                        id: &s.id,
+                        text: doc
+                            .statement_text(si)
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        claims: site
+                            .graph
+                            .statement_links(ai, si)
+                            .iter()
+                            .map(|r| DataStatementClaim {
+                                claim: &site.claims[r.claim].id,
+                                stance: r.stance,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let claims = site
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| DataClaim {
+            id: &c.id,
+            text: &c.text,
+            verdict: c.verdict,
+            status: c.status,
+            reviewer: c.reviewer.as_deref(),
+            reviewed: c.reviewed.as_deref(),
+            path: format!("claims/{}/", c.id),
+            evidence: site.graph.evidence[ci]
+                .iter()
+                .map(|r| {
+                    let doc = &site.docs[r.article];
+                    DataEvidence {
+                        article: &c.evidence[r.evidence].article,
+                        quote: &c.evidence[r.evidence].quote,
+                        stance: r.stance,
+                        statements: (r.statement..r.statement_end)
+                            .map(|si| doc.statements[si].id.as_str())
+                            .collect(),
+                        href: statement_href(site, "", r.article, r.statement),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let mut json =
+        serde_json::to_string_pretty(&DataJson { articles, claims }).expect("data serialises");
+    json.push('\n');
+    json
+}
+
+/// Escapes for contexts outside templates.
+pub fn escape(s: &str) -> String {
+    escape_html(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_safe_json_cannot_close_the_script() {
+        let v = serde_json::json!({"claimReviewed": "</script><script>alert(1)</script> & <!--"});
+        let s = script_safe_json(&v);
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn markdown_from_claims_is_sanitised() {
+        let html = markdown_html(
+            "**bold** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        );
+        assert!(html.contains("<strong>bold</strong>"));
+        assert!(
+            !html.contains("<script") && !html.contains("javascript:") && !html.contains("onerror"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn builtin_templates_parse() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Renderer::new(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn template_parse_error_names_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/claim.html"),
+            "<p>\n  {{ claim.text }\n</p>\n",
+        )
+        .unwrap();
+        let err = match Renderer::new(dir.path()) {
+            Err(e) => e,
+            Ok(_) => panic!("a broken template must not load"),
+        };
+        let d = err.iter().next().unwrap();
+        let loc = d.location().unwrap();
+        assert!(loc.starts_with("templates/claim.html:2:"), "{loc}");
+    }
+}

@@ -1,0 +1,87 @@
+//! The pipeline, end to end: load content → split statements → anchor
+//! quotes → build the claim graph. Rendering and writing read the result.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::content::{self, Article, Claim, Content, SiteConfig, Status};
+use crate::diag::Diagnostics;
+use crate::document::{self, Doc};
+use crate::graph::{self, Graph};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Publish claims that are not approved (marked as drafts).
+    pub drafts: bool,
+}
+
+/// A compiled fact-check: everything the renderers read.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub articles: Vec<Article>,
+    pub docs: Vec<Doc>,
+    /// The claims that are published: approved ones, or all with `drafts`.
+    pub claims: Vec<Claim>,
+    pub graph: Graph,
+    pub options: BuildOptions,
+}
+
+/// Loads and compiles the project at `root`. `None` when the content could
+/// not be loaded at all; a `Site` may come with errors too (quotes that did
+/// not anchor are left out of its graph), so callers that publish must
+/// check [`Diagnostics::has_errors`].
+pub fn compile(root: &Path, options: BuildOptions) -> (Option<Site>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let site = content::load(root, &mut diags).and_then(|c| from_content(c, options, &mut diags));
+    diags.sort();
+    (site, diags)
+}
+
+/// Compiles loaded content. Every claim is validated, published or not, so
+/// a draft's broken quote is caught before anyone approves it.
+pub fn from_content(
+    content: Content,
+    options: BuildOptions,
+    diags: &mut Diagnostics,
+) -> Option<Site> {
+    let docs: Vec<Doc> = content
+        .articles
+        .par_iter()
+        .map(|a| document::parse(&a.body))
+        .collect();
+    let anchors = graph::anchor_evidence(&content.articles, &docs, &content.claims, diags);
+    let mut claims = Vec::with_capacity(content.claims.len());
+    let mut kept = Vec::with_capacity(content.claims.len());
+    for (claim, anchors) in content.claims.into_iter().zip(anchors) {
+        if options.drafts || claim.status == Status::Approved {
+            kept.push(anchors);
+            claims.push(claim);
+        }
+    }
+    let graph = Graph::build(&content.articles, &docs, &claims, &kept);
+    Some(Site {
+        config: content.config,
+        articles: content.articles,
+        docs,
+        claims,
+        graph,
+        options,
+    })
+}
+
+/// Statements linked to a claim, per article: `(id, linked, total)`.
+pub fn coverage(site: &Site) -> Vec<(&str, usize, usize)> {
+    site.articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            (
+                a.id.as_str(),
+                site.graph.linked_count(i),
+                site.docs[i].statements.len(),
+            )
+        })
+        .collect()
+}
