@@ -213,28 +213,33 @@ pub fn closest_passage(text: &str, quote: &str) -> Option<String> {
         scored.push((score, start));
     }
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let best = scored
+    let similarity = |first: usize, last: usize| {
+        let passage = &text[words[first].0..words[last].1];
+        strsim::normalized_levenshtein(&normalize_quote(passage).to_lowercase(), &norm_quote)
+    };
+    let (sim, start) = scored
         .iter()
         .take(8)
-        .map(|&(_, start)| {
-            let passage = &text[words[start].0..words[start + k - 1].1];
-            let sim = strsim::normalized_levenshtein(
-                &normalize_quote(passage).to_lowercase(),
-                &norm_quote,
-            );
-            (sim, start)
-        })
+        .map(|&(_, start)| (similarity(start, start + k - 1), start))
         .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))?;
-    if best.0 < 0.2 {
+    if sim < 0.2 {
         return None;
     }
-    let start = best.1;
-    Some(
-        text[words[start].0..words[start + k - 1].1]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+    // The quote may have lost or gained a word or two: let the window's
+    // edges move so the passage is whole.
+    let (mut best, mut first, mut last) = (sim, start, start + k - 1);
+    for f in start.saturating_sub(2)..=(start + 2).min(words.len() - 1) {
+        for l in (start + k - 1).saturating_sub(2)..=(start + k + 1).min(words.len() - 1) {
+            if l < f {
+                continue;
+            }
+            let s = similarity(f, l);
+            if s > best {
+                (best, first, last) = (s, f, l);
+            }
+        }
+    }
+    Some(text[words[first].0..words[last].1].split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 fn strip_punct(w: &str) -> String {

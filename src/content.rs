@@ -365,7 +365,14 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
             claims.extend(parse_claims(&f, diags));
         }
     }
-    check_claim_references(&claims, &articles, diags);
+    // Evidence may name an article whose file failed to load: that file's
+    // own error says what is wrong, so only truly unknown ids are reported.
+    let known: Vec<String> = files
+        .articles
+        .iter()
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    check_claim_references(&claims, &known, diags);
     Some(Content {
         config: config?,
         articles,
@@ -532,7 +539,8 @@ pub fn join_lone_bullets(body: &str) -> String {
         {
             // A list may not interrupt a paragraph in every case; a blank
             // line before the first item keeps it a list.
-            if i > 0 && !lines[i - 1].trim().is_empty() && !is_lone_bullet_item(&lines, i - 2) {
+            let after_joined_item = i >= 2 && is_lone_bullet(lines[i - 2]);
+            if i > 0 && !lines[i - 1].trim().is_empty() && !after_joined_item {
                 out.push('\n');
             }
             out.push_str("- ");
@@ -550,10 +558,8 @@ pub fn join_lone_bullets(body: &str) -> String {
     out
 }
 
-fn is_lone_bullet_item(lines: &[&str], i: usize) -> bool {
-    lines
-        .get(i)
-        .is_some_and(|l| matches!(l.trim(), "-" | "*" | "+" | "•"))
+fn is_lone_bullet(line: &str) -> bool {
+    matches!(line.trim(), "-" | "*" | "+" | "•")
 }
 
 fn parse_toml(
@@ -586,6 +592,7 @@ struct Fields<'a> {
     file: &'a Arc<SourceFile>,
     offset: usize,
     table: &'a dyn TableLike,
+    /// Where the table starts, absolute in the file: missing keys point here.
     table_span: Range<usize>,
     what: String,
     diags: &'a mut Diagnostics,
@@ -612,9 +619,13 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// An item's span in the file; the table's (already absolute) span when
+    /// the item has none.
     fn span_of(&self, item: &Item) -> Range<usize> {
-        let s = item.span().unwrap_or(self.table_span.clone());
-        self.offset + s.start..self.offset + s.end
+        match item.span() {
+            Some(s) => self.offset + s.start..self.offset + s.end,
+            None => self.table_span.clone(),
+        }
     }
 
     fn error_at(&mut self, item: &Item, msg: String) {
@@ -624,7 +635,7 @@ impl<'a> Fields<'a> {
     }
 
     fn missing(&mut self, key: &str) {
-        let span = self.offset + self.table_span.start..self.offset + self.table_span.end;
+        let span = self.table_span.clone();
         self.diags.push(
             Diagnostic::error(format!("{} is missing required field `{key}`", self.what))
                 .at(self.file, span)
@@ -988,7 +999,7 @@ fn parse_evidence(
 }
 
 /// Cross-file checks: duplicate claim ids, evidence naming unknown articles.
-pub fn check_claim_references(claims: &[Claim], articles: &[Article], diags: &mut Diagnostics) {
+pub fn check_claim_references(claims: &[Claim], article_ids: &[String], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<&str, &Claim> = BTreeMap::new();
     for claim in claims {
         if let Some(first) = seen.get(claim.id.as_str()) {
@@ -1003,7 +1014,7 @@ pub fn check_claim_references(claims: &[Claim], articles: &[Article], diags: &mu
             seen.insert(&claim.id, claim);
         }
     }
-    let ids: std::collections::BTreeSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+    let ids: std::collections::BTreeSet<&str> = article_ids.iter().map(String::as_str).collect();
     for claim in claims {
         for ev in &claim.evidence {
             if !ids.contains(ev.article.as_str()) {

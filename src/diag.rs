@@ -127,7 +127,7 @@ impl Diagnostic {
             GraphicalTheme::unicode_nocolor()
         };
         let handler = GraphicalReportHandler::new_themed(theme)
-            .with_width(100)
+            .with_width(120)
             .with_links(false);
         let mut out = String::new();
         if handler.render_report(&mut out, self).is_err() {

@@ -132,6 +132,10 @@ pub struct EvidenceRef {
     pub statement: usize,
     pub statement_end: usize,
     pub stance: Stance,
+    /// Byte range of the matched passage in the article's [`Doc::text`]:
+    /// `quote_start..quote_end` (for Web Annotation selectors).
+    pub quote_start: usize,
+    pub quote_end: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -166,6 +170,8 @@ impl Graph {
                     statement: anchor.statements.start,
                     statement_end: anchor.statements.end,
                     stance: ev.stance,
+                    quote_start: anchor.range.start,
+                    quote_end: anchor.range.end,
                 };
                 for si in anchor.statements.clone() {
                     links[ai][si].push(r);

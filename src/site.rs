@@ -26,6 +26,10 @@ pub struct Site {
     pub claims: Vec<Claim>,
     pub graph: Graph,
     pub options: BuildOptions,
+    /// Ids of claims whose approval lapsed: approved, but the evidence
+    /// changed since sign-off (see [`crate::review::signoff`]). They are
+    /// treated as in review: published only with `drafts`.
+    pub lapsed: Vec<String>,
 }
 
 /// Loads and compiles the project at `root`. `None` when the content could
@@ -52,9 +56,19 @@ pub fn from_content(
         .map(|a| document::parse(&a.body))
         .collect();
     let anchors = graph::anchor_evidence(&content.articles, &docs, &content.claims, diags);
+    let lapsed = crate::review::signoff::lapsed_claims(
+        &content.articles,
+        &docs,
+        &content.claims,
+        &anchors,
+        diags,
+    );
     let mut claims = Vec::with_capacity(content.claims.len());
     let mut kept = Vec::with_capacity(content.claims.len());
-    for (claim, anchors) in content.claims.into_iter().zip(anchors) {
+    for (mut claim, anchors) in content.claims.into_iter().zip(anchors) {
+        if lapsed.contains(&claim.id) {
+            claim.status = Status::InReview;
+        }
         if options.drafts || claim.status == Status::Approved {
             kept.push(anchors);
             claims.push(claim);
@@ -68,6 +82,7 @@ pub fn from_content(
         claims,
         graph,
         options,
+        lapsed,
     })
 }
 

@@ -1,0 +1,391 @@
+//! `crosscheck build` end to end on fixture folders: the pages people read,
+//! the data tools read, and what happens when the build must fail.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use scraper::{Html, Selector};
+use serde_json::Value;
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn built(fixture_name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let o = build(&fixture(fixture_name), &out);
+    assert!(o.status.success(), "build failed: {}", stderr(&o));
+    (dir, out)
+}
+
+fn page(out: &Path, rel: &str) -> Html {
+    Html::parse_document(&std::fs::read_to_string(out.join(rel)).unwrap())
+}
+
+fn data(out: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(out.join("data.json")).unwrap()).unwrap()
+}
+
+fn element_text(doc: &Html, id: &str) -> Option<String> {
+    let s = Selector::parse(&format!("[id=\"{id}\"]")).unwrap();
+    doc.select(&s).next().map(|e| e.text().collect())
+}
+
+#[test]
+fn every_evidence_link_resolves_to_statements_containing_the_quote() {
+    let (_d, out) = built("basic");
+    let data = data(&out);
+    let mut checked = 0;
+    for claim in data["claims"].as_array().unwrap() {
+        let claim_page = page(&out, &format!("{}index.html", claim["path"].as_str().unwrap()));
+        let links: Vec<String> = claim_page
+            .select(&sel(".evidence blockquote a"))
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect();
+        for ev in claim["evidence"].as_array().unwrap() {
+            let href = ev["href"].as_str().unwrap();
+            let (path, fragment) = href.split_once('#').unwrap();
+            // The claim page links to the same statement, relative to itself.
+            assert!(links.contains(&format!("../../{href}")), "{href} not linked from {}", claim["id"]);
+            let article = page(&out, &format!("{path}index.html"));
+            let ids: Vec<&str> = ev["statements"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+            assert_eq!(ids[0], fragment, "href points at the first statement");
+            let joined: Vec<String> = ids
+                .iter()
+                .map(|id| element_text(&article, id).unwrap_or_else(|| panic!("no element #{id} in {path}")))
+                .collect();
+            let quote = normalize(ev["quote"].as_str().unwrap());
+            assert!(
+                normalize(&joined.join(" ")).contains(&quote),
+                "statements {ids:?} ({joined:?}) do not contain {quote:?}"
+            );
+            if ids.len() == 1 {
+                assert!(normalize(&joined[0]).contains(&quote));
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 10);
+}
+
+#[test]
+fn quotes_spanning_statements_and_paragraphs_attach_to_each() {
+    let (_d, out) = built("basic");
+    let data = data(&out);
+    let claim = |id: &str| data["claims"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+    let spanning = claim("response-time");
+    assert_eq!(spanning["evidence"][0]["statements"].as_array().unwrap().len(), 2);
+    // From a quote in one paragraph through a list item in the next block.
+    let across = claim("nobody-hurt");
+    assert_eq!(across["evidence"][0]["statements"].as_array().unwrap().len(), 3);
+    // occurrence = 2 picks the second "cause is", in the second sentence.
+    let cause = claim("cause-unknown");
+    let id = cause["evidence"][0]["statements"][0].as_str().unwrap();
+    let article = page(&out, "articles/harbour-news/index.html");
+    assert_eq!(
+        element_text(&article, id).unwrap(),
+        "The cause is still unknown, and the cause is under investigation."
+    );
+}
+
+#[test]
+fn every_statement_is_an_anchored_element() {
+    let (_d, out) = built("basic");
+    let data = data(&out);
+    for a in data["articles"].as_array().unwrap() {
+        let html = page(&out, &format!("{}index.html", a["path"].as_str().unwrap()));
+        let ids: Vec<String> = html
+            .select(&sel(".article-body .st"))
+            .map(|e| e.value().id().expect("statement without id").to_string())
+            .collect();
+        let expected: Vec<&str> =
+            a["statements"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, expected);
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "ids are unique within an article");
+    }
+}
+
+#[test]
+fn statements_show_claims_verdicts_and_cross_source_links() {
+    let (_d, out) = built("basic");
+    let html = page(&out, "articles/daily-courier/index.html");
+    let data = data(&out);
+    let courier = &data["articles"][0];
+    let first_fire = courier["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["text"].as_str().unwrap().starts_with("A fire broke out"))
+        .unwrap();
+    let id = first_fire["id"].as_str().unwrap();
+    let note = html.select(&Selector::parse(&format!("[id=\"n-{id}\"]")).unwrap()).next().expect("note for a linked statement");
+    let text: String = note.text().collect();
+    assert!(text.contains("Supports"), "{text}");
+    assert!(text.contains("The fire broke out on Monday night."), "{text}");
+    assert!(text.contains("Accurate"), "{text}");
+    assert!(text.contains("Agrees with: Harbour News"), "{text}");
+    assert!(text.contains("Contradicted by: Town Radio"), "{text}");
+    let hrefs: Vec<&str> = note.select(&sel("a")).filter_map(|a| a.value().attr("href")).collect();
+    assert!(hrefs.iter().any(|h| h.starts_with("../../articles/town-radio/#s-")), "{hrefs:?}");
+    assert!(hrefs.contains(&"../../claims/fire-on-monday/"));
+    // The statement is visibly marked and links to its note.
+    let mark = html.select(&Selector::parse(&format!("a.mark[href=\"#n-{id}\"]")).unwrap()).next();
+    assert!(mark.is_some());
+    // The original is linked.
+    assert!(html.select(&sel("a[href=\"https://courier.example/fire\"]")).next().is_some());
+}
+
+#[test]
+fn pages_have_landmarks_one_h1_and_relative_links() {
+    let (_d, out) = built("basic");
+    for rel in ["index.html", "articles/town-radio/index.html", "claims/nobody-hurt/index.html"] {
+        let html = page(&out, rel);
+        assert_eq!(html.select(&sel("h1")).count(), 1, "{rel}");
+        for landmark in ["header", "main", "footer", "nav"] {
+            assert!(html.select(&sel(landmark)).next().is_some(), "{rel} lacks <{landmark}>");
+        }
+        for a in html.select(&sel("a[href], link[href]")) {
+            let href = a.value().attr("href").unwrap();
+            assert!(!href.starts_with('/'), "{rel}: absolute link {href}");
+            let text: String = a.text().collect();
+            let labelled = !text.trim().is_empty() || a.value().attr("aria-label").is_some() || a.value().name() == "link";
+            assert!(labelled, "{rel}: unlabelled link {href}");
+            if href.starts_with("http") || href.starts_with('#') {
+                continue;
+            }
+            // Resolve the relative link against the page and check it exists.
+            let base = Path::new(rel).parent().unwrap();
+            let target = href.split('#').next().unwrap();
+            let mut path = out.join(base).join(target);
+            if target.is_empty() || target.ends_with('/') {
+                path = path.join("index.html");
+            }
+            assert!(path.exists(), "{rel}: broken link {href} ({})", path.display());
+        }
+    }
+}
+
+#[test]
+fn index_matrix_says_what_each_source_does_with_each_claim() {
+    let (_d, out) = built("basic");
+    let html = page(&out, "index.html");
+    let row = html
+        .select(&sel(".matrix tbody tr"))
+        .find(|r| r.text().collect::<String>().contains("The fire broke out on Monday night."))
+        .unwrap();
+    let cells: Vec<String> = row.select(&sel("td.cell")).map(|c| c.text().collect::<String>().trim().to_string()).collect();
+    assert_eq!(cells, ["✔ Supports", "✔ Supports", "✘ Contradicts"]);
+    let cause = html
+        .select(&sel(".matrix tbody tr"))
+        .find(|r| r.text().collect::<String>().contains("cause of the fire"))
+        .unwrap();
+    let cells: Vec<String> = cause.select(&sel("td.cell")).map(|c| c.text().collect::<String>().trim().to_string()).collect();
+    assert_eq!(cells, ["✔ Supports", "• Mentions", "– Silent"]);
+}
+
+#[test]
+fn claim_page_has_claimreview_json_ld() {
+    let (_d, out) = built("basic");
+    let html = page(&out, "claims/response-time/index.html");
+    let script = html.select(&sel("script[type=\"application/ld+json\"]")).next().unwrap();
+    let v: Value = serde_json::from_str(&script.text().collect::<String>()).unwrap();
+    assert_eq!(v["@type"], "ClaimReview");
+    assert_eq!(v["claimReviewed"], "Firefighters arrived within ten minutes.");
+    assert_eq!(v["reviewRating"]["ratingValue"], 3);
+    assert_eq!(v["reviewRating"]["bestRating"], 5);
+    assert_eq!(v["reviewRating"]["worstRating"], 1);
+    assert_eq!(v["reviewRating"]["alternateName"], "Disputed");
+    assert_eq!(v["author"]["name"], "Fixture Desk");
+    assert_eq!(v["datePublished"], "2026-03-05");
+    assert_eq!(v["url"], "/claims/response-time/");
+    let appearances = v["itemReviewed"]["appearance"].as_array().unwrap();
+    assert_eq!(appearances.len(), 2);
+    assert_eq!(appearances[0]["url"], "https://courier.example/fire");
+    // Evidence grouped by stance, each with its quote, outlet and link.
+    let groups: Vec<String> = html.select(&sel(".group h3")).map(|h| h.text().collect::<String>()).collect();
+    assert!(groups[0].contains("Supports (1)") && groups[1].contains("Contradicts (1)"), "{groups:?}");
+    let signoff: String = html.select(&sel(".signoff")).next().unwrap().text().collect();
+    assert!(signoff.contains("A. Reviewer") && signoff.contains("2026-03-05"));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let (_d, out) = built("basic");
+    assert!(!out.join("claims/crane-damaged").exists());
+    assert!(!String::from_utf8(std::fs::read(out.join("data.json")).unwrap()).unwrap().contains("crane-damaged"));
+    let dir = tempfile::tempdir().unwrap();
+    let out2 = dir.path().join("site");
+    let o = run(&["build", "--drafts", "--root", fixture("basic").to_str().unwrap(), "--out", out2.to_str().unwrap()]);
+    assert!(o.status.success());
+    let html = page(&out2, "claims/crane-damaged/index.html");
+    let banner: String = html.select(&sel(".banner.draft")).next().unwrap().text().collect();
+    assert!(banner.contains("Draft — not reviewed"));
+}
+
+#[test]
+fn data_json_follows_the_format() {
+    let (_d, out) = built("basic");
+    let d = data(&out);
+    for a in d["articles"].as_array().unwrap() {
+        for key in ["id", "title", "outlet", "url", "path", "statements"] {
+            assert!(a.get(key).is_some(), "article lacks {key}");
+        }
+        assert!(out.join(a["path"].as_str().unwrap()).join("index.html").is_file());
+        for s in a["statements"].as_array().unwrap() {
+            assert!(s["id"].as_str().unwrap().starts_with("s-"));
+            for c in s["claims"].as_array().unwrap() {
+                assert!(["supports", "contradicts", "mentions"].contains(&c["stance"].as_str().unwrap()));
+            }
+        }
+    }
+    for c in d["claims"].as_array().unwrap() {
+        for key in ["id", "text", "verdict", "status", "path", "evidence"] {
+            assert!(c.get(key).is_some(), "claim lacks {key}");
+        }
+        for e in c["evidence"].as_array().unwrap() {
+            for key in ["article", "quote", "stance", "statements", "href"] {
+                assert!(e.get(key).is_some(), "evidence lacks {key}");
+            }
+        }
+    }
+    assert_eq!(d["articles"][2]["url"], Value::Null);
+}
+
+#[test]
+fn a_failing_build_leaves_the_existing_site_byte_identical() {
+    let proj = project("basic");
+    let out = proj.path().join("site");
+    assert!(build(proj.path(), &out).status.success());
+    let before = snapshot(&out);
+    let claims = proj.path().join("content/claims.toml");
+    let text = std::fs::read_to_string(&claims).unwrap();
+    std::fs::write(&claims, text.replace("quote = \"nobody was hurt\"", "quote = \"nobody was harmed\"")).unwrap();
+    let o = build(proj.path(), &out);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("left untouched"));
+    assert_eq!(snapshot(&out), before);
+    // No temporary folder is left beside it.
+    let names: Vec<String> = std::fs::read_dir(proj.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".crosscheck")), "{names:?}");
+}
+
+#[test]
+fn files_of_an_earlier_build_never_linger() {
+    let proj = project("basic");
+    let out = proj.path().join("site");
+    assert!(build(proj.path(), &out).status.success());
+    assert!(out.join("articles/town-radio/index.html").exists());
+    std::fs::remove_file(proj.path().join("content/articles/town-radio.md")).unwrap();
+    let claims = proj.path().join("content/claims.toml");
+    let text = std::fs::read_to_string(&claims).unwrap();
+    let text = text
+        .replace("  [[claim.evidence]]\n  article = \"town-radio\"\n  quote = \"A fire on Tuesday\"\n  stance = \"contradicts\"\n  note = \"Says *Tuesday*.\"\n", "")
+        .replace("  [[claim.evidence]]\n  article = \"town-radio\"\n  quote = \"Nobody was hurt\"\n  stance = \"supports\"\n", "");
+    std::fs::write(&claims, text).unwrap();
+    let o = build(proj.path(), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.join("articles/town-radio").exists());
+}
+
+#[test]
+fn output_is_deterministic_across_runs_and_thread_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = fixture("basic");
+    let mut snaps = Vec::new();
+    for threads in ["1", "2", "4"] {
+        let out = dir.path().join(format!("site-{threads}"));
+        let o = std::process::Command::new(BIN)
+            .args(["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        snaps.push(snapshot(&out));
+    }
+    assert_eq!(snaps[0], snaps[1]);
+    assert_eq!(snaps[1], snaps[2]);
+}
+
+#[test]
+fn the_committed_example_site_is_reproduced_byte_for_byte() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let o = build(repo, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let fresh = snapshot(&out);
+    let committed = snapshot(&repo.join("site"));
+    let fresh_names: Vec<&String> = fresh.keys().collect();
+    let committed_names: Vec<&String> = committed.keys().collect();
+    assert_eq!(fresh_names, committed_names, "site/ is stale: run `cargo run --release -- build`");
+    for (name, bytes) in &fresh {
+        assert!(committed[name] == *bytes, "site/{name} is stale: run `cargo run --release -- build`");
+    }
+}
+
+#[test]
+fn templates_in_the_project_override_the_embedded_ones() {
+    let proj = project("basic");
+    std::fs::create_dir(proj.path().join("templates")).unwrap();
+    std::fs::write(
+        proj.path().join("templates/claim.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>Custom: {{ claim.text }}</h1>{% endblock main %}",
+    )
+    .unwrap();
+    let out = proj.path().join("site");
+    let o = build(proj.path(), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(out.join("claims/nobody-hurt/index.html")).unwrap();
+    assert!(html.contains("<h1>Custom: Nobody was hurt in the fire.</h1>"));
+    // Pages that were not overridden keep the default.
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("class=\"matrix\""));
+}
+
+#[test]
+fn hostile_article_and_claims_never_become_live_markup() {
+    let (_d, out) = built("hostile-article");
+    for (name, bytes) in snapshot(&out) {
+        if !name.ends_with(".html") {
+            continue;
+        }
+        let html = Html::parse_document(&String::from_utf8(bytes).unwrap());
+        for script in html.select(&sel("script")) {
+            // Only data, or crosscheck's own script file shipped with the site.
+            let own_file = script.value().attr("src").is_some_and(|src| {
+                !src.contains(':') && src.ends_with(".js") && out.join(Path::new(&name).parent().unwrap()).join(src).is_file()
+            }) && script.text().collect::<String>().trim().is_empty();
+            let data = script.value().attr("type") == Some("application/ld+json");
+            assert!(own_file || data, "{name}: live script {:?}", script.html());
+        }
+        for el in html.select(&sel("*")) {
+            for (attr, value) in el.value().attrs() {
+                assert!(!attr.starts_with("on"), "{name}: event handler {attr}={value}");
+                if matches!(attr, "href" | "src" | "action" | "formaction") {
+                    let v = value.trim().to_ascii_lowercase();
+                    assert!(!v.starts_with("javascript:") && !v.starts_with("data:"), "{name}: {attr}={value}");
+                }
+            }
+            assert!(!matches!(el.value().name(), "img" | "iframe" | "object" | "embed"), "{name}: {}", el.value().name());
+        }
+    }
+    // The claim text survives intact inside the JSON-LD, without closing it.
+    let html = page(&out, "claims/evil/index.html");
+    let script = html.select(&sel("script[type=\"application/ld+json\"]")).next().unwrap();
+    let v: Value = serde_json::from_str(&script.text().collect::<String>()).unwrap();
+    assert_eq!(v["claimReviewed"], "</script><script>alert('claim')</script> and <!-- comment");
+    // Readers see the article's text, not its markup.
+    let article = page(&out, "articles/evil/index.html");
+    let body: String = article.select(&sel(".article-body")).next().unwrap().text().collect();
+    assert!(body.contains("Clickable text stays text."));
+    assert!(body.contains("Markdown link"));
+}
