@@ -1,35 +1,1541 @@
-//! PLACEHOLDER until the real splitter lands.
+//! Statements: splitting one block's plain text into sentences, and giving each sentence a
+//! stable, URL-safe id.
+//!
+//! Sentence splitting starts from Unicode's default sentence boundaries (UAX #29, via
+//! `unicode_segmentation`) and then repairs what news copy does to them:
+//!
+//! * **Glued sentences** (`...on Wednesday.Putin met...`, `...the talks.“We could...`): UAX #29
+//!   never breaks between a lowercase letter, a full stop and an uppercase letter, so extra
+//!   candidate boundaries are added where a terminator is directly followed by an opening quote
+//!   or by a capitalised word (see `glued_boundary`).
+//! * **Opening quotes glued to the previous sentence**: UAX #29 treats every quote after a
+//!   terminator as closing, so in `talks.“We` the `“` would end up on the wrong side. Boundaries
+//!   are moved back to just before the first quote that actually opens (see
+//!   `Splitter::adjust`).
+//! * **Abbreviations and initials** (`Mr.`, `U.S.`, `Donald J. Trump`, `No. 10`, ...): UAX #29
+//!   breaks after them whenever an uppercase letter follows; those boundaries are dropped again
+//!   (see `Splitter::keep`).
+//! * **Soft line breaks**: UAX #29 always breaks after a line break; here a line break only ends a
+//!   sentence when the line ends with a terminator.
+//!
+//! Everything runs in time linear in the length of the text: each candidate boundary is looked
+//! at once, every look-around is capped at `LOOK` characters, and UAX #29 itself (quadratic on
+//! long runs of spaces or quotes after a full stop) only ever sees such runs cut short (see
+//! `uax29_chunks`).
+
+use std::collections::HashMap;
 use std::ops::Range;
+
 use unicode_segmentation::UnicodeSegmentation;
+
+/// Byte ranges of the sentences in one block's plain text, in order, each trimmed of surrounding
+/// white space and non-empty. Together they cover every non-white-space character of `text`.
+#[must_use]
 pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
+    let mut splitter = Splitter::new(text);
+    // Two sorted streams of candidate boundaries, merged in order: UAX #29's and ours.
+    let mut glued = glued_candidates(text).into_iter().peekable();
+    for (chunk_start, chunk) in uax29_chunks(text) {
+        for (i, _) in chunk.split_sentence_bound_indices() {
+            let bound = chunk_start + i;
+            while let Some(g) = glued.next_if(|&g| g <= bound) {
+                splitter.consider(g, true);
+            }
+            // The start of a chunk is our cut, not a boundary UAX #29 found.
+            splitter.consider(bound, i > 0);
+        }
+    }
+    for g in glued {
+        splitter.consider(g, true);
+    }
+    splitter.finish()
+}
+
+/// Stable, URL-safe id for a statement, derived only from its normalised text:
+/// "s-" + slug of its first (up to) 5 words (ASCII lowercase letters/digits, other chars dropped
+/// or folded: é→e etc. where easy; words joined by '-'; slug at most 40 chars, cut at a word
+/// boundary; empty slug allowed) + "-" + first 6 hex chars of blake3(normalised text).
+/// Normalised text = lowercase, curly/straight quotes and apostrophes unified (‘’‚‛′ → ', “”„‟″ → "),
+/// hyphen/en dash/em dash and friends (‐‑‒–—―) → '-', runs of white space → one space, trimmed.
+/// Example shape: "s-putin-met-late-tuesday-with-3fa2c1" (if slug empty: "s-3fa2c1").
+#[must_use]
+pub fn statement_id(text: &str) -> String {
+    let normalised = normalise(text);
+    let hash = blake3::hash(normalised.as_bytes()).to_hex();
+    let slug = slug(&normalised);
+    let mut id = String::with_capacity(2 + slug.len() + 1 + HASH_CHARS);
+    id.push_str("s-");
+    if !slug.is_empty() {
+        id.push_str(&slug);
+        id.push('-');
+    }
+    id.push_str(&hash[..HASH_CHARS]);
+    id
+}
+
+/// Ids for all statements of one article, in order: statement_id of each, and when the same id
+/// occurs again in the same article the later ones get "-2", "-3", … appended (first keeps the bare id),
+/// so ids stay unique within an article and editing one sentence never changes another's id
+/// (except the numbering among exact duplicates of the same sentence).
+#[must_use]
+pub fn assign_ids<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    // A bare id always ends in "-" + 6 hex digits, and a numbered one in "-" + a decimal number
+    // after those, so a numbered id can never collide with a bare one (or another numbered one).
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    texts
+        .into_iter()
+        .map(|text| {
+            let id = statement_id(text);
+            let count = seen.entry(id.clone()).or_insert(0);
+            *count += 1;
+            if *count == 1 {
+                id
+            } else {
+                format!("{id}-{count}")
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sentence splitting
+// ---------------------------------------------------------------------------------------------
+
+/// Cap (in characters) on every look-behind and look-ahead, so that adversarial input (a million
+/// quotes after a full stop, say) cannot make splitting quadratic. Real abbreviations, words and
+/// quote runs are far shorter.
+const LOOK: usize = 64;
+
+/// Walks the candidate boundaries of one text in increasing order and decides which to keep.
+struct Splitter<'t> {
+    text: &'t str,
+    /// Start of the sentence being built: always at a non-white-space char (or at the end).
+    start: usize,
+    /// Straight double quotes in `text[start..dq_pos]` have been counted; `dq_open` says whether
+    /// that count is odd, i.e. whether a `"` is open. Kept incrementally to stay linear.
+    dq_pos: usize,
+    dq_open: bool,
+    /// End of the white-space run after the last candidate: later candidates before it are the
+    /// same boundary (UAX #29 breaks after every line break of a blank-line run).
+    ws_until: usize,
+    out: Vec<Range<usize>>,
+}
+
+impl<'t> Splitter<'t> {
+    fn new(text: &'t str) -> Self {
+        let start = skip_ws(text, 0);
+        Splitter {
+            text,
+            start,
+            dq_pos: start,
+            dq_open: false,
+            ws_until: 0,
+            out: Vec::new(),
+        }
+    }
+
+    /// `trusted`: the candidate follows a sentence terminator (UAX #29 and glued candidates),
+    /// rather than being a mere cut between chunks.
+    fn consider(&mut self, candidate: usize, trusted: bool) {
+        let t = self.text;
+        if candidate < self.ws_until || candidate <= self.start || candidate >= t.len() {
+            return;
+        }
+        // A boundary inside white space is the same as one at its end (ranges get trimmed), and
+        // deciding at the end means the next sentence's first word is right there.
+        let mut b = skip_ws(t, candidate);
+        self.ws_until = b;
+        if b >= t.len() {
+            return;
+        }
+        // Never cut a run of terminators such as ".…" or "?!" apart.
+        if prev_char(t, b).is_some_and(is_terminator) && next_char(t, b).is_some_and(is_terminator)
+        {
+            return;
+        }
+        if !prev_char(t, b).is_some_and(char::is_whitespace) {
+            b = self.adjust(b);
+        }
+        if b <= self.start || !self.keep(b, trusted) {
+            return;
+        }
+        self.push_until(b);
+        self.start = skip_ws(t, b);
+        self.dq_pos = self.start;
+        self.dq_open = false;
+    }
+
+    fn finish(mut self) -> Vec<Range<usize>> {
+        self.push_until(self.text.len());
+        self.out
+    }
+
+    /// Ends the current sentence at `end` (exclusive), trimmed, if anything is left of it.
+    fn push_until(&mut self, end: usize) {
+        if self.start < end {
+            let len = self.text[self.start..end].trim_end().len();
+            if len > 0 {
+                self.out.push(self.start..self.start + len);
+            }
+        }
+    }
+
+    /// Whether a `"` is open at `pos` (counting from the sentence start).
+    fn dq_open_at(&mut self, pos: usize) -> bool {
+        if pos > self.dq_pos {
+            let quotes = self.text.as_bytes()[self.dq_pos..pos]
+                .iter()
+                .filter(|&&byte| byte == b'"')
+                .count();
+            self.dq_open ^= quotes % 2 == 1;
+            self.dq_pos = pos;
+        }
+        self.dq_open
+    }
+
+    /// Places a boundary that follows `terminator quote*` correctly within the quotes: closing
+    /// quotes and brackets stay with the sentence they close, the first opening one starts the
+    /// next sentence. UAX #29 puts all of them before its boundary (`talks.“|We`), and glued
+    /// candidates come in right after the terminator (`talks.|“We`); both end up at `talks.|“We`.
+    fn adjust(&mut self, b: usize) -> usize {
+        let t = self.text;
+        let mut run_start = b;
+        let mut walked = 0;
+        loop {
+            match prev_char(t, run_start) {
+                Some(c) if is_terminator(c) => break,
+                Some(c) if is_quote(c) && walked < LOOK => {
+                    run_start -= c.len_utf8();
+                    walked += 1;
+                }
+                _ => return b,
+            }
+        }
+        let from = run_start.max(self.start);
+        let mut dq_open = self.dq_open_at(from);
+        for (i, c) in t[from..].char_indices().take(LOOK) {
+            let opens = match c {
+                // A straight double quote closes one that is open, otherwise it opens.
+                '"' => {
+                    dq_open = !dq_open;
+                    dq_open
+                }
+                // Mostly an apostrophe; as a quote it opens only if a word follows directly.
+                '\'' => next_char(t, from + i + 1).is_some_and(char::is_alphanumeric),
+                c if is_opening(c) => true,
+                c if is_quote(c) => false,
+                _ => return from + i,
+            };
+            if opens {
+                return from + i;
+            }
+        }
+        // Give up on absurdly long runs: leave UAX #29's boundary where it was.
+        b
+    }
+
+    /// Decides whether the current sentence really ends at `b` (a non-white-space position whose
+    /// preceding text is not all white space).
+    fn keep(&self, b: usize, trusted: bool) -> bool {
+        let t = self.text;
+        let prev = t[self.start..b].trim_end();
+        let gap = &t[self.start + prev.len()..b];
+        let line_break = gap.chars().any(is_para_sep);
+
+        // A numbered-list marker left in the text ("1. HOME") is not a sentence.
+        if let Some(num) = prev.strip_suffix('.') {
+            if (1..=3).contains(&num.len()) && num.bytes().all(|c| c.is_ascii_digit()) {
+                return false;
+            }
+        }
+
+        let (core, closed) = strip_trailing_quotes(prev);
+        let term = core.chars().next_back().unwrap_or(' ');
+        if !is_terminator(term) {
+            // A line break alone never ends a sentence. Otherwise UAX #29 saw a terminator we do
+            // not know (one followed by combining marks, say); trust it.
+            return trusted && !line_break;
+        }
+
+        // Like UAX #29 does after a full stop (rule SB8), a lowercase start continues the
+        // sentence, whatever the terminator: `“Why?” he asked.`, `etc. and`, `U.S.\nand`.
+        let first = t[b..]
+            .chars()
+            .take(LOOK)
+            .find(|&c| !is_opening(c) && !matches!(c, '"' | '\''));
+        if first.is_some_and(char::is_lowercase) {
+            return false;
+        }
+
+        if term != '.' || closed {
+            return true;
+        }
+        let before = &core[..core.len() - 1];
+        match abbreviation_before(before) {
+            None => true,
+            Some(Abbrev::Always) => false,
+            Some(Abbrev::BeforeNumber) => !next_char(t, b).is_some_and(|c| c.is_ascii_digit()),
+            Some(Abbrev::Initial) => {
+                !next_char(t, b).is_some_and(char::is_uppercase) || starts_sentence(&t[b..])
+            }
+            Some(Abbrev::UnlessStarter) => {
+                !next_char(t, b).is_some_and(char::is_alphanumeric) || starts_sentence(&t[b..])
+            }
+        }
+    }
+}
+
+/// How an abbreviation ending in '.' behaves before a following capitalised word or number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Abbrev {
+    /// Never ends a sentence: titles (`Mr.`, `Gen.`), `vs.`, `e.g.`, `i.e.`.
+    Always,
+    /// Does not end a sentence before a number: `No. 10`, `Dec. 3`, `p. 5`.
+    BeforeNumber,
+    /// A single-letter initial (`Donald J. Trump`, `J. K. Rowling`): continues before an uppercase
+    /// word that is not a common sentence starter.
+    Initial,
+    /// Dotted initialisms (`U.S.`, `U.K.`, `a.m.`) and name suffixes (`Jr.`, `St.`, `Inc.`).
+    /// `U.S. President Trump` is one sentence but `...in the U.S. The talks...` is two, and the
+    /// only cheap tell is the next word: we keep going unless it is a common sentence starter
+    /// (The/A/It/He/But/In/...: see [`STARTERS`]). Wrong for `...to the U.S. Putin said...`,
+    /// which stays one sentence.
+    UnlessStarter,
+}
+
+/// Titles: never end a sentence (first letter must be uppercase: `Mr`, `MR`).
+const TITLES: &[&str] = &[
+    "Adm", "Brig", "Capt", "Cmdr", "Col", "Cpl", "Det", "Dr", "Fr", "Gen", "Gov", "Hon", "Insp",
+    "Lt", "Maj", "Messrs", "Mr", "Mrs", "Ms", "Mx", "Pres", "Prof", "Pvt", "Rep", "Rev", "Sen",
+    "Sgt", "Supt",
+];
+/// Never end a sentence, in any case.
+const CONNECTIVES: &[&str] = &["vs", "cf", "viz"];
+/// Do not end a sentence before a number (first letter uppercase, except the lowercase ones).
+const BEFORE_NUMBER: &[&str] = &[
+    "No", "Nos", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
+    "Dec", "Vol", "Art", "Fig", "Sec", "p", "pp", "approx", "ca",
+];
+/// Name suffixes and the like: see [`Abbrev::UnlessStarter`].
+const SUFFIXES: &[&str] = &[
+    "Jr", "Sr", "St", "Inc", "Ltd", "Co", "Corp", "Bros", "Mt", "Ft", "Ave", "Blvd", "Rd", "Esq",
+];
+/// Words that commonly start a sentence; after an ambiguous abbreviation they mean "new sentence".
+#[rustfmt::skip]
+const STARTERS: &[&str] = &[
+    "A", "About", "According", "After", "Ahead", "All", "Also", "Although", "An", "And", "Another",
+    "As", "At", "Because", "Before", "Both", "But", "By", "During", "Each", "Earlier", "Even",
+    "For", "From", "He", "Her", "Here", "His", "How", "However", "I", "If", "In", "Instead", "It",
+    "Its", "Last", "Later", "Many", "Meanwhile", "Most", "My", "No", "Not", "Now", "Of", "On",
+    "One", "Or", "Our", "She", "Since", "So", "Some", "Still", "That", "The", "Their", "Then",
+    "There", "These", "They", "This", "Those", "Though", "To", "Under", "Until", "We", "What",
+    "When", "Where", "Which", "While", "Who", "Why", "With", "Yet", "You", "Your",
+];
+
+/// Matches a word against a list entry: exactly, or in any case with the same initial capital
+/// when the entry is capitalised (so `MR` matches `Mr`, but `rep` does not match `Rep`).
+fn in_list(list: &[&str], word: &str) -> bool {
+    list.iter().any(|&entry| {
+        word == entry
+            || (entry.starts_with(|c: char| c.is_ascii_uppercase())
+                && word.starts_with(|c: char| c.is_ascii_uppercase())
+                && word.eq_ignore_ascii_case(entry))
+    })
+}
+
+/// Classifies the word just before a final '.' (`before` is the text up to, not including, it).
+fn abbreviation_before(before: &str) -> Option<Abbrev> {
+    // The trailing run of letters, if short enough to be an abbreviation.
+    let mut word_start = before.len();
+    for (count, c) in before.chars().rev().enumerate() {
+        if !c.is_alphabetic() {
+            break;
+        }
+        if count == 12 {
+            return None;
+        }
+        word_start -= c.len_utf8();
+    }
+    let word = &before[word_start..];
+    let mut word_chars = word.chars();
+    let first = word_chars.next()?;
+    let single = word_chars.next().is_none();
+    let preceding = prev_char(before, word_start);
+
+    if single && preceding == Some('.') {
+        // The last letter of a dotted abbreviation: "U.S.", "a.m.", "e.g.", "Ph.D.".
+        let dotted = &before[..word_start - 1];
+        let prev_letter = prev_char(dotted, dotted.len());
+        let before_prev = prev_letter.and_then(|c| prev_char(dotted, dotted.len() - c.len_utf8()));
+        let is_eg_ie = matches!(
+            (
+                prev_letter.map(|c| c.to_ascii_lowercase()),
+                first.to_ascii_lowercase()
+            ),
+            (Some('e'), 'g') | (Some('i'), 'e')
+        ) && !before_prev.is_some_and(char::is_alphabetic);
+        return Some(if is_eg_ie {
+            Abbrev::Always
+        } else {
+            Abbrev::UnlessStarter
+        });
+    }
+    if preceding.is_some_and(char::is_alphanumeric) {
+        // e.g. "1990s." or "x2." -- not an abbreviation.
+        return None;
+    }
+    if in_list(TITLES, word) || CONNECTIVES.iter().any(|a| word.eq_ignore_ascii_case(a)) {
+        return Some(Abbrev::Always);
+    }
+    if in_list(BEFORE_NUMBER, word) {
+        return Some(Abbrev::BeforeNumber);
+    }
+    if in_list(SUFFIXES, word) {
+        return Some(Abbrev::UnlessStarter);
+    }
+    if single && first.is_uppercase() {
+        return Some(Abbrev::Initial);
+    }
+    None
+}
+
+/// Whether `rest` (starting at a non-white-space char) begins with a common sentence starter.
+fn starts_sentence(rest: &str) -> bool {
+    // No starter is anywhere near 16 letters long.
+    let len: usize = rest
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .take(16)
+        .map(char::len_utf8)
+        .sum();
+    STARTERS.contains(&&rest[..len])
+}
+
+/// Pieces of `text` to run UAX #29 on separately, with their offsets.
+///
+/// `unicode_segmentation`'s sentence rule SB8 looks ahead from every char of a `. Close* Sp*`
+/// run, which is quadratic in the run's length (`"ab."` + 10,000 spaces takes seconds). So the
+/// text is cut inside any run of [`LOOK`] chars that are neither letters, digits, terminators
+/// nor line breaks, which real prose never has. Such a cut is offered as an untrusted candidate
+/// boundary: inside white space it works like UAX #29's own break after the white space, and
+/// elsewhere it is dropped unless the text before it ends a sentence.
+fn uax29_chunks(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut cuts = Vec::new();
+    let mut run = 0;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() || is_terminator(c) || is_para_sep(c) {
+            run = 0;
+        } else {
+            run += 1;
+            if run == LOOK {
+                cuts.push(i + c.len_utf8());
+                run = 0;
+            }
+        }
+    }
+    let ends = cuts.clone().into_iter().chain(std::iter::once(text.len()));
+    std::iter::once(0)
+        .chain(cuts)
+        .zip(ends)
+        .map(move |(start, end)| (start, &text[start..end]))
+}
+
+/// Candidate boundaries UAX #29 does not produce, in increasing order:
+/// * glued sentences (`Wednesday.Putin`, `talks.“We`), see [`glued_boundary`];
+/// * an ellipsis character followed by white space (`yet… A lot`), so that `…` behaves like
+///   `...`, after which UAX #29 breaks (unless a lowercase word follows, see [`Splitter::keep`]).
+fn glued_candidates(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
-    for (i, s) in text.split_sentence_bound_indices() {
-        let t = s.trim();
-        if t.is_empty() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !is_terminator(c) {
             continue;
         }
-        let start = i + (s.len() - s.trim_start().len());
-        out.push(start..start + t.len());
+        let mut end = start + c.len_utf8();
+        let mut last = c;
+        while let Some((i, d)) = chars.next_if(|&(_, d)| is_terminator(d)) {
+            end = i + d.len_utf8();
+            last = d;
+        }
+        if glued_boundary(text, start, end) {
+            out.push(end);
+        } else if last == '…' {
+            let after_quotes = skip_quotes(text, end);
+            if next_char(text, after_quotes).is_some_and(char::is_whitespace) {
+                out.push(after_quotes);
+            }
+        }
     }
     out
 }
-pub fn statement_id(text: &str) -> String {
-    let norm: String = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    format!("s-{}", &blake3::hash(norm.as_bytes()).to_hex()[..6])
+
+/// Whether the terminator run `text[start..end]` ends a sentence glued to the next one, i.e.
+/// there is no space after it, and:
+/// * the word before it has 2+ letters, one of them lowercase (so `U.S.A`, `J.R.R.Tolkien`, `e.g.`
+///   and numbers like `19.5` are left alone), and is not part of a URL or e-mail address;
+/// * after optional closing quotes/brackets comes an opening quote or bracket and then a word,
+///   or a capitalised word of 2+ letters (uppercase then lowercase: `Putin`, `It`, not `NET` in
+///   `ASP.NET`) that is not followed by `.com`-like text (so `www.Reuters.com` stays whole).
+fn glued_boundary(text: &str, start: usize, end: usize) -> bool {
+    let mut letters = 0;
+    let mut lowercase = false;
+    for c in text[..start].chars().rev().take(LOOK) {
+        if c.is_alphabetic() {
+            letters += 1;
+            lowercase |= c.is_lowercase();
+        } else if c == '/' || c == '@' {
+            return false;
+        } else if !(c.is_alphanumeric() || matches!(c, '\'' | '’' | '-')) {
+            break;
+        }
+    }
+    if letters < 2 || !lowercase {
+        return false;
+    }
+
+    let mut opener = false;
+    let mut pos = end;
+    for c in text[end..].chars().take(LOOK) {
+        if !is_quote(c) {
+            break;
+        }
+        opener |= is_opening(c) || matches!(c, '"' | '\'');
+        pos += c.len_utf8();
+    }
+    let mut rest = text[pos..].chars();
+    match rest.next() {
+        Some(c) if c.is_alphanumeric() && opener => true,
+        Some(c) if c.is_uppercase() => {
+            if !rest.next().is_some_and(char::is_lowercase) {
+                return false;
+            }
+            // Skip the rest of the word, then reject ".com"-like continuations.
+            let mut after = rest.take(LOOK).skip_while(|c| c.is_alphanumeric());
+            !(after.next() == Some('.')
+                && after
+                    .next()
+                    .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        }
+        _ => false,
+    }
 }
-pub fn assign_ids<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let mut seen = std::collections::HashMap::new();
-    texts
-        .into_iter()
-        .map(|t| {
-            let id = statement_id(t);
-            let n = seen.entry(id.clone()).or_insert(0);
-            *n += 1;
-            if *n == 1 { id } else { format!("{id}-{n}") }
-        })
-        .collect()
+
+/// Splits `s` into the part before its trailing quotes/brackets and whether there were any.
+fn strip_trailing_quotes(s: &str) -> (&str, bool) {
+    let mut end = s.len();
+    for c in s.chars().rev().take(LOOK) {
+        if !is_quote(c) {
+            break;
+        }
+        end -= c.len_utf8();
+    }
+    (&s[..end], end < s.len())
+}
+
+/// Sentence terminators: those of UAX #29 that matter in practice, plus the ellipsis character.
+fn is_terminator(c: char) -> bool {
+    if c.is_ascii() {
+        matches!(c, '.' | '!' | '?')
+    } else {
+        OTHER_TERMINATORS.contains(&c)
+    }
+}
+
+#[rustfmt::skip]
+const OTHER_TERMINATORS: &[char] = &[
+    '…', '‼', '‽', '⁇', '⁈', '⁉', '⸮', '⸼', '。', '．', '！', '？', '｡', '﹒', '﹖', '﹗', '؟', '۔',
+    '܀', '܁', '܂', '߹', '।', '॥', '၊', '။', '։', '።', '፧', '፨', '᙮', '᠃', '᠉', '᥄', '᥅', '꓿',
+    '꘎', '꘏', '꛳', '꛷',
+];
+
+/// Quotes and brackets that open.
+fn is_opening(c: char) -> bool {
+    if c.is_ascii() {
+        matches!(c, '(' | '[' | '{')
+    } else {
+        matches!(
+            c,
+            '“' | '‘' | '„' | '‚' | '‛' | '‟' | '«' | '‹' | '「' | '『' | '（' | '〈' | '《'
+        )
+    }
+}
+
+/// Any quote or bracket, opening, closing or straight (ambiguous).
+fn is_quote(c: char) -> bool {
+    if c.is_ascii() {
+        matches!(c, '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}')
+    } else {
+        is_opening(c) || matches!(c, '”' | '’' | '»' | '›' | '」' | '』' | '）' | '〉' | '》')
+    }
+}
+
+/// Line and paragraph separators (UAX #29's `Sep` class).
+fn is_para_sep(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+fn prev_char(s: &str, i: usize) -> Option<char> {
+    s[..i].chars().next_back()
+}
+
+fn next_char(s: &str, i: usize) -> Option<char> {
+    s[i..].chars().next()
+}
+
+/// First position at or after `i` that is not white space.
+fn skip_ws(s: &str, i: usize) -> usize {
+    s[i..]
+        .char_indices()
+        .find(|&(_, c)| !c.is_whitespace())
+        .map_or(s.len(), |(j, _)| i + j)
+}
+
+/// First position at or after `i` that is not a quote or bracket (looking at most [`LOOK`] chars).
+fn skip_quotes(s: &str, i: usize) -> usize {
+    let mut pos = i;
+    for c in s[i..].chars().take(LOOK) {
+        if !is_quote(c) {
+            break;
+        }
+        pos += c.len_utf8();
+    }
+    pos
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ids
+// ---------------------------------------------------------------------------------------------
+
+/// Hex digits of the blake3 hash in an id: 24 bits, plenty next to the slug within one article.
+const HASH_CHARS: usize = 6;
+/// Words of the text that make up the slug, at most.
+const SLUG_WORDS: usize = 5;
+/// Length of the slug (ASCII, so bytes) at most.
+const SLUG_MAX: usize = 40;
+
+/// The text ids are derived from: see [`statement_id`]. Also drops invisible characters that
+/// sloppy copy carries (soft hyphen, zero-width space, word joiner, BOM).
+fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if matches!(c, '\u{AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}') {
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        match c {
+            '‘' | '’' | '‚' | '‛' | '′' => out.push('\''),
+            '“' | '”' | '„' | '‟' | '″' => out.push('"'),
+            '‐' | '‑' | '‒' | '–' | '—' | '―' | '⸺' | '⸻' | '﹘' | '﹣' | '－' =>
+            {
+                out.push('-');
+            }
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Slug of the first [`SLUG_WORDS`] words of normalised text. Words are runs of letters and
+/// digits; apostrophes vanish (`putin's` → `putins`) and so does a full stop between two letters
+/// (`u.s.` → `us`); everything else separates words. Non-ASCII letters are folded to ASCII where
+/// that is easy and dropped otherwise (a word of only such letters counts but adds nothing).
+fn slug(normalised: &str) -> String {
+    let mut slug = String::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut words = 0;
+    let mut chars = normalised.chars().peekable();
+    let mut prev = ' ';
+    loop {
+        let c = chars.next();
+        let joins = match c {
+            // An apostrophe inside a word vanishes; elsewhere it separates.
+            Some('\'') => in_word,
+            Some('.') => prev.is_alphabetic() && chars.peek().is_some_and(|c| c.is_alphabetic()),
+            Some(c) => c.is_alphanumeric() || ('\u{300}'..='\u{36F}').contains(&c),
+            None => false,
+        };
+        if let (true, Some(c)) = (joins, c) {
+            in_word = true;
+            if c.is_ascii_alphanumeric() {
+                word.push(c.to_ascii_lowercase());
+            } else if let Some(folded) = fold(c) {
+                word.push_str(folded);
+            }
+        } else if in_word {
+            in_word = false;
+            words += 1;
+            if !word.is_empty() {
+                if slug.is_empty() {
+                    // A single over-long first word is cut rather than lost (it is ASCII).
+                    word.truncate(SLUG_MAX);
+                    slug.push_str(&word);
+                } else if slug.len() + 1 + word.len() <= SLUG_MAX {
+                    slug.push('-');
+                    slug.push_str(&word);
+                } else {
+                    break;
+                }
+                word.clear();
+            }
+            if words == SLUG_WORDS {
+                break;
+            }
+        }
+        match c {
+            Some(c) => prev = c,
+            None => break,
+        }
+    }
+    slug
+}
+
+/// ASCII for common accented lowercase Latin letters and ligatures.
+fn fold(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à'..='å' | 'ā' | 'ă' | 'ą' | 'ǎ' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è'..='ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+        'ĥ' | 'ħ' => "h",
+        'ì'..='ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' | 'ǐ' => "i",
+        'ĳ' => "ij",
+        'ĵ' => "j",
+        'ķ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+        'ò'..='ö' | 'ø' | 'ō' | 'ŏ' | 'ő' | 'ǒ' => "o",
+        'œ' => "oe",
+        'ŕ' | 'ŗ' | 'ř' => "r",
+        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
+        'ß' => "ss",
+        'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
+        'þ' => "th",
+        'ù'..='ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' | 'ǔ' => "u",
+        'ŵ' => "w",
+        'ý' | 'ÿ' | 'ŷ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        'ﬀ' => "ff",
+        'ﬁ' => "fi",
+        'ﬂ' => "fl",
+        'ﬃ' => "ffi",
+        'ﬄ' => "ffl",
+        'ﬅ' | 'ﬆ' => "st",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sentences of `text` as strings, after checking the range invariants.
+    fn sents(text: &str) -> Vec<&str> {
+        let ranges = split_sentences(text);
+        check_invariants(text, &ranges);
+        ranges.into_iter().map(|r| &text[r]).collect()
+    }
+
+    /// Ranges are non-empty, trimmed, increasing, non-overlapping, and cover every
+    /// non-white-space char of `text`.
+    fn check_invariants(text: &str, ranges: &[Range<usize>]) {
+        let mut covered_until = 0;
+        for r in ranges {
+            assert!(r.start < r.end, "empty range {r:?} in {text:?}");
+            assert!(
+                r.start >= covered_until,
+                "overlap/order {ranges:?} in {text:?}"
+            );
+            let s = text.get(r.clone()).expect("range on char boundaries");
+            assert_eq!(s, s.trim(), "untrimmed {s:?} in {text:?}");
+            assert!(
+                text[covered_until..r.start]
+                    .chars()
+                    .all(char::is_whitespace),
+                "non-white-space between sentences of {text:?}: {ranges:?}"
+            );
+            covered_until = r.end;
+        }
+        assert!(
+            text[covered_until..].chars().all(char::is_whitespace),
+            "uncovered tail of {text:?}: {ranges:?}"
+        );
+    }
+
+    // --- seed mess: sentences glued without a space ----------------------------------------
+
+    #[test]
+    fn glued_full_stop_before_capitalised_word() {
+        let text = "Russia and the United States made no progress toward a possible peace deal, \
+                    the Kremlin said on Wednesday.Putin met late Tuesday with Trump’s special \
+                    envoy Steve Witkoff, Kremlin aide Yuri Ushakov said.";
+        assert_eq!(
+            sents(text),
+            [
+                "Russia and the United States made no progress toward a possible peace deal, \
+                 the Kremlin said on Wednesday.",
+                "Putin met late Tuesday with Trump’s special envoy Steve Witkoff, Kremlin aide \
+                 Yuri Ushakov said.",
+            ]
+        );
+    }
+
+    #[test]
+    fn glued_after_quote_attribution_and_before_opening_quote() {
+        let text = "“The discussion was very useful, constructive and very substantive and lasted \
+                    for not five minutes but five hours,” Ushakov said, as cited by the New York \
+                    Times.During the meeting, Putin reviewed the US proposals outlined in four \
+                    documents sent to the Kremlin ahead of the talks.“We could agree on some \
+                    things, and the president confirmed this to his interlocutors,” Ushakov said.";
+        assert_eq!(
+            sents(text),
+            [
+                "“The discussion was very useful, constructive and very substantive and lasted \
+                 for not five minutes but five hours,” Ushakov said, as cited by the New York \
+                 Times.",
+                "During the meeting, Putin reviewed the US proposals outlined in four documents \
+                 sent to the Kremlin ahead of the talks.",
+                "“We could agree on some things, and the president confirmed this to his \
+                 interlocutors,” Ushakov said.",
+            ]
+        );
+    }
+
+    #[test]
+    fn glued_after_reuters_before_possessive() {
+        let text = "Ukraine’s foreign minister, Andrii Sybiha, said the remarks highlighted that \
+                    Putin was not prepared to end the war, as cited by Reuters.Trump’s peace plan \
+                    calls on Europe to shoulder most of the financing.";
+        assert_eq!(
+            sents(text),
+            [
+                "Ukraine’s foreign minister, Andrii Sybiha, said the remarks highlighted that \
+                 Putin was not prepared to end the war, as cited by Reuters.",
+                "Trump’s peace plan calls on Europe to shoulder most of the financing.",
+            ]
+        );
+    }
+
+    #[test]
+    fn glued_before_multi_sentence_quote() {
+        let text = "European governments were not consulted during its initial drafting.“Our \
+                    people are over in Russia right now to see if we can get it settled. Not an \
+                    easy situation, let me tell you. What a mess,” Trump said in Washington on \
+                    Tuesday.";
+        assert_eq!(
+            sents(text),
+            [
+                "European governments were not consulted during its initial drafting.",
+                "“Our people are over in Russia right now to see if we can get it settled.",
+                "Not an easy situation, let me tell you.",
+                "What a mess,” Trump said in Washington on Tuesday.",
+            ]
+        );
+    }
+
+    #[test]
+    fn glued_after_long_sentence_before_quote() {
+        let text = "Ukraine, however, continues to control roughly 5,000 square kilometres of the \
+                    territory that Russia says is its own, and nearly all countries recognise \
+                    Donbas as part of Ukraine.“But there’s still a lot of work to be done, both \
+                    in Washington and in Moscow. That’s what’s been agreed upon. And contacts \
+                    will continue,” Ushakov said.";
+        assert_eq!(
+            sents(text),
+            [
+                "Ukraine, however, continues to control roughly 5,000 square kilometres of the \
+                 territory that Russia says is its own, and nearly all countries recognise \
+                 Donbas as part of Ukraine.",
+                "“But there’s still a lot of work to be done, both in Washington and in Moscow.",
+                "That’s what’s been agreed upon.",
+                "And contacts will continue,” Ushakov said.",
+            ]
+        );
+    }
+
+    #[test]
+    fn closing_quote_glued_to_next_sentence_stays_behind() {
+        let text = "But the main thing is that a very useful discussion took place.”Ushakov said \
+                    Putin conveyed “a series of important signals” to Trump.";
+        assert_eq!(
+            sents(text),
+            [
+                "But the main thing is that a very useful discussion took place.”",
+                "Ushakov said Putin conveyed “a series of important signals” to Trump.",
+            ]
+        );
+    }
+
+    #[test]
+    fn glued_straight_quotes_use_quote_parity() {
+        // Opening: no quote is open before it.
+        assert_eq!(
+            sents("ahead of the talks.\"We could agree,\" he said."),
+            ["ahead of the talks.", "\"We could agree,\" he said."]
+        );
+        // Closing: it closes the quote opened earlier in the sentence.
+        assert_eq!(
+            sents("He said \"stop.\"Then he left."),
+            ["He said \"stop.\"", "Then he left."]
+        );
+        // Glued question and exclamation marks.
+        assert_eq!(sents("Really?Yes!Good."), ["Really?", "Yes!", "Good."]);
+    }
+
+    #[test]
+    fn glued_heuristic_leaves_initialisms_urls_and_code_alone() {
+        for text in [
+            "The U.S.A.Today is a paper.",
+            "J.R.R.Tolkien wrote it.",
+            "Go to www.Reuters.com for more.",
+            "Go to https://news.Example.org/World for more.",
+            "Mail press@Kremlin.Ru for more.",
+            "Built on ASP.NET and more.",
+            "It was a.B test.",
+            "See e.g.Russia and more.",
+        ] {
+            assert_eq!(sents(text), [text], "{text}");
+        }
+    }
+
+    // --- abbreviations, initials, numbers -------------------------------------------------
+
+    #[test]
+    fn dotted_abbreviations_numbers_and_domains_do_not_split() {
+        for text in [
+            "The U.S. and the U.S.A. agreed, e.g. on trade, i.e. on steel, at 9 a.m. sharp.",
+            "Russian forces control 19.5 percent, not 3.14, of the land.",
+            "Version v1.2 was posted on example.com and on Reuters.com yesterday.",
+            "It rose by 0.5% in Q3.",
+        ] {
+            assert_eq!(sents(text), [text], "{text}");
+        }
+    }
+
+    #[test]
+    fn titles_never_end_a_sentence() {
+        let text = "Mr. Smith met Mrs. Jones, Ms. Lee, Dr. Who, Prof. Xavier, Sen. Warren, \
+                    Rep. Cole, Gov. Newsom, Gen. Milley, Lt. Dan, Col. Mustard, Sgt. Pepper \
+                    and MR. Bean in Moscow.";
+        assert_eq!(sents(text), [text]);
+        let text = "It was Russia vs. Ukraine, cf. Table 2.";
+        assert_eq!(sents(text), [text]);
+    }
+
+    #[test]
+    fn suffixes_continue_unless_a_sentence_starter_follows() {
+        let text = "Martin Luther King Jr. Day and Ken Griffey Sr. Field are in St. Petersburg.";
+        assert_eq!(sents(text), [text]);
+        assert_eq!(
+            sents("He works for Acme Inc. The company is in St. Louis."),
+            ["He works for Acme Inc.", "The company is in St. Louis."]
+        );
+    }
+
+    #[test]
+    fn number_abbreviations_continue_before_numbers_only() {
+        let text = "He lives at No. 10 and left on Dec. 3 or Sept. 12, see p. 5 and Vol. 2.";
+        assert_eq!(sents(text), [text]);
+        assert_eq!(
+            sents("He was born in Dec. The war had ended."),
+            ["He was born in Dec.", "The war had ended."]
+        );
+        assert_eq!(
+            sents("He said No. Then he left."),
+            ["He said No.", "Then he left."]
+        );
+    }
+
+    #[test]
+    fn etc_ends_a_sentence_only_before_a_capital() {
+        let text = "Ports, ships, tankers, etc. were hit.";
+        assert_eq!(sents(text), [text]);
+        assert_eq!(
+            sents("Ports, ships, tankers, etc. They were all hit."),
+            ["Ports, ships, tankers, etc.", "They were all hit."]
+        );
+    }
+
+    #[test]
+    fn dotted_initialisms_before_names_and_before_sentence_starters() {
+        let text = "U.S. President Donald Trump met U.K. Prime Minister Keir Starmer, U.N. \
+                    Secretary-General António Guterres and E.U. officials.";
+        assert_eq!(sents(text), [text]);
+        assert_eq!(
+            sents("Witkoff flew back to the U.S. The talks will continue."),
+            ["Witkoff flew back to the U.S.", "The talks will continue."]
+        );
+        assert_eq!(
+            sents("The envoys returned to the U.S. But nothing was agreed."),
+            ["The envoys returned to the U.S.", "But nothing was agreed."]
+        );
+        assert_eq!(
+            sents("They met at 9 a.m. It lasted five hours."),
+            ["They met at 9 a.m.", "It lasted five hours."]
+        );
+        // Known limitation: a name after "U.S." does not start a new sentence.
+        assert_eq!(
+            sents("He went to the U.S. Putin stayed."),
+            ["He went to the U.S. Putin stayed."]
+        );
+        // A quote after an initialism does start one.
+        assert_eq!(
+            sents("He went to the U.S. “We will talk,” he said."),
+            ["He went to the U.S.", "“We will talk,” he said."]
+        );
+    }
+
+    #[test]
+    fn single_letter_initials() {
+        for text in [
+            "Donald J. Trump met Vladimir Putin.",
+            "J. K. Rowling wrote it.",
+            "J.R.R. Tolkien wrote it.",
+            "It was written by George R. R. Martin in 1996.",
+        ] {
+            assert_eq!(sents(text), [text], "{text}");
+        }
+        assert_eq!(
+            sents("They chose plan B. The others left."),
+            ["They chose plan B.", "The others left."]
+        );
+        assert_eq!(
+            sents("Since World War I. It was the worst."),
+            ["Since World War I.", "It was the worst."]
+        );
+    }
+
+    #[test]
+    fn list_markers_are_not_sentences() {
+        assert_eq!(sents("1. HOME"), ["1. HOME"]);
+        assert_eq!(
+            sents("12. Kremlin indicates lack of progress"),
+            ["12. Kremlin indicates lack of progress"]
+        );
+        // But a year at the end of a sentence is not a list marker.
+        assert_eq!(
+            sents("It started in 2022. Nobody expected it."),
+            ["It started in 2022.", "Nobody expected it."]
+        );
+    }
+
+    // --- quotes -----------------------------------------------------------------------------
+
+    #[test]
+    fn quoted_sentence_with_attribution_is_one_statement() {
+        let text = "“The discussion was very useful, constructive and very substantive and lasted \
+                    for not five minutes but five hours,” Ushakov said, as cited by the New York \
+                    Times.";
+        assert_eq!(sents(text), [text]);
+        let text = "“So far, we haven’t found a compromise,” Ushakov said, noting that some \
+                    American proposals were “open for discussion.”";
+        assert_eq!(sents(text), [text]);
+    }
+
+    #[test]
+    fn multi_sentence_quote_keeps_closing_quote_with_last_sentence() {
+        let text = "“We could agree on some things, and the president confirmed this to his \
+                    interlocutors,” Ushakov said. “Other things provoked criticism, and the \
+                    president also made no secret of our critical and even negative attitude \
+                    toward a number of proposals. But the main thing is that a very useful \
+                    discussion took place.”";
+        assert_eq!(
+            sents(text),
+            [
+                "“We could agree on some things, and the president confirmed this to his \
+                 interlocutors,” Ushakov said.",
+                "“Other things provoked criticism, and the president also made no secret of our \
+                 critical and even negative attitude toward a number of proposals.",
+                "But the main thing is that a very useful discussion took place.”",
+            ]
+        );
+    }
+
+    #[test]
+    fn question_or_exclamation_in_quote_followed_by_lowercase_continues() {
+        let text = "“Why?” he asked. “Help!” she cried.";
+        assert_eq!(sents(text), ["“Why?” he asked.", "“Help!” she cried."]);
+        assert_eq!(sents("Really? Yes! Fine."), ["Really?", "Yes!", "Fine."]);
+    }
+
+    #[test]
+    fn ellipsis_in_quote_splits_before_a_capital_both_spellings() {
+        let dots = "commented on the outcome: \"We have not come up with a compromise version \
+                    yet... A lot of work lies ahead.\" He added more.";
+        assert_eq!(
+            sents(dots),
+            [
+                "commented on the outcome: \"We have not come up with a compromise version yet...",
+                "A lot of work lies ahead.\"",
+                "He added more.",
+            ]
+        );
+        let char = dots.replace("...", "…");
+        assert_eq!(
+            sents(&char),
+            [
+                "commented on the outcome: \"We have not come up with a compromise version yet…",
+                "A lot of work lies ahead.\"",
+                "He added more.",
+            ]
+        );
+        // Before a lowercase word an ellipsis never splits, in either spelling.
+        assert_eq!(
+            sents("We waited... and waited."),
+            ["We waited... and waited."]
+        );
+        assert_eq!(sents("We waited… and waited."), ["We waited… and waited."]);
+        // Mixed runs of terminators stay together.
+        assert_eq!(sents("What?… Nothing."), ["What?…", "Nothing."]);
+        assert_eq!(sents("Wait.… Nothing."), ["Wait.…", "Nothing."]);
+    }
+
+    // --- sloppy copy, headings, line breaks ---------------------------------------------------
+
+    #[test]
+    fn missing_apostrophes_and_glued_words_do_not_confuse() {
+        let text = "He emphasized the need for Kyivs involvement in peace talks and clear \
+                    security assurances, including NATO membershipa point rejected by Russia and \
+                    previously ruled out by Trump. Russias Defense Ministry posted a video.";
+        assert_eq!(
+            sents(text),
+            [
+                "He emphasized the need for Kyivs involvement in peace talks and clear security \
+                 assurances, including NATO membershipa point rejected by Russia and previously \
+                 ruled out by Trump.",
+                "Russias Defense Ministry posted a video.",
+            ]
+        );
+    }
+
+    #[test]
+    fn headings_and_list_items_without_terminator_are_one_statement() {
+        for text in [
+            "Five-Hour Meeting Ends With No Breakthrough",
+            "restrictions on the size of Ukraine’s army",
+            "Ukraine: ‘Putin Does Not Want Peace’",
+            "Putin, US envoy fail to reach Ukraine peace deal—Kremlin",
+            "-",
+        ] {
+            assert_eq!(sents(text), [text], "{text}");
+        }
+        assert_eq!(sents("  Legal Disclaimer:\n"), ["Legal Disclaimer:"]);
+    }
+
+    #[test]
+    fn line_break_alone_never_ends_a_sentence() {
+        let text = "Ukraine considers these\nterms unacceptable.";
+        assert_eq!(sents(text), [text]);
+        let text = "Russia Claims Gains\r\non the Battlefield\n\nand More";
+        assert_eq!(sents(text), [text]);
+        assert_eq!(
+            sents("The talks ended.\nPutin left.\r\n  Trump\nstayed.  "),
+            ["The talks ended.", "Putin left.", "Trump\nstayed."]
+        );
+        assert_eq!(
+            sents("He left for the U.S.\nand stayed."),
+            ["He left for the U.S.\nand stayed."]
+        );
+        assert_eq!(
+            sents("It ended.\u{2029}New one."),
+            ["It ended.", "New one."]
+        );
+    }
+
+    #[test]
+    fn empty_and_white_space_only_give_nothing() {
+        assert!(split_sentences("").is_empty());
+        assert!(split_sentences(" \n\t\r\n \u{2029}\u{a0}").is_empty());
+    }
+
+    #[test]
+    fn seed_paragraph_end_to_end() {
+        // A whole paragraph of a seed article, glued sentences and all.
+        let text = "“The discussion was very useful, constructive and very substantive and \
+                    lasted for not five minutes but five hours,” Ushakov said, as cited by the \
+                    New York Times.During the meeting, Putin reviewed the US proposals \
+                    outlined in four documents sent to the Kremlin ahead of the talks.“We \
+                    could agree on some things, and the president confirmed this to his \
+                    interlocutors,” Ushakov said. “Other things provoked criticism, and the \
+                    president also made no secret of our critical and even negative attitude \
+                    toward a number of proposals. But the main thing is that a very useful \
+                    discussion took place.”Ushakov said Putin conveyed “a series of important \
+                    signals” and personal greetings to Trump during the talks, though both \
+                    sides agreed not to reveal specifics to the media. He also confirmed that \
+                    the discussions touched on the “territorial problem”, the Kremlin’s term \
+                    for Russia’s claims over the entire Donbas region. Ukraine, however, \
+                    continues to control roughly 5,000 square kilometres of the territory that \
+                    Russia says is its own, and nearly all countries recognise Donbas as part \
+                    of Ukraine.“But there’s still a lot of work to be done, both in Washington \
+                    and in Moscow. That’s what’s been agreed upon. And contacts will \
+                    continue,” Ushakov said. A 28-point US peace proposal unveiled last month \
+                    faced criticism from Ukraine and several European governments for leaning \
+                    too heavily toward Moscow. US officials later said some elements had been \
+                    adjusted after feedback from Kyiv and European partners.Ahead of Tuesday’s \
+                    talks, Putin struck a hardline tone, saying Russia would continue to push \
+                    forward on the battlefield and portraying Ukraine’s leadership as \
+                    weakened. Shortly before meeting Witkoff at the Kremlin, he insisted \
+                    Russia did not seek a war with Europe but warned that if one began, it \
+                    would “end so swiftly” that no one would remain for Moscow to negotiate \
+                    with. He also threatened to cut off Ukraine’s access to the sea in \
+                    retaliation for drone attacks on tankers from Russia’s “shadow fleet” in \
+                    the Black Sea. Ukraine’s foreign minister, Andrii Sybiha, said the remarks \
+                    highlighted that Putin was not prepared to end the war, as cited by \
+                    Reuters.Trump’s peace plan calls on Europe to shoulder most of the \
+                    financing and security guarantees for a postwar Ukraine, even though \
+                    European governments were not consulted during its initial drafting.“Our \
+                    people are over in Russia right now to see if we can get it settled. Not \
+                    an easy situation, let me tell you. What a mess,” Trump said in Washington \
+                    on Tuesday.";
+        assert_eq!(
+            sents(text),
+            [
+                "“The discussion was very useful, constructive and very substantive and lasted \
+                 for not five minutes but five hours,” Ushakov said, as cited by the New York \
+                 Times.",
+                "During the meeting, Putin reviewed the US proposals outlined in four \
+                 documents sent to the Kremlin ahead of the talks.",
+                "“We could agree on some things, and the president confirmed this to his \
+                 interlocutors,” Ushakov said.",
+                "“Other things provoked criticism, and the president also made no secret of \
+                 our critical and even negative attitude toward a number of proposals.",
+                "But the main thing is that a very useful discussion took place.”",
+                "Ushakov said Putin conveyed “a series of important signals” and personal \
+                 greetings to Trump during the talks, though both sides agreed not to reveal \
+                 specifics to the media.",
+                "He also confirmed that the discussions touched on the “territorial problem”, \
+                 the Kremlin’s term for Russia’s claims over the entire Donbas region.",
+                "Ukraine, however, continues to control roughly 5,000 square kilometres of the \
+                 territory that Russia says is its own, and nearly all countries recognise \
+                 Donbas as part of Ukraine.",
+                "“But there’s still a lot of work to be done, both in Washington and in \
+                 Moscow.",
+                "That’s what’s been agreed upon.",
+                "And contacts will continue,” Ushakov said.",
+                "A 28-point US peace proposal unveiled last month faced criticism from Ukraine \
+                 and several European governments for leaning too heavily toward Moscow.",
+                "US officials later said some elements had been adjusted after feedback from \
+                 Kyiv and European partners.",
+                "Ahead of Tuesday’s talks, Putin struck a hardline tone, saying Russia would \
+                 continue to push forward on the battlefield and portraying Ukraine’s \
+                 leadership as weakened.",
+                "Shortly before meeting Witkoff at the Kremlin, he insisted Russia did not \
+                 seek a war with Europe but warned that if one began, it would “end so \
+                 swiftly” that no one would remain for Moscow to negotiate with.",
+                "He also threatened to cut off Ukraine’s access to the sea in retaliation for \
+                 drone attacks on tankers from Russia’s “shadow fleet” in the Black Sea.",
+                "Ukraine’s foreign minister, Andrii Sybiha, said the remarks highlighted that \
+                 Putin was not prepared to end the war, as cited by Reuters.",
+                "Trump’s peace plan calls on Europe to shoulder most of the financing and \
+                 security guarantees for a postwar Ukraine, even though European governments \
+                 were not consulted during its initial drafting.",
+                "“Our people are over in Russia right now to see if we can get it settled.",
+                "Not an easy situation, let me tell you.",
+                "What a mess,” Trump said in Washington on Tuesday.",
+            ]
+        );
+    }
+
+    #[test]
+    fn odd_inputs_never_panic_and_keep_invariants() {
+        let odd = [
+            "",
+            " ",
+            "\n",
+            "\u{2029}",
+            ".",
+            "....",
+            "?!?!",
+            "…",
+            "“”",
+            "”“",
+            "\"",
+            "'",
+            "a.B",
+            "U.S.",
+            "U.S",
+            "e.g.",
+            "Mr.",
+            "Mr. ",
+            "J.",
+            "1.",
+            "1. ",
+            ".a",
+            ". A",
+            ".“",
+            ".“a",
+            ".\"",
+            "a.\"",
+            "a.\"\"\"B",
+            "ab.’’’’Cd",
+            "ab.“",
+            "ab.“ ",
+            "x… ",
+            "x…",
+            "…\u{301} A",
+            "👍🏽. 👍🏽.👍🏽",
+            "👨‍👩‍👧. Family!",
+            "e\u{301}.E\u{301}te\u{301}. Ok",
+            "a\u{301}.\u{301}B",
+            "مرحبا. كيف حالك؟ أنا بخير.",
+            "שלום. מה שלומך?",
+            "これはペンです。あれは本です。",
+            "Это тест. Ещё один.",
+            "ab.\u{200B}Cd",
+            "\u{feff}Hi.",
+            "ab.«Cd»",
+            "ab.(Cd)",
+            "a\r\n\r\nb",
+            "Mr.\n\nSmith",
+            "U.S.\u{a0}President",
+            "St.",
+            " .  . ",
+            "“.”.“.”",
+            "Ab.Ab.Ab.Ab",
+            "Dr.Who.What",
+            "x.'y",
+            "Yes.'Tis",
+            "Ab.'Cd'",
+            "ab.\"\"Cd",
+        ];
+        for text in odd {
+            check_invariants(text, &split_sentences(text));
+        }
+        // Every substring (cut at char boundaries) of a mixed string, as a cheap fuzz.
+        let mixed = "Mr. J. “Hi.”Ok? a.m. U.S.A.\n… Z. e.g. 3.14 — Путин сказал. 🎉 ¿Qué?";
+        for (i, _) in mixed.char_indices() {
+            for (j, _) in mixed[i..].char_indices() {
+                let text = &mixed[i..i + j];
+                check_invariants(text, &split_sentences(text));
+            }
+        }
+    }
+
+    #[test]
+    fn long_runs_of_spaces_quotes_or_symbols_split_like_short_ones() {
+        let pad = " ".repeat(200);
+        assert_eq!(
+            sents(&format!("The talks ended.{pad}Putin left.")),
+            ["The talks ended.", "Putin left."]
+        );
+        assert_eq!(
+            sents(&format!("The talks ended.{pad}and Putin left.")),
+            [format!("The talks ended.{pad}and Putin left.")]
+        );
+        let text = format!("Wait{pad}here.");
+        assert_eq!(sents(&text), [text.as_str()]);
+        let text = format!("Party {} time. Next", "🎉".repeat(150));
+        assert_eq!(sents(&text), [&text[..text.len() - 5], "Next"]);
+        let text = format!("Sign here. {} Then leave.", "_".repeat(150));
+        assert_eq!(sents(&text), ["Sign here.", &text[11..]]);
+    }
+
+    #[test]
+    fn pathological_inputs_stay_fast() {
+        // Each would take far longer if some step were quadratic: `unicode_segmentation` alone
+        // needs ~15 s (debug build) for "ab." followed by 12,000 spaces.
+        let n = 100_000;
+        for text in [
+            format!("ab.{}Cd", " ".repeat(n)),
+            format!("ab.{}Cd", "”".repeat(n / 3)),
+            format!("ab.{}Cd", ")".repeat(n)),
+            format!("ab.{}Cd", "⟩".repeat(n / 3)),
+            format!("a. {}", "7".repeat(n)),
+            format!("e{}. Ab", "\u{301}".repeat(n / 2)),
+            format!("x{}", " ".repeat(n)),
+            "U.S. ".repeat(n / 5),
+            "Mr. ".repeat(n / 4),
+            "a\n".repeat(n / 2),
+            ".".repeat(n),
+            "“".repeat(n / 3),
+            "\"a.\"B".repeat(n / 5),
+            "ab.“".repeat(n / 6),
+            "x… ".repeat(n / 5),
+            "Ab.Cd.".repeat(n / 6),
+        ] {
+            let start = std::time::Instant::now();
+            check_invariants(&text, &split_sentences(&text));
+            let secs = start.elapsed().as_secs_f64();
+            assert!(secs < 10.0, "{secs:.1} s on {:?}…", &text[..20]);
+        }
+    }
+
+    // --- ids ------------------------------------------------------------------------------------
+
+    /// Checks the id shape and returns (slug, hash).
+    fn parts(id: &str) -> (&str, &str) {
+        let rest = id.strip_prefix("s-").expect("s- prefix");
+        let (slug, hash) = rest.rsplit_once('-').unwrap_or(("", rest));
+        assert_eq!(hash.len(), 6, "{id}");
+        assert!(
+            hash.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+            "{id}"
+        );
+        assert!(slug.len() <= SLUG_MAX, "{id}");
+        assert!(
+            slug.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "{id}"
+        );
+        assert!(
+            !slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"),
+            "{id}"
+        );
+        (slug, hash)
+    }
+
+    #[test]
+    fn id_shape_and_determinism() {
+        let text = "Putin met late Tuesday with Trump’s special envoy Steve Witkoff.";
+        let id = statement_id(text);
+        assert_eq!(parts(&id).0, "putin-met-late-tuesday-with");
+        assert_eq!(id, statement_id(text));
+        let expected_hash = blake3::hash(
+            "putin met late tuesday with trump's special envoy steve witkoff.".as_bytes(),
+        )
+        .to_hex();
+        assert_eq!(parts(&id).1, &expected_hash[..6]);
+        assert_eq!(
+            statement_id("Share"),
+            format!("s-share-{}", &blake3::hash(b"share").to_hex()[..6])
+        );
+    }
+
+    #[test]
+    fn id_normalisation() {
+        let base = statement_id("“It’s Russia’s goal — to withdraw,” Zelenskyy said.");
+        for variant in [
+            "\"It's Russia's goal - to withdraw,\" Zelenskyy said.",
+            "  “It’s   Russia’s goal – to\nwithdraw,”\tZelenskyy said. ",
+            "„IT‛S RUSSIA′S GOAL ― TO WITHDRAW,‟ ZELENSKYY SAID.",
+            "“It’s Russia’s goal ‐ to with\u{AD}draw,” Zelenskyy said.",
+        ] {
+            assert_eq!(statement_id(variant), base, "{variant}");
+        }
+        for different in [
+            "“It’s Russia’s aim — to withdraw,” Zelenskyy said.",
+            "“It’s Russia’s goal — to withdraw,” Zelensky said.",
+            "“It’s Russia’s goal — to withdraw,” Zelenskyy said",
+            "“Its Russia’s goal — to withdraw,” Zelenskyy said.",
+        ] {
+            assert_ne!(statement_id(different), base, "{different}");
+        }
+    }
+
+    #[test]
+    fn slug_folding_and_limits() {
+        let slug = |t: &str| parts(&statement_id(t)).0.to_owned();
+        assert_eq!(
+            slug("Türkiye’s café in Zaporizhia"),
+            "turkiyes-cafe-in-zaporizhia"
+        );
+        assert_eq!(
+            slug("U.S. President Donald Trump said"),
+            "us-president-donald-trump-said"
+        );
+        assert_eq!(
+            slug("Five-Hour Meeting Ends With No Breakthrough"),
+            "five-hour-meeting-ends-with"
+        );
+        assert_eq!(slug("Straße Œuvre Łódź ﬁne"), "strasse-oeuvre-lodz-fine");
+        assert_eq!(slug("Cafe\u{301} e\u{301}te\u{301}"), "cafe-ete");
+        assert_eq!(slug("19.5% of 2025 — data"), "19-5-of-2025-data");
+        // Words without ASCII count but add nothing; no letters at all gives an empty slug.
+        assert_eq!(slug("Путин met Trump"), "met-trump");
+        assert_eq!(slug("Путин сказал мало слов сегодня. Trump"), "");
+        assert_eq!(slug("“” — …"), "");
+        assert!(statement_id("").starts_with("s-") && statement_id("").len() == 8);
+        // Cut at a word boundary, at most 40 chars.
+        assert_eq!(
+            slug("Internationalisation counterproductiveness notwithstanding"),
+            "internationalisation"
+        );
+        assert_eq!(
+            slug("Antidisestablishmentarianism incomprehensibilities"),
+            "antidisestablishmentarianism"
+        );
+        // A single over-long first word is cut rather than dropped.
+        assert_eq!(slug(&"x".repeat(100)), "x".repeat(40));
+    }
+
+    #[test]
+    fn ids_do_not_depend_on_position() {
+        let a = "Russia Claims Gains on the Battlefield";
+        let b = "Kyiv denied this.";
+        let c = "Putin hinted otherwise.";
+        let first = assign_ids([a, b, c]);
+        let second = assign_ids([c, a, b]);
+        assert_eq!(first[0], second[1]);
+        assert_eq!(first[1], second[2]);
+        assert_eq!(first[2], second[0]);
+        assert_eq!(first[0], statement_id(a));
+    }
+
+    #[test]
+    fn editing_one_sentence_changes_only_its_id() {
+        let before = [
+            "The talks lasted five hours.",
+            "No deal was reached.",
+            "Both sides met.",
+        ];
+        let after = [
+            "The talks lasted five hours.",
+            "No deal was reached yet.",
+            "Both sides met.",
+        ];
+        let (x, y) = (assign_ids(before), assign_ids(after));
+        assert_eq!(x[0], y[0]);
+        assert_ne!(x[1], y[1]);
+        assert_eq!(x[2], y[2]);
+    }
+
+    #[test]
+    fn duplicates_get_numbered_suffixes() {
+        let ids = assign_ids(["Share", "Hello.", "Share", "share", "Hello.", "Share"]);
+        let share = statement_id("Share");
+        let hello = statement_id("Hello.");
+        assert_eq!(
+            ids,
+            [
+                share.clone(),
+                hello.clone(),
+                format!("{share}-2"),
+                format!("{share}-3"), // same normalised text, so the same id
+                format!("{hello}-2"),
+                format!("{share}-4"),
+            ]
+        );
+        // Removing the first duplicate renumbers only the duplicates.
+        let ids2 = assign_ids(["Hello.", "Share", "share", "Hello."]);
+        assert_eq!(
+            ids2,
+            [
+                hello.clone(),
+                share.clone(),
+                format!("{share}-2"),
+                format!("{hello}-2")
+            ]
+        );
+        assert!(assign_ids(std::iter::empty::<&str>()).is_empty());
+    }
+
+    #[test]
+    fn ids_are_unique_within_an_article() {
+        let texts: Vec<String> = (0..300).map(|i| format!("Sentence {}.", i % 17)).collect();
+        let ids = assign_ids(texts.iter().map(String::as_str));
+        let unique: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len());
+    }
 }

@@ -324,9 +324,12 @@ fn the_committed_example_site_is_reproduced_byte_for_byte() {
     assert!(o.status.success(), "{}", stderr(&o));
     let fresh = snapshot(&out);
     let committed = snapshot(&repo.join("site"));
-    let fresh_names: Vec<&String> = fresh.keys().collect();
-    let committed_names: Vec<&String> = committed.keys().collect();
-    assert_eq!(fresh_names, committed_names, "site/ is stale: run `cargo run --release -- build`");
+    let missing: Vec<&String> = fresh.keys().filter(|k| !committed.contains_key(*k)).collect();
+    let extra: Vec<&String> = committed.keys().filter(|k| !fresh.contains_key(*k)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "site/ is stale: run `cargo run --release -- build` (missing {missing:?}, extra {extra:?})"
+    );
     for (name, bytes) in &fresh {
         assert!(committed[name] == *bytes, "site/{name} is stale: run `cargo run --release -- build`");
     }
@@ -362,7 +365,12 @@ fn hostile_article_and_claims_never_become_live_markup() {
         for script in html.select(&sel("script")) {
             // Only data, or crosscheck's own script file shipped with the site.
             let own_file = script.value().attr("src").is_some_and(|src| {
-                !src.contains(':') && src.ends_with(".js") && out.join(Path::new(&name).parent().unwrap()).join(src).is_file()
+                let file = match src.strip_prefix('/') {
+                    // Root-relative (the 404 page, served at any depth).
+                    Some(rooted) => out.join(rooted),
+                    None => out.join(Path::new(&name).parent().unwrap()).join(src),
+                };
+                !src.contains(':') && src.ends_with(".js") && file.is_file()
             }) && script.text().collect::<String>().trim().is_empty();
             let data = script.value().attr("type") == Some("application/ld+json");
             assert!(own_file || data, "{name}: live script {:?}", script.html());
@@ -375,7 +383,21 @@ fn hostile_article_and_claims_never_become_live_markup() {
                     assert!(!v.starts_with("javascript:") && !v.starts_with("data:"), "{name}: {attr}={value}");
                 }
             }
-            assert!(!matches!(el.value().name(), "img" | "iframe" | "object" | "embed"), "{name}: {}", el.value().name());
+            assert!(!matches!(el.value().name(), "iframe" | "object" | "embed"), "{name}: {}", el.value().name());
+            if el.value().name() == "img" {
+                // Only crosscheck's own verdict card, from this site.
+                let src = el.value().attr("src").unwrap_or("");
+                let file = out.join(Path::new(&name).parent().unwrap()).join(src);
+                assert!(!src.contains(':') && src.ends_with(".svg") && file.is_file(), "{name}: <img src={src:?}>");
+            }
+        }
+    }
+    // SVG files run script when opened directly: the claim text must be
+    // escaped there too.
+    for (name, bytes) in snapshot(&out) {
+        if name.ends_with(".svg") {
+            let svg = String::from_utf8(bytes).unwrap();
+            assert!(!svg.contains("<script") && !svg.contains("<img") && !svg.contains("<!--"), "{name}: {svg}");
         }
     }
     // The claim text survives intact inside the JSON-LD, without closing it.
@@ -388,4 +410,22 @@ fn hostile_article_and_claims_never_become_live_markup() {
     let body: String = article.select(&sel(".article-body")).next().unwrap().text().collect();
     assert!(body.contains("Clickable text stays text."));
     assert!(body.contains("Markdown link"));
+}
+
+#[test]
+fn article_text_reads_as_published_with_statements_split_inside_it() {
+    let (_d, out) = built("basic");
+    let html = page(&out, "articles/harbour-news/index.html");
+    let first = html.select(&sel(".article-body p")).next().unwrap();
+    // Text of the paragraph without the note markers.
+    let text: String = first
+        .descendants()
+        .filter_map(|n| {
+            let in_mark = n.ancestors().any(|a| a.value().as_element().is_some_and(|e| e.has_class("mark", scraper::CaseSensitivity::CaseSensitive)));
+            n.value().as_text().filter(|_| !in_mark).map(|t| t.to_string())
+        })
+        .collect();
+    assert_eq!(text, "Residents say firefighters took an hour to reach the warehouse on Monday.Crews disagree.");
+    let statements: Vec<String> = first.select(&sel(".st")).map(|s| s.text().collect()).collect();
+    assert_eq!(statements, ["Residents say firefighters took an hour to reach the warehouse on Monday.", "Crews disagree."]);
 }
