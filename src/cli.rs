@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::diag::Diagnostics;
 use crate::output;
 use crate::render::{self, Renderer};
 use crate::site::{self, BuildOptions};
+use crate::term::{self, Paint, Term, Verbosity};
 
 /// Exit codes, documented in the README.
 pub mod exit {
@@ -31,6 +32,12 @@ pub mod exit {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print errors only.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print each output written and anything skipped.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -53,13 +60,74 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Create a new fact-check project (site.toml, one article, one claim) that builds at once.
+    Init {
+        /// Folder to create it in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Allow a folder that is not empty (existing files are never changed).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Propose evidence the claims file lacks: likely claims for unlinked statements, statements that report the same fact across sources, and conflicts between them. Writes nothing.
+    Suggest {
+        /// Project folder (holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Only statements of this article.
+        #[arg(long)]
+        article: Option<String>,
+        /// Claims proposed per statement.
+        #[arg(long, default_value_t = 3)]
+        limit: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::suggest::Format::Text)]
+        format: crate::suggest::Format,
+    },
+    /// Preview the site while editing: serve it from memory (drafts included), rebuild on every save, reload open pages.
+    Serve {
+        /// Project folder (holding content/ and optionally templates/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port [default: 1111, or the next free one]; 0 for any free port.
+        #[arg(long)]
+        port: Option<u16>,
+        /// Address to listen on, IPv4 or IPv6 (e.g. ::1, or 0.0.0.0 for every interface).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser once the server listens.
+        #[arg(long)]
+        open: bool,
+        /// Review mode: select text on an article page to attach it to a claim, accept or reject suggestions, edit verdicts and sign off; every change is written to the claims file.
+        #[arg(long)]
+        review: bool,
+        /// Your name for sign-offs in review mode [default: $CROSSCHECK_REVIEWER].
+        #[arg(long, requires = "review", value_name = "NAME")]
+        reviewer: Option<String>,
+    },
+    /// Print a shell completion script, e.g. `crosscheck completions bash > /etc/bash_completion.d/crosscheck`.
+    Completions {
+        /// bash, elvish, fish, powershell or zsh.
+        shell: clap_complete::Shell,
+    },
 }
 
 fn use_color() -> bool {
-    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+    term::get().color && std::io::stderr().is_terminal()
 }
 
 fn print_diagnostics(diags: &Diagnostics) {
+    if term::get().verbosity == Verbosity::Quiet {
+        // Errors only.
+        let mut errors = Diagnostics::default();
+        for d in diags.iter().filter(|d| d.is_error()) {
+            errors.push(d.clone());
+        }
+        if !errors.is_empty() {
+            eprint!("{}", errors.render(use_color()));
+        }
+        return;
+    }
     if !diags.is_empty() {
         eprint!("{}", diags.render(use_color()));
     }
@@ -77,15 +145,54 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    term::set(Term::detect(Verbosity::from_flags(cli.quiet, cli.verbose)));
     match cli.command {
         Command::Build { root, out, drafts } => build(root, out, BuildOptions { drafts }),
         Command::Check { root } => check(root),
+        Command::Init { dir, force } => init(dir, force),
+        Command::Suggest {
+            root,
+            article,
+            limit,
+            format,
+        } => suggest(root, crate::suggest::Options { article, limit }, format),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            review,
+            reviewer,
+        } => {
+            let mut options = crate::serve::ServeOptions {
+                bind,
+                port,
+                open,
+                ..crate::serve::ServeOptions::new(root)
+            };
+            if review {
+                crate::review::api::enable(&mut options, reviewer);
+            }
+            serve(options)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "crosscheck",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
     }
 }
 
 fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode {
+    let term = term::get();
     let started = Instant::now();
     let out = out.unwrap_or_else(|| root.join("site"));
+    let progress = term.progress();
+    progress.stage("loading and anchoring…", 0);
     let (site, mut diags) = site::compile(&root, options);
     let renderer = Renderer::new(&root);
     let (site, renderer) = match (site, renderer) {
@@ -94,41 +201,198 @@ fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode
             if let Err(d) = r {
                 diags.extend(d);
             }
+            progress.finish();
             print_diagnostics(&diags);
-            eprintln!(
-                "error: build failed with {} error(s); {} left untouched",
+            term.error(&format!(
+                "build failed with {} error(s); {} left untouched",
                 diags.error_count(),
                 out.display()
-            );
+            ));
             return ExitCode::from(exit::CONTENT);
         }
     };
-    let pages = match render::render_site(&site, &renderer) {
-        Ok(p) => p,
-        Err(d) => {
-            diags.extend(d);
+    // Pages are written as they are rendered, into a temporary folder that
+    // replaces `out` only once every page is there: memory holds one page
+    // per thread, not the whole site.
+    let staged = match output::StagedSite::new(&root, &out) {
+        Ok(s) => s,
+        Err(e) => {
+            progress.finish();
             print_diagnostics(&diags);
-            eprintln!("error: build failed; {} left untouched", out.display());
-            return ExitCode::from(exit::CONTENT);
+            term.error(&e.to_string());
+            return ExitCode::from(exit::IO);
         }
     };
+    let pages = match render_with_progress(&site, &renderer, &progress, &staged) {
+        Ok(p) => p,
+        Err(RenderError::Content(d)) => {
+            diags.extend(d);
+            progress.finish();
+            print_diagnostics(&diags);
+            term.error(&format!("build failed; {} left untouched", out.display()));
+            return ExitCode::from(exit::CONTENT);
+        }
+        Err(RenderError::Io(e)) => {
+            progress.finish();
+            print_diagnostics(&diags);
+            term.error(&e.to_string());
+            return ExitCode::from(exit::IO);
+        }
+    };
+    progress.stage("writing…", 0);
+    let written = staged.commit();
+    progress.finish();
     print_diagnostics(&diags);
-    if let Err(e) = output::write_site(&root, &out, &pages) {
-        eprintln!("error: {e}");
+    if let Err(e) = written {
+        term.error(&e.to_string());
         return ExitCode::from(exit::IO);
     }
+    if term.verbosity == Verbosity::Verbose {
+        report_outputs(&term, &site, &pages);
+    }
     let evidence: usize = site.graph.evidence.iter().map(Vec::len).sum();
-    eprintln!(
-        "built {} files: {} articles, {} claims, {} evidence, {} warning(s) in {} ms → {}",
-        pages.len(),
+    let html = pages.iter().filter(|(p, _)| p.ends_with(".html")).count();
+    let warnings = diags.warning_count();
+    let warnings = format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" });
+    let warnings = if diags.warning_count() > 0 {
+        term.paint(Paint::Yellow, &warnings)
+    } else {
+        warnings
+    };
+    term.success(&format!(
+        "built {} pages ({} articles, {} claims, {} evidence), {warnings}, {} files in {} → {}",
+        term.paint(Paint::Bold, &html.to_string()),
         site.articles.len(),
         site.claims.len(),
         evidence,
-        diags.warning_count(),
-        started.elapsed().as_millis(),
-        out.display()
-    );
+        pages.len(),
+        term::duration(started.elapsed()),
+        term.paint(Paint::Cyan, &out.display().to_string())
+    ));
     ExitCode::SUCCESS
+}
+
+enum RenderError {
+    Content(Diagnostics),
+    Io(output::OutputError),
+}
+
+/// Renders every output in parallel, writing each page into `staged` as
+/// soon as it is rendered and keeping only its path and size. After the
+/// first page that fails to render, the rest are rendered (to report every
+/// distinct error) but no longer written.
+fn render_with_progress(
+    site: &site::Site,
+    renderer: &Renderer,
+    progress: &term::Progress,
+    staged: &output::StagedSite,
+) -> Result<Vec<(String, usize)>, RenderError> {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let jobs = render::site_jobs(site);
+    progress.stage("rendering", jobs.len() as u64);
+    let failed = AtomicBool::new(false);
+    let results: Vec<Result<(String, usize), RenderError>> = jobs
+        .par_iter()
+        .map(|&job| {
+            let rendered = render::render_job(site, renderer, job);
+            progress.inc(1);
+            match rendered {
+                Ok(page) if !failed.load(Ordering::Relaxed) => {
+                    staged.write(&page).map_err(RenderError::Io)?;
+                    Ok((page.path, page.bytes.len()))
+                }
+                Ok(page) => Ok((page.path, page.bytes.len())),
+                Err(d) => {
+                    failed.store(true, Ordering::Relaxed);
+                    let mut diags = Diagnostics::default();
+                    diags.push(d);
+                    Err(RenderError::Content(diags))
+                }
+            }
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    let mut diags = Diagnostics::default();
+    let mut io = None;
+    for r in results {
+        match r {
+            Ok(p) => pages.push(p),
+            // The same template error would repeat for every page.
+            Err(RenderError::Content(d)) => {
+                for x in d {
+                    if !diags.iter().any(|y| y.message == x.message) {
+                        diags.push(x);
+                    }
+                }
+            }
+            Err(RenderError::Io(e)) => {
+                io.get_or_insert(e);
+            }
+        }
+    }
+    if diags.has_errors() {
+        Err(RenderError::Content(diags))
+    } else if let Some(e) = io {
+        Err(RenderError::Io(e))
+    } else {
+        Ok(pages)
+    }
+}
+
+/// `--verbose`: the site-wide files and their sizes, and what was skipped.
+fn report_outputs(term: &Term, site: &site::Site, pages: &[(String, usize)]) {
+    for (path, len) in pages.iter().filter(|(p, _)| !p.contains('/')) {
+        term.detail(&format!("{:<22} {}", path, term::bytes(*len)));
+    }
+    let cards = pages
+        .iter()
+        .filter(|(p, _)| p.ends_with("/card.svg"))
+        .count();
+    term.detail(&format!("{cards} verdict cards (claims/ID/card.svg)"));
+    term.detail(&format!(
+        "feed.xml lists {} reviewed claim(s)",
+        crate::feeds::feed_claims(site).len()
+    ));
+    if !crate::feeds::is_absolute(&site.config.base_url) {
+        term.detail(&format!(
+            "base_url is {:?}, not an absolute URL: no sitemap.xml, canonical links or og:url/og:image (set base_url = \"https://…/\" in content/site.toml)",
+            site.config.base_url
+        ));
+    }
+}
+
+fn init(dir: PathBuf, force: bool) -> ExitCode {
+    let term = term::get();
+    match crate::init::init(&dir, force) {
+        Ok(files) => {
+            term.success(&format!(
+                "created a crosscheck project in {}",
+                term.paint(Paint::Cyan, &dir.display().to_string())
+            ));
+            for f in &files {
+                term.detail(&f.display().to_string());
+            }
+            if term.verbosity > Verbosity::Quiet {
+                let cd = if dir == std::path::Path::new(".") {
+                    String::new()
+                } else {
+                    format!("cd {} && ", dir.display())
+                };
+                eprintln!(
+                    "  next: {cd}crosscheck check && crosscheck build, then open site/index.html"
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            term.error(&e.to_string());
+            match e {
+                crate::init::InitError::Io { .. } => ExitCode::from(exit::IO),
+                _ => ExitCode::from(exit::USAGE),
+            }
+        }
+    }
 }
 
 fn check(root: PathBuf) -> ExitCode {
@@ -136,6 +400,10 @@ fn check(root: PathBuf) -> ExitCode {
     let (site, mut diags) = site::compile(&root, BuildOptions { drafts: true });
     if let Err(d) = Renderer::new(&root) {
         diags.extend(d);
+    }
+    if let Some(site) = &site {
+        // Verdicts at odds with their evidence, claims with no evidence.
+        diags.extend(crate::review::consistency::check(site));
     }
     diags.sort();
     print_diagnostics(&diags);
@@ -154,6 +422,7 @@ fn check(root: PathBuf) -> ExitCode {
             "total",
             percent(linked, total)
         );
+        print!("{}", crate::review::consistency::progress(site));
     }
     let summary = format!(
         "{} error(s), {} warning(s)",
@@ -166,6 +435,52 @@ fn check(root: PathBuf) -> ExitCode {
     } else {
         eprintln!("check passed: {summary}");
         ExitCode::SUCCESS
+    }
+}
+
+fn suggest(
+    root: PathBuf,
+    opts: crate::suggest::Options,
+    format: crate::suggest::Format,
+) -> ExitCode {
+    use crate::suggest::SuggestError;
+    match crate::suggest::run(&root, &opts, format) {
+        Ok((out, diags)) => {
+            if diags.has_errors() {
+                eprintln!(
+                    "note: the content has {} error(s) (see `crosscheck check`); evidence that does not anchor is not counted",
+                    diags.error_count()
+                );
+            }
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(SuggestError::Content(diags)) => {
+            print_diagnostics(&diags);
+            ExitCode::from(exit::CONTENT)
+        }
+        Err(e @ SuggestError::UnknownArticle(_)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(exit::USAGE)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(exit::IO)
+        }
+    }
+}
+
+fn serve(options: crate::serve::ServeOptions) -> ExitCode {
+    match crate::serve::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let term = term::get();
+            term.error(&e.to_string());
+            if let Some(help) = e.help() {
+                eprintln!("  help: {help}");
+            }
+            ExitCode::from(exit::IO)
+        }
     }
 }
 

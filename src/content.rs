@@ -453,9 +453,7 @@ pub fn parse_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<A
         ok = false;
     }
     let text = file.text.clone();
-    let Some((fm_range, body_start)) = split_front_matter(&file, diags) else {
-        return None;
-    };
+    let (fm_range, body_start) = split_front_matter(&file, diags)?;
     let doc = parse_toml(&file, fm_range.start, &text[fm_range.clone()], diags)?;
     let header = 0..3;
     let mut f = Fields::new(
@@ -670,7 +668,23 @@ impl<'a> Fields<'a> {
 
     fn opt_str_spanned(&mut self, key: &str) -> Option<(String, Range<usize>)> {
         let item = self.get(key)?;
-        match item.as_str() {
+        // TOML escapes (`\u0007`) can spell characters HTML and XML forbid:
+        // drop them, as `source_from_bytes` does for the file's own text.
+        let cleaned = item.as_str().map(|s| {
+            let kept: String = s.chars().filter(|&c| !is_forbidden_char(c)).collect();
+            if kept.len() != s.len() {
+                let span = self.span_of(item);
+                self.diags.push(
+                    Diagnostic::warning(format!(
+                        "dropped control or non-character code point(s) from `{key}` in {}: HTML forbids them",
+                        self.what
+                    ))
+                    .at(self.file, span),
+                );
+            }
+            kept
+        });
+        match cleaned.as_deref() {
             Some(s) if s.trim().is_empty() => {
                 self.error_at(item, format!("`{key}` in {} is empty", self.what));
                 None

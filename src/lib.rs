@@ -6,12 +6,21 @@
 //! [`site`] runs the stages; [`cli`] is the command line.
 
 pub mod anchor;
+pub mod annotations;
+pub mod card;
 pub mod cli;
 pub mod content;
 pub mod diag;
 pub mod document;
+pub mod feeds;
 pub mod graph;
+pub mod init;
 pub mod output;
 pub mod render;
+pub mod review;
+pub mod search;
+pub mod serve;
 pub mod site;
 pub mod statements;
+pub mod suggest;
+pub mod term;

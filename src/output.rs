@@ -44,25 +44,73 @@ const TMP_PREFIX: &str = ".crosscheck-tmp-";
 
 /// Replaces the folder `out` with exactly `pages`.
 pub fn write_site(root: &Path, out: &Path, pages: &[Page]) -> Result<(), OutputError> {
-    check_target(root, out)?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    remove_stale_temporaries(&parent);
-    let tmp = tempfile::Builder::new()
-        .prefix(TMP_PREFIX)
-        .tempdir_in(&parent)
-        .map_err(io_err(&parent))?;
-    write_tree(tmp.path(), pages)?;
-    // From here the folder must survive the guard: keep() disarms it.
-    let tmp = tmp.keep();
-    let result = swap_in(&tmp, out);
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
+    let staged = StagedSite::new(root, out)?;
+    write_tree(staged.dir(), pages)?;
+    staged.commit()
+}
+
+/// A site being written page by page, so a build need not hold every page
+/// in memory: pages go into a hidden temporary folder beside `out` as they
+/// are rendered, and [`StagedSite::commit`] swaps that folder in. Dropped
+/// without a commit (a page failed to render), the temporary folder is
+/// removed and the previous site stays untouched.
+pub struct StagedSite {
+    tmp: tempfile::TempDir,
+    out: PathBuf,
+}
+
+impl StagedSite {
+    /// Checks that `out` may be replaced and creates the temporary folder.
+    pub fn new(root: &Path, out: &Path) -> Result<StagedSite, OutputError> {
+        check_target(root, out)?;
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        remove_stale_temporaries(&parent);
+        let tmp = tempfile::Builder::new()
+            .prefix(TMP_PREFIX)
+            .tempdir_in(&parent)
+            .map_err(io_err(&parent))?;
+        Ok(StagedSite {
+            tmp,
+            out: out.to_path_buf(),
+        })
     }
-    result
+
+    /// The temporary folder the pages go to.
+    pub fn dir(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Writes one page; may be called from many threads at once. A page's
+    /// folder is created when the first write into it finds it missing, so
+    /// each folder costs one `mkdir` and no lock is needed.
+    pub fn write(&self, page: &Page) -> Result<(), OutputError> {
+        let path = self.tmp.path().join(&page.path);
+        match std::fs::write(&path, &page.bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent() {
+                    // Tolerates another thread creating the same folder.
+                    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+                }
+                std::fs::write(&path, &page.bytes).map_err(io_err(&path))
+            }
+            r => r.map_err(io_err(&path)),
+        }
+    }
+
+    /// Swaps the written site in for `out` in one atomic rename.
+    pub fn commit(self) -> Result<(), OutputError> {
+        // From here the folder must survive the guard: keep() disarms it.
+        let tmp = self.tmp.keep();
+        let result = swap_in(&tmp, &self.out);
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        result
+    }
 }
 
 /// Writes pages under `dir`: folders first (each once), then files in

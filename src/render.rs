@@ -25,15 +25,25 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("article.html", include_str!("../templates/article.html")),
     ("claim.html", include_str!("../templates/claim.html")),
     ("style.css", include_str!("../templates/style.css")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("search.js", include_str!("../templates/search.js")),
 ];
 
 /// On an article page, how many other sources to list per claim before
 /// pointing to the claim page for the rest.
 const MAX_SOURCES_LISTED: usize = 8;
 
+/// The index's claims-by-source table has a cell for every (claim, report)
+/// pair, so it grows with their product: 5,000 claims × 10,000 reports
+/// would be a 10 GB page. Above this many cells it is left out and the
+/// index says so; each claim's page still lists every report on it.
+pub const MAX_MATRIX_CELLS: usize = 10_000;
+
 pub struct Renderer {
     tera: Tera,
     style: String,
+    /// `search.js`, copied as is (not a Tera template).
+    script: String,
 }
 
 impl Renderer {
@@ -73,8 +83,14 @@ impl Renderer {
             .remove("style.css")
             .map(|f| f.text.to_string())
             .unwrap_or_default();
+        let script = sources
+            .remove("search.js")
+            .map(|f| f.text.to_string())
+            .unwrap_or_default();
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        // Tera's default also escapes `/`, which makes every href unreadable.
+        tera.set_escape_fn(escape_html);
         // Parse each template alone first so an error names its file and line.
         for (name, file) in &sources {
             if let Err(e) = tera::Template::new(name, None, &file.text) {
@@ -89,7 +105,11 @@ impl Renderer {
             diags.push(Diagnostic::error(format!("templates: {}", error_chain(&e))));
             return Err(diags);
         }
-        Ok(Renderer { tera, style })
+        Ok(Renderer {
+            tera,
+            style,
+            script,
+        })
     }
 
     fn render(&self, name: &str, view: &impl Serialize) -> Result<String, Diagnostic> {
@@ -218,6 +238,8 @@ struct ClaimSummary<'a> {
     status: &'static str,
     status_label: &'static str,
     approved: bool,
+    /// Approved, but the evidence changed since sign-off.
+    lapsed: bool,
     supports: usize,
     contradicts: usize,
     mentions: usize,
@@ -228,18 +250,76 @@ struct ClaimSummary<'a> {
 #[derive(Serialize)]
 struct Frame<'a> {
     site: SiteView<'a>,
-    /// Relative prefix from this page to the site root.
-    root: &'static str,
+    /// Relative prefix from this page to the site root (`base_url` on the
+    /// 404 page, which is served at any depth).
+    root: &'a str,
     page_title: String,
     description: String,
+    /// This page's absolute URL (canonical link, `og:url`), when
+    /// `base_url` is absolute.
+    canonical: Option<String>,
+    /// Open Graph and Twitter card data.
+    share: ShareView,
+}
+
+#[derive(Serialize, Default)]
+struct ShareView {
+    /// `og:type`: `website` or `article`.
+    kind: &'static str,
+    /// Absolute URL of the image (`og:image`), when `base_url` is absolute.
+    image: Option<String>,
+    image_alt: Option<String>,
+    /// `og:description` when it differs from the page's description.
+    description: Option<String>,
+}
+
+impl Frame<'_> {
+    /// Sets what depends on the page's own path (relative to the root).
+    fn at_page(mut self, site: &Site, path: &str) -> Self {
+        self.canonical = crate::feeds::absolute_url(site, path);
+        self
+    }
+
+    fn share_description(mut self, description: String) -> Self {
+        self.share.description = Some(description);
+        self
+    }
+
+    /// Marks the page as an article for Open Graph, with an optional image
+    /// (a path relative to the root).
+    fn shared_as(mut self, site: &Site, image: Option<(String, String)>) -> Self {
+        self.share.kind = "article";
+        if let Some((path, alt)) = image {
+            self.share.image = crate::feeds::absolute_url(site, &path);
+            self.share.image_alt = Some(alt);
+        }
+        self
+    }
 }
 
 /// Renders every page of the site, in parallel.
 pub fn render_site(site: &Site, renderer: &Renderer) -> Result<Vec<Page>, Diagnostics> {
+    render_jobs(site, renderer, &site_jobs(site))
+}
+
+/// Every output file of a site, as jobs.
+pub fn site_jobs(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = vec![Job::Index, Job::Data, Job::Style];
+    jobs.extend([
+        Job::SearchIndex,
+        Job::SearchScript,
+        Job::Feed,
+        Job::Robots,
+        Job::NotFound,
+        Job::Annotations,
+    ]);
+    if crate::feeds::is_absolute(&site.config.base_url) {
+        jobs.push(Job::Sitemap);
+    }
     jobs.extend((0..site.articles.len()).map(Job::Article));
     jobs.extend((0..site.claims.len()).map(Job::Claim));
-    render_jobs(site, renderer, &jobs)
+    jobs.extend((0..site.claims.len()).map(Job::Card));
+    jobs
 }
 
 /// One page to render; the unit of incremental rebuilds.
@@ -250,6 +330,21 @@ pub enum Job {
     Style,
     Article(usize),
     Claim(usize),
+    /// `search-index.json`.
+    SearchIndex,
+    /// `search.js`.
+    SearchScript,
+    /// `feed.xml` (Atom).
+    Feed,
+    /// `sitemap.xml`, only when `base_url` is absolute.
+    Sitemap,
+    Robots,
+    /// `404.html`.
+    NotFound,
+    /// `annotations.jsonld`.
+    Annotations,
+    /// `claims/ID/card.svg`.
+    Card(usize),
 }
 
 pub fn render_jobs(
@@ -289,6 +384,29 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
         )),
         Job::Data => Ok(Page::new("data.json", data_json(site))),
         Job::Style => Ok(Page::new("style.css", renderer.style.clone())),
+        Job::SearchIndex => Ok(Page::new(
+            crate::search::INDEX_PATH,
+            crate::search::index_json(site),
+        )),
+        Job::SearchScript => Ok(Page::new("search.js", renderer.script.clone())),
+        Job::Feed => Ok(Page::new("feed.xml", crate::feeds::atom(site))),
+        Job::Sitemap => Ok(Page::new(
+            "sitemap.xml",
+            crate::feeds::sitemap(site).unwrap_or_default(),
+        )),
+        Job::Robots => Ok(Page::new("robots.txt", crate::feeds::robots(site))),
+        Job::NotFound => Ok(Page::new(
+            "404.html",
+            renderer.render("404.html", &not_found_view(site))?,
+        )),
+        Job::Annotations => Ok(Page::new(
+            "annotations.jsonld",
+            crate::annotations::annotations_jsonld(site),
+        )),
+        Job::Card(i) => Ok(Page::new(
+            format!("claims/{}/card.svg", site.claims[i].id),
+            crate::card::verdict_card(site, i),
+        )),
         Job::Article(i) => {
             let html = renderer.render("article.html", &article_view(site, i))?;
             Ok(Page::new(
@@ -306,12 +424,7 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
     }
 }
 
-fn frame<'a>(
-    site: &'a Site,
-    root: &'static str,
-    page_title: String,
-    description: String,
-) -> Frame<'a> {
+fn frame<'a>(site: &'a Site, root: &'a str, page_title: String, description: String) -> Frame<'a> {
     let c = &site.config;
     Frame {
         site: SiteView {
@@ -323,6 +436,28 @@ fn frame<'a>(
         root,
         page_title,
         description,
+        canonical: None,
+        share: ShareView {
+            kind: "website",
+            ..ShareView::default()
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct NotFoundView<'a> {
+    #[serde(flatten)]
+    frame: Frame<'a>,
+}
+
+fn not_found_view(site: &Site) -> NotFoundView<'_> {
+    NotFoundView {
+        frame: frame(
+            site,
+            &site.config.base_url,
+            "Page not found".to_string(),
+            "There is no page at this address.".to_string(),
+        ),
     }
 }
 
@@ -364,6 +499,7 @@ fn claim_summary<'a>(site: &'a Site, i: usize, root: &str) -> ClaimSummary<'a> {
         status: c.status.as_str(),
         status_label: c.status.label(),
         approved: c.status == Status::Approved,
+        lapsed: site.lapsed.contains(&c.id),
         supports: count(Stance::Supports),
         contradicts: count(Stance::Contradicts),
         mentions: count(Stance::Mentions),
@@ -385,6 +521,9 @@ struct IndexView<'a> {
     articles: Vec<ArticleSummary<'a>>,
     claims: Vec<ClaimSummary<'a>>,
     matrix: Vec<MatrixRow<'a>>,
+    /// Claims × reports, and whether that is too many to show as a table.
+    matrix_cells: usize,
+    matrix_omitted: bool,
     verdicts: Vec<VerdictCount>,
     total_statements: usize,
     linked_statements: usize,
@@ -417,7 +556,10 @@ fn index_view(site: &Site) -> IndexView<'_> {
     let articles: Vec<ArticleSummary> = (0..site.articles.len())
         .map(|i| article_summary(site, i, root))
         .collect();
-    let matrix = (0..site.claims.len())
+    let matrix_cells = site.claims.len() * site.articles.len();
+    let matrix_omitted = matrix_cells > MAX_MATRIX_CELLS;
+    let matrix_rows = if matrix_omitted { 0 } else { site.claims.len() };
+    let matrix = (0..matrix_rows)
         .map(|ci| {
             let cells = (0..site.articles.len())
                 .map(|ai| {
@@ -474,12 +616,14 @@ fn index_view(site: &Site) -> IndexView<'_> {
         )
     });
     IndexView {
-        frame: frame(site, root, site.config.title.clone(), description),
+        frame: frame(site, root, site.config.title.clone(), description).at_page(site, ""),
         articles,
         claims: (0..site.claims.len())
             .map(|i| claim_summary(site, i, root))
             .collect(),
         matrix,
+        matrix_cells,
+        matrix_omitted,
         verdicts,
         total_statements,
         linked_statements,
@@ -492,6 +636,8 @@ struct ArticleView<'a> {
     frame: Frame<'a>,
     article: ArticleSummary<'a>,
     blocks: Vec<BlockView>,
+    /// Id of the first statement with a note (a skip link for keyboards).
+    first_linked: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -509,8 +655,16 @@ struct StatementView {
     html: String,
     /// A short excerpt for the back-link in a note.
     excerpt: String,
+    /// The white space that followed the statement in the article ("" for
+    /// sentences the outlet glued together): the page shows the text as
+    /// published, so a passage copied from it is a valid quote.
+    sep: String,
     marker: Option<usize>,
     links: Vec<LinkView>,
+    /// Ids of the previous / next statement with a note, for keyboard
+    /// navigation from note to note.
+    prev_linked: Option<String>,
+    next_linked: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -541,7 +695,7 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
     let doc = &site.docs[ai];
     let a = &site.articles[ai];
     let mut marker = 0;
-    let blocks = doc
+    let mut blocks: Vec<BlockView> = doc
         .blocks
         .iter()
         .map(|b| BlockView {
@@ -563,13 +717,36 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
                         id: doc.statements[si].id.clone(),
                         html: doc.statement_html(si),
                         excerpt: excerpt(doc.statement_text(si), 60),
+                        sep: match doc.statements.get(si + 1) {
+                            Some(next) if next.block == doc.statements[si].block => {
+                                doc.text[doc.statements[si].range.end..next.range.start].to_string()
+                            }
+                            _ => String::new(),
+                        },
                         marker: m,
                         links,
+                        prev_linked: None,
+                        next_linked: None,
                     }
                 })
                 .collect(),
         })
         .collect();
+    let linked: Vec<String> = blocks
+        .iter()
+        .flat_map(|b| &b.statements)
+        .filter(|s| s.marker.is_some())
+        .map(|s| s.id.clone())
+        .collect();
+    for (k, s) in blocks
+        .iter_mut()
+        .flat_map(|b| &mut b.statements)
+        .filter(|s| s.marker.is_some())
+        .enumerate()
+    {
+        s.prev_linked = k.checked_sub(1).map(|p| linked[p].clone());
+        s.next_linked = linked.get(k + 1).cloned();
+    }
     let byline = match &a.author {
         Some(author) => format!("{}, by {author}", a.outlet),
         None => a.outlet.clone(),
@@ -580,10 +757,26 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
             root,
             a.title.clone(),
             format!("{} — fact-checked: {byline}", a.title),
-        ),
+        )
+        .at_page(site, &format!("articles/{}/", a.id))
+        .shared_as(site, None)
+        .share_description(article_share_description(site, ai)),
         article: article_summary(site, ai, root),
+        first_linked: linked.first().cloned(),
         blocks,
     }
+}
+
+/// What a link preview of an article page says.
+fn article_share_description(site: &Site, ai: usize) -> String {
+    let a = &site.articles[ai];
+    let (agreed, contradicted) = site.graph.agreement_counts(ai);
+    format!(
+        "{} report fact-checked: {} of {} statements linked to claims; {agreed} corroborated and {contradicted} contradicted by other reports.",
+        a.outlet,
+        site.graph.linked_count(ai),
+        site.docs[ai].statements.len()
+    )
 }
 
 fn excerpt(text: &str, max: usize) -> String {
@@ -653,6 +846,16 @@ struct ClaimView<'a> {
     reviewed: Option<&'a str>,
     groups: Vec<EvidenceGroup>,
     jsonld: String,
+    card: CardView,
+}
+
+#[derive(Serialize)]
+struct CardView {
+    /// Relative to the claim page.
+    href: &'static str,
+    alt: String,
+    width: u32,
+    height: u32,
 }
 
 #[derive(Serialize)]
@@ -669,6 +872,9 @@ struct EvidenceView {
     article_href: String,
     href: String,
     note_html: Option<String>,
+    /// Fragment id of this evidence on the claim page (`ev-N`, N counting
+    /// the claim's evidence from 1 in file order).
+    anchor: String,
 }
 
 fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
@@ -691,6 +897,7 @@ fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
                         article_href: format!("{root}articles/{}/", a.id),
                         href: statement_href(site, root, r.article, r.statement),
                         note_html: ev.note.as_deref().map(markdown_html),
+                        anchor: format!("ev-{}", r.evidence + 1),
                     }
                 })
                 .collect(),
@@ -699,13 +906,27 @@ fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
         .collect();
     let description = format!("{}: {}", c.verdict.label(), c.text);
     ClaimView {
-        frame: frame(site, root, c.text.clone(), description),
+        frame: frame(site, root, c.text.clone(), description)
+            .at_page(site, &format!("claims/{}/", c.id))
+            .shared_as(
+                site,
+                Some((
+                    format!("claims/{}/card.svg", c.id),
+                    crate::card::alt_text(site, ci),
+                )),
+            ),
         claim: claim_summary(site, ci, root),
         summary_html: c.summary.as_deref().map(markdown_html),
         reviewer: c.reviewer.as_deref(),
         reviewed: c.reviewed.as_deref(),
         groups,
         jsonld: claim_review_jsonld(site, ci),
+        card: CardView {
+            href: "card.svg",
+            alt: crate::card::alt_text(site, ci),
+            width: crate::card::WIDTH,
+            height: crate::card::HEIGHT,
+        },
     }
 }
 
@@ -919,11 +1140,6 @@ pub fn data_json(site: &Site) -> String {
         serde_json::to_string_pretty(&DataJson { articles, claims }).expect("data serialises");
     json.push('\n');
     json
-}
-
-/// Escapes for contexts outside templates.
-pub fn escape(s: &str) -> String {
-    escape_html(s)
 }
 
 #[cfg(test)]

@@ -56,6 +56,20 @@ pub fn from_content(
         .map(|a| document::parse(&a.body))
         .collect();
     let anchors = graph::anchor_evidence(&content.articles, &docs, &content.claims, diags);
+    Some(assemble(content, docs, anchors, options, diags))
+}
+
+/// The stages after splitting and anchoring: sign-off lapses, the
+/// publishing filter and the claim graph. Separate so that `serve`, which
+/// keeps docs and anchors across rebuilds, compiles exactly as `build` does.
+/// `docs` and `anchors` must be those of `content` (same order).
+pub fn assemble(
+    content: Content,
+    docs: Vec<Doc>,
+    anchors: graph::Anchors,
+    options: BuildOptions,
+    diags: &mut Diagnostics,
+) -> Site {
     let lapsed = crate::review::signoff::lapsed_claims(
         &content.articles,
         &docs,
@@ -75,7 +89,7 @@ pub fn from_content(
         }
     }
     let graph = Graph::build(&content.articles, &docs, &claims, &kept);
-    Some(Site {
+    Site {
         config: content.config,
         articles: content.articles,
         docs,
@@ -83,7 +97,7 @@ pub fn from_content(
         graph,
         options,
         lapsed,
-    })
+    }
 }
 
 /// Statements linked to a claim, per article: `(id, linked, total)`.

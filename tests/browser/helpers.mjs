@@ -27,11 +27,12 @@ export function tempProject(fixture) {
 
 /**
  * Starts `crosscheck serve` with extra args; resolves with { url, proc, output() }
- * once it prints its address (a line containing http://).
+ * once it prints its address (a line containing http://). `port` defaults to 0
+ * (any free port).
  */
-export function startServe(root, args = []) {
+export function startServe(root, args = [], { port = 0 } = {}) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(bin, ['serve', '--root', root, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(bin, ['serve', '--root', root, '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const onData = (d) => {
       out += d.toString();

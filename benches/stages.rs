@@ -1,0 +1,146 @@
+//! Regression benchmarks for the hot stages of a build: splitting an article
+//! into statements, anchoring quotes, rendering one page.
+//!
+//!     cargo bench --bench stages
+//!
+//! Input: `benches/corpus/`, 30 articles and 15 claims written by
+//! `../shared/bench/gen_corpus.py --articles 30` (checked in, so figures
+//! stay comparable however the generator or the example content change).
+//! Run it before and after a change to `document`, `statements`, `anchor`,
+//! `graph` or `render`; see bench/README.md.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use crosscheck::anchor::{self, QuoteQuery};
+use crosscheck::document::{self, Doc};
+use crosscheck::render::{self, Job, Renderer};
+use crosscheck::site::{self, BuildOptions, Site};
+use divan::counter::{BytesCount, ItemsCount};
+use divan::{Bencher, black_box};
+
+fn main() {
+    divan::main();
+}
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/corpus")
+}
+
+/// Every article body of the corpus joined: one long article (~20,000
+/// words) with headings, lists, emphasis, links and curly quotes.
+static LONG_ARTICLE: LazyLock<String> = LazyLock::new(|| {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(corpus().join("content/articles"))
+        .expect("benches/corpus/content/articles")
+        .map(|e| e.expect("readable").path())
+        .collect();
+    paths.sort();
+    let mut out = String::new();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).expect("article");
+        // Drop the +++ front matter.
+        let body = text
+            .splitn(3, "+++")
+            .nth(2)
+            .expect("article has front matter");
+        out.push_str(body.trim());
+        out.push_str("\n\n");
+    }
+    out
+});
+
+static LONG_DOC: LazyLock<Doc> = LazyLock::new(|| document::parse(&LONG_ARTICLE));
+
+/// Quotes to anchor in the long article: every third statement, each
+/// unique in the text (as the claims file requires without `occurrence`).
+static QUOTES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let doc = &*LONG_DOC;
+    let all: Vec<&str> = (0..doc.statements.len())
+        .map(|i| doc.statement_text(i))
+        .collect();
+    all.iter()
+        .step_by(3)
+        .filter(|s| s.len() > 30 && doc.text.matches(**s).count() == 1)
+        .map(|s| s.to_string())
+        .collect()
+});
+
+static SITE: LazyLock<(Site, Renderer)> = LazyLock::new(|| {
+    let root = corpus();
+    let (site, diags) = site::compile(&root, BuildOptions::default());
+    assert!(!diags.has_errors(), "{}", diags.render(false));
+    let renderer = match Renderer::new(&root) {
+        Ok(r) => r,
+        Err(d) => panic!("{}", d.render(false)),
+    };
+    (site.expect("corpus compiles"), renderer)
+});
+
+/// The article with the most statements linked to a claim: the heaviest
+/// page to render.
+fn busiest_article(site: &Site) -> usize {
+    (0..site.articles.len())
+        .max_by_key(|&i| (site.graph.linked_count(i), std::cmp::Reverse(i)))
+        .expect("corpus has articles")
+}
+
+#[divan::bench]
+fn split_long_article(bencher: Bencher) {
+    let md = &*LONG_ARTICLE;
+    bencher
+        .counter(BytesCount::of_str(md))
+        .bench(|| document::parse(black_box(md)));
+}
+
+#[divan::bench]
+fn split_sentences_long_article(bencher: Bencher) {
+    let text = &LONG_DOC.text;
+    bencher
+        .counter(BytesCount::of_str(text))
+        .bench(|| crosscheck::statements::split_sentences(black_box(text)));
+}
+
+#[divan::bench]
+fn anchor_many_quotes(bencher: Bencher) {
+    let doc = &*LONG_DOC;
+    let queries: Vec<QuoteQuery<'_>> = QUOTES
+        .iter()
+        .map(|q| QuoteQuery {
+            quote: q,
+            occurrence: None,
+        })
+        .collect();
+    bencher
+        .counter(ItemsCount::new(queries.len()))
+        .bench(|| {
+            let found = anchor::anchor_all(black_box(doc), black_box(&queries));
+            debug_assert!(found.iter().all(Result::is_ok));
+            found
+        });
+}
+
+#[divan::bench]
+fn compile_corpus(bencher: Bencher) {
+    let root = corpus();
+    bencher.bench(|| site::compile(black_box(&root), BuildOptions::default()));
+}
+
+#[divan::bench]
+fn render_article_page(bencher: Bencher) {
+    let (site, renderer) = &*SITE;
+    let job = Job::Article(busiest_article(site));
+    bencher.bench(|| render::render_job(site, renderer, black_box(job)).expect("renders"));
+}
+
+#[divan::bench]
+fn render_claim_page(bencher: Bencher) {
+    let (site, renderer) = &*SITE;
+    let job = Job::Claim(0);
+    bencher.bench(|| render::render_job(site, renderer, black_box(job)).expect("renders"));
+}
+
+#[divan::bench]
+fn render_data_json(bencher: Bencher) {
+    let (site, _) = &*SITE;
+    bencher.bench(|| render::data_json(black_box(site)));
+}

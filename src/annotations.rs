@@ -1,0 +1,158 @@
+//! `annotations.jsonld`: every piece of published evidence as a W3C Web
+//! Annotation (<https://www.w3.org/TR/annotation-model/>), so annotation
+//! tools can load the fact-check.
+//!
+//! The file is an `AnnotationCollection` whose first (and only) page
+//! embeds every annotation. Each annotation:
+//!
+//! - `target.source`: the article's original `url` when the article has
+//!   one, else its page on this site;
+//! - `target.selector`: a `TextQuoteSelector` (`exact` is the passage the
+//!   quote matched, as it reads in the article; `prefix`/`suffix` are up to
+//!   [`CONTEXT_CHARS`] characters around it) and a `TextPositionSelector`
+//!   (`start`/`end` count Unicode code points into the article's text as
+//!   crosscheck extracts it: markdown removed, blocks separated by a blank
+//!   line);
+//! - `body`: a plain-text comment naming the stance, the claim and its
+//!   verdict; `stance:…` and `verdict:…` tags; a link to the claim page;
+//!   the evidence note, when there is one, as markdown.
+//!
+//! Ids and links are relative to the file (it sits at the site root)
+//! unless `base_url` is absolute.
+
+use serde_json::{Value, json};
+
+use crate::feeds::absolute_url;
+use crate::site::Site;
+
+/// How many characters of context the quote selector carries each side.
+pub const CONTEXT_CHARS: usize = 32;
+
+/// The `n` characters of `text` that end at byte `end`.
+fn chars_before(text: &str, end: usize, n: usize) -> &str {
+    let head = &text[..end];
+    let start = head
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    if n == 0 { "" } else { &head[start..] }
+}
+
+/// The `n` characters of `text` that start at byte `start`.
+fn chars_after(text: &str, start: usize, n: usize) -> &str {
+    let tail = &text[start..];
+    let end = tail.char_indices().nth(n).map_or(tail.len(), |(i, _)| i);
+    &tail[..end]
+}
+
+/// The annotation collection as pretty JSON-LD (one trailing newline).
+pub fn annotations_jsonld(site: &Site) -> String {
+    let link = |path: &str| absolute_url(site, path).unwrap_or_else(|| path.to_string());
+    let creator = site
+        .config
+        .publisher
+        .as_deref()
+        .unwrap_or(&site.config.title);
+    let mut items = Vec::new();
+    for (ci, refs) in site.graph.evidence.iter().enumerate() {
+        let claim = &site.claims[ci];
+        let claim_path = format!("claims/{}/", claim.id);
+        for r in refs {
+            let article = &site.articles[r.article];
+            let doc = &site.docs[r.article];
+            let ev = &claim.evidence[r.evidence];
+            let text = &doc.text;
+            let exact = &text[r.quote_start..r.quote_end];
+            let start = text[..r.quote_start].chars().count();
+            let end = start + exact.chars().count();
+            let source = article
+                .url
+                .as_deref()
+                .and_then(crate::document::safe_href)
+                .unwrap_or_else(|| link(&format!("articles/{}/", article.id)));
+            let comment = format!(
+                "{} the claim “{}” (verdict: {}).",
+                ev.stance.label(),
+                claim.text,
+                claim.verdict.label()
+            );
+            let mut body = vec![
+                json!({
+                    "type": "TextualBody",
+                    "purpose": "assessing",
+                    "value": comment,
+                    "format": "text/plain",
+                    "language": site.config.language,
+                }),
+                json!({"type": "TextualBody", "purpose": "tagging", "value": format!("stance:{}", ev.stance.as_str())}),
+                json!({"type": "TextualBody", "purpose": "tagging", "value": format!("verdict:{}", claim.verdict.as_str())}),
+                json!({"type": "SpecificResource", "purpose": "linking", "source": link(&claim_path)}),
+            ];
+            if let Some(note) = &ev.note {
+                body.push(json!({
+                    "type": "TextualBody",
+                    "purpose": "commenting",
+                    "value": note,
+                    "format": "text/markdown",
+                }));
+            }
+            let mut annotation = json!({
+                "id": link(&format!("{claim_path}#ev-{}", r.evidence + 1)),
+                "type": "Annotation",
+                "motivation": "assessing",
+                "creator": {"type": "Organization", "name": creator},
+                "body": body,
+                "target": {
+                    "source": source,
+                    "selector": [
+                        {
+                            "type": "TextQuoteSelector",
+                            "exact": exact,
+                            "prefix": chars_before(text, r.quote_start, CONTEXT_CHARS),
+                            "suffix": chars_after(text, r.quote_end, CONTEXT_CHARS),
+                        },
+                        {"type": "TextPositionSelector", "start": start, "end": end},
+                    ],
+                },
+            });
+            if let Some(date) = &claim.reviewed {
+                annotation["created"] = Value::String(format!("{date}T00:00:00Z"));
+            }
+            items.push(annotation);
+        }
+    }
+    let collection = json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": link("annotations.jsonld"),
+        "type": "AnnotationCollection",
+        "label": format!("{}: evidence", site.config.title),
+        "total": items.len(),
+        "first": {
+            "id": link("annotations.jsonld#page1"),
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
+    });
+    let mut out = serde_json::to_string_pretty(&collection).expect("JSON values serialise");
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_counts_characters_not_bytes() {
+        let t = "ééé quote ààà";
+        let start = t.find("quote").unwrap();
+        let end = start + "quote".len();
+        assert_eq!(chars_before(t, start, 2), "é ");
+        assert_eq!(chars_after(t, end, 2), " à");
+        assert_eq!(chars_before(t, start, 100), "ééé ");
+        assert_eq!(chars_after(t, end, 100), " ààà");
+        assert_eq!(chars_before(t, start, 0), "");
+    }
+}

@@ -1,0 +1,268 @@
+//! Discovery files: `sitemap.xml`, `robots.txt` and the Atom feed of
+//! claims (`feed.xml`), plus the URL helpers the page heads use for
+//! canonical and Open Graph links.
+//!
+//! Standards that require absolute URLs (sitemap `<loc>`, Atom `<id>`,
+//! canonical, `og:url`, `og:image`) get them only when `base_url` in
+//! site.toml is absolute (`https://…`). With a path such as the default
+//! `/`, the sitemap is not written (a sitemap of relative URLs is invalid),
+//! feed links stay relative to the feed (valid Atom: they resolve against
+//! the feed's own address) and feed ids are stable `urn:uuid:` names
+//! derived from the site title and the claim id.
+
+use crate::content::{Claim, Status};
+use crate::site::Site;
+
+/// Whether `base_url` is an absolute `http(s)` URL.
+pub fn is_absolute(base_url: &str) -> bool {
+    let lower = base_url.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")) && base_url.len() > 8
+}
+
+/// The absolute URL of `path` (relative to the site root), when the site
+/// has an absolute `base_url`.
+pub fn absolute_url(site: &Site, path: &str) -> Option<String> {
+    let base = &site.config.base_url;
+    is_absolute(base).then(|| format!("{base}{path}"))
+}
+
+/// Escapes text for XML content and attributes, dropping code points XML
+/// 1.0 forbids (the loader already drops them; this is a second fence).
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every HTML page of the site, as paths relative to the root, in a fixed
+/// order: the index, articles, claims.
+pub fn page_paths(site: &Site) -> Vec<String> {
+    let mut paths = vec![String::new()];
+    paths.extend(site.articles.iter().map(|a| format!("articles/{}/", a.id)));
+    paths.extend(site.claims.iter().map(|c| format!("claims/{}/", c.id)));
+    paths
+}
+
+/// `sitemap.xml`, or `None` when `base_url` is not absolute.
+pub fn sitemap(site: &Site) -> Option<String> {
+    if !is_absolute(&site.config.base_url) {
+        return None;
+    }
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let lastmod = |path: &str| -> Option<String> {
+        let id = path.strip_prefix("claims/")?.strip_suffix('/')?;
+        site.claims
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.reviewed.clone())
+    };
+    for path in page_paths(site) {
+        let url = absolute_url(site, &path).expect("base_url is absolute");
+        out.push_str("<url><loc>");
+        out.push_str(&xml_escape(&url));
+        out.push_str("</loc>");
+        if let Some(date) = lastmod(&path) {
+            out.push_str("<lastmod>");
+            out.push_str(&xml_escape(&date));
+            out.push_str("</lastmod>");
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    Some(out)
+}
+
+/// `robots.txt`: everything may be crawled; names the sitemap when there
+/// is one. (Crawlers read robots.txt only at a host's root.)
+pub fn robots(site: &Site) -> String {
+    let mut out = String::from("User-agent: *\nAllow: /\n");
+    if let Some(url) = absolute_url(site, "sitemap.xml") {
+        out.push_str(&format!("\nSitemap: {url}\n"));
+    }
+    out
+}
+
+/// An RFC 4122 version-5-shaped UUID from a hash of `name`: stable across
+/// builds, distinct per site and claim.
+fn stable_uuid(name: &str) -> String {
+    let h = blake3::hash(name.as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&h.as_bytes()[..16]);
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// `YYYY-MM-DD` as an RFC 3339 timestamp at midnight UTC.
+fn timestamp(date: &str) -> String {
+    format!("{date}T00:00:00Z")
+}
+
+/// Claims in the feed: those with a review date (every approved claim),
+/// newest first, ties by id.
+pub fn feed_claims(site: &Site) -> Vec<&Claim> {
+    let mut claims: Vec<&Claim> = site
+        .claims
+        .iter()
+        .filter(|c| c.reviewed.is_some() && c.status == Status::Approved)
+        .collect();
+    claims.sort_by(|a, b| b.reviewed.cmp(&a.reviewed).then_with(|| a.id.cmp(&b.id)));
+    claims
+}
+
+/// The Atom feed (RFC 4287) of reviewed claims. `updated` is the newest
+/// review date, never the clock, so rebuilds are byte-identical.
+pub fn atom(site: &Site) -> String {
+    let c = &site.config;
+    let claims = feed_claims(site);
+    let updated = claims
+        .first()
+        .and_then(|c| c.reviewed.as_deref())
+        .or_else(|| {
+            site.articles
+                .iter()
+                .filter_map(|a| a.published.as_deref())
+                .max()
+        })
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), timestamp);
+    let author = c.publisher.as_deref().unwrap_or(&c.title);
+    let link = |path: &str| absolute_url(site, path).unwrap_or_else(|| path.to_string());
+    let home = absolute_url(site, "").unwrap_or_else(|| "./".to_string());
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml_escape(&c.language)
+    ));
+    out.push_str(&format!("<title>{}</title>\n", xml_escape(&c.title)));
+    if let Some(d) = &c.description {
+        out.push_str(&format!("<subtitle>{}</subtitle>\n", xml_escape(d)));
+    }
+    let feed_id = absolute_url(site, "feed.xml")
+        .unwrap_or_else(|| stable_uuid(&format!("crosscheck feed\n{}", c.title)));
+    out.push_str(&format!("<id>{}</id>\n", xml_escape(&feed_id)));
+    out.push_str(&format!(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&link("feed.xml"))
+    ));
+    out.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&home)
+    ));
+    out.push_str(&format!("<updated>{updated}</updated>\n"));
+    out.push_str(&format!(
+        "<author><name>{}</name></author>\n",
+        xml_escape(author)
+    ));
+    out.push_str("<generator>crosscheck</generator>\n");
+    for claim in claims {
+        let path = format!("claims/{}/", claim.id);
+        let id = absolute_url(site, &path).unwrap_or_else(|| {
+            stable_uuid(&format!("crosscheck claim\n{}\n{}", c.title, claim.id))
+        });
+        let date = timestamp(claim.reviewed.as_deref().expect("feed claims are reviewed"));
+        let verdict = claim.verdict.label();
+        let mut html = format!(
+            "<p><strong>Verdict: {}</strong> (rating {} of 5).</p>",
+            crate::document::escape_html(verdict),
+            claim.verdict.rating()
+        );
+        if let Some(summary) = &claim.summary {
+            html.push_str(&crate::render::markdown_html(summary));
+        }
+        if let Some(reviewer) = &claim.reviewer {
+            html.push_str(&format!(
+                "<p>Reviewed by {}.</p>",
+                crate::document::escape_html(reviewer)
+            ));
+        }
+        out.push_str("<entry>\n");
+        out.push_str(&format!("<title>{}</title>\n", xml_escape(&claim.text)));
+        out.push_str(&format!("<id>{}</id>\n", xml_escape(&id)));
+        out.push_str(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&link(&path))
+        ));
+        out.push_str(&format!(
+            "<link rel=\"enclosure\" type=\"image/svg+xml\" href=\"{}\"/>\n",
+            xml_escape(&link(&format!("{path}card.svg")))
+        ));
+        out.push_str(&format!("<published>{date}</published>\n"));
+        out.push_str(&format!("<updated>{date}</updated>\n"));
+        out.push_str(&format!(
+            "<category term=\"{}\" label=\"{}\"/>\n",
+            xml_escape(claim.verdict.as_str()),
+            xml_escape(verdict)
+        ));
+        out.push_str(&format!(
+            "<summary>{}: {}</summary>\n",
+            xml_escape(verdict),
+            xml_escape(&claim.text)
+        ));
+        out.push_str(&format!(
+            "<content type=\"html\">{}</content>\n",
+            xml_escape(&html)
+        ));
+        out.push_str("</entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_means_http_or_https_with_a_host() {
+        assert!(is_absolute("https://example.org/checks/"));
+        assert!(is_absolute("HTTP://example.org/"));
+        assert!(!is_absolute("/"));
+        assert!(!is_absolute("/sub/"));
+        assert!(!is_absolute("https://"));
+        assert!(!is_absolute("//example.org/"));
+    }
+
+    #[test]
+    fn xml_escape_covers_markup_and_drops_forbidden_code_points() {
+        assert_eq!(
+            xml_escape("a<b>&\"c'\u{1}\u{fffe}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;"
+        );
+    }
+
+    #[test]
+    fn stable_uuids_are_well_formed_and_distinct() {
+        let a = stable_uuid("x");
+        assert_eq!(a, stable_uuid("x"));
+        assert_ne!(a, stable_uuid("y"));
+        let hex = a.strip_prefix("urn:uuid:").unwrap();
+        let parts: Vec<&str> = hex.split('-').collect();
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
+        assert!(parts[2].starts_with('5'));
+    }
+}

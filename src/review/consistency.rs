@@ -1,0 +1,127 @@
+//! Consistency checks and review progress for `crosscheck check`.
+//!
+//! Warnings, never errors: a verdict at odds with its evidence may be
+//! right (the evidence may be the claim's own source being wrong), but a
+//! reviewer should look. Approved claims missing reviewer or date are
+//! already errors of the loader.
+
+use std::fmt;
+
+use crate::content::{Stance, Status, Verdict};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::site::Site;
+
+/// Warnings for verdicts at odds with their evidence and claims with no
+/// evidence. `site` should be compiled with drafts, so every claim counts.
+pub fn check(site: &Site) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    for claim in &site.claims {
+        let count = |s: Stance| claim.evidence.iter().filter(|e| e.stance == s).count();
+        let (supports, contradicts) = (count(Stance::Supports), count(Stance::Contradicts));
+        let at = |d: Diagnostic| d.at(&claim.file, claim.span.clone());
+        if claim.evidence.is_empty() {
+            diags.push(
+                at(Diagnostic::warning(format!(
+                    "claim `{}` has no evidence",
+                    claim.id
+                )))
+                .help("link statements to it (crosscheck suggest lists candidates), or remove it"),
+            );
+            continue;
+        }
+        let odd = match claim.verdict {
+            Verdict::Accurate | Verdict::MostlyAccurate if supports == 0 && contradicts > 0 => {
+                Some("only contradicting evidence")
+            }
+            Verdict::Inaccurate if contradicts == 0 && supports > 0 => {
+                Some("only supporting evidence")
+            }
+            _ => None,
+        };
+        if let Some(why) = odd {
+            diags.push(
+                at(Diagnostic::warning(format!(
+                    "claim `{}` is rated {} but has {why} ({supports} supporting, {contradicts} contradicting)",
+                    claim.id,
+                    claim.verdict.as_str(),
+                )))
+                .help("check the verdict and the stance of each piece of evidence"),
+            );
+        }
+    }
+    diags
+}
+
+/// How far the review has come.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    pub draft: usize,
+    pub in_review: usize,
+    /// Approved, sign-off current or recorded by hand.
+    pub approved: usize,
+    /// Approved, but the evidence changed since sign-off.
+    pub lapsed: usize,
+    /// `(article id, unlinked statements, all statements)`.
+    pub unlinked: Vec<(String, usize, usize)>,
+}
+
+pub fn progress(site: &Site) -> Progress {
+    let mut p = Progress {
+        draft: 0,
+        in_review: 0,
+        approved: 0,
+        lapsed: 0,
+        unlinked: Vec::new(),
+    };
+    for c in &site.claims {
+        if site.lapsed.contains(&c.id) {
+            p.lapsed += 1;
+            continue;
+        }
+        match c.status {
+            Status::Draft => p.draft += 1,
+            Status::InReview => p.in_review += 1,
+            Status::Approved => p.approved += 1,
+        }
+    }
+    p.unlinked = site
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let total = site.docs[i].statements.len();
+            (a.id.clone(), total - site.graph.linked_count(i), total)
+        })
+        .collect();
+    p
+}
+
+impl fmt::Display for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "review progress:")?;
+        writeln!(
+            f,
+            "  claims: {} approved, {} lapsed ({}), {} in review, {} draft",
+            self.approved,
+            self.lapsed,
+            crate::review::signoff::LAPSED,
+            self.in_review,
+            self.draft
+        )?;
+        let width = self
+            .unlinked
+            .iter()
+            .map(|r| r.0.len())
+            .max()
+            .unwrap_or(0)
+            .max(7);
+        writeln!(f, "  unlinked statements per article:")?;
+        let (mut un, mut all) = (0, 0);
+        for (id, u, t) in &self.unlinked {
+            un += u;
+            all += t;
+            writeln!(f, "    {id:<width$}  {u:>5} of {t}")?;
+        }
+        writeln!(f, "    {:<width$}  {un:>5} of {all}", "total")
+    }
+}

@@ -1,0 +1,89 @@
+//! The search index, `search-index.json`: what the search box (the
+//! dependency-free `search.js`) fetches the first time it is used.
+//!
+//! Kept lean: arrays instead of objects, statement text only for statements
+//! linked to a claim, article bodies left out. Shape (version 1):
+//!
+//! ```json
+//! {"v": 1,
+//!  "verdicts": {"accurate": ["Accurate", "✔"], "…": ["…", "…"]},
+//!  "stances": [["supports", "Supports"], ["contradicts", "Contradicts"], ["mentions", "Mentions"]],
+//!  "articles": [["article-id", "Title", "Outlet"]],
+//!  "claims": [["claim-id", "Claim text", "verdict-slug"]],
+//!  "statements": [[articleIndex, "s-1a2b3c", "Statement text", [claimIndex, stanceIndex]]]}
+//! ```
+//!
+//! A statement's last element lists `claimIndex, stanceIndex` pairs, one
+//! per claim it bears on. Links are built by the script relative to the
+//! page's root: `claims/ID/`, `articles/ID/#STATEMENT`.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::content::{Stance, Verdict};
+use crate::site::Site;
+
+/// File name of the index at the site root.
+pub const INDEX_PATH: &str = "search-index.json";
+
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[derive(Serialize)]
+struct Index<'a> {
+    v: u8,
+    verdicts: serde_json::Map<String, Value>,
+    stances: Vec<[&'static str; 2]>,
+    articles: Vec<[&'a str; 3]>,
+    claims: Vec<[&'a str; 3]>,
+    statements: Vec<(usize, &'a str, String, Vec<usize>)>,
+}
+
+/// Builds `search-index.json` (compact JSON, one trailing newline).
+pub fn index_json(site: &Site) -> String {
+    let verdicts = Verdict::ALL
+        .iter()
+        .map(|v| (v.as_str().to_string(), json!([v.label(), v.icon()])))
+        .collect();
+    let stances = Stance::ALL
+        .iter()
+        .map(|s| [s.as_str(), s.label()])
+        .collect();
+    let stance_index = |s: Stance| Stance::ALL.iter().position(|&x| x == s).unwrap_or(0);
+    let articles = site
+        .articles
+        .iter()
+        .map(|a| [a.id.as_str(), a.title.as_str(), a.outlet.as_str()])
+        .collect();
+    let claims = site
+        .claims
+        .iter()
+        .map(|c| [c.id.as_str(), c.text.as_str(), c.verdict.as_str()])
+        .collect();
+    let mut statements = Vec::new();
+    for (ai, doc) in site.docs.iter().enumerate() {
+        for (si, st) in doc.statements.iter().enumerate() {
+            let links = site.graph.statement_links(ai, si);
+            if links.is_empty() {
+                continue;
+            }
+            let pairs = links
+                .iter()
+                .flat_map(|r| [r.claim, stance_index(r.stance)])
+                .collect();
+            statements.push((ai, st.id.as_str(), flat(doc.statement_text(si)), pairs));
+        }
+    }
+    let index = Index {
+        v: 1,
+        verdicts,
+        stances,
+        articles,
+        claims,
+        statements,
+    };
+    let mut out = serde_json::to_string(&index).expect("the index serialises");
+    out.push('\n');
+    out
+}

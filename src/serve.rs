@@ -1,0 +1,319 @@
+//! `crosscheck serve`: a live preview while editing.
+//!
+//! Three parts, each in its own thread or runtime:
+//!
+//! * the watcher ([`watch`]): notify's debouncer on `content/`,
+//!   `templates/` and the project root, feeding a channel;
+//! * the builder (a plain thread): coalesces a burst of saves into one
+//!   batch, runs an incremental rebuild ([`workspace`]), and publishes the
+//!   result as one immutable snapshot ([`live::Store`]) before announcing it;
+//! * the HTTP server (axum on tokio): answers every request from the
+//!   current snapshot, in memory. Nothing is written to disk: `site/` and
+//!   any other output folder are never touched.
+//!
+//! # Extending the server (review mode)
+//!
+//! [`ServeOptions::extra_routes`] is merged into the router as is: its
+//! routes take precedence over site pages (but must stay out of
+//! `/__crosscheck/`, which serve uses). [`ServeOptions::inject_html`] adds
+//! HTML to every page served, before `</body>`, given the page's path in
+//! the site (`articles/ID/index.html`). A review mode that writes content
+//! files needs nothing else: the watcher sees its writes, and open pages
+//! reload with the result like after any other save.
+
+mod http;
+mod listen;
+mod live;
+mod watch;
+pub mod workspace;
+
+use std::io;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify_debouncer_full::DebounceEventResult;
+
+pub use http::InjectFn;
+pub use listen::{DEFAULT_PORT, DEFAULT_PORT_ENV, ListenError};
+pub use watch::WatchError;
+
+use crate::term::{self, Paint, Verbosity};
+use live::Store;
+use watch::{Stamp, Watch};
+use workspace::{Changes, Outcome, Workspace};
+
+/// How long a continuous stream of changes may delay a rebuild.
+const MAX_COALESCE: Duration = Duration::from_millis(500);
+
+/// What `crosscheck serve` was asked to do.
+pub struct ServeOptions {
+    /// Project folder (holding `content/`, optionally `templates/`).
+    pub root: PathBuf,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Port; `None` for the default ([`DEFAULT_PORT`], or the next free
+    /// one), `Some(0)` for any free port.
+    pub port: Option<u16>,
+    /// Open the site in a browser once the server listens.
+    pub open: bool,
+    /// More routes, merged into the server's (see the module docs).
+    pub extra_routes: Option<axum::Router>,
+    /// More HTML for every served page (see the module docs).
+    pub inject_html: Option<Arc<InjectFn>>,
+}
+
+impl ServeOptions {
+    pub fn new(root: PathBuf) -> ServeOptions {
+        ServeOptions {
+            root,
+            bind: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            port: None,
+            open: false,
+            extra_routes: None,
+            inject_html: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot use project folder {}: {source}", .path.display())]
+    Root {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error(transparent)]
+    Listen(#[from] ListenError),
+    #[error(transparent)]
+    Watch(#[from] WatchError),
+    #[error("cannot start the server: {0}")]
+    Runtime(#[source] io::Error),
+    #[error("the server stopped: {0}")]
+    Server(#[source] io::Error),
+}
+
+impl ServeError {
+    /// Advice for the errors people can fix.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            ServeError::Listen(e) => e.help(),
+            ServeError::Watch(e) => e.help().map(str::to_string),
+            _ => None,
+        }
+    }
+}
+
+/// Serves the project until Ctrl-C.
+pub fn run(options: ServeOptions) -> Result<(), ServeError> {
+    let root = std::fs::canonicalize(&options.root).map_err(|source| ServeError::Root {
+        path: options.root.clone(),
+        source,
+    })?;
+    let bound = listen::bind(options.bind, options.port)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("crosscheck-http")
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    bound
+        .listener
+        .set_nonblocking(true)
+        .map_err(ServeError::Runtime)?;
+    let listener = {
+        let _guard = runtime.enter();
+        tokio::net::TcpListener::from_std(bound.listener).map_err(ServeError::Runtime)?
+    };
+    // Watch before the first build reads anything, so no save is missed.
+    let stamp = Arc::new(Stamp::new(&root));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watch = Watch::start(&root, stamp.clone(), tx)?;
+
+    let url = listen::url(bound.addr);
+    let term = term::get();
+    if let Some(busy) = bound.busy {
+        eprintln!("port {busy} is busy; using {} instead", bound.addr.port());
+    }
+    eprintln!(
+        "serving {} {}",
+        term.paint(Paint::Cyan, &url),
+        term.paint(Paint::Dim, "(drafts included; Ctrl-C to stop)")
+    );
+    if options.open {
+        // Only now: the port is ours, so the browser cannot land on
+        // another server that held it.
+        if let Err(e) = listen::open_browser(&url) {
+            eprintln!("warning: could not open a browser: {e}");
+        }
+    }
+
+    let store = Arc::new(Store::new());
+    let builder_store = store.clone();
+    std::thread::Builder::new()
+        .name("crosscheck-build".into())
+        .spawn(move || builder(root, builder_store, rx, watch, stamp))
+        .map_err(ServeError::Runtime)?;
+
+    let app = http::App {
+        store: store.clone(),
+        inject: options.inject_html,
+    };
+    let router = http::router(app, options.extra_routes);
+    runtime
+        .block_on(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    stop_signal().await;
+                    // Open event streams would hold the shutdown forever.
+                    store.shut_down();
+                })
+                .await
+        })
+        .map_err(ServeError::Server)
+}
+
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// The builder thread: the first build, then one rebuild per burst of
+/// changes, each published whole.
+fn builder(
+    root: PathBuf,
+    store: Arc<Store>,
+    rx: Receiver<DebounceEventResult>,
+    mut watch: Watch,
+    stamp: Arc<Stamp>,
+) {
+    let mut workspace = Workspace::new(&root);
+    let mut reporter = Reporter::default();
+    let outcome = workspace.rebuild(&Changes::everything());
+    reporter.publish(&store, &outcome, true);
+    while let Ok(first) = rx.recv() {
+        let mut rewatch = false;
+        let mut changes = watch::changes_of(&root, first, &mut rewatch);
+        // The debouncer passes each file on once it is quiet, so the files
+        // of one burst can arrive over several ticks: wait until it must
+        // have passed on everything seen so far, then build once.
+        let started = Instant::now();
+        loop {
+            let now = Instant::now();
+            let settled = stamp.settled_at().unwrap_or(now);
+            if settled <= now || now - started >= MAX_COALESCE {
+                while let Ok(more) = rx.try_recv() {
+                    changes.merge(watch::changes_of(&root, more, &mut rewatch));
+                }
+                break;
+            }
+            match rx.recv_timeout(settled - now) {
+                Ok(more) => changes.merge(watch::changes_of(&root, more, &mut rewatch)),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        if rewatch {
+            if let Err(e) = watch.rewatch() {
+                term::get().error(&e.to_string());
+            }
+        }
+        if changes.is_empty() {
+            continue;
+        }
+        let outcome = workspace.rebuild(&changes);
+        reporter.publish(&store, &outcome, false);
+    }
+}
+
+/// Publishes outcomes and says what happened, one line per rebuild.
+#[derive(Default)]
+struct Reporter {
+    /// The errors being shown, to tell when they change.
+    errors: Option<Arc<str>>,
+    /// The diagnostics last printed, so unchanged warnings are not
+    /// repeated on every save.
+    printed: String,
+}
+
+impl Reporter {
+    fn publish(&mut self, store: &Store, outcome: &Outcome, first: bool) {
+        let term = term::get();
+        let errors: Option<Arc<str>> =
+            (!outcome.ok()).then(|| outcome.diagnostics.render(false).into());
+        let visible_change = first || outcome.changed > 0 || errors != self.errors;
+        if visible_change {
+            store.publish(outcome.pages.clone(), errors.clone());
+        }
+        self.errors = errors;
+        let rendered = outcome.diagnostics.render(term.color);
+        if rendered != self.printed && term.verbosity > Verbosity::Quiet {
+            eprint!("{rendered}");
+        }
+        self.printed = rendered;
+        let ms = term::duration(outcome.elapsed);
+        let r = outcome.rendered;
+        if !first && !visible_change && outcome.what == workspace::NOTHING {
+            // Saved without a change (a touch, "save all"): not news.
+            term.detail(&format!("checked in {ms}: no file changed"));
+            return;
+        }
+        if !outcome.ok() {
+            let n = outcome.diagnostics.error_count();
+            let what = if first {
+                "build failed".to_string()
+            } else {
+                format!("rebuild failed ({})", outcome.what)
+            };
+            term.error(&format!(
+                "{what} in {ms}: {n} error{}; {}",
+                if n == 1 { "" } else { "s" },
+                if outcome.pages.is_empty() {
+                    "pages show the errors until the next good save"
+                } else {
+                    "serving the last good pages with the errors over them"
+                }
+            ));
+        } else if first {
+            term.success(&format!(
+                "built {} files ({} articles, {} claims) in {ms}",
+                r.files, r.articles, r.claims
+            ));
+        } else {
+            let scope = if r.all {
+                format!("all {} files", r.files)
+            } else {
+                format!(
+                    "{} article{}, {} claim{}, {} files in all",
+                    r.articles,
+                    if r.articles == 1 { "" } else { "s" },
+                    r.claims,
+                    if r.claims == 1 { "" } else { "s" },
+                    r.files
+                )
+            };
+            let effect = if visible_change {
+                format!("{} changed; reloading", outcome.changed)
+            } else {
+                "nothing visible changed".to_string()
+            };
+            term.success(&format!(
+                "rebuilt in {ms}: {} → {scope}; {effect}",
+                outcome.what
+            ));
+        }
+    }
+}

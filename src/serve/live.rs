@@ -1,0 +1,279 @@
+//! What the server shows, swapped whole after each rebuild, and how open
+//! pages learn about it: server-sent events and a small script that only
+//! `serve` injects.
+
+use std::convert::Infallible;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use tokio::sync::{broadcast, watch};
+
+use super::workspace::Pages;
+use crate::document::escape_html;
+
+/// Where the reload script and the event stream are served. Sites cannot
+/// have pages there: article and claim ids are `[a-z0-9-]`.
+pub const SCRIPT_PATH: &str = "/__crosscheck/live.js";
+pub const EVENTS_PATH: &str = "/__crosscheck/events";
+
+/// The reload script. The event stream's URL is relative, so it follows
+/// the page's own origin: any host name, any port, IPv6 literals.
+pub const SCRIPT: &str = r#"// crosscheck serve: reload this page when the site is rebuilt.
+(function () {
+  'use strict';
+  var me = document.currentScript;
+  // The build this page was served from; any other means it is stale.
+  var build = me ? me.getAttribute('data-build') : null;
+  var source = null;
+  function connect() {
+    source = new EventSource('/__crosscheck/events');
+    function check(e) {
+      if (e.data !== build) {
+        source.close();
+        location.reload();
+      }
+    }
+    // `hello` comes first on every (re)connection: after a rebuild missed
+    // while away, or a server restart, the build differs and we reload.
+    source.addEventListener('hello', check);
+    source.addEventListener('reload', check);
+    source.onerror = function () {
+      // Browsers retry by themselves unless the stream was refused.
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(connect, 1000);
+      }
+    };
+  }
+  connect();
+  var overlay = document.getElementById('crosscheck-error-overlay');
+  var close = overlay && overlay.querySelector('button');
+  if (close) {
+    close.addEventListener('click', function () { overlay.remove(); });
+  }
+})();
+"#;
+
+/// One published state of the site.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// Bumped on every publish; pages carry it so the script can tell a
+    /// stale page.
+    pub generation: u64,
+    /// The pages of the last good build.
+    pub pages: Arc<Pages>,
+    /// The diagnostics of the latest build, rendered as text, when it
+    /// failed: shown over every page.
+    pub errors: Option<Arc<str>>,
+    /// False until the first build has finished (well or not).
+    pub built: bool,
+}
+
+/// The current snapshot and the channel announcing new ones.
+pub struct Store {
+    /// Identifies this server process, so pages served by an earlier one
+    /// reload after a restart.
+    instance: String,
+    current: RwLock<Arc<Snapshot>>,
+    reloads: broadcast::Sender<u64>,
+    shutdown: watch::Sender<bool>,
+}
+
+impl Store {
+    pub fn new() -> Store {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let seed = format!("{}:{}", now.as_nanos(), std::process::id());
+        let instance = blake3::hash(seed.as_bytes()).to_hex()[..8].to_string();
+        Store {
+            instance,
+            current: RwLock::new(Arc::new(Snapshot {
+                generation: 0,
+                pages: Arc::default(),
+                errors: None,
+                built: false,
+            })),
+            reloads: broadcast::channel(16).0,
+            shutdown: watch::channel(false).0,
+        }
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The id pages served from `snapshot` carry.
+    pub fn build_id(&self, snapshot: &Snapshot) -> String {
+        format!("{}-{}", self.instance, snapshot.generation)
+    }
+
+    /// Makes new pages (or a new error) current, then tells open pages.
+    /// Requests see either the old snapshot or the new one, never a mix,
+    /// and the event goes out only once the new one is in place.
+    pub fn publish(&self, pages: Arc<Pages>, errors: Option<Arc<str>>) -> u64 {
+        let generation = {
+            let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
+            let generation = current.generation + 1;
+            *current = Arc::new(Snapshot {
+                generation,
+                pages,
+                errors,
+                built: true,
+            });
+            generation
+        };
+        // No page open is fine.
+        let _ = self.reloads.send(generation);
+        generation
+    }
+
+    /// Ends every event stream, so the server can shut down.
+    pub fn shut_down(&self) {
+        let _ = self.shutdown.send(true);
+    }
+
+    /// The event stream for one open page: `hello` with the current build,
+    /// then `reload` with each new one.
+    pub fn events(self: &Arc<Self>) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
+        // Subscribe before reading the current build: a publish in between
+        // is then seen twice (harmless), never missed.
+        let rx = self.reloads.subscribe();
+        let hello = self.build_id(&self.snapshot());
+        let state = EventState {
+            store: self.clone(),
+            rx,
+            shutdown: self.shutdown.subscribe(),
+            hello: Some(hello),
+        };
+        let stream = futures_util::stream::unfold(state, |mut s| async move {
+            if let Some(hello) = s.hello.take() {
+                let event = Event::default()
+                    .event("hello")
+                    .data(hello)
+                    .retry(Duration::from_millis(500));
+                return Some((Ok(event), s));
+            }
+            loop {
+                tokio::select! {
+                    r = s.rx.recv() => match r {
+                        Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                            let id = s.store.build_id(&s.store.snapshot());
+                            return Some((Ok(Event::default().event("reload").data(id)), s));
+                        }
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    },
+                    r = s.shutdown.changed() => {
+                        if r.is_err() || *s.shutdown.borrow() {
+                            return None;
+                        }
+                    }
+                }
+            }
+        });
+        Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    }
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::new()
+    }
+}
+
+struct EventState {
+    store: Arc<Store>,
+    rx: broadcast::Receiver<u64>,
+    shutdown: watch::Receiver<bool>,
+    hello: Option<String>,
+}
+
+/// The overlay shown over every page while the latest build is broken.
+pub fn overlay(errors: &str) -> String {
+    format!(
+        concat!(
+            "<div id=\"crosscheck-error-overlay\" role=\"alert\" style=\"position:fixed;inset:0;",
+            "z-index:2147483647;overflow:auto;margin:0;padding:1.5rem 2rem;background:rgba(24,8,8,.94);",
+            "color:#fbe9e9;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left\">",
+            "<p style=\"margin:0 0 1rem;font:600 17px/1.4 system-ui,sans-serif;color:#fff\">",
+            "crosscheck: the last change broke the build. Underneath is the last good version; ",
+            "this goes away with the next good save.</p>",
+            "<pre style=\"margin:0;white-space:pre-wrap;font:inherit;background:none;color:inherit;border:0;padding:0\">{}</pre>",
+            "<button type=\"button\" style=\"position:absolute;top:1rem;right:1.5rem;font:14px system-ui,sans-serif\">Hide</button>",
+            "</div>\n"
+        ),
+        escape_html(errors)
+    )
+}
+
+/// The tag that loads the reload script; `build` is the page's build id.
+pub fn script_tag(build: &str) -> String {
+    format!(
+        "<script src=\"{SCRIPT_PATH}\" data-build=\"{}\"></script>\n",
+        escape_html(build)
+    )
+}
+
+/// Inserts `snippet` before the page's last `</body>` (or at its end).
+pub fn inject(html: &[u8], snippet: &str) -> Vec<u8> {
+    let at = rfind_ignore_case(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + snippet.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(snippet.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn rfind_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.len() > haystack.len() {
+        return None;
+    }
+    (0..=haystack.len() - needle.len())
+        .rev()
+        .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injects_before_the_last_body_end() {
+        let page = b"<html><body><p>&lt;/body&gt;</p></BODY></html>";
+        let out = inject(page, "<script></script>");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<html><body><p>&lt;/body&gt;</p><script></script></BODY></html>"
+        );
+        assert_eq!(inject(b"<p>x", "<s>"), b"<p>x<s>");
+    }
+
+    #[test]
+    fn overlay_escapes_the_diagnostics() {
+        let html = overlay("content/claims.toml:3:9: unknown verdict `<script>alert(1)</script>`");
+        assert!(html.contains("content/claims.toml:3:9"));
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(!html.contains("<script>"));
+    }
+
+    #[test]
+    fn publish_replaces_the_snapshot_and_announces_it() {
+        let store = Store::new();
+        let mut rx = store.reloads.subscribe();
+        assert!(!store.snapshot().built);
+        let mut pages = Pages::new();
+        pages.insert("index.html".into(), bytes::Bytes::from_static(b"x"));
+        let g = store.publish(Arc::new(pages), None);
+        assert_eq!(rx.try_recv().unwrap(), g);
+        let snap = store.snapshot();
+        assert!(snap.built && snap.pages.contains_key("index.html"));
+        assert!(store.build_id(&snap).ends_with(&format!("-{g}")));
+    }
+}

@@ -1,0 +1,391 @@
+//! Watching the project: notify's full debouncer on `content/` and
+//! `templates/` (recursively) and on the project root (not recursively, so
+//! that a `content/` or `templates/` folder created, removed or renamed
+//! after start is seen and watched).
+//!
+//! inotify (Linux) and FSEvents (macOS) watch folders, not files, so a
+//! big site costs one watch per folder and no file descriptors per file.
+
+use std::cell::RefCell;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::Sender;
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify::{
+    Config, EventHandler, EventKind, RecommendedWatcher, RecursiveMode, Watcher, WatcherKind,
+};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache};
+
+use super::workspace::{Changes, is_article_path};
+use crate::content;
+
+/// How long a file must be quiet before its events are passed on. Editors
+/// write a save (temp file, rename, attribute changes) within a
+/// millisecond or two; longer would only add to the save-to-reload time.
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
+
+/// How often the debouncer checks for quiet files. It wakes this often
+/// while serving, so not much more often than needed.
+pub const TICK: Duration = Duration::from_millis(5);
+
+/// When the newest raw event under `content/` or `templates/` happened:
+/// the builder waits until the debouncer must have passed on everything up
+/// to it, so a burst of saves across several files (which the debouncer
+/// emits per file, possibly over several ticks) becomes one rebuild.
+#[derive(Debug)]
+pub struct Stamp {
+    origin: Instant,
+    /// Nanoseconds after `origin`, plus one; 0 = no event yet.
+    last: AtomicU64,
+    content: PathBuf,
+    templates: PathBuf,
+}
+
+impl Stamp {
+    pub fn new(root: &Path) -> Stamp {
+        Stamp {
+            origin: Instant::now(),
+            last: AtomicU64::new(0),
+            content: root.join("content"),
+            templates: root.join("templates"),
+        }
+    }
+
+    fn record(&self, event: &notify::Event) {
+        let relevant = changes_content(&event.kind)
+            && event
+                .paths
+                .iter()
+                .any(|p| p.starts_with(&self.content) || p.starts_with(&self.templates));
+        if relevant || event.need_rescan() {
+            let now = self.origin.elapsed().as_nanos() as u64 + 1;
+            self.last.fetch_max(now, Ordering::Relaxed);
+        }
+    }
+
+    /// When the debouncer will have passed on every event seen so far.
+    pub fn settled_at(&self) -> Option<Instant> {
+        match self.last.load(Ordering::Relaxed) {
+            0 => None,
+            n => Some(self.origin + Duration::from_nanos(n - 1) + DEBOUNCE + 2 * TICK),
+        }
+    }
+}
+
+thread_local! {
+    /// Hands the stamp to [`StampedWatcher::new`], which the debouncer
+    /// calls on this thread with no way to pass extra arguments.
+    static NEXT_STAMP: RefCell<Option<Arc<Stamp>>> = const { RefCell::new(None) };
+}
+
+/// The platform watcher, with every raw event recorded in a [`Stamp`]
+/// before the debouncer sees it.
+pub struct StampedWatcher(RecommendedWatcher);
+
+impl Watcher for StampedWatcher {
+    fn new<F: EventHandler>(mut handler: F, config: Config) -> notify::Result<Self> {
+        let stamp = NEXT_STAMP
+            .with(|s| s.borrow_mut().take())
+            .ok_or_else(|| notify::Error::generic("watcher created without a stamp"))?;
+        let inner = RecommendedWatcher::new(
+            move |e: notify::Result<notify::Event>| {
+                if let Ok(event) = &e {
+                    stamp.record(event);
+                }
+                handler.handle_event(e);
+            },
+            config,
+        )?;
+        Ok(StampedWatcher(inner))
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        self.0.watch(path, mode)
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        self.0.unwatch(path)
+    }
+
+    fn configure(&mut self, option: Config) -> notify::Result<bool> {
+        self.0.configure(option)
+    }
+
+    fn kind() -> WatcherKind {
+        RecommendedWatcher::kind()
+    }
+}
+
+/// The running watcher. Dropping it stops watching.
+pub struct Watch {
+    debouncer: Debouncer<StampedWatcher, RecommendedCache>,
+    root: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot watch {}: {source}", path.display())]
+pub struct WatchError {
+    pub path: PathBuf,
+    #[source]
+    pub source: notify::Error,
+}
+
+impl WatchError {
+    /// Advice for the errors people can fix.
+    pub fn help(&self) -> Option<&'static str> {
+        match self.source.kind {
+            notify::ErrorKind::MaxFilesWatch => Some(
+                "the system's limit on watched folders is reached; raise it, e.g. `sudo sysctl fs.inotify.max_user_watches=524288`",
+            ),
+            _ => None,
+        }
+    }
+}
+
+impl Watch {
+    /// Starts watching `root` (absolute); debounced events go to `tx`.
+    pub fn start(
+        root: &Path,
+        stamp: Arc<Stamp>,
+        tx: Sender<DebounceEventResult>,
+    ) -> Result<Watch, WatchError> {
+        NEXT_STAMP.with(|s| *s.borrow_mut() = Some(stamp));
+        let debouncer = notify_debouncer_full::new_debouncer_opt::<_, StampedWatcher, _>(
+            DEBOUNCE,
+            Some(TICK),
+            move |result: DebounceEventResult| {
+                // The builder may be gone while the process shuts down.
+                let _ = tx.send(result);
+            },
+            RecommendedCache::new(),
+            Config::default(),
+        )
+        .map_err(|source| WatchError {
+            path: root.to_path_buf(),
+            source,
+        });
+        NEXT_STAMP.with(|s| s.borrow_mut().take());
+        let mut watch = Watch {
+            debouncer: debouncer?,
+            root: root.to_path_buf(),
+        };
+        watch.add(root, RecursiveMode::NonRecursive)?;
+        watch.rewatch()?;
+        Ok(watch)
+    }
+
+    fn add(&mut self, path: &Path, mode: RecursiveMode) -> Result<(), WatchError> {
+        self.debouncer
+            .watch(path, mode)
+            .map_err(|source| WatchError {
+                path: path.to_path_buf(),
+                source,
+            })
+    }
+
+    /// (Re)watches `content/` and `templates/` if they exist: after start,
+    /// and whenever one of them appears, is replaced or renamed in.
+    pub fn rewatch(&mut self) -> Result<(), WatchError> {
+        for dir in ["content", "templates"] {
+            let path = self.root.join(dir);
+            // A folder that was replaced keeps no watch; forget the old one
+            // so the new folder is walked and watched afresh.
+            let _ = self.debouncer.unwatch(&path);
+            if path.is_dir() {
+                match self.add(&path, RecursiveMode::Recursive) {
+                    Ok(()) => {}
+                    // Gone again between the check and the watch: the
+                    // root's watch will report it.
+                    Err(e) if matches!(e.source.kind, notify::ErrorKind::PathNotFound) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a path that changed means for the build. `rewatch` is set when a
+/// watched folder itself appeared, vanished or was renamed.
+pub fn classify(root: &Path, path: &Path, changes: &mut Changes, rewatch: &mut bool) {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return;
+    };
+    let parts: Vec<&str> = rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(s) => s.to_str().unwrap_or("\0"),
+            _ => "\0",
+        })
+        .collect();
+    let temp = content::is_editor_temp(path);
+    match parts.as_slice() {
+        ["content"] => {
+            changes.rescan = true;
+            *rewatch = true;
+        }
+        ["templates"] => {
+            changes.templates = true;
+            *rewatch = true;
+        }
+        ["templates", ..] if !temp => changes.templates = true,
+        ["content", "site.toml"] => changes.config = true,
+        ["content", "claims.toml"] | ["content", "claims"] => changes.claims = true,
+        ["content", "claims", name] if name.ends_with(".toml") && !temp => changes.claims = true,
+        ["content", "articles"] => changes.rescan = true,
+        ["content", "articles", _] if is_article_path(root, path) => {
+            changes.articles.insert(path.to_path_buf());
+        }
+        _ => {}
+    }
+}
+
+/// Whether an event can mean new content. Opening and reading a file are
+/// events too (the builder's own reads among them, which would otherwise
+/// trigger rebuilds forever), and so are attribute changes (atime, a
+/// touch): none changes what a file says.
+fn changes_content(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        _ => true,
+    }
+}
+
+/// Turns a debounced batch into changes.
+pub fn changes_of(root: &Path, result: DebounceEventResult, rewatch: &mut bool) -> Changes {
+    let mut changes = Changes::default();
+    match result {
+        Ok(events) => {
+            for e in events {
+                if e.need_rescan() {
+                    // The kernel dropped events: trust nothing.
+                    changes.merge(Changes::everything());
+                    *rewatch = true;
+                }
+                if !changes_content(&e.kind) {
+                    continue;
+                }
+                for p in &e.paths {
+                    classify(root, p, &mut changes, rewatch);
+                }
+            }
+        }
+        Err(errors) => {
+            for e in errors {
+                eprintln!("warning: file watcher: {e}");
+            }
+            changes.merge(Changes::everything());
+            *rewatch = true;
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classified(rel: &str) -> (Changes, bool) {
+        let root = Path::new("/p");
+        let mut c = Changes::default();
+        let mut rewatch = false;
+        classify(root, &root.join(rel), &mut c, &mut rewatch);
+        (c, rewatch)
+    }
+
+    #[test]
+    fn paths_map_to_the_work_they_cause() {
+        let (c, _) = classified("content/articles/a-b.md");
+        assert_eq!(
+            c.articles.into_iter().collect::<Vec<_>>(),
+            [PathBuf::from("/p/content/articles/a-b.md")]
+        );
+        assert!(classified("content/claims.toml").0.claims);
+        assert!(classified("content/claims/more.toml").0.claims);
+        assert!(classified("content/claims").0.claims);
+        assert!(classified("content/site.toml").0.config);
+        assert!(classified("templates/base.html").0.templates);
+        assert!(classified("templates/partials/x.html").0.templates);
+        let (c, rewatch) = classified("templates");
+        assert!(c.templates && rewatch);
+        let (c, rewatch) = classified("content");
+        assert!(c.rescan && rewatch);
+        assert!(classified("content/articles").0.rescan);
+    }
+
+    #[test]
+    fn editor_temp_files_and_other_folders_are_ignored() {
+        for rel in [
+            "content/articles/.a.md.swp",
+            "content/articles/a.md~",
+            "content/articles/#a.md#",
+            "content/articles/.#a.md",
+            "content/articles/a.md.tmp",
+            "content/articles/a.md___jb_tmp___",
+            "content/articles/4913",
+            "content/articles/notes.txt",
+            "content/articles/sub/a.md",
+            "content/claims/.c.toml.swp",
+            "templates/.base.html.swp",
+            "site/index.html",
+            "site",
+            ".crosscheck-tmp-abc",
+            "README.md",
+        ] {
+            let (c, rewatch) = classified(rel);
+            assert!(c.is_empty() && !rewatch, "{rel} caused {c:?}");
+        }
+        let mut c = Changes::default();
+        let mut rewatch = false;
+        classify(
+            Path::new("/p"),
+            Path::new("/elsewhere/content/a.md"),
+            &mut c,
+            &mut rewatch,
+        );
+        assert!(c.is_empty());
+    }
+
+    #[test]
+    fn reads_and_attribute_changes_are_not_changes() {
+        use notify::event::{CreateKind, DataChange, MetadataKind, RemoveKind, RenameMode};
+        for kind in [
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)),
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
+        ] {
+            assert!(!changes_content(&kind), "{kind:?}");
+        }
+        for kind in [
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            EventKind::Create(CreateKind::File),
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+            EventKind::Remove(RemoveKind::File),
+            EventKind::Any,
+        ] {
+            assert!(changes_content(&kind), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn stamp_waits_past_the_debounce() {
+        let stamp = Stamp::new(Path::new("/p"));
+        assert!(stamp.settled_at().is_none());
+        let before = Instant::now();
+        stamp.record(&notify::Event::new(notify::EventKind::Any).add_path("/p/README".into()));
+        assert!(stamp.settled_at().is_none(), "outside content/ is no event");
+        stamp.record(
+            &notify::Event::new(notify::EventKind::Any).add_path("/p/content/articles/a.md".into()),
+        );
+        let at = stamp.settled_at().unwrap();
+        assert!(at >= before + DEBOUNCE + 2 * TICK);
+        assert!(at <= Instant::now() + DEBOUNCE + 2 * TICK);
+    }
+}

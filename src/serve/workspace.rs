@@ -1,0 +1,1272 @@
+//! The incremental build behind `serve`.
+//!
+//! A [`Workspace`] keeps, between rebuilds, everything a full build would
+//! recompute: each article file parsed with its [`Doc`] (keyed by the
+//! file's content), each claims file parsed, the templates, and every
+//! anchored quote (keyed by article and quote). A rebuild re-reads only the
+//! files the watcher named, re-parses only those whose content changed,
+//! anchors only quotes it has not anchored against the current text, and
+//! then runs the cheap whole-site stages ([`site::assemble`]: sign-off
+//! lapses, the claim graph) exactly as `build` does.
+//!
+//! It then renders only the pages the change can reach:
+//!
+//! * an article edit: that article, the claims citing it (before and after
+//!   the edit), the articles sharing one of those claims (their
+//!   agree/contradict links name its statements), and the site-wide files
+//!   (index, data.json, feeds, search index…);
+//! * a claims edit: the claims that changed (and their cards), the articles
+//!   they cite before and after, and the site-wide files;
+//! * a template or site.toml edit: everything.
+//!
+//! Pages are kept by the last build that *succeeded*: a failed build
+//! leaves them alone, and what changed keeps accumulating until the next
+//! good build renders all of it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use rayon::prelude::*;
+
+use crate::anchor::Anchor;
+use crate::content::{self, Article, Claim, Content, ContentFiles, Evidence, SiteConfig, Status};
+use crate::diag::Diagnostics;
+use crate::document::{self, Doc};
+use crate::graph::{self, Anchors};
+use crate::render::{self, Job, Renderer};
+use crate::site::{self, BuildOptions, Site};
+
+/// Served pages by path relative to the site root (`index.html`,
+/// `articles/ID/index.html`, `data.json`…).
+pub type Pages = BTreeMap<String, Bytes>;
+
+/// [`Outcome::what`] when no file had really changed.
+pub const NOTHING: &str = "nothing";
+
+/// What the watcher saw, as work for [`Workspace::rebuild`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// Article files created, modified, renamed or removed.
+    pub articles: BTreeSet<PathBuf>,
+    /// A claims file, or the claims folder, changed.
+    pub claims: bool,
+    /// `content/site.toml` changed.
+    pub config: bool,
+    /// Something under `templates/` changed.
+    pub templates: bool,
+    /// A content folder appeared, vanished or was renamed, or the watcher
+    /// lost events: discover every file again (unchanged ones are still
+    /// not re-parsed).
+    pub rescan: bool,
+}
+
+impl Changes {
+    /// Everything, as for the first build.
+    pub fn everything() -> Changes {
+        Changes {
+            claims: true,
+            config: true,
+            templates: true,
+            rescan: true,
+            ..Changes::default()
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
+    }
+
+    pub fn merge(&mut self, other: Changes) {
+        self.articles.extend(other.articles);
+        self.claims |= other.claims;
+        self.config |= other.config;
+        self.templates |= other.templates;
+        self.rescan |= other.rescan;
+    }
+}
+
+/// The result of one rebuild.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// What to serve: the new pages, or the last good ones if this build
+    /// failed (empty if no build has succeeded yet).
+    pub pages: Arc<Pages>,
+    /// Everything `crosscheck check` would print, sorted; has errors when
+    /// the build failed.
+    pub diagnostics: Diagnostics,
+    /// Rendered pages whose bytes differ from what was served before
+    /// (including new pages), plus pages removed.
+    pub changed: usize,
+    /// What was rendered.
+    pub rendered: Rendered,
+    /// What the change was, for the console: "content/articles/a.md",
+    /// "3 articles, claims", "templates"…
+    pub what: String,
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    pub fn ok(&self) -> bool {
+        !self.diagnostics.has_errors()
+    }
+}
+
+/// Counts of what a rebuild rendered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// Article pages.
+    pub articles: usize,
+    /// Claim pages.
+    pub claims: usize,
+    /// Every file: those pages, claim cards and the site-wide files
+    /// (index, data.json, feeds, search index, style…).
+    pub files: usize,
+    /// True when every file was rendered.
+    pub all: bool,
+}
+
+/// One article file as last read.
+#[derive(Debug)]
+struct ArticleSlot {
+    /// Hash of the text as read (after BOM and line-ending clean-up).
+    hash: blake3::Hash,
+    /// Problems reading or parsing it.
+    diags: Diagnostics,
+    /// Whether it parsed (and so is in [`Workspace::articles`]).
+    parsed: bool,
+}
+
+/// One claims file as last read.
+#[derive(Debug)]
+struct ClaimsSlot {
+    path: PathBuf,
+    hash: blake3::Hash,
+    diags: Diagnostics,
+    /// Its claims, in order, with a fingerprint of everything pages show.
+    claims: Vec<(String, Print)>,
+}
+
+/// Which page a rendered file belongs to, so its files can be dropped when
+/// the article or claim goes away.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Entity {
+    Article(String),
+    Claim(String),
+}
+
+/// Who cites whom, from the claims' evidence (anchored or not).
+#[derive(Debug, Default)]
+struct Deps {
+    /// Claim id → the articles its evidence names.
+    cites: HashMap<String, BTreeSet<String>>,
+    /// Article id → the claims whose evidence names it.
+    cited_by: HashMap<String, BTreeSet<String>>,
+}
+
+impl Deps {
+    fn of(claims: &[Claim]) -> Deps {
+        let mut deps = Deps::default();
+        for c in claims {
+            let cites = deps.cites.entry(c.id.clone()).or_default();
+            for ev in &c.evidence {
+                if cites.insert(ev.article.clone()) {
+                    deps.cited_by
+                        .entry(ev.article.clone())
+                        .or_default()
+                        .insert(c.id.clone());
+                }
+            }
+        }
+        deps
+    }
+
+    fn cites(&self, claim: &str) -> impl Iterator<Item = &String> {
+        self.cites.get(claim).into_iter().flatten()
+    }
+
+    fn cited_by(&self, article: &str) -> impl Iterator<Item = &String> {
+        self.cited_by.get(article).into_iter().flatten()
+    }
+}
+
+/// What changed since the last good build.
+#[derive(Debug, Default)]
+struct Dirty {
+    all: bool,
+    articles: BTreeSet<String>,
+    claims: BTreeSet<String>,
+}
+
+/// Anchors already found, per article (dropped when its text changes) and
+/// quote. Failures are not kept: they are rare, and their diagnostics
+/// point into the claims file, whose spans move with every edit.
+#[derive(Debug, Default)]
+struct AnchorCache {
+    by_article: HashMap<String, QuoteAnchors>,
+}
+
+/// Anchors in one article by quote, then by `occurrence`.
+type QuoteAnchors = HashMap<String, Vec<(Option<usize>, Anchor)>>;
+
+impl AnchorCache {
+    fn get(&self, ev: &Evidence) -> Option<&Anchor> {
+        self.by_article
+            .get(&ev.article)?
+            .get(&ev.quote)?
+            .iter()
+            .find(|(o, _)| *o == ev.occurrence)
+            .map(|(_, a)| a)
+    }
+
+    fn insert(&mut self, ev: &Evidence, anchor: Anchor) {
+        let list = self
+            .by_article
+            .entry(ev.article.clone())
+            .or_default()
+            .entry(ev.quote.clone())
+            .or_default();
+        if !list.iter().any(|(o, _)| *o == ev.occurrence) {
+            list.push((ev.occurrence, anchor));
+        }
+    }
+
+    fn forget(&mut self, article: &str) {
+        self.by_article.remove(article);
+    }
+}
+
+/// An article file read and parsed off the main state (in parallel).
+enum ReadArticle {
+    /// Not an article file (any more): deleted, renamed away, a folder.
+    Gone,
+    /// Same text as last time.
+    Unchanged,
+    Changed {
+        hash: blake3::Hash,
+        diags: Diagnostics,
+        /// The article with its doc; `None` for the doc when the body is
+        /// the same as before (only the front matter changed).
+        parsed: Option<Box<(Article, Option<Doc>)>>,
+    },
+}
+
+/// Project state kept across rebuilds. See the module documentation.
+pub struct Workspace {
+    root: PathBuf,
+    config: Option<SiteConfig>,
+    config_hash: Option<blake3::Hash>,
+    config_diags: Diagnostics,
+    slots: BTreeMap<PathBuf, ArticleSlot>,
+    /// Parsed articles sorted as `build` loads them (by file name), and
+    /// their docs, index for index.
+    articles: Vec<Article>,
+    docs: Vec<Doc>,
+    claim_files: Vec<ClaimsSlot>,
+    /// Every claims file's claims, concatenated in load order.
+    claims: Vec<Claim>,
+    renderer: Result<Renderer, Diagnostics>,
+    anchors: AnchorCache,
+    deps: Arc<Deps>,
+    /// State of the last good build: its pages, the deps they were
+    /// rendered from, and which files each article or claim produced.
+    pages: Arc<Pages>,
+    published_deps: Option<Arc<Deps>>,
+    entity_pages: HashMap<Entity, Vec<String>>,
+    pending: Dirty,
+}
+
+impl Workspace {
+    /// An empty workspace; the first [`Workspace::rebuild`] with
+    /// [`Changes::everything`] loads the project.
+    pub fn new(root: &Path) -> Workspace {
+        Workspace {
+            root: root.to_path_buf(),
+            config: None,
+            config_hash: None,
+            config_diags: Diagnostics::default(),
+            slots: BTreeMap::new(),
+            articles: Vec::new(),
+            docs: Vec::new(),
+            claim_files: Vec::new(),
+            claims: Vec::new(),
+            renderer: Err(Diagnostics::default()),
+            anchors: AnchorCache::default(),
+            deps: Arc::new(Deps::default()),
+            pages: Arc::new(Pages::new()),
+            published_deps: None,
+            entity_pages: HashMap::new(),
+            pending: Dirty {
+                all: true,
+                ..Dirty::default()
+            },
+        }
+    }
+
+    /// The pages of the last good build.
+    pub fn pages(&self) -> &Arc<Pages> {
+        &self.pages
+    }
+
+    /// Applies `changes`, compiles, and renders what they reach.
+    pub fn rebuild(&mut self, changes: &Changes) -> Outcome {
+        let started = Instant::now();
+        let what = self.apply(changes);
+        let (compiled, mut diags) = self.compile();
+        if let Err(d) = &self.renderer {
+            diags.extend(d.clone());
+        }
+        if let Some((site, _)) = &compiled {
+            // `check` prints these too; they are warnings.
+            diags.extend(crate::review::consistency::check(site));
+        }
+        diags.sort();
+        let mut outcome = Outcome {
+            pages: self.pages.clone(),
+            diagnostics: diags,
+            changed: 0,
+            rendered: Rendered::default(),
+            what,
+            elapsed: Duration::ZERO,
+        };
+        if let Some((site, statuses)) = compiled {
+            if !outcome.diagnostics.has_errors() {
+                match self.render(&site) {
+                    Ok((changed, rendered)) => {
+                        outcome.pages = self.pages.clone();
+                        outcome.changed = changed;
+                        outcome.rendered = rendered;
+                    }
+                    Err(d) => {
+                        outcome.diagnostics.extend(d);
+                        outcome.diagnostics.sort();
+                    }
+                }
+            }
+            self.restore(site, statuses);
+        }
+        outcome.elapsed = started.elapsed();
+        outcome
+    }
+
+    /// Reads what changed into the caches and records what is dirty.
+    /// Returns a short description of the change for the console.
+    fn apply(&mut self, changes: &Changes) -> String {
+        let mut what: Vec<String> = Vec::new();
+        if (changes.config || changes.rescan) && self.load_config() {
+            what.push("content/site.toml".into());
+        }
+        if changes.templates {
+            self.renderer = Renderer::new(&self.root);
+            self.pending.all = true;
+            what.push("templates".into());
+        }
+        let mut paths: BTreeSet<PathBuf> = changes.articles.clone();
+        if changes.rescan {
+            paths.extend(ContentFiles::discover(&self.root).articles);
+            paths.extend(self.slots.keys().cloned());
+        }
+        let changed = self.load_articles(&paths);
+        match changed.as_slice() {
+            [] => {}
+            [one] => what.push(format!("content/articles/{one}.md")),
+            many => what.push(format!("{} articles", many.len())),
+        }
+        if changes.claims || changes.rescan {
+            let n = self.load_claims();
+            if n > 0 {
+                what.push(format!("{n} claim{}", if n == 1 { "" } else { "s" }));
+            }
+        }
+        if what.is_empty() {
+            NOTHING.into()
+        } else {
+            what.join(", ")
+        }
+    }
+
+    /// Re-reads site.toml; true if it changed.
+    fn load_config(&mut self) -> bool {
+        let path = self.root.join("content").join("site.toml");
+        let mut diags = Diagnostics::default();
+        let hash = std::fs::read(&path).ok().map(|b| blake3::hash(&b));
+        if hash.is_some() && hash == self.config_hash {
+            return false;
+        }
+        self.config = content::load_site_config(&self.root, &path, &mut diags);
+        self.config_diags = diags;
+        self.config_hash = hash;
+        // The title and base URL are on every page.
+        self.pending.all = true;
+        true
+    }
+
+    /// Reads and parses the article files at `paths` (in parallel), then
+    /// applies the results. Returns the ids of articles that changed.
+    fn load_articles(&mut self, paths: &BTreeSet<PathBuf>) -> Vec<String> {
+        let reads: Vec<(&PathBuf, ReadArticle)> = paths
+            .par_iter()
+            .map(|p| (p, self.read_article(p)))
+            .collect();
+        let mut changed = Vec::new();
+        for (path, read) in reads {
+            let id = article_id(path);
+            match read {
+                ReadArticle::Unchanged => continue,
+                ReadArticle::Gone => {
+                    let Some(slot) = self.slots.remove(path) else {
+                        continue;
+                    };
+                    if slot.parsed {
+                        self.remove_article(&self.name_of(path));
+                    }
+                }
+                ReadArticle::Changed {
+                    hash,
+                    diags,
+                    parsed,
+                } => {
+                    let name = self.name_of(path);
+                    let ok = parsed.is_some();
+                    match parsed.map(|b| *b) {
+                        Some((article, doc)) => self.put_article(&name, article, doc),
+                        None => self.remove_article(&name),
+                    }
+                    self.slots.insert(
+                        path.clone(),
+                        ArticleSlot {
+                            hash,
+                            diags,
+                            parsed: ok,
+                        },
+                    );
+                }
+            }
+            self.pending.articles.insert(id.clone());
+            changed.push(id);
+        }
+        changed
+    }
+
+    fn name_of(&self, path: &Path) -> String {
+        content::display_path(&self.root, path)
+    }
+
+    fn position(&self, name: &str) -> Result<usize, usize> {
+        self.articles
+            .binary_search_by(|a| a.file.name.as_str().cmp(name))
+    }
+
+    fn read_article(&self, path: &Path) -> ReadArticle {
+        // Same rule as `ContentFiles::discover`: regular files only, so a
+        // symlink is not followed out of the project.
+        let is_file = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
+        if !is_file || !is_article_path(&self.root, path) {
+            return ReadArticle::Gone;
+        }
+        let mut diags = Diagnostics::default();
+        let Some(file) = content::read_source(&self.root, path, &mut diags) else {
+            // Unreadable (permissions, not UTF-8): an error until it changes.
+            return ReadArticle::Changed {
+                hash: blake3::hash(b"\0unreadable"),
+                diags,
+                parsed: None,
+            };
+        };
+        let hash = blake3::hash(file.text.as_bytes());
+        if self.slots.get(path).is_some_and(|s| s.hash == hash) {
+            return ReadArticle::Unchanged;
+        }
+        let name = file.name.clone();
+        let parsed = content::parse_article(file, &mut diags).map(|article| {
+            let same_body = self
+                .position(&name)
+                .is_ok_and(|i| self.articles[i].body == article.body);
+            let doc = (!same_body).then(|| document::parse(&article.body));
+            Box::new((article, doc))
+        });
+        ReadArticle::Changed {
+            hash,
+            diags,
+            parsed,
+        }
+    }
+
+    fn put_article(&mut self, name: &str, article: Article, doc: Option<Doc>) {
+        match self.position(name) {
+            Ok(i) => {
+                if let Some(doc) = doc {
+                    self.anchors.forget(&self.articles[i].id);
+                    self.docs[i] = doc;
+                }
+                self.articles[i] = article;
+            }
+            Err(i) => {
+                let doc = doc.unwrap_or_else(|| document::parse(&article.body));
+                self.anchors.forget(&article.id);
+                self.articles.insert(i, article);
+                self.docs.insert(i, doc);
+            }
+        }
+    }
+
+    fn remove_article(&mut self, name: &str) {
+        if let Ok(i) = self.position(name) {
+            let article = self.articles.remove(i);
+            self.docs.remove(i);
+            self.anchors.forget(&article.id);
+        }
+    }
+
+    /// Re-reads every claims file (unchanged ones are not re-parsed) and
+    /// marks the claims that changed. Returns how many did.
+    fn load_claims(&mut self) -> usize {
+        let paths = ContentFiles::discover(&self.root).claims;
+        // Split the current claims back into their files, so the claims of
+        // unchanged files move into the new list without being re-parsed.
+        let mut rest = std::mem::take(&mut self.claims).into_iter();
+        let mut old: HashMap<PathBuf, (ClaimsSlot, Vec<Claim>)> = HashMap::new();
+        let mut old_prints: Vec<(String, Print)> = Vec::new();
+        for slot in std::mem::take(&mut self.claim_files) {
+            let claims: Vec<Claim> = rest.by_ref().take(slot.claims.len()).collect();
+            old_prints.extend(slot.claims.iter().cloned());
+            old.insert(slot.path.clone(), (slot, claims));
+        }
+        let mut files = Vec::with_capacity(paths.len());
+        let mut claims = Vec::new();
+        for path in paths {
+            let mut diags = Diagnostics::default();
+            let file = content::read_source(&self.root, &path, &mut diags);
+            if let (Some(f), Some((slot, kept))) = (&file, old.remove(&path)) {
+                if slot.hash == blake3::hash(f.text.as_bytes()) {
+                    claims.extend(kept);
+                    files.push(slot);
+                    continue;
+                }
+            }
+            let hash = file.as_ref().map_or_else(
+                || blake3::hash(b"\0unreadable"),
+                |f| blake3::hash(f.text.as_bytes()),
+            );
+            let parsed = file.map_or_else(Vec::new, |f| content::parse_claims(&f, &mut diags));
+            let prints = parsed
+                .iter()
+                .map(|c| (c.id.clone(), fingerprint(c)))
+                .collect();
+            claims.extend(parsed);
+            files.push(ClaimsSlot {
+                path,
+                hash,
+                diags,
+                claims: prints,
+            });
+        }
+        let new_prints: Vec<(String, Print)> = files
+            .iter()
+            .flat_map(|s| s.claims.iter().cloned())
+            .collect();
+        let dirty = changed_claims(&old_prints, &new_prints);
+        self.claim_files = files;
+        self.claims = claims;
+        if !dirty.is_empty() || self.published_deps.is_none() {
+            self.deps = Arc::new(Deps::of(&self.claims));
+        }
+        let n = dirty.len();
+        self.pending.claims.extend(dirty);
+        n
+    }
+
+    /// Compiles the current sources as `check` and `build` do, reusing
+    /// docs and anchors. The site, when there is one, holds the state's
+    /// articles, docs and claims: hand it back with [`Workspace::restore`].
+    fn compile(&mut self) -> (Option<(Site, Vec<Status>)>, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        if !self.root.join("content").is_dir() {
+            // Let the loader word the error.
+            content::load(&self.root, &mut diags);
+            return (None, diags);
+        }
+        diags.extend(self.config_diags.clone());
+        for slot in self.slots.values() {
+            diags.extend(slot.diags.clone());
+        }
+        for file in &self.claim_files {
+            diags.extend(file.diags.clone());
+        }
+        // As the loader does: evidence naming an article whose file failed
+        // to load is not reported again, that file's own error says why.
+        let known: Vec<String> = self.slots.keys().map(|p| article_id(p)).collect();
+        content::check_claim_references(&self.claims, &known, &mut diags);
+        let Some(config) = self.config.clone() else {
+            return (None, diags);
+        };
+        let anchors = self.anchor(&mut diags);
+        let statuses = self.claims.iter().map(|c| c.status).collect();
+        let content = Content {
+            config,
+            articles: std::mem::take(&mut self.articles),
+            claims: std::mem::take(&mut self.claims),
+        };
+        let docs = std::mem::take(&mut self.docs);
+        // Serve shows drafts, so no claim is left out and the site's claims
+        // are the state's, index for index.
+        let options = BuildOptions { drafts: true };
+        let site = site::assemble(content, docs, anchors, options, &mut diags);
+        (Some((site, statuses)), diags)
+    }
+
+    /// Takes the articles, docs and claims back from a compiled site.
+    fn restore(&mut self, site: Site, statuses: Vec<Status>) {
+        self.articles = site.articles;
+        self.docs = site.docs;
+        let mut claims = site.claims;
+        // `assemble` marks lapsed approvals as in review in its copy; the
+        // state keeps what the files say, or the next build would no longer
+        // see them as approved-and-lapsed.
+        debug_assert_eq!(claims.len(), statuses.len());
+        for (c, s) in claims.iter_mut().zip(statuses) {
+            c.status = s;
+        }
+        self.claims = claims;
+    }
+
+    /// Every quote anchored: from the cache where the article text and the
+    /// quote are unchanged, otherwise found now (and cached).
+    fn anchor(&mut self, diags: &mut Diagnostics) -> Anchors {
+        let mut anchors: Anchors = Vec::with_capacity(self.claims.len());
+        let mut missing: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut missing_count = 0;
+        for (ci, c) in self.claims.iter().enumerate() {
+            let mut row = Vec::with_capacity(c.evidence.len());
+            let mut miss = Vec::new();
+            for (ei, ev) in c.evidence.iter().enumerate() {
+                let hit = self.anchors.get(ev).cloned();
+                if hit.is_none() {
+                    miss.push(ei);
+                }
+                row.push(hit);
+            }
+            anchors.push(row);
+            if !miss.is_empty() {
+                missing_count += miss.len();
+                missing.push((ci, miss));
+            }
+        }
+        if missing.is_empty() {
+            return anchors;
+        }
+        let total: usize = self.claims.iter().map(|c| c.evidence.len()).sum();
+        if missing_count == total {
+            // First build, or everything moved: no subset to carve out.
+            let found = graph::anchor_evidence(&self.articles, &self.docs, &self.claims, diags);
+            for (c, row) in self.claims.iter().zip(&found) {
+                for (ev, a) in c.evidence.iter().zip(row) {
+                    if let Some(a) = a {
+                        self.anchors.insert(ev, a.clone());
+                    }
+                }
+            }
+            return found;
+        }
+        // Anchor only the missing evidence: copies of those claims holding
+        // just that evidence (the diagnostics name the claim and point at
+        // the quote, so they read as from the original).
+        let subset: Vec<Claim> = missing
+            .iter()
+            .map(|(ci, eis)| {
+                let c = &self.claims[*ci];
+                Claim {
+                    evidence: eis.iter().map(|&ei| c.evidence[ei].clone()).collect(),
+                    ..claim_without_evidence(c)
+                }
+            })
+            .collect();
+        let found = graph::anchor_evidence(&self.articles, &self.docs, &subset, diags);
+        for ((ci, eis), row) in missing.iter().zip(found) {
+            for (&ei, a) in eis.iter().zip(row) {
+                if let Some(a) = a {
+                    self.anchors
+                        .insert(&self.claims[*ci].evidence[ei], a.clone());
+                    anchors[*ci][ei] = Some(a);
+                }
+            }
+        }
+        anchors
+    }
+
+    /// Renders the pages the pending changes reach and swaps them into the
+    /// page map. Returns (pages changed, what was rendered).
+    fn render(&mut self, site: &Site) -> Result<(usize, Rendered), Diagnostics> {
+        let Ok(renderer) = &self.renderer else {
+            unreachable!("render is called only when the templates loaded");
+        };
+        let all = self.pending.all || self.published_deps.is_none();
+        let (articles, claims) = if all {
+            (BTreeSet::new(), BTreeSet::new())
+        } else {
+            self.reach()
+        };
+        let jobs: Vec<Job> = render::site_jobs(site)
+            .into_iter()
+            .filter(|job| {
+                all || match *job {
+                    Job::Article(i) => articles.contains(&site.articles[i].id),
+                    Job::Claim(i) | Job::Card(i) => claims.contains(&site.claims[i].id),
+                    _ => true,
+                }
+            })
+            .collect();
+        let rendered_pages = render::render_jobs(site, renderer, &jobs)?;
+        let mut pages: Pages = if all {
+            Pages::new()
+        } else {
+            (*self.pages).clone()
+        };
+        if all {
+            self.entity_pages.clear();
+        }
+        let mut rendered = Rendered {
+            all,
+            ..Rendered::default()
+        };
+        let mut produced: HashMap<Entity, Vec<String>> = HashMap::new();
+        let mut changed = 0;
+        for (job, page) in jobs.iter().zip(rendered_pages) {
+            match job {
+                Job::Article(_) => rendered.articles += 1,
+                Job::Claim(_) => rendered.claims += 1,
+                _ => {}
+            }
+            rendered.files += 1;
+            if let Some(e) = entity(site, *job) {
+                produced.entry(e).or_default().push(page.path.clone());
+            }
+            let same = self
+                .pages
+                .get(&page.path)
+                .is_some_and(|old| old[..] == page.bytes[..]);
+            changed += usize::from(!same);
+            pages.insert(page.path, Bytes::from(page.bytes));
+        }
+        if all {
+            changed += self
+                .pages
+                .keys()
+                .filter(|p| !pages.contains_key(*p))
+                .count();
+        } else {
+            // Articles and claims that were reached but not rendered are
+            // gone: drop their files.
+            let gone: Vec<Entity> = articles
+                .into_iter()
+                .map(Entity::Article)
+                .chain(claims.into_iter().map(Entity::Claim))
+                .filter(|e| !produced.contains_key(e))
+                .collect();
+            for e in gone {
+                for path in self.entity_pages.remove(&e).unwrap_or_default() {
+                    changed += usize::from(pages.remove(&path).is_some());
+                }
+            }
+        }
+        self.entity_pages.extend(produced);
+        self.pages = Arc::new(pages);
+        self.published_deps = Some(self.deps.clone());
+        self.pending = Dirty::default();
+        Ok((changed, rendered))
+    }
+
+    /// The articles and claims whose pages the pending changes reach,
+    /// through who cites whom both before (as last rendered) and after.
+    fn reach(&self) -> (BTreeSet<String>, BTreeSet<String>) {
+        let before = self.published_deps.as_deref().unwrap_or(&self.deps);
+        let both = [before, &*self.deps];
+        let mut articles = self.pending.articles.clone();
+        let mut claims = self.pending.claims.clone();
+        for a in &self.pending.articles {
+            for deps in both {
+                for c in deps.cited_by(a) {
+                    claims.insert(c.clone());
+                    // Articles sharing a claim with it link to its
+                    // statements.
+                    for d in both {
+                        articles.extend(d.cites(c).cloned());
+                    }
+                }
+            }
+        }
+        for c in &self.pending.claims {
+            for deps in both {
+                articles.extend(deps.cites(c).cloned());
+            }
+        }
+        (articles, claims)
+    }
+}
+
+/// The article or claim a job renders a file of; `None` for site-wide
+/// files (index, data.json, feeds…), which every rebuild renders. A job
+/// kind added later lands there too: always rendered, so never stale.
+fn entity(site: &Site, job: Job) -> Option<Entity> {
+    match job {
+        Job::Article(i) => Some(Entity::Article(site.articles[i].id.clone())),
+        Job::Claim(i) | Job::Card(i) => Some(Entity::Claim(site.claims[i].id.clone())),
+        _ => None,
+    }
+}
+
+/// The id an article file has (or would have): its file stem.
+fn article_id(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// `content/articles/*.md`, not an editor's temporary file: the files
+/// `ContentFiles::discover` lists as articles.
+pub fn is_article_path(root: &Path, path: &Path) -> bool {
+    path.parent() == Some(&root.join("content").join("articles"))
+        && path.extension().is_some_and(|e| e == "md")
+        && !content::is_editor_temp(path)
+}
+
+/// A claim fingerprint: 32 bytes of blake3.
+type Print = [u8; 32];
+
+/// A hash of everything about a claim that a page can show. The
+/// destructuring is exhaustive on purpose: a field added to [`Claim`] or
+/// [`Evidence`] must be considered here, or edits to it would not
+/// re-render the pages showing it.
+fn fingerprint(claim: &Claim) -> Print {
+    let Claim {
+        id,
+        text,
+        verdict,
+        summary,
+        status,
+        reviewer,
+        reviewed,
+        signoff,
+        evidence,
+        file,
+        span: _,
+    } = claim;
+    let mut h = blake3::Hasher::new();
+    let mut put = |s: &str| {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    put(id);
+    put(text);
+    put(verdict.as_str());
+    put(summary.as_deref().unwrap_or("\0"));
+    put(status.as_str());
+    put(reviewer.as_deref().unwrap_or("\0"));
+    put(reviewed.as_deref().unwrap_or("\0"));
+    put(signoff.as_deref().unwrap_or("\0"));
+    put(&file.name);
+    for ev in evidence {
+        let Evidence {
+            article,
+            quote,
+            stance,
+            note,
+            occurrence,
+            article_span: _,
+            quote_span: _,
+        } = ev;
+        put(article);
+        put(quote);
+        put(stance.as_str());
+        put(note.as_deref().unwrap_or("\0"));
+        put(&occurrence.map_or_else(String::new, |o| o.to_string()));
+    }
+    *h.finalize().as_bytes()
+}
+
+/// Ids of claims added, removed or changed between two loads, and of
+/// claims that moved relative to the others (pages list claims in file
+/// order).
+fn changed_claims(old: &[(String, Print)], new: &[(String, Print)]) -> BTreeSet<String> {
+    let group = |list: &[(String, Print)]| {
+        let mut m: HashMap<String, Vec<Print>> = HashMap::new();
+        for (id, p) in list {
+            m.entry(id.clone()).or_default().push(*p);
+        }
+        m
+    };
+    let (a, b) = (group(old), group(new));
+    let mut dirty: BTreeSet<String> = a
+        .iter()
+        .filter(|(id, p)| b.get(*id) != Some(*p))
+        .map(|(id, _)| id.clone())
+        .chain(b.keys().filter(|id| !a.contains_key(*id)).cloned())
+        .collect();
+    let kept = |list: &[(String, Print)]| -> Vec<String> {
+        list.iter()
+            .filter(|(id, _)| !dirty.contains(id) && a.contains_key(id) && b.contains_key(id))
+            .map(|(id, _)| id.clone())
+            .collect()
+    };
+    let (before, after) = (kept(old), kept(new));
+    let moved: Vec<String> = before
+        .iter()
+        .zip(&after)
+        .filter(|(x, y)| x != y)
+        .flat_map(|(x, y)| [x.clone(), y.clone()])
+        .collect();
+    dirty.extend(moved);
+    dirty
+}
+
+/// A copy of a claim's fields, without its evidence.
+fn claim_without_evidence(c: &Claim) -> Claim {
+    Claim {
+        id: c.id.clone(),
+        text: c.text.clone(),
+        verdict: c.verdict,
+        summary: c.summary.clone(),
+        status: c.status,
+        reviewer: c.reviewer.clone(),
+        reviewed: c.reviewed.clone(),
+        signoff: c.signoff.clone(),
+        evidence: Vec::new(),
+        file: c.file.clone(),
+        span: c.span.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/serve-basic");
+
+    fn project() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(Path::new(FIXTURE), dir.path());
+        dir
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        for entry in walkdir::WalkDir::new(from) {
+            let entry = entry.unwrap();
+            let dest = to.join(entry.path().strip_prefix(from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &dest).unwrap();
+            }
+        }
+    }
+
+    /// What `build --drafts` renders, and what `check` prints.
+    fn full_build(root: &Path) -> (Option<Pages>, String) {
+        let (site, mut diags) = site::compile(root, BuildOptions { drafts: true });
+        let renderer = Renderer::new(root);
+        if let Err(d) = &renderer {
+            diags.extend(d.clone());
+        }
+        if let Some(site) = &site {
+            diags.extend(crate::review::consistency::check(site));
+        }
+        diags.sort();
+        let text = diags.render(false);
+        if diags.has_errors() {
+            return (None, text);
+        }
+        let pages = render::render_site(&site.unwrap(), &renderer.unwrap()).unwrap();
+        let pages = pages
+            .into_iter()
+            .map(|p| (p.path, Bytes::from(p.bytes)))
+            .collect();
+        (Some(pages), text)
+    }
+
+    /// Rebuilds and checks the result is exactly a full build's.
+    fn rebuild_matches(ws: &mut Workspace, root: &Path, changes: Changes) -> Outcome {
+        let outcome = ws.rebuild(&changes);
+        let (full, diags) = full_build(root);
+        assert_eq!(
+            outcome.diagnostics.render(false),
+            diags,
+            "after {changes:?}"
+        );
+        match full {
+            Some(full) => {
+                assert!(outcome.ok(), "{}", outcome.diagnostics.render(false));
+                let got: Vec<&String> = outcome.pages.keys().collect();
+                let want: Vec<&String> = full.keys().collect();
+                assert_eq!(got, want, "after {changes:?}");
+                for (path, bytes) in full.iter() {
+                    assert!(
+                        outcome.pages[path] == *bytes,
+                        "{path} differs from a full build after {changes:?}"
+                    );
+                }
+            }
+            None => assert!(!outcome.ok()),
+        }
+        outcome
+    }
+
+    fn edit(path: &Path, from: &str, to: &str) {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.contains(from), "{} lacks {from:?}", path.display());
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn article_changes(root: &Path, ids: &[&str]) -> Changes {
+        Changes {
+            articles: ids
+                .iter()
+                .map(|id| root.join(format!("content/articles/{id}.md")))
+                .collect(),
+            ..Changes::default()
+        }
+    }
+
+    fn claims_changed() -> Changes {
+        Changes {
+            claims: true,
+            ..Changes::default()
+        }
+    }
+
+    #[test]
+    fn incremental_rebuilds_equal_full_builds() {
+        let dir = project();
+        let root = dir.path();
+        let articles = root.join("content/articles");
+        let claims = root.join("content/claims.toml");
+        let mut ws = Workspace::new(root);
+        let first = rebuild_matches(&mut ws, root, Changes::everything());
+        assert!(first.rendered.all);
+
+        // A sentence added to an article nobody else quotes from here.
+        edit(
+            &articles.join("coastal-gazette-talks.md"),
+            "broke down.",
+            "broke down. Both sides say they want a deal.",
+        );
+        let o = rebuild_matches(
+            &mut ws,
+            root,
+            article_changes(root, &["coastal-gazette-talks"]),
+        );
+        assert!(!o.rendered.all);
+        // It, the claim citing it, and the article sharing that claim.
+        assert_eq!((o.rendered.articles, o.rendered.claims), (2, 1), "{o:?}");
+        assert!(o.changed > 0);
+
+        // A quoted statement reworded around the quote: its id changes, and
+        // the articles sharing its claims link to it by id.
+        edit(
+            &articles.join("daily-ledger-port.md"),
+            "Around 900 workers took part, according to the port authority.",
+            "Around 900 workers took part, the port authority said.",
+        );
+        rebuild_matches(&mut ws, root, article_changes(root, &["daily-ledger-port"]));
+
+        // Only the front matter: the doc (and its anchors) are reused.
+        edit(
+            &articles.join("daily-ledger-port.md"),
+            "Port strike enters its third day",
+            "Port strike enters day three",
+        );
+        rebuild_matches(&mut ws, root, article_changes(root, &["daily-ledger-port"]));
+
+        // A claim's verdict: its page and the articles it cites.
+        edit(
+            &claims,
+            "verdict = \"misleading\"",
+            "verdict = \"inaccurate\"",
+        );
+        let o = rebuild_matches(&mut ws, root, claims_changed());
+        assert_eq!((o.rendered.articles, o.rendered.claims), (2, 1), "{o:?}");
+
+        // A quoted sentence edited away: an error naming the quote; pages
+        // stay as they were.
+        let before = ws.pages().clone();
+        edit(
+            &articles.join("harbour-times-strike.md"),
+            "Talks are set to resume on Thursday",
+            "Talks may resume later",
+        );
+        let o = rebuild_matches(
+            &mut ws,
+            root,
+            article_changes(root, &["harbour-times-strike"]),
+        );
+        assert!(Arc::ptr_eq(&o.pages, &before));
+        assert!(
+            o.diagnostics
+                .render(false)
+                .contains("talks-resume-thursday"),
+            "{}",
+            o.diagnostics.render(false)
+        );
+        // Another change while broken, then the fix: everything pending
+        // is rendered.
+        edit(&claims, "About 1,200 workers", "Some 1,200 workers");
+        rebuild_matches(&mut ws, root, claims_changed());
+        edit(
+            &articles.join("harbour-times-strike.md"),
+            "Talks may resume later",
+            "Talks are set to resume on Thursday",
+        );
+        rebuild_matches(
+            &mut ws,
+            root,
+            article_changes(root, &["harbour-times-strike"]),
+        );
+
+        // A new article and a new claims file citing it.
+        std::fs::write(
+            articles.join("metro-bulletin.md"),
+            "+++\ntitle = \"Strike ends\"\noutlet = \"Metro Bulletin\"\n+++\nThe strike ended on Friday.\n",
+        )
+        .unwrap();
+        rebuild_matches(&mut ws, root, article_changes(root, &["metro-bulletin"]));
+        std::fs::create_dir(root.join("content/claims")).unwrap();
+        std::fs::write(
+            root.join("content/claims/more.toml"),
+            "[[claim]]\nid = \"strike-ended-friday\"\ntext = \"The strike ended on Friday.\"\n\n  [[claim.evidence]]\n  article = \"metro-bulletin\"\n  quote = \"The strike ended on Friday.\"\n  stance = \"supports\"\n",
+        )
+        .unwrap();
+        rebuild_matches(&mut ws, root, claims_changed());
+
+        // The article renamed away: its claim now names an unknown article.
+        std::fs::rename(
+            articles.join("metro-bulletin.md"),
+            articles.join("metro-bulletin-2.md"),
+        )
+        .unwrap();
+        let o = rebuild_matches(
+            &mut ws,
+            root,
+            article_changes(root, &["metro-bulletin", "metro-bulletin-2"]),
+        );
+        assert!(!o.ok());
+        std::fs::remove_file(root.join("content/claims/more.toml")).unwrap();
+        let o = rebuild_matches(&mut ws, root, claims_changed());
+        assert!(
+            !o.pages
+                .contains_key("claims/strike-ended-friday/index.html")
+        );
+        assert!(!o.pages.contains_key("articles/metro-bulletin/index.html"));
+        assert!(o.pages.contains_key("articles/metro-bulletin-2/index.html"));
+
+        // Claims reordered: pages listing them follow the new order.
+        let text = std::fs::read_to_string(&claims).unwrap();
+        let (head, tail) =
+            text.split_at(text.find("[[claim]]\nid = \"walkout-unlawful\"").unwrap());
+        let first_claim = text.find("[[claim]]").unwrap();
+        let reordered = format!("{}{tail}\n{}", &head[..first_claim], &head[first_claim..]);
+        std::fs::write(&claims, reordered).unwrap();
+        rebuild_matches(&mut ws, root, claims_changed());
+
+        // A template override, then site.toml: everything.
+        std::fs::create_dir(root.join("templates")).unwrap();
+        let base = render::DEFAULT_TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == "base.html")
+            .unwrap()
+            .1;
+        std::fs::write(
+            root.join("templates/base.html"),
+            base.replacen("<main", "<p class=\"preview\">Preview</p><main", 1),
+        )
+        .unwrap();
+        let o = rebuild_matches(
+            &mut ws,
+            root,
+            Changes {
+                templates: true,
+                ..Changes::default()
+            },
+        );
+        assert!(o.rendered.all);
+        edit(
+            &root.join("content/site.toml"),
+            "Harbour strike, three reports",
+            "Harbour strike, four reports",
+        );
+        let o = rebuild_matches(
+            &mut ws,
+            root,
+            Changes {
+                config: true,
+                ..Changes::default()
+            },
+        );
+        assert!(o.rendered.all);
+
+        // Deleting every article file at once, then a rescan.
+        std::fs::rename(&articles, root.join("content/articles-old")).unwrap();
+        rebuild_matches(
+            &mut ws,
+            root,
+            Changes {
+                rescan: true,
+                ..Changes::default()
+            },
+        );
+        std::fs::rename(root.join("content/articles-old"), &articles).unwrap();
+        rebuild_matches(
+            &mut ws,
+            root,
+            Changes {
+                rescan: true,
+                ..Changes::default()
+            },
+        );
+    }
+
+    #[test]
+    fn unchanged_files_render_nothing_new() {
+        let dir = project();
+        let root = dir.path();
+        let mut ws = Workspace::new(root);
+        assert!(ws.rebuild(&Changes::everything()).ok());
+        // Saved without a change (touch, or an editor's save-all).
+        let o = ws.rebuild(&article_changes(root, &["daily-ledger-port"]));
+        assert_eq!(o.what, NOTHING);
+        assert_eq!(o.changed, 0);
+        let o = ws.rebuild(&claims_changed());
+        assert_eq!(o.changed, 0);
+    }
+
+    #[test]
+    fn a_failed_first_build_serves_nothing_then_recovers() {
+        let dir = project();
+        let root = dir.path();
+        let site_toml = root.join("content/site.toml");
+        edit(&site_toml, "title = ", "titel = ");
+        let mut ws = Workspace::new(root);
+        let o = rebuild_matches(&mut ws, root, Changes::everything());
+        assert!(o.pages.is_empty());
+        assert!(o.diagnostics.render(false).contains("content/site.toml"));
+        edit(&site_toml, "titel = ", "title = ");
+        rebuild_matches(
+            &mut ws,
+            root,
+            Changes {
+                config: true,
+                ..Changes::default()
+            },
+        );
+    }
+
+    #[test]
+    fn a_missing_content_folder_is_reported_like_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::new(dir.path());
+        let o = rebuild_matches(&mut ws, dir.path(), Changes::everything());
+        assert!(o.diagnostics.render(false).contains("no content/ folder"));
+        copy_dir(Path::new(FIXTURE), dir.path());
+        rebuild_matches(&mut ws, dir.path(), Changes::everything());
+    }
+}

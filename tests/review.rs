@@ -1,0 +1,1233 @@
+//! The reviewer workflow: claims-file edits that change exactly the
+//! intended lines, sign-off fingerprints that lapse, consistency checks,
+//! and the HTTP review API driven over real HTTP.
+
+use std::path::{Path, PathBuf};
+
+use crosscheck::content::{Stance, Status, Verdict};
+use crosscheck::review::edit::{ClaimsFile, EditError, Field, NewEvidence};
+use crosscheck::review::{ClaimsFiles, consistency, signoff};
+use crosscheck::site::{self, BuildOptions};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/review-project")
+}
+
+/// A temporary copy of the review fixture project.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn claims_text() -> String {
+    std::fs::read_to_string(fixture().join("content/claims.toml")).unwrap()
+}
+
+fn file(text: &str) -> ClaimsFile {
+    ClaimsFile::parse("content/claims.toml", text.as_bytes().to_vec()).unwrap()
+}
+
+fn edited(f: &ClaimsFile) -> String {
+    String::from_utf8(f.to_bytes()).unwrap()
+}
+
+/// The changed lines between two texts: removed lines as `-…`, added as
+/// `+…`, after the common leading and trailing lines.
+fn diff(old: &str, new: &str) -> Vec<String> {
+    let a: Vec<&str> = old.split_inclusive('\n').collect();
+    let b: Vec<&str> = new.split_inclusive('\n').collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let max = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(max)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let mut out = Vec::new();
+    for l in &a[prefix..a.len() - suffix] {
+        out.push(format!("-{}", l.trim_end_matches('\n')));
+    }
+    for l in &b[prefix..b.len() - suffix] {
+        out.push(format!("+{}", l.trim_end_matches('\n')));
+    }
+    out
+}
+
+fn ev(article: &str, quote: &str, stance: Stance) -> NewEvidence {
+    NewEvidence {
+        article: article.into(),
+        quote: quote.into(),
+        stance,
+        note: None,
+        occurrence: None,
+    }
+}
+
+#[test]
+fn adding_evidence_appends_one_table_after_the_claims_last_evidence() {
+    let text = claims_text();
+    let mut f = file(&text);
+    let i = f
+        .add_evidence(
+            "meeting-lasted-five-hours",
+            &ev(
+                "wire-a",
+                "Putin met the envoys on Tuesday",
+                Stance::Contradicts,
+            ),
+        )
+        .unwrap();
+    assert_eq!(i, 2);
+    let new = edited(&f);
+    assert_eq!(
+        diff(&text, &new),
+        [
+            "+  [[claim.evidence]]",
+            "+  article = \"wire-a\"",
+            "+  quote = \"Putin met the envoys on Tuesday\"",
+            "+  stance = \"contradicts\"",
+            "+",
+        ]
+    );
+    // Right after the claim's last evidence, before the next claim's comment.
+    let pos = new.find("quote = \"Putin met").unwrap();
+    assert!(pos > new.find("The meeting lasted five minutes").unwrap());
+    assert!(pos < new.find("# -----").unwrap());
+}
+
+#[test]
+fn evidence_written_inline_gets_an_inline_entry() {
+    let text = claims_text();
+    let mut f = file(&text);
+    f.add_evidence(
+        "no-compromise",
+        &NewEvidence {
+            note: Some("The paper \"agrees\".".into()),
+            ..ev("paper-b", "No compromise was reached", Stance::Supports)
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        diff(&text, &edited(&f)),
+        [
+            "-evidence = [ { article = \"wire-a\", quote = \"no compromise was reached\", stance = \"supports\" } ]",
+            "+evidence = [ { article = \"wire-a\", quote = \"no compromise was reached\", stance = \"supports\" }, { article = \"paper-b\", quote = \"No compromise was reached\", stance = \"supports\", note = \"The paper \\\"agrees\\\".\" } ]",
+        ]
+    );
+}
+
+#[test]
+fn first_evidence_of_a_claim_follows_the_files_style() {
+    let text = claims_text();
+    let mut f = file(&text);
+    f.add_evidence(
+        "met-on-tuesday",
+        &NewEvidence {
+            occurrence: Some(2),
+            ..ev("paper-b", "Putin met", Stance::Mentions)
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        diff(&text, &edited(&f)),
+        [
+            "+  [[claim.evidence]]",
+            "+  article = \"paper-b\"",
+            "+  quote = \"Putin met\"",
+            "+  stance = \"mentions\"",
+            "+  occurrence = 2",
+            "+",
+        ]
+    );
+    assert!(edited(&f).ends_with("occurrence = 2\n\n# end of claims\n"));
+}
+
+#[test]
+fn changing_fields_keeps_spacing_comments_and_quoting_style() {
+    let text = claims_text();
+    let change = |claim: &str, field: Field| {
+        let mut f = file(&text);
+        f.set_field(claim, field).unwrap();
+        diff(&text, &edited(&f))
+    };
+    assert_eq!(
+        change(
+            "meeting-lasted-five-hours",
+            Field::Verdict(Verdict::Inaccurate)
+        ),
+        [
+            "-verdict   =   \"accurate\"",
+            "+verdict   =   \"inaccurate\""
+        ]
+    );
+    // A literal string stays literal; a trailing comment stays.
+    assert_eq!(
+        change("no-compromise", Field::Verdict(Verdict::Disputed)),
+        ["-verdict = 'accurate'", "+verdict = 'disputed'"]
+    );
+    assert_eq!(
+        change("meeting-lasted-five-hours", Field::Status(Status::Draft)),
+        ["-status = \"in-review\"", "+status = \"draft\""]
+    );
+    // A multi-line string stays multi-line.
+    assert_eq!(
+        change(
+            "no-compromise",
+            Field::Summary(Some("Wire A says so;\nPaper B \"agrees\".".into()))
+        ),
+        [
+            "-Both reports say so.\"\"\"",
+            "+Wire A says so;",
+            "+Paper B \"agrees\".\"\"\"",
+        ]
+    );
+    // A new key goes after the claim's last key, indented like most keys.
+    assert_eq!(
+        change("met-on-tuesday", Field::Status(Status::InReview)),
+        ["+status = \"in-review\""]
+    );
+    let mut f = file(&text);
+    f.set_field("met-on-tuesday", Field::Status(Status::InReview))
+        .unwrap();
+    assert!(
+        edited(&f)
+            .ends_with("\tverdict = \"unverified\"\nstatus = \"in-review\"\n\n# end of claims\n")
+    );
+    // Removing a key removes its line.
+    assert_eq!(
+        change("no-compromise", Field::Summary(None)),
+        ["-summary = \"\"\"", "-Both reports say so.\"\"\""]
+    );
+    // Bad values are refused.
+    let mut f = file(&text);
+    assert!(matches!(
+        f.set_field("no-compromise", Field::Reviewed(Some("2026-13-01".into()))),
+        Err(EditError::Invalid {
+            field: "reviewed",
+            ..
+        })
+    ));
+    assert!(matches!(
+        f.set_field("no-compromise", Field::Reviewer(Some("two\nlines".into()))),
+        Err(EditError::Invalid {
+            field: "reviewer",
+            ..
+        })
+    ));
+    assert_eq!(edited(&f), text);
+}
+
+#[test]
+fn removing_evidence_removes_its_lines_only() {
+    let text = claims_text();
+    let mut f = file(&text);
+    let quote = f.remove_evidence("meeting-lasted-five-hours", 0).unwrap();
+    assert_eq!(quote, "talks stretched for nearly five hours");
+    assert_eq!(
+        diff(&text, &edited(&f)),
+        [
+            "-  [[claim.evidence]]",
+            "-  article = \"wire-a\"",
+            "-  quote = 'talks stretched for nearly five hours'",
+            "-  stance = \"supports\"   # wire copy",
+            "-",
+        ]
+    );
+    let mut f = file(&text);
+    f.remove_evidence("no-compromise", 0).unwrap();
+    assert_eq!(
+        diff(&text, &edited(&f)),
+        [
+            "-evidence = [ { article = \"wire-a\", quote = \"no compromise was reached\", stance = \"supports\" } ]"
+        ]
+    );
+    let mut f = file(&text);
+    assert!(matches!(
+        f.remove_evidence("met-on-tuesday", 0),
+        Err(EditError::UnknownEvidence { count: 0, .. })
+    ));
+    assert!(matches!(
+        f.remove_evidence("nope", 0),
+        Err(EditError::UnknownClaim(_))
+    ));
+}
+
+#[test]
+fn crlf_files_stay_crlf_and_a_bom_stays() {
+    let text = claims_text().replace('\n', "\r\n");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(text.as_bytes());
+    let mut f = ClaimsFile::parse("content/claims.toml", bytes.clone()).unwrap();
+    f.add_evidence(
+        "meeting-lasted-five-hours",
+        &ev(
+            "wire-a",
+            "Putin met the envoys on Tuesday",
+            Stance::Contradicts,
+        ),
+    )
+    .unwrap();
+    f.set_field("no-compromise", Field::Verdict(Verdict::Disputed))
+        .unwrap();
+    let out = f.to_bytes();
+    assert!(out.starts_with(b"\xEF\xBB\xBF"));
+    let out = String::from_utf8(out[3..].to_vec()).unwrap();
+    assert_eq!(out.matches('\n').count(), out.matches("\r\n").count());
+    let mut lf = file(&claims_text());
+    lf.add_evidence(
+        "meeting-lasted-five-hours",
+        &ev(
+            "wire-a",
+            "Putin met the envoys on Tuesday",
+            Stance::Contradicts,
+        ),
+    )
+    .unwrap();
+    lf.set_field("no-compromise", Field::Verdict(Verdict::Disputed))
+        .unwrap();
+    assert_eq!(out, edited(&lf).replace('\n', "\r\n"));
+}
+
+#[test]
+fn lines_toml_edit_would_normalise_keep_their_bytes() {
+    let text = "[[ claim ]]   # odd header\nid = \"a\"\ntext = \"A\"\n\n[[ claim ]]\nid = \"b\"\ntext = \"B\"\n";
+    let mut f = file(text);
+    f.set_field("b", Field::Verdict(Verdict::Accurate)).unwrap();
+    assert_eq!(diff(text, &edited(&f)), ["+verdict = \"accurate\""]);
+    assert!(edited(&f).starts_with("[[ claim ]]   # odd header\n"));
+}
+
+#[test]
+fn new_claims_get_an_id_from_their_text_and_go_last() {
+    let text = claims_text();
+    let mut f = file(&text);
+    let taken = ["the-meeting-lasted-five-minutes".to_string()].into();
+    let id = f
+        .create_claim(
+            "The meeting lasted five minutes.",
+            Verdict::Unverified,
+            &taken,
+            Some(&ev(
+                "paper-b",
+                "The meeting lasted five minutes",
+                Stance::Supports,
+            )),
+        )
+        .unwrap();
+    assert_eq!(id, "the-meeting-lasted-five-minutes-2");
+    assert_eq!(
+        diff(&text, &edited(&f)),
+        [
+            "+[[claim]]",
+            "+id = \"the-meeting-lasted-five-minutes-2\"",
+            "+text = \"The meeting lasted five minutes.\"",
+            "+verdict = \"unverified\"",
+            "+status = \"draft\"",
+            "+",
+            "+  [[claim.evidence]]",
+            "+  article = \"paper-b\"",
+            "+  quote = \"The meeting lasted five minutes\"",
+            "+  stance = \"supports\"",
+            "+",
+        ]
+    );
+    assert!(matches!(
+        f.create_claim("  ", Verdict::Unverified, &Default::default(), None),
+        Err(EditError::Invalid { field: "text", .. })
+    ));
+}
+
+#[test]
+fn a_stale_version_is_a_conflict_and_the_file_is_untouched() {
+    let dir = project();
+    let path = dir.path().join("content/claims.toml");
+    let files = ClaimsFiles::read(dir.path()).unwrap();
+    let seen = files.version();
+    // Someone edits the file in their editor meanwhile.
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("# edited by hand\n");
+    std::fs::write(&path, &text).unwrap();
+    let now = ClaimsFiles::read(dir.path()).unwrap();
+    assert!(matches!(
+        now.check_version(&seen),
+        Err(EditError::Conflict { .. })
+    ));
+    // An edit prepared from the old read is refused at write time too.
+    let mut f = files.file_of("met-on-tuesday").unwrap();
+    f.set_field("met-on-tuesday", Field::Verdict(Verdict::Accurate))
+        .unwrap();
+    assert!(matches!(files.commit(&f), Err(EditError::Conflict { .. })));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    // No temporary file is left behind.
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.contains("crosscheck-edit")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_committed_edit_is_written_and_reads_back() {
+    let dir = project();
+    let files = ClaimsFiles::read(dir.path()).unwrap();
+    let mut f = files.file_of("met-on-tuesday").unwrap();
+    f.add_evidence(
+        "met-on-tuesday",
+        &ev(
+            "wire-a",
+            "Putin met the envoys on Tuesday",
+            Stance::Supports,
+        ),
+    )
+    .unwrap();
+    files.commit(&f).unwrap();
+    let (site, diags) = site::compile(dir.path(), BuildOptions { drafts: true });
+    assert!(!diags.has_errors(), "{}", diags.render(false));
+    let site = site.unwrap();
+    let c = site
+        .claims
+        .iter()
+        .find(|c| c.id == "met-on-tuesday")
+        .unwrap();
+    assert_eq!(c.evidence.len(), 1);
+    assert_ne!(
+        ClaimsFiles::read(dir.path()).unwrap().version(),
+        files.version()
+    );
+}
+
+/// Signs off `claim` in the project at `root` as the API does.
+fn sign_off(root: &Path, claim: &str) {
+    let (site, _) = site::compile(root, BuildOptions { drafts: true });
+    let site = site.unwrap();
+    let ci = site.claims.iter().position(|c| c.id == claim).unwrap();
+    let fp = signoff::for_site(&site, ci);
+    let files = ClaimsFiles::read(root).unwrap();
+    let mut f = files.file_of(claim).unwrap();
+    f.sign_off(claim, "A. Reviewer", "2026-11-21", &fp).unwrap();
+    files.commit(&f).unwrap();
+}
+
+#[test]
+fn sign_off_lapses_when_a_quoted_sentence_is_edited() {
+    let dir = project();
+    let root = dir.path();
+    sign_off(root, "meeting-lasted-five-hours");
+    let claims = std::fs::read_to_string(root.join("content/claims.toml")).unwrap();
+    assert!(claims.contains("status = \"approved\"\nreviewer = \"A. Reviewer\"\nreviewed = 2026-11-21\nsignoff = \"v1:"), "{claims}");
+    let (site, diags) = site::compile(root, BuildOptions::default());
+    assert!(diags.is_empty(), "{}", diags.render(false));
+    assert!(
+        site.unwrap()
+            .claims
+            .iter()
+            .any(|c| c.id == "meeting-lasted-five-hours")
+    );
+
+    // Reflowing white space or curly quotes is not a change of meaning.
+    let article = root.join("content/articles/wire-a.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(
+        &article,
+        text.replace("for nearly five", "for\nnearly five"),
+    )
+    .unwrap();
+    let (_, diags) = site::compile(root, BuildOptions::default());
+    assert!(diags.is_empty(), "{}", diags.render(false));
+
+    // Editing the quoted sentence (outside the quote itself) is.
+    std::fs::write(
+        &article,
+        text.replace("ending after midnight", "ending before midnight"),
+    )
+    .unwrap();
+    let (site, diags) = site::compile(root, BuildOptions::default());
+    let msgs: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(
+        msgs,
+        ["claim `meeting-lasted-five-hours`: approved, evidence changed since sign-off"]
+    );
+    let loc = diags.iter().next().unwrap().location().unwrap();
+    assert!(loc.starts_with("content/claims.toml:6:"), "{loc}");
+    // build leaves it out; with --drafts it is there, no longer approved.
+    let site = site.unwrap();
+    assert!(
+        site.claims
+            .iter()
+            .all(|c| c.id != "meeting-lasted-five-hours")
+    );
+    let (site, _) = site::compile(root, BuildOptions { drafts: true });
+    let site = site.unwrap();
+    let c = site
+        .claims
+        .iter()
+        .find(|c| c.id == "meeting-lasted-five-hours")
+        .unwrap();
+    assert_ne!(c.status, Status::Approved);
+    assert_eq!(site.lapsed, ["meeting-lasted-five-hours"]);
+    // Signing off again records the new state.
+    sign_off(root, "meeting-lasted-five-hours");
+    let (_, diags) = site::compile(root, BuildOptions::default());
+    assert!(diags.is_empty(), "{}", diags.render(false));
+}
+
+#[test]
+fn sign_off_lapses_when_evidence_is_added_or_the_claim_reworded() {
+    let dir = project();
+    let root = dir.path();
+    sign_off(root, "meeting-lasted-five-hours");
+    let files = ClaimsFiles::read(root).unwrap();
+    let mut f = files.file_of("meeting-lasted-five-hours").unwrap();
+    f.add_evidence(
+        "meeting-lasted-five-hours",
+        &ev("wire-a", "The talks were useful", Stance::Mentions),
+    )
+    .unwrap();
+    files.commit(&f).unwrap();
+    let (_, diags) = site::compile(root, BuildOptions::default());
+    assert_eq!(diags.warning_count(), 1, "{}", diags.render(false));
+
+    let dir = project();
+    let root = dir.path();
+    sign_off(root, "meeting-lasted-five-hours");
+    let path = root.join("content/claims.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("about five hours.", "about six hours.")).unwrap();
+    let (_, diags) = site::compile(root, BuildOptions::default());
+    assert!(
+        diags.iter().any(|d| d.message.contains(signoff::LAPSED)),
+        "{}",
+        diags.render(false)
+    );
+}
+
+#[test]
+fn consistency_flags_verdicts_at_odds_and_claims_without_evidence() {
+    let dir = project();
+    let root = dir.path();
+    let path = root.join("content/claims.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // Only contradicting evidence, rated accurate.
+    let text = text.replace(
+        "  stance = \"supports\"   # wire copy",
+        "  stance = \"contradicts\"   # wire copy",
+    );
+    std::fs::write(&path, text).unwrap();
+    let (site, _) = site::compile(root, BuildOptions { drafts: true });
+    let site = site.unwrap();
+    let d = consistency::check(&site);
+    let msgs: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "claim `meeting-lasted-five-hours` is rated accurate but has only contradicting evidence (0 supporting, 2 contradicting)",
+            "claim `met-on-tuesday` has no evidence",
+        ]
+    );
+    let p = consistency::progress(&site);
+    assert_eq!((p.draft, p.in_review, p.approved, p.lapsed), (2, 1, 0, 0));
+    assert_eq!(
+        p.unlinked,
+        [("paper-b".to_string(), 3, 4), ("wire-a".to_string(), 2, 4)]
+    );
+    let shown = p.to_string();
+    assert!(shown.contains("paper-b      3 of 4"), "{shown}");
+}
+
+// ---------------------------------------------------------------------------
+// The HTTP review API, over real HTTP
+// ---------------------------------------------------------------------------
+
+mod http {
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpStream};
+
+    use crosscheck::review::api::{self, ReviewConfig};
+    use serde_json::{Value, json};
+
+    pub struct Server {
+        pub addr: SocketAddr,
+        pub token: String,
+        pub dir: tempfile::TempDir,
+        stop: Option<tokio::sync::oneshot::Sender<()>>,
+        thread: Option<std::thread::JoinHandle<()>>,
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            if let Some(stop) = self.stop.take() {
+                let _ = stop.send(());
+            }
+            if let Some(t) = self.thread.take() {
+                let _ = t.join();
+            }
+        }
+    }
+
+    /// Serves the review API for a fresh copy of the fixture project on
+    /// 127.0.0.1 and a free port.
+    pub fn start() -> Server {
+        let dir = super::project();
+        let token = api::new_token();
+        let config = ReviewConfig {
+            root: dir.path().to_path_buf(),
+            token: token.clone(),
+            reviewer: Some("A. Reviewer".into()),
+            hosts: Vec::new(),
+        };
+        let router = api::router(config);
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            rt.block_on(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = rx.await;
+                    })
+                    .await
+                    .unwrap();
+            });
+        });
+        Server {
+            addr,
+            token,
+            dir,
+            stop: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    impl Server {
+        pub fn host(&self) -> String {
+            self.addr.to_string()
+        }
+
+        pub fn claims(&self) -> String {
+            std::fs::read_to_string(self.dir.path().join("content/claims.toml")).unwrap()
+        }
+
+        /// A raw request; returns the status and the body as JSON (or as
+        /// a JSON string when it is not JSON).
+        pub fn raw(
+            &self,
+            method: &str,
+            path: &str,
+            headers: &[(&str, String)],
+            body: &[u8],
+        ) -> (u16, Value) {
+            let mut s = TcpStream::connect(self.addr).unwrap();
+            let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+            for (k, v) in headers {
+                req.push_str(&format!("{k}: {v}\r\n"));
+            }
+            req.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+            s.write_all(req.as_bytes()).unwrap();
+            // The server may answer before reading an oversized body.
+            let _ = s.write_all(body);
+            let mut out = Vec::new();
+            let _ = s.read_to_end(&mut out);
+            let text = String::from_utf8_lossy(&out).into_owned();
+            let status: u16 = text
+                .split(' ')
+                .nth(1)
+                .and_then(|c| c.parse().ok())
+                .unwrap_or_else(|| panic!("no status in {text:?}"));
+            let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+            let json = serde_json::from_str(body).unwrap_or(Value::String(body.to_string()));
+            (status, json)
+        }
+
+        /// A request as the review script sends it: own Host and Origin,
+        /// the token, a JSON body.
+        pub fn call(&self, method: &str, endpoint: &str, body: Option<Value>) -> (u16, Value) {
+            let body = body.map(|b| b.to_string()).unwrap_or_default();
+            self.raw(
+                method,
+                &format!("/__crosscheck/review/api/{endpoint}"),
+                &[
+                    ("Host", self.host()),
+                    ("Origin", format!("http://{}", self.host())),
+                    ("X-Crosscheck-Token", self.token.clone()),
+                    ("Content-Type", "application/json".into()),
+                ],
+                body.as_bytes(),
+            )
+        }
+
+        pub fn version(&self) -> String {
+            let (status, state) = self.call("GET", "state", None);
+            assert_eq!(status, 200, "{state}");
+            state["version"].as_str().unwrap().to_string()
+        }
+
+        /// The id of the statement of `article` containing `passage`.
+        pub fn statement(&self, article: &str, passage: &str) -> (String, String) {
+            let (site, _) = crosscheck::site::compile(
+                self.dir.path(),
+                crosscheck::site::BuildOptions { drafts: true },
+            );
+            let site = site.unwrap();
+            let ai = site.articles.iter().position(|a| a.id == article).unwrap();
+            let doc = &site.docs[ai];
+            let si = (0..doc.statements.len())
+                .find(|&si| doc.statement_text(si).contains(passage))
+                .unwrap();
+            (
+                doc.statements[si].id.clone(),
+                doc.statement_text(si).to_string(),
+            )
+        }
+
+        /// A selection of `passage` inside the statement containing it.
+        pub fn selection(&self, article: &str, passage: &str) -> Value {
+            let (id, text) = self.statement(article, passage);
+            let start = text[..text.find(passage).unwrap()].encode_utf16().count();
+            let end = start + passage.encode_utf16().count();
+            json!({
+                "start": {"statement": id, "offset": start},
+                "end": {"statement": id, "offset": end},
+                "text": passage,
+            })
+        }
+    }
+}
+
+use serde_json::json;
+
+#[test]
+fn api_adds_evidence_from_a_selection_changing_only_its_lines() {
+    let s = http::start();
+    let before = s.claims();
+    let (status, r) = s.call(
+        "POST",
+        "evidence",
+        Some(json!({
+            "version": s.version(),
+            "claim": "met-on-tuesday",
+            "article": "paper-b",
+            "selection": s.selection("paper-b", "Putin met the envoys on Wednesday"),
+            "stance": "contradicts",
+            "note": "Paper B says *Wednesday*.",
+        })),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["quote"], "Putin met the envoys on Wednesday");
+    assert_eq!(r["occurrence"], serde_json::Value::Null);
+    assert_eq!(
+        diff(&before, &s.claims()),
+        [
+            "+  [[claim.evidence]]",
+            "+  article = \"paper-b\"",
+            "+  quote = \"Putin met the envoys on Wednesday\"",
+            "+  stance = \"contradicts\"",
+            "+  note = \"Paper B says *Wednesday*.\"",
+            "+",
+        ]
+    );
+    // The new version is what the page writes against next.
+    assert_eq!(r["version"], s.version());
+}
+
+#[test]
+fn api_selection_of_repeated_words_records_the_occurrence() {
+    let s = http::start();
+    let before = s.claims();
+    // "The talks" occurs twice in wire-a; the second is selected.
+    let sel = s.selection("wire-a", "The talks were useful");
+    let mut sel2 = sel.clone();
+    let start = sel["start"]["offset"].as_u64().unwrap();
+    sel2["end"]["offset"] = json!(start + 9);
+    sel2["text"] = json!("The talks");
+    let (status, r) = s.call(
+        "POST",
+        "evidence",
+        Some(json!({
+            "version": s.version(),
+            "claim": "meeting-lasted-five-hours",
+            "article": "wire-a",
+            "selection": sel2,
+            "stance": "mentions",
+        })),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(
+        diff(&before, &s.claims()),
+        [
+            "+  [[claim.evidence]]",
+            "+  article = \"wire-a\"",
+            "+  quote = \"The talks\"",
+            "+  stance = \"mentions\"",
+            "+  occurrence = 2",
+            "+",
+        ]
+    );
+    // It anchors to the selected statement, not the first "The talks".
+    let (site, d) = site::compile(s.dir.path(), BuildOptions { drafts: true });
+    assert!(!d.has_errors(), "{}", d.render(false));
+    let site = site.unwrap();
+    let ci = site
+        .claims
+        .iter()
+        .position(|c| c.id == "meeting-lasted-five-hours")
+        .unwrap();
+    let r = site.graph.evidence[ci].last().unwrap();
+    let (id, _) = s.statement("wire-a", "The talks were useful");
+    assert_eq!(site.docs[r.article].statements[r.statement].id, id);
+}
+
+#[test]
+fn api_changes_and_removes_exactly_the_intended_lines() {
+    let s = http::start();
+    let before = s.claims();
+    let (status, r) = s.call(
+        "PATCH",
+        "claims/no-compromise",
+        Some(json!({"version": s.version(), "verdict": "disputed"})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let after_verdict = s.claims();
+    assert_eq!(
+        diff(&before, &after_verdict),
+        ["-verdict = 'accurate'", "+verdict = 'disputed'"]
+    );
+    let (status, r) = s.call(
+        "PATCH",
+        "claims/meeting-lasted-five-hours",
+        Some(json!({"version": s.version(), "status": "draft", "summary": "Five hours, per Wire A."})),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(
+        diff(&after_verdict, &s.claims()),
+        [
+            "-status = \"in-review\"",
+            "+status = \"draft\"",
+            "+summary = \"Five hours, per Wire A.\"",
+        ]
+    );
+    let before_remove = s.claims();
+    let (status, r) = s.call(
+        "DELETE",
+        "claims/meeting-lasted-five-hours/evidence/1",
+        Some(json!({"version": s.version()})),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["removed"], "The meeting lasted five minutes");
+    assert_eq!(
+        diff(&before_remove, &s.claims()),
+        [
+            "-  # The paper says minutes.",
+            "-  [[claim.evidence]]",
+            "-  article=\"paper-b\"",
+            "-  quote = \"The meeting lasted five minutes\"",
+            "-  stance = \"contradicts\"",
+            "-",
+        ]
+    );
+    // Approving goes through sign-off, never a bare status change.
+    let (status, r) = s.call(
+        "PATCH",
+        "claims/met-on-tuesday",
+        Some(json!({"version": s.version(), "status": "approved"})),
+    );
+    assert_eq!(status, 400, "{r}");
+}
+
+#[test]
+fn api_refuses_stale_writes_with_409_and_leaves_the_file() {
+    let s = http::start();
+    let seen = s.version();
+    let path = s.dir.path().join("content/claims.toml");
+    let mut text = s.claims();
+    text.push_str("# a note added in an editor\n");
+    std::fs::write(&path, &text).unwrap();
+    for (method, endpoint, body) in [
+        (
+            "PATCH",
+            "claims/no-compromise",
+            json!({"version": seen, "verdict": "disputed"}),
+        ),
+        (
+            "DELETE",
+            "claims/meeting-lasted-five-hours/evidence/0",
+            json!({"version": seen}),
+        ),
+        (
+            "POST",
+            "evidence",
+            json!({"version": seen, "claim": "met-on-tuesday", "article": "paper-b",
+                   "selection": s.selection("paper-b", "Putin met the envoys"), "stance": "supports"}),
+        ),
+        (
+            "POST",
+            "claims/met-on-tuesday/signoff",
+            json!({"version": seen}),
+        ),
+    ] {
+        let (status, r) = s.call(method, endpoint, Some(body));
+        assert_eq!(status, 409, "{method} {endpoint}: {r}");
+        assert!(r["error"].as_str().unwrap().contains("changed"), "{r}");
+        assert_eq!(s.claims(), text, "{method} {endpoint} wrote");
+    }
+    // A selection made on a page of an older article is stale too.
+    let (status, r) = s.call(
+        "POST",
+        "evidence",
+        Some(
+            json!({"version": s.version(), "claim": "met-on-tuesday", "article": "paper-b",
+                    "selection": {"start": {"statement": "s-gone", "offset": 0},
+                                  "end": {"statement": "s-gone", "offset": 3}, "text": "Put"},
+                    "stance": "supports"}),
+        ),
+    );
+    assert_eq!(status, 409, "{r}");
+    assert_eq!(s.claims(), text);
+}
+
+#[test]
+fn api_requires_the_token_and_the_previews_own_origin() {
+    let s = http::start();
+    let before = s.claims();
+    let body = json!({"version": s.version(), "verdict": "disputed"}).to_string();
+    let path = "/__crosscheck/review/api/claims/no-compromise";
+    let own = format!("http://{}", s.host());
+    let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
+        (
+            "no token",
+            vec![("Host", s.host()), ("Origin", own.clone())],
+        ),
+        (
+            "wrong token",
+            vec![
+                ("Host", s.host()),
+                ("Origin", own.clone()),
+                ("X-Crosscheck-Token", "0".repeat(64)),
+            ],
+        ),
+        (
+            "foreign origin",
+            vec![
+                ("Host", s.host()),
+                ("Origin", "http://evil.example".into()),
+                ("X-Crosscheck-Token", s.token.clone()),
+            ],
+        ),
+        (
+            "origin on another port",
+            vec![
+                ("Host", s.host()),
+                ("Origin", "http://127.0.0.1:1".into()),
+                ("X-Crosscheck-Token", s.token.clone()),
+            ],
+        ),
+        (
+            "rebound host name",
+            vec![
+                ("Host", format!("evil.example:{}", s.addr.port())),
+                ("X-Crosscheck-Token", s.token.clone()),
+            ],
+        ),
+    ];
+    for (what, headers) in cases {
+        let (status, r) = s.raw("PATCH", path, &headers, body.as_bytes());
+        assert_eq!(status, 403, "{what}: {r}");
+        assert!(r["error"].is_string(), "{what}: {r}");
+        let (status, _) = s.raw("GET", "/__crosscheck/review/api/state", &headers, b"");
+        assert_eq!(status, 403, "{what} (GET)");
+    }
+    assert_eq!(s.claims(), before);
+    // localhost is the preview too; a client without Origin (curl) works
+    // with the token.
+    let (status, r) = s.raw(
+        "PATCH",
+        path,
+        &[
+            ("Host", format!("localhost:{}", s.addr.port())),
+            ("X-Crosscheck-Token", s.token.clone()),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(status, 200, "{r}");
+    // The script itself needs no token.
+    let (status, js) = s.raw(
+        "GET",
+        "/__crosscheck/review/review.js",
+        &[("Host", s.host())],
+        b"",
+    );
+    assert_eq!(status, 200);
+    assert!(js.as_str().unwrap().contains("X-Crosscheck-Token"));
+}
+
+#[test]
+fn api_rejects_oversized_and_malformed_bodies_with_400() {
+    let s = http::start();
+    let before = s.claims();
+    let version = s.version();
+    let huge = json!({"version": version, "summary": "x".repeat(200_000)});
+    let bad: Vec<(&str, &str, String)> = vec![
+        ("oversized", "claims/no-compromise", huge.to_string()),
+        (
+            "not JSON",
+            "claims/no-compromise",
+            "{verdict: disputed".into(),
+        ),
+        (
+            "unknown field",
+            "claims/no-compromise",
+            json!({"version": version, "verdict": "disputed", "evil": 1}).to_string(),
+        ),
+        (
+            "unknown verdict",
+            "claims/no-compromise",
+            json!({"version": version, "verdict": "true-ish"}).to_string(),
+        ),
+        (
+            "missing version",
+            "claims/no-compromise",
+            json!({"verdict": "disputed"}).to_string(),
+        ),
+        (
+            "bad date",
+            "claims/no-compromise/signoff",
+            json!({"version": version, "date": "yesterday"}).to_string(),
+        ),
+    ];
+    for (what, endpoint, body) in bad {
+        let method = if endpoint.ends_with("signoff") {
+            "POST"
+        } else {
+            "PATCH"
+        };
+        let (status, r) = s.raw(
+            method,
+            &format!("/__crosscheck/review/api/{endpoint}"),
+            &[
+                ("Host", s.host()),
+                ("X-Crosscheck-Token", s.token.clone()),
+                ("Content-Type", "application/json".into()),
+            ],
+            body.as_bytes(),
+        );
+        assert_eq!(status, 400, "{what}: {r}");
+        assert!(!r["error"].as_str().unwrap().is_empty(), "{what}: {r}");
+        assert_eq!(s.claims(), before, "{what} wrote");
+    }
+    let (status, r) = s.call(
+        "POST",
+        "evidence",
+        Some(
+            json!({"version": version, "claim": "met-on-tuesday", "article": "paper-b",
+                    "selection": s.selection("paper-b", "Putin met"), "stance": "agrees"}),
+        ),
+    );
+    assert_eq!(status, 400, "{r}");
+    assert!(r["error"].as_str().unwrap().contains("stance"), "{r}");
+    assert_eq!(s.claims(), before);
+}
+
+#[test]
+fn api_sign_off_records_a_fingerprint_that_lapses_when_the_quoted_sentence_changes() {
+    let s = http::start();
+    let (_, state) = s.call("GET", "state", None);
+    let claim = state["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "meeting-lasted-five-hours")
+        .unwrap()
+        .clone();
+    assert_eq!(claim["signoff"], "not-approved");
+    let before = s.claims();
+    let (status, r) = s.call(
+        "POST",
+        "claims/meeting-lasted-five-hours/signoff",
+        Some(json!({"version": s.version(), "fingerprint": claim["fingerprint"], "date": "2026-11-21"})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let fp = r["fingerprint"].as_str().unwrap();
+    assert_eq!(
+        diff(&before, &s.claims()),
+        [
+            "-status = \"in-review\"",
+            "+status = \"approved\"",
+            "+reviewer = \"A. Reviewer\"",
+            "+reviewed = 2026-11-21",
+            &format!("+signoff = \"{fp}\""),
+        ]
+    );
+    let state_of = |s: &http::Server| {
+        let (_, state) = s.call("GET", "state", None);
+        state["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "meeting-lasted-five-hours")
+            .unwrap()["signoff"]
+            .clone()
+    };
+    assert_eq!(state_of(&s), "current");
+    let article = s.dir.path().join("content/articles/wire-a.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, text.replace("after midnight", "before midnight")).unwrap();
+    assert_eq!(state_of(&s), "lapsed");
+    let (_, diags) = site::compile(s.dir.path(), BuildOptions::default());
+    assert!(
+        diags.iter().any(|d| d
+            .message
+            .contains("approved, evidence changed since sign-off")),
+        "{}",
+        diags.render(false)
+    );
+    // A sign-off against what the page showed before the edit is refused.
+    let (status, r) = s.call(
+        "POST",
+        "claims/meeting-lasted-five-hours/signoff",
+        Some(json!({"version": s.version(), "fingerprint": fp})),
+    );
+    assert_eq!(status, 409, "{r}");
+}
+
+#[test]
+fn api_suggestions_can_be_accepted_or_rejected_for_good() {
+    let s = http::start();
+    let (status, state) = s.call("GET", "state?article=paper-b", None);
+    assert_eq!(status, 200, "{state}");
+    let (wed, _) = s.statement("paper-b", "Putin met the envoys on Wednesday");
+    let sugg = state["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["statement"] == wed.as_str())
+        .unwrap_or_else(|| panic!("{state}"))
+        .clone();
+    assert!(
+        sugg["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["claim"] == "met-on-tuesday"),
+        "{sugg}"
+    );
+    let before = s.claims();
+    let (status, r) = s.call(
+        "POST",
+        "suggestions/reject",
+        Some(json!({"article": "paper-b", "statement": wed, "claim": "met-on-tuesday"})),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(
+        s.claims(),
+        before,
+        "rejecting never touches the claims file"
+    );
+    let rejected =
+        std::fs::read_to_string(s.dir.path().join("content/review/rejected.toml")).unwrap();
+    assert!(
+        rejected.contains("claim = \"met-on-tuesday\"\narticle = \"paper-b\"\nstatement = \"Putin met the envoys on Wednesday.\""),
+        "{rejected}"
+    );
+    let (_, state) = s.call("GET", "state?article=paper-b", None);
+    let still = state["suggestions"].as_array().unwrap().iter().any(|x| {
+        x["statement"] == wed.as_str()
+            && x["claims"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["claim"] == "met-on-tuesday")
+    });
+    assert!(!still, "{state}");
+    // The loader does not read the rejected file as claims.
+    let (_, diags) = site::compile(s.dir.path(), BuildOptions::default());
+    assert!(!diags.has_errors(), "{}", diags.render(false));
+
+    let (tue, _) = s.statement("wire-a", "Putin met the envoys on Tuesday");
+    let (status, r) = s.call(
+        "POST",
+        "suggestions/accept",
+        Some(
+            json!({"version": s.version(), "article": "wire-a", "statement": tue,
+                    "claim": "met-on-tuesday", "stance": "supports"}),
+        ),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(
+        diff(&before, &s.claims()),
+        [
+            "+  [[claim.evidence]]",
+            "+  article = \"wire-a\"",
+            "+  quote = \"Putin met the envoys on Tuesday.\"",
+            "+  stance = \"supports\"",
+            "+",
+        ]
+    );
+}
+
+#[test]
+fn api_creates_a_claim_from_a_selection() {
+    let s = http::start();
+    let before = s.claims();
+    let (status, r) = s.call(
+        "POST",
+        "claims",
+        Some(json!({
+            "version": s.version(),
+            "text": "The meeting lasted five minutes.",
+            "evidence": {
+                "article": "paper-b",
+                "selection": s.selection("paper-b", "The meeting lasted five minutes"),
+                "stance": "supports",
+            },
+        })),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["id"], "the-meeting-lasted-five-minutes");
+    assert_eq!(
+        diff(&before, &s.claims()),
+        [
+            "+[[claim]]",
+            "+id = \"the-meeting-lasted-five-minutes\"",
+            "+text = \"The meeting lasted five minutes.\"",
+            "+verdict = \"unverified\"",
+            "+status = \"draft\"",
+            "+",
+            "+  [[claim.evidence]]",
+            "+  article = \"paper-b\"",
+            "+  quote = \"The meeting lasted five minutes\"",
+            "+  stance = \"supports\"",
+            "+",
+        ]
+    );
+    let (status, r) = s.call(
+        "POST",
+        "claims",
+        Some(json!({"version": s.version(), "text": "  "})),
+    );
+    assert_eq!(status, 400, "{r}");
+}
