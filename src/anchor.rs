@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use crate::document::Doc;
 
@@ -137,7 +137,12 @@ pub fn anchor_all(doc: &Doc, queries: &[QuoteQuery<'_>]) -> Vec<Result<Anchor, A
         .map(|(i, p)| (i, p.as_str()))
         .collect();
     if !searchable.is_empty() {
-        let ac = AhoCorasick::new(searchable.iter().map(|(_, p)| p))
+        // A handful of quotes per article: building a DFA for them costs
+        // more than the one search saves, so ask for the contiguous NFA
+        // (same matches, a fraction of the construction time).
+        let ac = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(searchable.iter().map(|(_, p)| p))
             .expect("patterns are plain strings");
         for m in ac.find_overlapping_iter(&norm.text) {
             let qi = searchable[m.pattern().as_usize()].0;

@@ -1121,22 +1121,38 @@ fn flat(s: &str) -> String {
 pub type At = (usize, usize);
 
 /// Aligned statement pairs across articles: `(a, b, similarity)`.
+///
+/// Only pairs that share a word which is not among the most common ones
+/// are compared (an inverted index), so this stays fast on large sites;
+/// a pair sharing nothing but very common words is never similar enough.
 pub fn aligned_pairs(index: &Index<'_>) -> Vec<(At, At, f64)> {
-    let mut out = Vec::new();
-    let n = index.stems.len();
-    for ai in 0..n {
-        for aj in ai + 1..n {
-            for si in 0..index.stems[ai].len() {
-                for sj in 0..index.stems[aj].len() {
-                    let c = index.similarity((ai, si), (aj, sj));
-                    if c >= ALIGN_SIMILARITY {
-                        out.push(((ai, si), (aj, sj), c));
-                    }
+    let all: Vec<At> = (0..index.stems.len())
+        .flat_map(|ai| (0..index.stems[ai].len()).map(move |si| (ai, si)))
+        .collect();
+    let cap = (all.len() / 10).max(50);
+    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, &(ai, si)) in all.iter().enumerate() {
+        for t in &index.stems[ai][si] {
+            postings.entry(t.as_str()).or_default().push(i);
+        }
+    }
+    let mut candidates: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for list in postings.values().filter(|l| l.len() <= cap) {
+        for (k, &i) in list.iter().enumerate() {
+            for &j in &list[k + 1..] {
+                if all[i].0 != all[j].0 {
+                    candidates.insert((i.min(j), i.max(j)));
                 }
             }
         }
     }
-    out
+    candidates
+        .into_iter()
+        .filter_map(|(i, j)| {
+            let c = index.similarity(all[i], all[j]);
+            (c >= ALIGN_SIMILARITY).then_some((all[i], all[j], c))
+        })
+        .collect()
 }
 
 /// Groups of aligned statements with something to propose: a claim some

@@ -1231,3 +1231,63 @@ fn api_creates_a_claim_from_a_selection() {
     );
     assert_eq!(status, 400, "{r}");
 }
+
+#[test]
+fn the_example_claims_file_parses_for_editing_and_round_trips() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/claims.toml");
+    let bytes = std::fs::read(&path).unwrap();
+    let f = ClaimsFile::parse("content/claims.toml", bytes.clone()).unwrap();
+    assert_eq!(f.to_bytes(), bytes);
+    assert_eq!(f.claim_ids().len(), 51);
+}
+
+#[test]
+fn a_lapsed_claim_page_says_so_when_published_with_drafts() {
+    let dir = project();
+    let root = dir.path();
+    sign_off(root, "meeting-lasted-five-hours");
+    let article = root.join("content/articles/wire-a.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, text.replace("after midnight", "before midnight")).unwrap();
+    let (site, _) = site::compile(root, BuildOptions { drafts: true });
+    let site = site.unwrap();
+    let renderer = crosscheck::render::Renderer::new(root).unwrap();
+    let pages = crosscheck::render::render_site(&site, &renderer).unwrap();
+    let page = pages
+        .iter()
+        .find(|p| p.path == "claims/meeting-lasted-five-hours/index.html")
+        .unwrap();
+    let html = String::from_utf8_lossy(&page.bytes);
+    assert!(
+        html.contains("Approved, evidence changed since sign-off."),
+        "{html}"
+    );
+    assert!(html.contains("A. Reviewer signed off this verdict on 2026-11-21"));
+    assert!(!html.contains("Draft — not reviewed."));
+}
+
+#[test]
+fn check_prints_consistency_warnings_and_review_progress() {
+    let dir = project();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        .args(["check", "--root"])
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("claim `met-on-tuesday` has no evidence"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("claims: 0 approved, 0 lapsed (approved, evidence changed since sign-off), 1 in review, 2 draft"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("unlinked statements per article:"),
+        "{stdout}"
+    );
+}
