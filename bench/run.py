@@ -116,6 +116,7 @@ class Tool:
         self.label = label or name
         self.times = []
         self.rss_kb = []
+        self.cpu = []
         self.failed = None
 
     def shell(self):
@@ -123,8 +124,34 @@ class Tool:
         return env + self.cmd.format(out=self.out)
 
 
+TRASH = []  # folders to delete after a size's rounds
+
+
+def set_aside(path):
+    """Moves an old output out of the way without deleting it.
+
+    On ext4 without a journal (as on these VMs) creating files within ~10 s
+    of deleting many others is several times slower: the inode allocator
+    skips every recently deleted inode. Deleting the previous run's output
+    just before timing the next one would charge that to the tool timed, so
+    old outputs are renamed into a trash folder and deleted between sizes,
+    followed by a cool-down."""
+    if os.path.exists(path):
+        dest = f"{path}.old-{len(TRASH)}"
+        os.rename(path, dest)
+        TRASH.append(dest)
+
+
+def empty_trash(log, cooldown):
+    for d in TRASH:
+        shutil.rmtree(d, ignore_errors=True)
+    TRASH.clear()
+    log(f"  (deleted old outputs; {cooldown} s cool-down)")
+    time.sleep(cooldown)
+
+
 def run_once(tool, timeout):
-    shutil.rmtree(tool.out, ignore_errors=True)  # prepare: not timed
+    set_aside(tool.out)  # prepare: not timed
     tf = tool.out.rstrip("/") + ".time"
     cmd = ["/usr/bin/time", "-v", "-o", tf, "sh", "-c", tool.cmd.format(out=tool.out)]
     env = dict(os.environ, **tool.env)
@@ -137,12 +164,15 @@ def run_once(tool, timeout):
     if r.returncode != 0:
         return None, None, f"exit {r.returncode}: {(r.stderr or r.stdout)[-400:]}"
     rss = None
+    cpu = 0.0
     with open(tf) as f:
         for line in f:
             if "Maximum resident set size" in line:
                 rss = int(line.rsplit(":", 1)[1])
+            elif "User time (seconds)" in line or "System time (seconds)" in line:
+                cpu += float(line.rsplit(":", 1)[1])
     os.remove(tf)
-    return wall, rss, None
+    return wall, (rss, cpu), None
 
 
 def interleaved(tools, warmup, runs, timeout, log):
@@ -153,16 +183,18 @@ def interleaved(tools, warmup, runs, timeout, log):
         for t in order:
             if t.failed:
                 continue
-            wall, rss, err = run_once(t, timeout)
+            wall, usage, err = run_once(t, timeout)
             if err:
                 t.failed = err
                 log(f"  {t.label}: {err}")
                 continue
+            rss, cpu = usage
             tag = "warm-up" if rnd < warmup else f"run {rnd - warmup + 1}/{runs}"
-            log(f"  {tag:>9} {t.label:<28} {wall:8.3f} s  {rss / 1024:8.1f} MB")
+            log(f"  {tag:>9} {t.label:<28} {wall:8.3f} s  cpu {cpu:7.2f} s  {rss / 1024:8.1f} MB  load {loadavg()}")
             if rnd >= warmup:
                 t.times.append(wall)
                 t.rss_kb.append(rss)
+                t.cpu.append(cpu)
 
 
 def summary(t):
@@ -174,6 +206,7 @@ def summary(t):
         "max_s": max(t.times),
         "runs": len(t.times),
         "rss_mb": statistics.median(t.rss_kb) / 1024,
+        "cpu_s": statistics.median(t.cpu),
         "times": t.times,
     }
 
@@ -192,6 +225,7 @@ def main():
     ap.add_argument("--zola", default=shutil.which("zola"))
     ap.add_argument("--mdbook", default=shutil.which("mdbook"))
     ap.add_argument("--timeout", type=int, default=900, help="seconds; a peer slower than this is dropped at that size")
+    ap.add_argument("--cooldown", type=int, default=15, help="seconds to wait after deleting old outputs")
     ap.add_argument("--write", default=os.path.join(REPO, "BENCHMARKS.md"))
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
@@ -242,13 +276,17 @@ def main():
 
     for n in sizes:
         src = ensure_corpus(args.gen, args.corpora, n, log)
+        stale = os.path.join(args.corpora, "out", str(n))
+        if os.path.isdir(stale) and os.listdir(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+            time.sleep(args.cooldown)
         outs = os.path.join(args.corpora, "out", str(n))
         os.makedirs(outs, exist_ok=True)
         runs = args.runs if n < 50000 else args.runs_large
         cc_cmd = f"{cc} build --root {src} --out {{out}}"
         # A finished site for the I/O floor.
         ref = os.path.join(outs, "reference-site")
-        shutil.rmtree(ref, ignore_errors=True)
+        set_aside(ref)
         r = sh(cc_cmd.format(out=ref))
         if r.returncode != 0:
             sys.exit(f"crosscheck build failed at {n}:\n{r.stderr}")
@@ -286,7 +324,9 @@ def main():
             interleaved(ts, args.warmup, runs, args.timeout, log)
             info["threads"][str(n)] = {t.name: summary(t) for t in ts}
         for t in os.listdir(outs):
-            shutil.rmtree(os.path.join(outs, t), ignore_errors=True)
+            if ".old-" not in t:
+                set_aside(os.path.join(outs, t))
+        empty_trash(log, args.cooldown)
 
     info["load_end"] = loadavg()
     with open(os.path.join(args.corpora, "results.json"), "w") as f:
@@ -321,17 +361,17 @@ def render(info, sizes):
         tools = res["tools"]
         cc = tools["crosscheck"]["result"]
         L.append(f"### {n:,} articles ({res['runs']} rounds after warm-up)\n")
-        L.append("| tool | median s | min–max s | × crosscheck | peak RSS MB | output MB | files |")
-        L.append("|---|---:|---:|---:|---:|---:|---:|")
+        L.append("| tool | median s | min–max s | × crosscheck | CPU s (user+sys) | peak RSS MB | output MB | files |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|---:|")
         for name, t in tools.items():
             r = t["result"]
             if r is None:
-                L.append(f"| {name} | {t['failed']} | | | | | |")
+                L.append(f"| {name} | {t['failed']} | | | | | | |")
                 continue
             ratio = r["median_s"] / cc["median_s"] if cc else float("nan")
             L.append(
                 f"| {name} | {r['median_s']:.3f} | {r['min_s']:.3f}–{r['max_s']:.3f} | {ratio:.2f} | "
-                f"{r['rss_mb']:.0f} | {t['out_bytes'] / 1e6:.1f} | {t['out_files']} |"
+                f"{r['cpu_s']:.2f} | {r['rss_mb']:.0f} | {t['out_bytes'] / 1e6:.1f} | {t['out_files']} |"
             )
         L.append("")
         L.append("Commands:\n")
@@ -340,12 +380,15 @@ def render(info, sizes):
         L.append("")
     if info["threads"]:
         L.append("### Thread scaling (crosscheck, `RAYON_NUM_THREADS`)\n")
-        L.append("| articles | 1 thread s | 2 threads s | 2 / 1 |")
-        L.append("|---:|---:|---:|---:|")
+        L.append("| articles | 1 thread s | 2 threads s | 2 / 1 | CPU s, 1 thread | CPU s, 2 threads |")
+        L.append("|---:|---:|---:|---:|---:|---:|")
         for n, t in info["threads"].items():
             a, b = t["threads-1"], t["threads-2"]
             if a and b:
-                L.append(f"| {int(n):,} | {a['median_s']:.3f} | {b['median_s']:.3f} | {b['median_s'] / a['median_s']:.2f} |")
+                L.append(
+                    f"| {int(n):,} | {a['median_s']:.3f} | {b['median_s']:.3f} | {b['median_s'] / a['median_s']:.2f} | "
+                    f"{a['cpu_s']:.2f} | {b['cpu_s']:.2f} |"
+                )
         L.append("")
     L.append("### Goals\n")
     L.append("| goal | figure | met |")

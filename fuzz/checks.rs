@@ -360,26 +360,36 @@ pub fn check_build(root: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
 pub fn check_links(pages: &BTreeMap<String, Vec<u8>>) {
     let data: serde_json::Value =
         serde_json::from_slice(pages.get("data.json").expect("data.json written")).expect("data.json parses");
-    let page_text = |path: &str| -> &str {
-        let bytes = pages.get(path).unwrap_or_else(|| panic!("{path} not written"));
-        std::str::from_utf8(bytes).expect("pages are UTF-8")
+    // Element ids per page, collected once (pages may be megabytes).
+    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut has_id = |path: &str, id: &str| -> bool {
+        ids.entry(path.to_string())
+            .or_insert_with(|| {
+                let bytes = pages.get(path).unwrap_or_else(|| panic!("{path} not written"));
+                let html = std::str::from_utf8(bytes).expect("pages are UTF-8");
+                html.match_indices(" id=\"")
+                    .filter_map(|(i, m)| {
+                        let rest = &html[i + m.len()..];
+                        rest.find('"').map(|end| rest[..end].to_string())
+                    })
+                    .collect()
+            })
+            .contains(id)
     };
     for a in data["articles"].as_array().expect("articles") {
         let path = format!("{}index.html", a["path"].as_str().unwrap());
-        let html = page_text(&path);
         for s in a["statements"].as_array().unwrap() {
             let id = s["id"].as_str().unwrap();
             check_id(id);
-            assert!(html.contains(&format!(" id=\"{id}\"")), "statement {id} has no element in {path}");
+            assert!(has_id(&path, id), "statement {id} has no element in {path}");
         }
     }
     for c in data["claims"].as_array().expect("claims") {
-        let _ = page_text(&format!("{}index.html", c["path"].as_str().unwrap()));
+        let _ = has_id(&format!("{}index.html", c["path"].as_str().unwrap()), "");
         for e in c["evidence"].as_array().unwrap() {
             let href = e["href"].as_str().unwrap();
             let (page, frag) = href.split_once('#').unwrap_or_else(|| panic!("href {href} has no fragment"));
-            let html = page_text(&format!("{page}index.html"));
-            assert!(html.contains(&format!(" id=\"{frag}\"")), "href {href} does not resolve");
+            assert!(has_id(&format!("{page}index.html"), frag), "href {href} does not resolve");
         }
     }
 }

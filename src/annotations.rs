@@ -20,9 +20,11 @@
 //! Ids and links are relative to the file (it sits at the site root)
 //! unless `base_url` is absolute.
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::feeds::absolute_url;
+use crate::render::{pretty_json_item, push_pretty_json_array};
 use crate::site::Site;
 
 /// How many characters of context the quote selector carries each side.
@@ -54,11 +56,18 @@ pub fn annotations_jsonld(site: &Site) -> String {
         .publisher
         .as_deref()
         .unwrap_or(&site.config.title);
-    let mut items = Vec::new();
-    for (ci, refs) in site.graph.evidence.iter().enumerate() {
-        let claim = &site.claims[ci];
-        let claim_path = format!("claims/{}/", claim.id);
-        for r in refs {
+    // Each annotation is serialised as soon as it is built, claims in
+    // parallel, so the whole collection never exists as a `Value` tree
+    // (several times the size of the file).
+    let items: Vec<String> = site
+        .graph
+        .evidence
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(ci, refs)| refs.iter().map(move |r| (ci, r)))
+        .map(|(ci, r)| {
+            let claim = &site.claims[ci];
+            let claim_path = format!("claims/{}/", claim.id);
             let article = &site.articles[r.article];
             let doc = &site.docs[r.article];
             let ev = &claim.evidence[r.evidence];
@@ -119,9 +128,10 @@ pub fn annotations_jsonld(site: &Site) -> String {
             if let Some(date) = &claim.reviewed {
                 annotation["created"] = Value::String(format!("{date}T00:00:00Z"));
             }
-            items.push(annotation);
-        }
-    }
+            // An element of `first.items`: three levels deep.
+            pretty_json_item(&annotation, 3)
+        })
+        .collect();
     let collection = json!({
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": link("annotations.jsonld"),
@@ -132,10 +142,19 @@ pub fn annotations_jsonld(site: &Site) -> String {
             "id": link("annotations.jsonld#page1"),
             "type": "AnnotationPage",
             "startIndex": 0,
-            "items": items,
+            "items": [],
         },
     });
-    let mut out = serde_json::to_string_pretty(&collection).expect("JSON values serialise");
+    let skeleton = serde_json::to_string_pretty(&collection).expect("JSON values serialise");
+    // Splice the items in where serde_json wrote the empty array: the one
+    // `"items": []` at the depth of the page's keys (a string value cannot
+    // hold it: its quotes would be escaped).
+    let marker = "\n    \"items\": []";
+    let at = skeleton.find(marker).expect("the page has an items key") + marker.len() - 2;
+    let mut out = String::with_capacity(skeleton.len() + items.iter().map(|i| i.len() + 2).sum::<usize>() + 8);
+    out.push_str(&skeleton[..at]);
+    push_pretty_json_array(&mut out, &items, 2);
+    out.push_str(&skeleton[at + 2..]);
     out.push('\n');
     out
 }

@@ -280,6 +280,17 @@ pub fn source_from_bytes(
             return None;
         }
     };
+    // Fast path for the usual file, kept without a copy: no byte that could
+    // need work below. Tab, newline and printable ASCII; continuation bytes;
+    // lead bytes C3–EE. Excluded, so left to the careful path: CR, other
+    // C0 controls and DEL; C2 (C1 controls); EF (the BOM, U+FDD0–FDEF,
+    // U+FFFE/FFFF); F0–F4 (the other noncharacters).
+    if text
+        .bytes()
+        .all(|b| matches!(b, b'\t' | b'\n' | 0x20..=0x7e | 0x80..=0xc1 | 0xc3..=0xee))
+    {
+        return Some(SourceFile::new(name, text));
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut clean = String::with_capacity(text.len());
     let mut dropped: BTreeMap<usize, usize> = BTreeMap::new();

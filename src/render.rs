@@ -1065,13 +1065,13 @@ struct DataEvidence<'a> {
 /// `data.json` as FORMAT.md specifies (plus author, published, reviewer
 /// and reviewed, which consumers may ignore).
 pub fn data_json(site: &Site) -> String {
-    let articles: Vec<DataArticle> = site
+    let articles: Vec<String> = site
         .articles
         .par_iter()
         .enumerate()
         .map(|(ai, a)| {
             let doc = &site.docs[ai];
-            DataArticle {
+            let article = DataArticle {
                 id: &a.id,
                 title: &a.title,
                 outlet: &a.outlet,
@@ -1101,10 +1101,11 @@ pub fn data_json(site: &Site) -> String {
                             .collect(),
                     })
                     .collect(),
-            }
+            };
+            pretty_json_item(&article, 2)
         })
         .collect();
-    let claims: Vec<DataClaim> = site
+    let claims: Vec<String> = site
         .claims
         .par_iter()
         .enumerate()
@@ -1132,55 +1133,56 @@ pub fn data_json(site: &Site) -> String {
                 })
                 .collect(),
         })
+        .map(|claim| pretty_json_item(&claim, 2))
         .collect();
     let mut json = String::new();
     json.push_str("{\n  \"articles\": ");
-    pretty_json_array(&mut json, &articles);
+    push_pretty_json_array(&mut json, &articles, 1);
     json.push_str(",\n  \"claims\": ");
-    pretty_json_array(&mut json, &claims);
+    push_pretty_json_array(&mut json, &claims, 1);
     json.push_str("\n}\n");
     json
 }
 
-/// Appends `items` as `serde_json::to_string_pretty` writes an array that
-/// is the value of a top-level key (items indented by four spaces),
-/// serialising the items in parallel. Byte-identical to serde_json's
-/// output: JSON strings hold no raw newline, so indenting every line of
-/// an item's own pretty form is exact.
-fn pretty_json_array<T: Serialize + Sync>(out: &mut String, items: &[T]) {
+/// One element of a JSON array exactly as `serde_json::to_string_pretty`
+/// writes it when the element sits `depth` levels deep: its own pretty
+/// form with every line indented by two spaces per level. Exact because
+/// JSON strings hold no raw newline. Lets big arrays be serialised in
+/// parallel, an element at a time, without building a `serde_json::Value`
+/// of the whole document; see [`push_pretty_json_array`].
+pub(crate) fn pretty_json_item<T: Serialize + ?Sized>(value: &T, depth: usize) -> String {
+    let text = serde_json::to_string_pretty(value).expect("data serialises");
+    let indent = "  ".repeat(depth);
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&indent);
+        out.push_str(line);
+    }
+    out
+}
+
+/// Appends the array of `items` (from [`pretty_json_item`] at `depth + 1`)
+/// as `serde_json::to_string_pretty` writes an array value whose key sits
+/// `depth` levels deep.
+pub(crate) fn push_pretty_json_array(out: &mut String, items: &[String], depth: usize) {
     if items.is_empty() {
         out.push_str("[]");
         return;
     }
-    let parts: Vec<String> = items
-        .par_chunks(64)
-        .map(|chunk| {
-            let mut part = String::new();
-            let mut buf = Vec::new();
-            for item in chunk {
-                buf.clear();
-                serde_json::to_writer_pretty(&mut buf, item).expect("data serialises");
-                let text = std::str::from_utf8(&buf).expect("serde_json writes UTF-8");
-                for (i, line) in text.split('\n').enumerate() {
-                    if i > 0 {
-                        part.push('\n');
-                    }
-                    part.push_str("    ");
-                    part.push_str(line);
-                }
-                part.push_str(",\n");
-            }
-            part
-        })
-        .collect();
-    out.reserve(parts.iter().map(String::len).sum::<usize>() + 4);
+    out.reserve(items.iter().map(|i| i.len() + 2).sum::<usize>() + 2 * depth + 4);
     out.push_str("[\n");
-    for part in &parts {
-        out.push_str(part);
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str(item);
     }
-    // The last item takes no comma.
-    out.truncate(out.len() - 2);
-    out.push_str("\n  ]");
+    out.push('\n');
+    out.push_str(&"  ".repeat(depth));
+    out.push(']');
 }
 
 #[cfg(test)]
@@ -1204,11 +1206,14 @@ mod tests {
                 })
             })
             .collect();
+        let pretty = |v: &[serde_json::Value]| -> Vec<String> {
+            v.iter().map(|x| pretty_json_item(x, 2)).collect()
+        };
         for (articles, claims) in [(&items[..], &items[..3]), (&items[..1], &items[..0])] {
             let mut ours = String::from("{\n  \"articles\": ");
-            pretty_json_array(&mut ours, articles);
+            push_pretty_json_array(&mut ours, &pretty(articles), 1);
             ours.push_str(",\n  \"claims\": ");
-            pretty_json_array(&mut ours, claims);
+            push_pretty_json_array(&mut ours, &pretty(claims), 1);
             ours.push_str("\n}");
             let theirs = serde_json::to_string_pretty(&Top { articles, claims }).unwrap();
             assert_eq!(ours, theirs);

@@ -27,6 +27,7 @@ mod live;
 mod watch;
 pub mod workspace;
 
+use std::collections::HashSet;
 use std::io;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -40,10 +41,11 @@ pub use http::InjectFn;
 pub use listen::{DEFAULT_PORT, DEFAULT_PORT_ENV, ListenError};
 pub use watch::WatchError;
 
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::term::{self, Paint, Verbosity};
 use live::Store;
 use watch::{Stamp, Watch};
-use workspace::{Changes, Outcome, Workspace};
+use workspace::{Changes, Early, Outcome, Workspace};
 
 /// How long a continuous stream of changes may delay a rebuild.
 const MAX_COALESCE: Duration = Duration::from_millis(500);
@@ -203,7 +205,7 @@ fn builder(
     let mut workspace = Workspace::new(&root);
     let mut reporter = Reporter::default();
     let outcome = workspace.rebuild(&Changes::everything());
-    reporter.publish(&store, &outcome, true);
+    reporter.report(&store, &outcome, None, true);
     while let Ok(first) = rx.recv() {
         let mut rewatch = false;
         let mut changes = watch::changes_of(&root, first, &mut rewatch);
@@ -234,39 +236,108 @@ fn builder(
         if changes.is_empty() {
             continue;
         }
-        let outcome = workspace.rebuild(&changes);
-        reporter.publish(&store, &outcome, false);
+        let mut early: Option<(Arc<live::Pending>, Duration)> = None;
+        let showing_errors = reporter.errors.is_some();
+        let outcome = workspace.rebuild_with(&changes, &mut |e: &Early| {
+            // Open pages reload now; the big site-wide files follow.
+            if e.changed > 0 || showing_errors {
+                let pending = store.publish_early(e.pages.clone(), e.deferred.clone());
+                early = Some((pending, e.elapsed));
+            }
+        });
+        reporter.report(&store, &outcome, early, false);
     }
+}
+
+/// The diagnostics shown over pages: every error, and the first few
+/// warnings (a big project can have hundreds; `check` lists them all).
+const OVERLAY_WARNINGS: usize = 10;
+
+/// Identifies a diagnostic across rebuilds, whatever its span (edits move
+/// spans, and rendering excerpts of a big file is slow).
+type DiagKey = (bool, String, Option<String>);
+
+fn diag_key(d: &Diagnostic) -> DiagKey {
+    (
+        d.is_error(),
+        d.message.clone(),
+        d.file.as_ref().map(|f| f.name.clone()),
+    )
 }
 
 /// Publishes outcomes and says what happened, one line per rebuild.
 #[derive(Default)]
 struct Reporter {
-    /// The errors being shown, to tell when they change.
+    /// The errors being shown over pages, if any.
     errors: Option<Arc<str>>,
-    /// The diagnostics last printed, so unchanged warnings are not
-    /// repeated on every save.
-    printed: String,
+    /// The diagnostics of the previous build: only new ones are printed.
+    known: HashSet<DiagKey>,
 }
 
 impl Reporter {
-    fn publish(&mut self, store: &Store, outcome: &Outcome, first: bool) {
+    fn overlay(diags: &Diagnostics) -> Arc<str> {
+        let mut shown = Diagnostics::default();
+        let mut warnings = 0;
+        for d in diags.iter() {
+            if d.is_error() {
+                shown.push(d.clone());
+            } else {
+                warnings += 1;
+                if warnings <= OVERLAY_WARNINGS {
+                    shown.push(d.clone());
+                }
+            }
+        }
+        let mut text = shown.render(false);
+        if warnings > OVERLAY_WARNINGS {
+            text.push_str(&format!(
+                "… and {} more warnings: `crosscheck check` lists them all.\n",
+                warnings - OVERLAY_WARNINGS
+            ));
+        }
+        text.into()
+    }
+
+    fn report(
+        &mut self,
+        store: &Store,
+        outcome: &Outcome,
+        early: Option<(Arc<live::Pending>, Duration)>,
+        first: bool,
+    ) {
         let term = term::get();
-        let errors: Option<Arc<str>> =
-            (!outcome.ok()).then(|| outcome.diagnostics.render(false).into());
-        let visible_change = first || outcome.changed > 0 || errors != self.errors;
-        if visible_change {
-            store.publish(outcome.pages.clone(), errors.clone());
+        let errors = (!outcome.ok()).then(|| Reporter::overlay(&outcome.diagnostics));
+        let visible = first || outcome.changed > 0 || errors != self.errors || early.is_some();
+        match (&early, &errors) {
+            (Some((pending, _)), None) => store.complete(outcome.pages.clone(), pending),
+            (Some((pending, _)), Some(e)) => {
+                store.abandon(outcome.pages.clone(), e.clone(), pending)
+            }
+            (None, _) if visible => {
+                store.publish(outcome.pages.clone(), errors.clone());
+            }
+            (None, _) => {}
         }
         self.errors = errors;
-        let rendered = outcome.diagnostics.render(term.color);
-        if rendered != self.printed && term.verbosity > Verbosity::Quiet {
-            eprint!("{rendered}");
+
+        // New problems only: the same warnings are not repeated per save.
+        let mut new = Diagnostics::default();
+        let mut known = HashSet::with_capacity(outcome.diagnostics.len());
+        for d in outcome.diagnostics.iter() {
+            let key = diag_key(d);
+            if !self.known.contains(&key) {
+                new.push(d.clone());
+            }
+            known.insert(key);
         }
-        self.printed = rendered;
+        self.known = known;
+        if !new.is_empty() && (term.verbosity > Verbosity::Quiet || new.has_errors()) {
+            eprint!("{}", new.render(term.color));
+        }
+
         let ms = term::duration(outcome.elapsed);
         let r = outcome.rendered;
-        if !first && !visible_change && outcome.what == workspace::NOTHING {
+        if !first && !visible && outcome.what == workspace::NOTHING {
             // Saved without a change (a touch, "save all"): not news.
             term.detail(&format!("checked in {ms}: no file changed"));
             return;
@@ -305,15 +376,27 @@ impl Reporter {
                     r.files
                 )
             };
-            let effect = if visible_change {
-                format!("{} changed; reloading", outcome.changed)
+            let timing = match &early {
+                Some((_, at)) => format!(
+                    "rebuilt in {ms} (pages reloaded after {})",
+                    term::duration(*at)
+                ),
+                None => format!("rebuilt in {ms}"),
+            };
+            let effect = if visible {
+                format!("{} changed", outcome.changed)
             } else {
                 "nothing visible changed".to_string()
             };
-            term.success(&format!(
-                "rebuilt in {ms}: {} → {scope}; {effect}",
-                outcome.what
-            ));
+            term.success(&format!("{timing}: {} → {scope}; {effect}", outcome.what));
+        }
+        if term.verbosity >= Verbosity::Verbose {
+            let phases: Vec<String> = outcome
+                .phases
+                .iter()
+                .map(|(name, d)| format!("{name} {}", term::duration(*d)))
+                .collect();
+            term.detail(&phases.join(", "));
         }
     }
 }

@@ -156,6 +156,22 @@ impl Serve {
         e
     }
 
+    /// The first output line containing `text`, waiting for it.
+    fn wait_line(&self, text: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(line) = self.output().lines().find(|l| l.contains(text)) {
+                return line.to_string();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no line with {text:?}\n{}",
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn rebuild_lines(&self) -> usize {
         self.output()
             .lines()
@@ -402,8 +418,7 @@ fn an_edit_reloads_open_pages_and_serves_the_new_text() {
     assert!(page.contains("Fishing boats were let through."), "{page}");
     assert!(page.contains(&format!("data-build=\"{build}\"")));
     // One line for the rebuild: what changed, what was rendered, how long.
-    let out = serve.output();
-    let line = out.lines().find(|l| l.contains("rebuilt in")).unwrap();
+    let line = serve.wait_line("rebuilt in");
     assert!(
         line.contains("content/articles/harbour-times-strike.md"),
         "{line}"

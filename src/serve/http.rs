@@ -39,7 +39,7 @@ pub fn router(app: App, extra: Option<Router>) -> Router {
     }
     router.fallback(move |method: Method, uri: Uri| {
         let app = app.clone();
-        async move { page(&app, &method, &uri) }
+        async move { page(&app, &method, &uri).await }
     })
 }
 
@@ -122,36 +122,26 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn page(app: &App, method: &Method, uri: &Uri) -> Response {
-    if method != Method::GET && method != Method::HEAD {
-        let mut r = (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
-        set(&mut r, header::ALLOW, "GET, HEAD");
-        return r;
-    }
-    let snap = app.store.snapshot();
+/// What a request path resolves to in one snapshot.
+enum Resolved {
+    /// The first build is still running.
+    Building,
+    /// No build has succeeded yet.
+    Failed,
+    File(String),
+    Redirect(String),
+    NotFound,
+}
+
+fn resolve(snap: &Snapshot, uri: &Uri) -> Resolved {
     if !snap.built {
-        let body = "<!DOCTYPE html>\n<meta charset=\"utf-8\"><title>Building…</title>\n<body><p>crosscheck is building the site; this page reloads when it is ready.</p>\n</body>\n";
-        return html(
-            app,
-            &snap,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "",
-            body.as_bytes(),
-        );
+        return Resolved::Building;
     }
     if snap.pages.is_empty() {
-        // No build has succeeded: every address shows why.
-        let body = "<!DOCTYPE html>\n<meta charset=\"utf-8\"><title>Build failed</title>\n<body><h1>The site does not build yet</h1>\n</body>\n";
-        return html(
-            app,
-            &snap,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "",
-            body.as_bytes(),
-        );
+        return Resolved::Failed;
     }
     let Some(path) = site_path(uri.path()) else {
-        return not_found(app, &snap);
+        return Resolved::NotFound;
     };
     let index = if path.key.is_empty() {
         "index.html".to_string()
@@ -159,8 +149,8 @@ fn page(app: &App, method: &Method, uri: &Uri) -> Response {
         format!("{}/index.html", path.key)
     };
     if !path.key.is_empty() && !path.slash {
-        if let Some(body) = snap.pages.get(&path.key) {
-            return file(app, &snap, &path.key, body);
+        if snap.pages.contains_key(&path.key) {
+            return Resolved::File(path.key);
         }
         if snap.pages.contains_key(&index) {
             // Pages link relatively (`../../style.css`): they must be
@@ -170,17 +160,70 @@ fn page(app: &App, method: &Method, uri: &Uri) -> Response {
                 location.push('?');
                 location.push_str(q);
             }
+            return Resolved::Redirect(location);
+        }
+        return Resolved::NotFound;
+    }
+    if snap.pages.contains_key(&index) {
+        Resolved::File(index)
+    } else {
+        Resolved::NotFound
+    }
+}
+
+async fn page(app: &App, method: &Method, uri: &Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut r = (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
+        set(&mut r, header::ALLOW, "GET, HEAD");
+        return r;
+    }
+    let mut snap = app.store.snapshot();
+    let mut resolved = resolve(&snap, uri);
+    if let Some(pending) = snap.pending.clone() {
+        let file = match &resolved {
+            Resolved::File(path) => Some(path.as_str()),
+            Resolved::NotFound => Some("404.html"),
+            _ => None,
+        };
+        if file.is_some_and(|f| pending.covers(f)) {
+            // Rendered after the reload went out: wait for this build's
+            // version rather than serve the previous one.
+            pending.wait().await;
+            snap = app.store.snapshot();
+            resolved = resolve(&snap, uri);
+        }
+    }
+    match resolved {
+        Resolved::Building => {
+            let body = "<!DOCTYPE html>\n<meta charset=\"utf-8\"><title>Building…</title>\n<body><p>crosscheck is building the site; this page reloads when it is ready.</p>\n</body>\n";
+            html(
+                app,
+                &snap,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "",
+                body.as_bytes(),
+            )
+        }
+        Resolved::Failed => {
+            // No build has succeeded: every address shows why.
+            let body = "<!DOCTYPE html>\n<meta charset=\"utf-8\"><title>Build failed</title>\n<body><h1>The site does not build yet</h1>\n</body>\n";
+            html(
+                app,
+                &snap,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "",
+                body.as_bytes(),
+            )
+        }
+        Resolved::File(path) => file(app, &snap, &path, &snap.pages[&path]),
+        Resolved::Redirect(location) => {
             let mut r = StatusCode::TEMPORARY_REDIRECT.into_response();
             if let Ok(v) = HeaderValue::from_str(&location) {
                 r.headers_mut().insert(header::LOCATION, v);
             }
-            return r;
+            r
         }
-        return not_found(app, &snap);
-    }
-    match snap.pages.get(&index) {
-        Some(body) => file(app, &snap, &index, body),
-        None => not_found(app, &snap),
+        Resolved::NotFound => not_found(app, &snap),
     }
 }
 

@@ -2,6 +2,7 @@
 //! pages learn about it: server-sent events and a small script that only
 //! `serve` injects.
 
+use std::collections::HashSet;
 use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -68,6 +69,34 @@ pub struct Snapshot {
     pub errors: Option<Arc<str>>,
     /// False until the first build has finished (well or not).
     pub built: bool,
+    /// Files of this build still being rendered (see [`Pending`]).
+    pub pending: Option<Arc<Pending>>,
+}
+
+/// Site-wide files an incremental build renders after open pages were told
+/// to reload (index, data.json…). `pages` still holds their previous
+/// version; requests for them wait until the build completes, so no one
+/// is served a file older than the pages beside it.
+#[derive(Debug)]
+pub struct Pending {
+    paths: HashSet<String>,
+    done: watch::Sender<bool>,
+}
+
+impl Pending {
+    pub fn covers(&self, path: &str) -> bool {
+        self.paths.contains(path)
+    }
+
+    /// Returns once the build is complete (or abandoned).
+    pub async fn wait(&self) {
+        let mut rx = self.done.subscribe();
+        let _ = rx.wait_for(|done| *done).await;
+    }
+
+    fn release(&self) {
+        self.done.send_replace(true);
+    }
 }
 
 /// The current snapshot and the channel announcing new ones.
@@ -94,6 +123,7 @@ impl Store {
                 pages: Arc::default(),
                 errors: None,
                 built: false,
+                pending: None,
             })),
             reloads: broadcast::channel(16).0,
             shutdown: watch::channel(false).0,
@@ -116,6 +146,50 @@ impl Store {
     /// Requests see either the old snapshot or the new one, never a mix,
     /// and the event goes out only once the new one is in place.
     pub fn publish(&self, pages: Arc<Pages>, errors: Option<Arc<str>>) -> u64 {
+        self.swap(pages, errors, None)
+    }
+
+    /// Publishes the first part of an incremental build: `pages` are in
+    /// place except the files at `deferred`, which requests wait for until
+    /// [`Store::complete`] (or [`Store::abandon`]).
+    pub fn publish_early(&self, pages: Arc<Pages>, deferred: Vec<String>) -> Arc<Pending> {
+        let pending = Arc::new(Pending {
+            paths: deferred.into_iter().collect(),
+            done: watch::channel(false).0,
+        });
+        self.swap(pages, None, Some(pending.clone()));
+        pending
+    }
+
+    /// Completes the build `pending` belongs to: same generation (open
+    /// pages already reloaded), every file in place.
+    pub fn complete(&self, pages: Arc<Pages>, pending: &Pending) {
+        {
+            let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
+            *current = Arc::new(Snapshot {
+                generation: current.generation,
+                pages,
+                errors: None,
+                built: true,
+                pending: None,
+            });
+        }
+        pending.release();
+    }
+
+    /// The rest of the build failed: publish that (as a new build, so
+    /// pages reload to show it) and let waiting requests go.
+    pub fn abandon(&self, pages: Arc<Pages>, errors: Arc<str>, pending: &Pending) {
+        self.publish(pages, Some(errors));
+        pending.release();
+    }
+
+    fn swap(
+        &self,
+        pages: Arc<Pages>,
+        errors: Option<Arc<str>>,
+        pending: Option<Arc<Pending>>,
+    ) -> u64 {
         let generation = {
             let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
             let generation = current.generation + 1;
@@ -124,6 +198,7 @@ impl Store {
                 pages,
                 errors,
                 built: true,
+                pending,
             });
             generation
         };
@@ -275,5 +350,36 @@ mod tests {
         let snap = store.snapshot();
         assert!(snap.built && snap.pages.contains_key("index.html"));
         assert!(store.build_id(&snap).ends_with(&format!("-{g}")));
+    }
+
+    #[tokio::test]
+    async fn deferred_files_are_waited_for_until_complete() {
+        let store = Arc::new(Store::new());
+        let mut rx = store.reloads.subscribe();
+        let mut pages = Pages::new();
+        pages.insert("data.json".into(), bytes::Bytes::from_static(b"old"));
+        let pages = Arc::new(pages);
+        let pending = store.publish_early(pages.clone(), vec!["data.json".into()]);
+        let g = rx.try_recv().unwrap();
+        let snap = store.snapshot();
+        let p = snap.pending.clone().unwrap();
+        assert!(p.covers("data.json") && !p.covers("index.html"));
+        let waiter = tokio::spawn({
+            let store = store.clone();
+            async move {
+                p.wait().await;
+                store.snapshot().pages["data.json"].clone()
+            }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiter.is_finished(), "served before the build completed");
+        let mut done = (*pages).clone();
+        done.insert("data.json".into(), bytes::Bytes::from_static(b"new"));
+        store.complete(Arc::new(done), &pending);
+        assert_eq!(&waiter.await.unwrap()[..], b"new");
+        // Completing is the same build: no second reload.
+        assert_eq!(store.snapshot().generation, g);
+        assert!(rx.try_recv().is_err());
+        assert!(store.snapshot().pending.is_none());
     }
 }

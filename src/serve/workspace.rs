@@ -106,6 +106,8 @@ pub struct Outcome {
     /// "3 articles, claims", "templates"…
     pub what: String,
     pub elapsed: Duration,
+    /// Where the time went, stage by stage (printed with `--verbose`).
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 impl Outcome {
@@ -126,6 +128,54 @@ pub struct Rendered {
     pub files: usize,
     /// True when every file was rendered.
     pub all: bool,
+}
+
+/// An incremental build half way: the pages of the articles and claims
+/// it reaches are in `pages`; the site-wide files in `deferred` are still
+/// the old ones and are being rendered.
+#[derive(Debug, Clone)]
+pub struct Early {
+    pub pages: Arc<Pages>,
+    pub deferred: Vec<String>,
+    pub changed: usize,
+    pub rendered: Rendered,
+    pub elapsed: Duration,
+    pub phases: Vec<(&'static str, Duration)>,
+}
+
+/// Stage timings of one rebuild.
+#[derive(Debug)]
+struct Laps {
+    last: Instant,
+    phases: Vec<(&'static str, Duration)>,
+}
+
+impl Laps {
+    fn new() -> Laps {
+        Laps {
+            last: Instant::now(),
+            phases: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.phases.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Site-wide files worth rendering after the reload: they grow with the
+/// whole site (a 10,000-article data.json is some 100 MB), and no page
+/// needs them to display. Style and scripts are not among them: a page
+/// that reloads needs those at once (and they change only with templates,
+/// which re-render everything anyway). Job kinds added later are not
+/// deferred, which is always correct.
+fn deferrable(job: Job) -> bool {
+    matches!(
+        job,
+        Job::Index | Job::Data | Job::SearchIndex | Job::Feed | Job::Annotations | Job::Sitemap
+    )
 }
 
 /// One article file as last read.
@@ -200,6 +250,12 @@ struct Dirty {
     claims: BTreeSet<String>,
 }
 
+impl Dirty {
+    fn is_empty(&self) -> bool {
+        !self.all && self.articles.is_empty() && self.claims.is_empty()
+    }
+}
+
 /// Anchors already found, per article (dropped when its text changes) and
 /// quote. Failures are not kept: they are rare, and their diagnostics
 /// point into the claims file, whose spans move with every edit.
@@ -269,13 +325,24 @@ pub struct Workspace {
     claims: Vec<Claim>,
     renderer: Result<Renderer, Diagnostics>,
     anchors: AnchorCache,
+    /// The anchors of the last compile, for the claims as they are now;
+    /// `None` after the claims changed.
+    matrix: Option<Anchors>,
+    /// Articles whose text changed (or that came or went) since `matrix`.
+    stale: BTreeSet<String>,
+    /// Diagnostics of the cross-file reference check, until the claims or
+    /// the set of article files change.
+    references: Option<Diagnostics>,
     deps: Arc<Deps>,
     /// State of the last good build: its pages, the deps they were
     /// rendered from, and which files each article or claim produced.
     pages: Arc<Pages>,
     published_deps: Option<Arc<Deps>>,
     entity_pages: HashMap<Entity, Vec<String>>,
+    /// Where each site-wide job's file goes, from the last full render.
+    site_wide_paths: HashMap<Job, String>,
     pending: Dirty,
+    laps: Laps,
 }
 
 impl Workspace {
@@ -294,10 +361,15 @@ impl Workspace {
             claims: Vec::new(),
             renderer: Err(Diagnostics::default()),
             anchors: AnchorCache::default(),
+            matrix: None,
+            stale: BTreeSet::new(),
+            references: None,
             deps: Arc::new(Deps::default()),
             pages: Arc::new(Pages::new()),
             published_deps: None,
             entity_pages: HashMap::new(),
+            site_wide_paths: HashMap::new(),
+            laps: Laps::new(),
             pending: Dirty {
                 all: true,
                 ..Dirty::default()
@@ -312,8 +384,17 @@ impl Workspace {
 
     /// Applies `changes`, compiles, and renders what they reach.
     pub fn rebuild(&mut self, changes: &Changes) -> Outcome {
+        self.rebuild_with(changes, &mut |_| {})
+    }
+
+    /// [`Workspace::rebuild`], calling `early` when the pages the change
+    /// reaches are ready but the big site-wide files are not yet (see
+    /// [`Early`]).
+    pub fn rebuild_with(&mut self, changes: &Changes, early: &mut dyn FnMut(&Early)) -> Outcome {
         let started = Instant::now();
+        self.laps = Laps::new();
         let what = self.apply(changes);
+        self.laps.lap("read");
         let (compiled, mut diags) = self.compile();
         if let Err(d) = &self.renderer {
             diags.extend(d.clone());
@@ -323,6 +404,7 @@ impl Workspace {
             diags.extend(crate::review::consistency::check(site));
         }
         diags.sort();
+        self.laps.lap("check");
         let mut outcome = Outcome {
             pages: self.pages.clone(),
             diagnostics: diags,
@@ -330,10 +412,11 @@ impl Workspace {
             rendered: Rendered::default(),
             what,
             elapsed: Duration::ZERO,
+            phases: Vec::new(),
         };
         if let Some((site, statuses)) = compiled {
             if !outcome.diagnostics.has_errors() {
-                match self.render(&site) {
+                match self.render(&site, started, early) {
                     Ok((changed, rendered)) => {
                         outcome.pages = self.pages.clone();
                         outcome.changed = changed;
@@ -348,6 +431,7 @@ impl Workspace {
             self.restore(site, statuses);
         }
         outcome.elapsed = started.elapsed();
+        outcome.phases = std::mem::take(&mut self.laps.phases);
         outcome
     }
 
@@ -419,6 +503,7 @@ impl Workspace {
                     let Some(slot) = self.slots.remove(path) else {
                         continue;
                     };
+                    self.references = None;
                     if slot.parsed {
                         self.remove_article(&self.name_of(path));
                     }
@@ -430,6 +515,9 @@ impl Workspace {
                 } => {
                     let name = self.name_of(path);
                     let ok = parsed.is_some();
+                    if !self.slots.contains_key(path) {
+                        self.references = None;
+                    }
                     match parsed.map(|b| *b) {
                         Some((article, doc)) => self.put_article(&name, article, doc),
                         None => self.remove_article(&name),
@@ -498,14 +586,14 @@ impl Workspace {
         match self.position(name) {
             Ok(i) => {
                 if let Some(doc) = doc {
-                    self.anchors.forget(&self.articles[i].id);
+                    self.text_changed(&article.id);
                     self.docs[i] = doc;
                 }
                 self.articles[i] = article;
             }
             Err(i) => {
                 let doc = doc.unwrap_or_else(|| document::parse(&article.body));
-                self.anchors.forget(&article.id);
+                self.text_changed(&article.id);
                 self.articles.insert(i, article);
                 self.docs.insert(i, doc);
             }
@@ -516,8 +604,15 @@ impl Workspace {
         if let Ok(i) = self.position(name) {
             let article = self.articles.remove(i);
             self.docs.remove(i);
-            self.anchors.forget(&article.id);
+            self.text_changed(&article.id);
         }
+    }
+
+    /// An article's text changed, or it came or went: its anchors must be
+    /// found again.
+    fn text_changed(&mut self, id: &str) {
+        self.anchors.forget(id);
+        self.stale.insert(id.to_string());
     }
 
     /// Re-reads every claims file (unchanged ones are not re-parsed) and
@@ -550,6 +645,9 @@ impl Workspace {
                 || blake3::hash(b"\0unreadable"),
                 |f| blake3::hash(f.text.as_bytes()),
             );
+            // Claim indices and references may change.
+            self.matrix = None;
+            self.references = None;
             let parsed = file.map_or_else(Vec::new, |f| content::parse_claims(&f, &mut diags));
             let prints = parsed
                 .iter()
@@ -562,6 +660,11 @@ impl Workspace {
                 diags,
                 claims: prints,
             });
+        }
+        if !old.is_empty() {
+            // A claims file went away.
+            self.matrix = None;
+            self.references = None;
         }
         let new_prints: Vec<(String, Print)> = files
             .iter()
@@ -595,14 +698,21 @@ impl Workspace {
         for file in &self.claim_files {
             diags.extend(file.diags.clone());
         }
-        // As the loader does: evidence naming an article whose file failed
-        // to load is not reported again, that file's own error says why.
-        let known: Vec<String> = self.slots.keys().map(|p| article_id(p)).collect();
-        content::check_claim_references(&self.claims, &known, &mut diags);
+        if self.references.is_none() {
+            // As the loader does: evidence naming an article whose file
+            // failed to load is not reported again, its own error says why.
+            let known: Vec<String> = self.slots.keys().map(|p| article_id(p)).collect();
+            let mut d = Diagnostics::default();
+            content::check_claim_references(&self.claims, &known, &mut d);
+            self.references = Some(d);
+        }
+        diags.extend(self.references.clone().unwrap_or_default());
         let Some(config) = self.config.clone() else {
             return (None, diags);
         };
+        self.laps.lap("load");
         let anchors = self.anchor(&mut diags);
+        self.laps.lap("anchor");
         let statuses = self.claims.iter().map(|c| c.status).collect();
         let content = Content {
             config,
@@ -614,6 +724,7 @@ impl Workspace {
         // are the state's, index for index.
         let options = BuildOptions { drafts: true };
         let site = site::assemble(content, docs, anchors, options, &mut diags);
+        self.laps.lap("graph");
         (Some((site, statuses)), diags)
     }
 
@@ -632,77 +743,126 @@ impl Workspace {
         self.claims = claims;
     }
 
-    /// Every quote anchored: from the cache where the article text and the
-    /// quote are unchanged, otherwise found now (and cached).
+    /// Every quote anchored: from the last compile where neither the claims
+    /// nor the article's text changed, else from the cache where the quote
+    /// was found in the same text before, otherwise found now (and cached).
     fn anchor(&mut self, diags: &mut Diagnostics) -> Anchors {
-        let mut anchors: Anchors = Vec::with_capacity(self.claims.len());
+        let stale = std::mem::take(&mut self.stale);
         let mut missing: Vec<(usize, Vec<usize>)> = Vec::new();
         let mut missing_count = 0;
-        for (ci, c) in self.claims.iter().enumerate() {
-            let mut row = Vec::with_capacity(c.evidence.len());
-            let mut miss = Vec::new();
-            for (ei, ev) in c.evidence.iter().enumerate() {
-                let hit = self.anchors.get(ev).cloned();
-                if hit.is_none() {
-                    miss.push(ei);
+        let reuse = self.matrix.take().filter(|m| m.len() == self.claims.len());
+        let mut anchors: Anchors = match reuse {
+            Some(mut m) => {
+                for (ci, c) in self.claims.iter().enumerate() {
+                    let mut miss = Vec::new();
+                    for (ei, ev) in c.evidence.iter().enumerate() {
+                        // Failures are tried again: they are not cached.
+                        if m[ci][ei].is_none() || stale.contains(&ev.article) {
+                            m[ci][ei] = self.anchors.get(ev).cloned();
+                            if m[ci][ei].is_none() {
+                                miss.push(ei);
+                            }
+                        }
+                    }
+                    if !miss.is_empty() {
+                        missing_count += miss.len();
+                        missing.push((ci, miss));
+                    }
                 }
-                row.push(hit);
+                m
             }
-            anchors.push(row);
-            if !miss.is_empty() {
-                missing_count += miss.len();
-                missing.push((ci, miss));
+            None => {
+                let mut m = Vec::with_capacity(self.claims.len());
+                for (ci, c) in self.claims.iter().enumerate() {
+                    let row: Vec<Option<Anchor>> = c
+                        .evidence
+                        .iter()
+                        .map(|ev| self.anchors.get(ev).cloned())
+                        .collect();
+                    let miss: Vec<usize> = (0..row.len()).filter(|&ei| row[ei].is_none()).collect();
+                    if !miss.is_empty() {
+                        missing_count += miss.len();
+                        missing.push((ci, miss));
+                    }
+                    m.push(row);
+                }
+                m
             }
-        }
-        if missing.is_empty() {
-            return anchors;
-        }
+        };
         let total: usize = self.claims.iter().map(|c| c.evidence.len()).sum();
-        if missing_count == total {
+        if missing_count > 0 && missing_count == total {
             // First build, or everything moved: no subset to carve out.
-            let found = graph::anchor_evidence(&self.articles, &self.docs, &self.claims, diags);
-            for (c, row) in self.claims.iter().zip(&found) {
+            anchors = graph::anchor_evidence(&self.articles, &self.docs, &self.claims, diags);
+            for (c, row) in self.claims.iter().zip(&anchors) {
                 for (ev, a) in c.evidence.iter().zip(row) {
                     if let Some(a) = a {
                         self.anchors.insert(ev, a.clone());
                     }
                 }
             }
-            return found;
-        }
-        // Anchor only the missing evidence: copies of those claims holding
-        // just that evidence (the diagnostics name the claim and point at
-        // the quote, so they read as from the original).
-        let subset: Vec<Claim> = missing
-            .iter()
-            .map(|(ci, eis)| {
-                let c = &self.claims[*ci];
-                Claim {
-                    evidence: eis.iter().map(|&ei| c.evidence[ei].clone()).collect(),
-                    ..claim_without_evidence(c)
+        } else if missing_count > 0 {
+            // Anchor only the missing evidence, in only the articles it
+            // quotes: copies of those claims holding just that evidence (the
+            // diagnostics name the claim and point at the quote, so they
+            // read as from the original), and of those articles.
+            let subset: Vec<Claim> = missing
+                .iter()
+                .map(|(ci, eis)| {
+                    let c = &self.claims[*ci];
+                    Claim {
+                        evidence: eis.iter().map(|&ei| c.evidence[ei].clone()).collect(),
+                        ..claim_without_evidence(c)
+                    }
+                })
+                .collect();
+            let quoted: BTreeSet<&str> = subset
+                .iter()
+                .flat_map(|c| c.evidence.iter().map(|e| e.article.as_str()))
+                .collect();
+            let (mut articles, mut docs) = (Vec::new(), Vec::new());
+            for id in quoted {
+                if let Ok(i) = self.position(&format!("content/articles/{id}.md")) {
+                    articles.push(self.articles[i].clone());
+                    docs.push(self.docs[i].clone());
                 }
-            })
-            .collect();
-        let found = graph::anchor_evidence(&self.articles, &self.docs, &subset, diags);
-        for ((ci, eis), row) in missing.iter().zip(found) {
-            for (&ei, a) in eis.iter().zip(row) {
-                if let Some(a) = a {
-                    self.anchors
-                        .insert(&self.claims[*ci].evidence[ei], a.clone());
-                    anchors[*ci][ei] = Some(a);
+            }
+            let found = graph::anchor_evidence(&articles, &docs, &subset, diags);
+            for ((ci, eis), row) in missing.iter().zip(found) {
+                for (&ei, a) in eis.iter().zip(row) {
+                    if let Some(a) = a {
+                        self.anchors
+                            .insert(&self.claims[*ci].evidence[ei], a.clone());
+                        anchors[*ci][ei] = Some(a);
+                    }
                 }
             }
         }
+        self.matrix = Some(anchors.clone());
         anchors
     }
 
     /// Renders the pages the pending changes reach and swaps them into the
     /// page map. Returns (pages changed, what was rendered).
-    fn render(&mut self, site: &Site) -> Result<(usize, Rendered), Diagnostics> {
+    ///
+    /// On an incremental build the big site-wide files (index, data.json,
+    /// search index, feeds) come last: `early` is called once everything
+    /// else is in the map, with the paths still to come, so open pages can
+    /// reload while those render. Whoever serves them must hold requests
+    /// for those paths until this returns.
+    fn render(
+        &mut self,
+        site: &Site,
+        started: Instant,
+        early: &mut dyn FnMut(&Early),
+    ) -> Result<(usize, Rendered), Diagnostics> {
         let Ok(renderer) = &self.renderer else {
             unreachable!("render is called only when the templates loaded");
         };
         let all = self.pending.all || self.published_deps.is_none();
+        if self.pending.is_empty() && !all {
+            // Saved without a change: the pages are what they were.
+            return Ok((0, Rendered::default()));
+        }
         let (articles, claims) = if all {
             (BTreeSet::new(), BTreeSet::new())
         } else {
@@ -718,43 +878,56 @@ impl Workspace {
                 }
             })
             .collect();
-        let rendered_pages = render::render_jobs(site, renderer, &jobs)?;
-        let mut pages: Pages = if all {
-            Pages::new()
+        let (mut now, mut later): (Vec<Job>, Vec<Job>) = if all {
+            (jobs, Vec::new())
         } else {
-            (*self.pages).clone()
+            jobs.into_iter().partition(|j| !deferrable(*j))
         };
+        // Their paths are known from an earlier build; a file never built
+        // before is simply not deferred.
+        let later_paths: Option<Vec<String>> = later
+            .iter()
+            .map(|j| self.site_wide_paths.get(j).cloned())
+            .collect();
+        let later_paths = match later_paths {
+            Some(paths) => paths,
+            None => {
+                now.append(&mut later);
+                Vec::new()
+            }
+        };
+        self.laps.lap("plan");
+        let rendered_now = render::render_jobs(site, renderer, &now)?;
+        self.laps.lap("render pages");
         if all {
             self.entity_pages.clear();
+            self.site_wide_paths.clear();
         }
-        let mut rendered = Rendered {
-            all,
-            ..Rendered::default()
+        let mut out = Filing {
+            pages: if all {
+                Pages::new()
+            } else {
+                (*self.pages).clone()
+            },
+            produced: HashMap::new(),
+            rendered: Rendered {
+                all,
+                ..Rendered::default()
+            },
+            changed: 0,
         };
-        let mut produced: HashMap<Entity, Vec<String>> = HashMap::new();
-        let mut changed = 0;
-        for (job, page) in jobs.iter().zip(rendered_pages) {
-            match job {
-                Job::Article(_) => rendered.articles += 1,
-                Job::Claim(_) => rendered.claims += 1,
-                _ => {}
-            }
-            rendered.files += 1;
-            if let Some(e) = entity(site, *job) {
-                produced.entry(e).or_default().push(page.path.clone());
-            }
-            let same = self
-                .pages
-                .get(&page.path)
-                .is_some_and(|old| old[..] == page.bytes[..]);
-            changed += usize::from(!same);
-            pages.insert(page.path, Bytes::from(page.bytes));
-        }
+        out.put(
+            &self.pages,
+            &mut self.site_wide_paths,
+            site,
+            &now,
+            rendered_now,
+        );
         if all {
-            changed += self
+            out.changed += self
                 .pages
                 .keys()
-                .filter(|p| !pages.contains_key(*p))
+                .filter(|p| !out.pages.contains_key(*p))
                 .count();
         } else {
             // Articles and claims that were reached but not rendered are
@@ -763,19 +936,55 @@ impl Workspace {
                 .into_iter()
                 .map(Entity::Article)
                 .chain(claims.into_iter().map(Entity::Claim))
-                .filter(|e| !produced.contains_key(e))
+                .filter(|e| !out.produced.contains_key(e))
                 .collect();
             for e in gone {
                 for path in self.entity_pages.remove(&e).unwrap_or_default() {
-                    changed += usize::from(pages.remove(&path).is_some());
+                    out.changed += usize::from(out.pages.remove(&path).is_some());
                 }
             }
         }
-        self.entity_pages.extend(produced);
-        self.pages = Arc::new(pages);
+        self.entity_pages.extend(std::mem::take(&mut out.produced));
+        self.laps.lap("file");
+        if !later.is_empty() {
+            let eager = Arc::new(std::mem::take(&mut out.pages));
+            early(&Early {
+                pages: eager.clone(),
+                deferred: later_paths,
+                changed: out.changed,
+                rendered: out.rendered,
+                elapsed: started.elapsed(),
+                phases: self.laps.phases.clone(),
+            });
+            self.laps.lap("publish");
+            // Until the rest is rendered, the eager pages are the state:
+            // if it fails, the next good build renders everything.
+            self.pages = eager;
+            let rendered_later = match render::render_jobs(site, renderer, &later) {
+                Ok(p) => p,
+                Err(d) => {
+                    self.pending = Dirty {
+                        all: true,
+                        ..Dirty::default()
+                    };
+                    return Err(d);
+                }
+            };
+            self.laps.lap("render site-wide");
+            out.pages = (*self.pages).clone();
+            out.put(
+                &self.pages,
+                &mut self.site_wide_paths,
+                site,
+                &later,
+                rendered_later,
+            );
+        }
+        self.pages = Arc::new(out.pages);
         self.published_deps = Some(self.deps.clone());
         self.pending = Dirty::default();
-        Ok((changed, rendered))
+        self.laps.lap("file");
+        Ok((out.changed, out.rendered))
     }
 
     /// The articles and claims whose pages the pending changes reach,
@@ -803,6 +1012,49 @@ impl Workspace {
             }
         }
         (articles, claims)
+    }
+}
+
+/// Rendered files being filed into a new page map.
+struct Filing {
+    pages: Pages,
+    /// Files of each article and claim rendered.
+    produced: HashMap<Entity, Vec<String>>,
+    rendered: Rendered,
+    /// Files that differ from what was served.
+    changed: usize,
+}
+
+impl Filing {
+    /// Files `files` (rendered from `jobs`, in order), noting which article
+    /// or claim each belongs to and where site-wide files go.
+    fn put(
+        &mut self,
+        old: &Pages,
+        site_wide_paths: &mut HashMap<Job, String>,
+        site: &Site,
+        jobs: &[Job],
+        files: Vec<crate::output::Page>,
+    ) {
+        for (job, page) in jobs.iter().zip(files) {
+            match job {
+                Job::Article(_) => self.rendered.articles += 1,
+                Job::Claim(_) => self.rendered.claims += 1,
+                _ => {}
+            }
+            self.rendered.files += 1;
+            match entity(site, *job) {
+                Some(e) => self.produced.entry(e).or_default().push(page.path.clone()),
+                None => {
+                    site_wide_paths.insert(*job, page.path.clone());
+                }
+            }
+            let same = old
+                .get(&page.path)
+                .is_some_and(|old| old[..] == page.bytes[..]);
+            self.changed += usize::from(!same);
+            self.pages.insert(page.path, Bytes::from(page.bytes));
+        }
     }
 }
 
@@ -1223,6 +1475,44 @@ mod tests {
                 ..Changes::default()
             },
         );
+    }
+
+    #[test]
+    fn site_wide_files_come_after_the_pages_an_edit_reaches() {
+        let dir = project();
+        let root = dir.path();
+        let mut ws = Workspace::new(root);
+        let mut calls = 0;
+        ws.rebuild_with(&Changes::everything(), &mut |_| calls += 1);
+        assert_eq!(calls, 0, "a full build is published whole");
+        let old = ws.pages().clone();
+        edit(
+            &root.join("content/articles/coastal-gazette-talks.md"),
+            "broke down.",
+            "broke down. Both sides want a deal.",
+        );
+        let mut early = None;
+        let o = ws.rebuild_with(
+            &article_changes(root, &["coastal-gazette-talks"]),
+            &mut |e| early = Some(e.clone()),
+        );
+        let early = early.expect("an incremental build publishes early");
+        for path in ["index.html", "data.json", "search-index.json", "feed.xml"] {
+            assert!(
+                early.deferred.iter().any(|p| p == path),
+                "{path} not deferred"
+            );
+            assert_eq!(early.pages[path], old[path], "{path} rendered early");
+        }
+        // The new statement is counted on the index and listed in data.json.
+        for path in ["index.html", "data.json"] {
+            assert_ne!(o.pages[path], old[path], "{path} not rendered at all");
+        }
+        assert!(!early.deferred.iter().any(|p| p == "style.css"));
+        let page = "articles/coastal-gazette-talks/index.html";
+        assert_eq!(early.pages[page], o.pages[page]);
+        assert_ne!(early.pages[page], old[page]);
+        assert!(early.changed > 0 && early.changed < o.changed);
     }
 
     #[test]
