@@ -14,9 +14,9 @@ claims.toml, a template), each repeated --edits times:
 * reload: from just before the file is written to the moment the `reload`
   event arrives at a connected server-sent-events client (what an open
   browser tab waits for);
-* complete: from the same start until a request for a site-wide file
-  (robots.txt) is answered, which serve holds until every file of the
-  rebuild, index.html and data.json included, is in place.
+* complete: from the same start until a request for data.json (HEAD) is
+  answered, which serve holds until every file of the rebuild, index.html
+  and data.json included, is in place.
 
 Every edit changes what pages show, and is checked to appear on the page
 after the reload. Edits wait for the previous rebuild to complete, so they
@@ -89,9 +89,9 @@ class Serve:
             time.sleep(0.05)
         sys.exit("serve never printed %r:\n%s" % (pattern, self.output()[-5000:]))
 
-    def get(self, path, timeout=600):
+    def get(self, path, timeout=600, method="GET"):
         s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
-        s.sendall(("GET %s HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n" % path).encode())
+        s.sendall(("%s %s HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n" % (method, path)).encode())
         chunks = []
         while True:
             c = s.recv(1 << 16)
@@ -125,6 +125,8 @@ class Events:
             self.raw += self.sock.recv(4096)
         head, _, self.raw = self.raw.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 200"), head
+        # The first event may have come in the same read as the head.
+        self._dechunk()
 
     def _dechunk(self):
         while True:
@@ -180,7 +182,8 @@ def measure(serve, events, edit, check_path, check_text, label, i):
     t1 = time.perf_counter()
     if ev is None or ev[0] != "reload":
         sys.exit("%s %d: no reload (%r)\n%s" % (label, i, ev, serve.output()[-3000:]))
-    serve.get("/robots.txt")
+    # data.json is rendered last; serve holds requests for it until then.
+    serve.get("/data.json", method="HEAD")
     t2 = time.perf_counter()
     status, body = serve.get(check_path)
     if status != 200 or check_text.encode() not in body:

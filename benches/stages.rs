@@ -110,13 +110,11 @@ fn anchor_many_quotes(bencher: Bencher) {
             occurrence: None,
         })
         .collect();
-    bencher
-        .counter(ItemsCount::new(queries.len()))
-        .bench(|| {
-            let found = anchor::anchor_all(black_box(doc), black_box(&queries));
-            debug_assert!(found.iter().all(Result::is_ok));
-            found
-        });
+    bencher.counter(ItemsCount::new(queries.len())).bench(|| {
+        let found = anchor::anchor_all(black_box(doc), black_box(&queries));
+        debug_assert!(found.iter().all(Result::is_ok));
+        found
+    });
 }
 
 #[divan::bench]

@@ -22,7 +22,11 @@ pub fn check_ranges(text: &str, ranges: &[Range<usize>]) {
     let mut prev_end = 0;
     for (i, r) in ranges.iter().enumerate() {
         assert!(r.start < r.end, "range {i} {r:?} is empty or reversed");
-        assert!(r.end <= text.len(), "range {i} {r:?} past the end ({})", text.len());
+        assert!(
+            r.end <= text.len(),
+            "range {i} {r:?} past the end ({})",
+            text.len()
+        );
         assert!(
             text.is_char_boundary(r.start) && text.is_char_boundary(r.end),
             "range {i} {r:?} splits a character"
@@ -42,7 +46,10 @@ pub fn check_ranges(text: &str, ranges: &[Range<usize>]) {
 
 /// A statement id is safe as an HTML id and URL fragment.
 pub fn check_id(id: &str) {
-    assert!(id.starts_with("s-"), "statement id {id:?} lacks the s- prefix");
+    assert!(
+        id.starts_with("s-"),
+        "statement id {id:?} lacks the s- prefix"
+    );
     assert!(
         id.len() > 2
             && id
@@ -74,7 +81,11 @@ pub fn check_split(text: &str) {
     }
     let texts: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
     let ids = statements::assign_ids(texts.iter().copied());
-    assert_eq!(ids.len(), texts.len(), "assign_ids returned a different count");
+    assert_eq!(
+        ids.len(),
+        texts.len(),
+        "assign_ids returned a different count"
+    );
     let unique: BTreeSet<&String> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "duplicate ids: {ids:?}");
     for (t, id) in texts.iter().zip(&ids) {
@@ -103,9 +114,9 @@ pub fn check_block_markup(doc: &Doc) {
             let gt = rest[lt..].find('>').expect("tag closes") + lt;
             let tag = &rest[lt + 1..gt];
             if let Some(name) = tag.strip_prefix('/') {
-                let open = stack.pop().unwrap_or_else(|| {
-                    panic!("closing </{name}> with nothing open in {markup:?}")
-                });
+                let open = stack
+                    .pop()
+                    .unwrap_or_else(|| panic!("closing </{name}> with nothing open in {markup:?}"));
                 assert_eq!(open, name, "</{name}> closes <{open}> in {markup:?}");
             } else {
                 let name = tag.split(' ').next().unwrap().to_string();
@@ -142,7 +153,10 @@ pub fn check_doc(doc: &Doc) {
             s.range,
             b.range
         );
-        assert!(b.statements.contains(&i), "block does not list statement {i}");
+        assert!(
+            b.statements.contains(&i),
+            "block does not list statement {i}"
+        );
         let html = doc.statement_html(i);
         check_statement_html(&html);
     }
@@ -151,7 +165,11 @@ pub fn check_doc(doc: &Doc) {
         assert!(b.range.start >= prev && b.range.end <= doc.text.len());
         assert!(doc.text.is_char_boundary(b.range.start) && doc.text.is_char_boundary(b.range.end));
         prev = b.range.end;
-        assert!(matches!(b.tag, "" | "p" | "pre" | "h2" | "h3" | "h4" | "h5" | "h6"), "{}", b.tag);
+        assert!(
+            matches!(b.tag, "" | "p" | "pre" | "h2" | "h3" | "h4" | "h5" | "h6"),
+            "{}",
+            b.tag
+        );
     }
     check_block_markup(doc);
 }
@@ -162,25 +180,42 @@ pub fn check_statement_html(html: &str) {
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
         let after = &rest[lt..];
-        let ok = ["<br>", "<strong>", "</strong>", "<em>", "</em>", "<del>", "</del>", "<code>", "</code>", "</a>"]
-            .iter()
-            .find(|t| after.starts_with(*t))
-            .map(|t| t.len())
-            .or_else(|| {
-                // <a href="…" rel="nofollow noopener noreferrer">, href escaped.
-                let tail = after.strip_prefix("<a href=\"")?;
-                let end = tail.find('"')?;
-                let href = &tail[..end];
-                assert!(!href.contains(['<', '>', '\'']), "unescaped href {href:?}");
-                let rest = tail[end..].strip_prefix("\" rel=\"nofollow noopener noreferrer\">")?;
-                Some(after.len() - rest.len())
-            });
+        let ok = [
+            "<br>",
+            "<strong>",
+            "</strong>",
+            "<em>",
+            "</em>",
+            "<del>",
+            "</del>",
+            "<code>",
+            "</code>",
+            "</a>",
+        ]
+        .iter()
+        .find(|t| after.starts_with(*t))
+        .map(|t| t.len())
+        .or_else(|| {
+            // <a href="…" rel="nofollow noopener noreferrer">, href escaped.
+            let tail = after.strip_prefix("<a href=\"")?;
+            let end = tail.find('"')?;
+            let href = &tail[..end];
+            assert!(!href.contains(['<', '>', '\'']), "unescaped href {href:?}");
+            let rest = tail[end..].strip_prefix("\" rel=\"nofollow noopener noreferrer\">")?;
+            Some(after.len() - rest.len())
+        });
         let Some(len) = ok else {
-            panic!("unexpected markup in statement HTML at {:?}", &after[..after.len().min(60)]);
+            panic!(
+                "unexpected markup in statement HTML at {:?}",
+                &after[..after.len().min(60)]
+            );
         };
         rest = &after[len..];
     }
-    assert!(!rest.contains('>'), "unescaped > in statement HTML: {html:?}");
+    assert!(
+        !rest.contains('>'),
+        "unescaped > in statement HTML: {html:?}"
+    );
 }
 
 fn render_diags(diags: &Diagnostics) {
@@ -195,7 +230,11 @@ fn render_diags(diags: &Diagnostics) {
 /// Front matter + article parsing + document parsing, from raw bytes.
 pub fn check_article(bytes: &[u8]) {
     let mut diags = Diagnostics::default();
-    let file = content::source_from_bytes("content/articles/fuzz.md".into(), bytes.to_vec(), &mut diags);
+    let file = content::source_from_bytes(
+        "content/articles/fuzz.md".into(),
+        bytes.to_vec(),
+        &mut diags,
+    );
     if let Some(file) = file {
         // The whole text as markdown too: article bodies reach the parser
         // only after the front matter, so this covers more of it.
@@ -216,7 +255,9 @@ pub fn check_article(bytes: &[u8]) {
 /// Claims file parsing, from raw bytes.
 pub fn check_claims(bytes: &[u8]) {
     let mut diags = Diagnostics::default();
-    let Some(file) = content::source_from_bytes("content/claims.toml".into(), bytes.to_vec(), &mut diags) else {
+    let Some(file) =
+        content::source_from_bytes("content/claims.toml".into(), bytes.to_vec(), &mut diags)
+    else {
         assert!(diags.has_errors());
         render_diags(&diags);
         return;
@@ -280,7 +321,10 @@ pub fn check_anchor(markdown: &str, quotes: &[String]) {
     check_doc(&doc);
     let queries: Vec<QuoteQuery<'_>> = quotes
         .iter()
-        .map(|q| QuoteQuery { quote: q, occurrence: None })
+        .map(|q| QuoteQuery {
+            quote: q,
+            occurrence: None,
+        })
         .collect();
     let results = anchor::anchor_all(&doc, &queries);
     assert_eq!(results.len(), quotes.len());
@@ -293,7 +337,10 @@ pub fn check_anchor(markdown: &str, quotes: &[String]) {
                 assert!(!needle.is_empty(), "empty quote {q:?} anchored");
                 assert_eq!(count, 1, "quote {q:?} anchored but occurs {count} times");
                 assert!(a.range.end <= doc.text.len());
-                assert!(doc.text.is_char_boundary(a.range.start) && doc.text.is_char_boundary(a.range.end));
+                assert!(
+                    doc.text.is_char_boundary(a.range.start)
+                        && doc.text.is_char_boundary(a.range.end)
+                );
                 let passage = &doc.text[a.range.clone()];
                 assert_eq!(
                     reference_normalize(passage).trim(),
@@ -316,7 +363,10 @@ pub fn check_anchor(markdown: &str, quotes: &[String]) {
                 assert!(!needle.is_empty());
             }
             Err(AnchorError::Ambiguous { count: n }) => {
-                assert!(count > 1 && n == count, "quote {q:?} ambiguous ({n}) but occurs {count} times");
+                assert!(
+                    count > 1 && n == count,
+                    "quote {q:?} ambiguous ({n}) but occurs {count} times"
+                );
             }
             Err(e) => panic!("unexpected {e:?} without an occurrence"),
         }
@@ -359,13 +409,16 @@ pub fn check_build(root: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
 /// every evidence href points at one.
 pub fn check_links(pages: &BTreeMap<String, Vec<u8>>) {
     let data: serde_json::Value =
-        serde_json::from_slice(pages.get("data.json").expect("data.json written")).expect("data.json parses");
+        serde_json::from_slice(pages.get("data.json").expect("data.json written"))
+            .expect("data.json parses");
     // Element ids per page, collected once (pages may be megabytes).
     let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut has_id = |path: &str, id: &str| -> bool {
         ids.entry(path.to_string())
             .or_insert_with(|| {
-                let bytes = pages.get(path).unwrap_or_else(|| panic!("{path} not written"));
+                let bytes = pages
+                    .get(path)
+                    .unwrap_or_else(|| panic!("{path} not written"));
                 let html = std::str::from_utf8(bytes).expect("pages are UTF-8");
                 html.match_indices(" id=\"")
                     .filter_map(|(i, m)| {
@@ -388,8 +441,13 @@ pub fn check_links(pages: &BTreeMap<String, Vec<u8>>) {
         let _ = has_id(&format!("{}index.html", c["path"].as_str().unwrap()), "");
         for e in c["evidence"].as_array().unwrap() {
             let href = e["href"].as_str().unwrap();
-            let (page, frag) = href.split_once('#').unwrap_or_else(|| panic!("href {href} has no fragment"));
-            assert!(has_id(&format!("{page}index.html"), frag), "href {href} does not resolve");
+            let (page, frag) = href
+                .split_once('#')
+                .unwrap_or_else(|| panic!("href {href} has no fragment"));
+            assert!(
+                has_id(&format!("{page}index.html"), frag),
+                "href {href} does not resolve"
+            );
         }
     }
 }
@@ -403,7 +461,9 @@ pub fn toml_string(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -419,7 +479,9 @@ pub fn anchor_input(data: &[u8]) -> (String, Vec<String>) {
     let mut parts = data.splitn(3, |&b| b == 0);
     let markdown = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
     let selectors = parts.next().unwrap_or_default();
-    let raw = parts.next().map(|r| String::from_utf8_lossy(r).into_owned());
+    let raw = parts
+        .next()
+        .map(|r| String::from_utf8_lossy(r).into_owned());
     let text = document::parse(&markdown).text;
     let mut quotes = Vec::new();
     if !text.is_empty() {

@@ -190,6 +190,10 @@ pub fn overlapping_statements(doc: &Doc, range: &Range<usize>) -> Range<usize> {
     first..end.max(first)
 }
 
+/// Quotes longer than this (bytes, normalised) skip the edit-distance
+/// ranking in [`closest_passage`].
+const LONG_QUOTE: usize = 400;
+
 /// The passage of `text` most like `quote`, for "did you mean" messages.
 ///
 /// Windows of the quote's length in words are ranked by how many of the
@@ -218,6 +222,16 @@ pub fn closest_passage(text: &str, quote: &str) -> Option<String> {
         scored.push((score, start));
     }
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Edit distance is quadratic in the quote's length (a pasted paragraph
+    // took seconds per quote): rank long quotes by shared words alone.
+    if norm_quote.len() > LONG_QUOTE {
+        let (score, start) = scored[0];
+        if (score as usize) * 5 < k {
+            return None;
+        }
+        let passage = &text[words[start].0..words[start + k - 1].1];
+        return Some(passage.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
     let similarity = |first: usize, last: usize| {
         let passage = &text[words[first].0..words[last].1];
         strsim::normalized_levenshtein(&normalize_quote(passage).to_lowercase(), &norm_quote)
@@ -244,7 +258,12 @@ pub fn closest_passage(text: &str, quote: &str) -> Option<String> {
             }
         }
     }
-    Some(text[words[first].0..words[last].1].split_whitespace().collect::<Vec<_>>().join(" "))
+    Some(
+        text[words[first].0..words[last].1]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 fn strip_punct(w: &str) -> String {

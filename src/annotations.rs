@@ -151,7 +151,9 @@ pub fn annotations_jsonld(site: &Site) -> String {
     // hold it: its quotes would be escaped).
     let marker = "\n    \"items\": []";
     let at = skeleton.find(marker).expect("the page has an items key") + marker.len() - 2;
-    let mut out = String::with_capacity(skeleton.len() + items.iter().map(|i| i.len() + 2).sum::<usize>() + 8);
+    let mut out = String::with_capacity(
+        skeleton.len() + items.iter().map(|i| i.len() + 2).sum::<usize>() + 8,
+    );
     out.push_str(&skeleton[..at]);
     push_pretty_json_array(&mut out, &items, 2);
     out.push_str(&skeleton[at + 2..]);

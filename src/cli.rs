@@ -295,6 +295,16 @@ fn render_with_progress(
     let results: Vec<Result<(String, usize), RenderError>> = jobs
         .par_iter()
         .map(|&job| {
+            if job == render::Job::Data && !failed.load(Ordering::Relaxed) {
+                // The largest file by far: streamed to disk, never whole in
+                // memory.
+                let written = staged
+                    .write_streamed("data.json", |w| render::write_data_json(site, w))
+                    .map(|len| ("data.json".to_string(), len as usize))
+                    .map_err(RenderError::Io);
+                progress.inc(1);
+                return written;
+            }
             let rendered = render::render_job(site, renderer, job);
             progress.inc(1);
             match rendered {

@@ -280,15 +280,7 @@ pub fn source_from_bytes(
             return None;
         }
     };
-    // Fast path for the usual file, kept without a copy: no byte that could
-    // need work below. Tab, newline and printable ASCII; continuation bytes;
-    // lead bytes C3–EE. Excluded, so left to the careful path: CR, other
-    // C0 controls and DEL; C2 (C1 controls); EF (the BOM, U+FDD0–FDEF,
-    // U+FFFE/FFFF); F0–F4 (the other noncharacters).
-    if text
-        .bytes()
-        .all(|b| matches!(b, b'\t' | b'\n' | 0x20..=0x7e | 0x80..=0xc1 | 0xc3..=0xee))
-    {
+    if !may_need_cleaning(text.as_bytes()) {
         return Some(SourceFile::new(name, text));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -320,6 +312,25 @@ pub fn source_from_bytes(
         );
     }
     Some(file)
+}
+
+/// False when no byte of `b` could need work in [`source_from_bytes`]:
+/// tab, newline and printable ASCII; continuation bytes; lead bytes C3–EE,
+/// and C2 before A0–BF (U+00A0–U+00BF, `£`, no-break space…). Everything
+/// else takes the careful path: CR, other C0 controls and DEL; C2 before
+/// 80–9F (C1 controls); EF (the BOM, U+FDD0–FDEF, U+FFFE/FFFF); F0–F4 (the
+/// other noncharacters).
+fn may_need_cleaning(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\t' | b'\n' | 0x20..=0x7e | 0x80..=0xc1 | 0xc3..=0xee => {}
+            0xc2 if b.get(i + 1).is_some_and(|&next| next >= 0xa0) => {}
+            _ => return true,
+        }
+        i += 1;
+    }
+    false
 }
 
 fn line_start(text: &str, line: usize) -> usize {
@@ -1189,6 +1200,28 @@ verdict = "accurate"
             "{out}"
         );
         assert!(out.contains("did you mean `accurate`?"), "{out}");
+    }
+
+    #[test]
+    fn fast_path_only_skips_text_the_careful_path_keeps() {
+        // Every character from U+0000 to U+FFFF (and some beyond), alone
+        // and in text: when the fast check says "nothing to do", nothing
+        // must be dropped or changed.
+        let chars = (0u32..0x11000).chain([0x1fffe, 0x1ffff, 0x10fffe, 0x10ffff]);
+        for c in chars.filter_map(char::from_u32) {
+            let text = format!("a{c}b\n");
+            if !may_need_cleaning(text.as_bytes()) {
+                assert!(
+                    !is_forbidden_char(c) && c != '\r' && c != '\u{feff}',
+                    "{:#x}",
+                    c as u32
+                );
+            }
+        }
+        let mut d = Diagnostics::default();
+        let f = source_from_bytes("x".into(), "£1 café “q” — x\n".into(), &mut d).unwrap();
+        assert_eq!(&*f.text, "£1 café “q” — x\n");
+        assert!(d.is_empty());
     }
 
     #[test]

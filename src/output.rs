@@ -101,6 +101,25 @@ impl StagedSite {
         }
     }
 
+    /// Writes the file at `path` (relative, `/`-separated) through a
+    /// buffer, for outputs too large to build in memory first. Returns the
+    /// number of bytes written.
+    pub fn write_streamed(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut io::BufWriter<std::fs::File>) -> io::Result<()>,
+    ) -> Result<u64, OutputError> {
+        let path = self.tmp.path().join(path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        let file = std::fs::File::create(&path).map_err(io_err(&path))?;
+        let mut w = io::BufWriter::with_capacity(1 << 20, file);
+        write(&mut w).map_err(io_err(&path))?;
+        let file = w.into_inner().map_err(|e| io_err(&path)(e.into_error()))?;
+        Ok(file.metadata().map_err(io_err(&path))?.len())
+    }
+
     /// Swaps the written site in for `out` in one atomic rename.
     pub fn commit(self) -> Result<(), OutputError> {
         // From here the folder must survive the guard: keep() disarms it.

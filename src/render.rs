@@ -779,17 +779,48 @@ fn article_share_description(site: &Site, ai: usize) -> String {
     )
 }
 
+/// The first `max` characters of `text` with white space flattened, cut
+/// back to a word boundary and marked `…` when anything was left out.
+/// Computed for every statement of every page, so built in one pass over
+/// the words it keeps, with one allocation.
 fn excerpt(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
+    let mut flat = String::with_capacity(text.len().min(4 * max + 4));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if !flat.is_empty() {
+            flat.push(' ');
+            chars += 1;
+        }
+        flat.push_str(word);
+        chars += word.chars().count();
+        if chars > max {
+            break;
+        }
+    }
+    if chars <= max {
         return flat;
     }
-    let cut: String = flat.chars().take(max).collect();
-    let cut = cut
-        .rsplit_once(' ')
-        .map_or(cut.as_str(), |(a, _)| a)
-        .to_string();
-    format!("{cut}…")
+    let end = flat.char_indices().nth(max).map_or(flat.len(), |(i, _)| i);
+    flat.truncate(end);
+    if let Some(space) = flat.rfind(' ') {
+        flat.truncate(space);
+    }
+    flat.push('…');
+    flat
+}
+
+/// `text` with every run of white space made one space and none at either
+/// end: `text.split_whitespace().collect::<Vec<_>>().join(" ")` without the
+/// vector.
+pub(crate) fn flat_text(text: &str) -> String {
+    let mut flat = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !flat.is_empty() {
+            flat.push(' ');
+        }
+        flat.push_str(word);
+    }
+    flat
 }
 
 /// Sources on one side, one entry per article, first statement linked.
@@ -891,7 +922,7 @@ fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
                     let ev = &c.evidence[r.evidence];
                     let a = &site.articles[r.article];
                     EvidenceView {
-                        quote: ev.quote.split_whitespace().collect::<Vec<_>>().join(" "),
+                        quote: flat_text(&ev.quote),
                         outlet: a.outlet.clone(),
                         article_title: a.title.clone(),
                         article_href: format!("{root}articles/{}/", a.id),
@@ -1065,83 +1096,115 @@ struct DataEvidence<'a> {
 /// `data.json` as FORMAT.md specifies (plus author, published, reviewer
 /// and reviewed, which consumers may ignore).
 pub fn data_json(site: &Site) -> String {
-    let articles: Vec<String> = site
-        .articles
-        .par_iter()
-        .enumerate()
-        .map(|(ai, a)| {
-            let doc = &site.docs[ai];
-            let article = DataArticle {
-                id: &a.id,
-                title: &a.title,
-                outlet: &a.outlet,
-                url: a.url.as_deref(),
-                author: a.author.as_deref(),
-                published: a.published.as_deref(),
-                path: format!("articles/{}/", a.id),
-                statements: doc
-                    .statements
+    let mut buf = Vec::new();
+    write_data_json(site, &mut buf).expect("writing to memory cannot fail");
+    String::from_utf8(buf).expect("serde_json writes UTF-8")
+}
+
+/// Writes [`data_json`] to `w` a few hundred items at a time, each batch
+/// serialised in parallel: the largest file of a build (about a quarter of
+/// the output) never needs to be in memory whole.
+pub fn write_data_json(site: &Site, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    w.write_all(b"{\n  \"articles\": ")?;
+    write_pretty_json_array(w, site.articles.len(), 1, |ai| {
+        pretty_json_item(&data_article(site, ai), 2)
+    })?;
+    w.write_all(b",\n  \"claims\": ")?;
+    write_pretty_json_array(w, site.claims.len(), 1, |ci| {
+        pretty_json_item(&data_claim(site, ci), 2)
+    })?;
+    w.write_all(b"\n}\n")
+}
+
+fn data_article(site: &Site, ai: usize) -> DataArticle<'_> {
+    let a = &site.articles[ai];
+    let doc = &site.docs[ai];
+    DataArticle {
+        id: &a.id,
+        title: &a.title,
+        outlet: &a.outlet,
+        url: a.url.as_deref(),
+        author: a.author.as_deref(),
+        published: a.published.as_deref(),
+        path: format!("articles/{}/", a.id),
+        statements: doc
+            .statements
+            .iter()
+            .enumerate()
+            .map(|(si, s)| DataStatement {
+                id: &s.id,
+                text: flat_text(doc.statement_text(si)),
+                claims: site
+                    .graph
+                    .statement_links(ai, si)
                     .iter()
-                    .enumerate()
-                    .map(|(si, s)| DataStatement {
-                        id: &s.id,
-                        text: doc
-                            .statement_text(si)
-                            .split_whitespace()
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                        claims: site
-                            .graph
-                            .statement_links(ai, si)
-                            .iter()
-                            .map(|r| DataStatementClaim {
-                                claim: &site.claims[r.claim].id,
-                                stance: r.stance,
-                            })
-                            .collect(),
+                    .map(|r| DataStatementClaim {
+                        claim: &site.claims[r.claim].id,
+                        stance: r.stance,
                     })
                     .collect(),
-            };
-            pretty_json_item(&article, 2)
-        })
-        .collect();
-    let claims: Vec<String> = site
-        .claims
-        .par_iter()
-        .enumerate()
-        .map(|(ci, c)| DataClaim {
-            id: &c.id,
-            text: &c.text,
-            verdict: c.verdict,
-            status: c.status,
-            reviewer: c.reviewer.as_deref(),
-            reviewed: c.reviewed.as_deref(),
-            path: format!("claims/{}/", c.id),
-            evidence: site.graph.evidence[ci]
-                .iter()
-                .map(|r| {
-                    let doc = &site.docs[r.article];
-                    DataEvidence {
-                        article: &c.evidence[r.evidence].article,
-                        quote: &c.evidence[r.evidence].quote,
-                        stance: r.stance,
-                        statements: (r.statement..r.statement_end)
-                            .map(|si| doc.statements[si].id.as_str())
-                            .collect(),
-                        href: statement_href(site, "", r.article, r.statement),
-                    }
-                })
-                .collect(),
-        })
-        .map(|claim| pretty_json_item(&claim, 2))
-        .collect();
-    let mut json = String::new();
-    json.push_str("{\n  \"articles\": ");
-    push_pretty_json_array(&mut json, &articles, 1);
-    json.push_str(",\n  \"claims\": ");
-    push_pretty_json_array(&mut json, &claims, 1);
-    json.push_str("\n}\n");
-    json
+            })
+            .collect(),
+    }
+}
+
+fn data_claim(site: &Site, ci: usize) -> DataClaim<'_> {
+    let c = &site.claims[ci];
+    DataClaim {
+        id: &c.id,
+        text: &c.text,
+        verdict: c.verdict,
+        status: c.status,
+        reviewer: c.reviewer.as_deref(),
+        reviewed: c.reviewed.as_deref(),
+        path: format!("claims/{}/", c.id),
+        evidence: site.graph.evidence[ci]
+            .iter()
+            .map(|r| {
+                let doc = &site.docs[r.article];
+                DataEvidence {
+                    article: &c.evidence[r.evidence].article,
+                    quote: &c.evidence[r.evidence].quote,
+                    stance: r.stance,
+                    statements: (r.statement..r.statement_end)
+                        .map(|si| doc.statements[si].id.as_str())
+                        .collect(),
+                    href: statement_href(site, "", r.article, r.statement),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Streams a JSON array of `len` items as [`push_pretty_json_array`] would
+/// write it, rendering `item(i)` (see [`pretty_json_item`]) in parallel
+/// batches.
+fn write_pretty_json_array(
+    w: &mut impl std::io::Write,
+    len: usize,
+    depth: usize,
+    item: impl Fn(usize) -> String + Sync,
+) -> std::io::Result<()> {
+    const BATCH: usize = 256;
+    if len == 0 {
+        return w.write_all(b"[]");
+    }
+    w.write_all(b"[\n")?;
+    for start in (0..len).step_by(BATCH) {
+        let items: Vec<String> = (start..(start + BATCH).min(len))
+            .into_par_iter()
+            .map(&item)
+            .collect();
+        for (i, text) in items.iter().enumerate() {
+            if start + i > 0 {
+                w.write_all(b",\n")?;
+            }
+            w.write_all(text.as_bytes())?;
+        }
+    }
+    w.write_all(b"\n")?;
+    w.write_all("  ".repeat(depth).as_bytes())?;
+    w.write_all(b"]")
 }
 
 /// One element of a JSON array exactly as `serde_json::to_string_pretty`
@@ -1188,6 +1251,40 @@ pub(crate) fn push_pretty_json_array(out: &mut String, items: &[String], depth: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpt_and_flat_text_match_the_plain_definitions() {
+        fn excerpt_ref(text: &str, max: usize) -> String {
+            let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if flat.chars().count() <= max {
+                return flat;
+            }
+            let cut: String = flat.chars().take(max).collect();
+            let cut = cut
+                .rsplit_once(' ')
+                .map_or(cut.as_str(), |(a, _)| a)
+                .to_string();
+            format!("{cut}…")
+        }
+        let samples = [
+            "",
+            "   ",
+            "One.",
+            "  Talks  ended\n\tafter five hours, “without” a deal — officials said. ",
+            "Ünïcödé wörds ünd ëmojis 🎉 everywhere in this rather long sentence of text here",
+            "Averyveryverylongwordwithoutanyspacesatallthatgoesonandonforeverandever and more",
+            "exactly sixty characters long text here, counted to the end!",
+        ];
+        for text in samples {
+            for max in [0, 1, 5, 10, 59, 60, 61, 200] {
+                assert_eq!(excerpt(text, max), excerpt_ref(text, max), "{text:?} {max}");
+            }
+            assert_eq!(
+                flat_text(text),
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
 
     #[test]
     fn data_json_arrays_match_serde_json_pretty() {

@@ -27,7 +27,7 @@ use crate::site::Site;
 pub const INDEX_PATH: &str = "search-index.json";
 
 fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::render::flat_text(text)
 }
 
 #[derive(Serialize)]

@@ -14,12 +14,15 @@
 //! # Extending the server (review mode)
 //!
 //! [`ServeOptions::extra_routes`] is merged into the router as is: its
-//! routes take precedence over site pages (but must stay out of
-//! `/__crosscheck/`, which serve uses). [`ServeOptions::inject_html`] adds
-//! HTML to every page served, before `</body>`, given the page's path in
-//! the site (`articles/ID/index.html`). A review mode that writes content
-//! files needs nothing else: the watcher sees its writes, and open pages
-//! reload with the result like after any other save.
+//! routes take precedence over site pages. Serve itself answers
+//! `/__crosscheck/live.js` and `/__crosscheck/events`; review mode
+//! (`crate::review::api::enable`) lives under `/__crosscheck/review/`.
+//! [`ServeOptions::inject_html`] adds HTML to every page served, before
+//! `</body>` and after the reload script, given the page's path in the site
+//! (`articles/ID/index.html`; empty for the pages serve makes itself). A
+//! review mode that writes content files needs nothing else: the watcher
+//! sees its writes, and open pages reload with the result like after any
+//! other save.
 
 mod http;
 mod listen;
@@ -45,7 +48,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::term::{self, Paint, Verbosity};
 use live::Store;
 use watch::{Stamp, Watch};
-use workspace::{Changes, Early, Outcome, Workspace};
+use workspace::{Changes, Early, Later, Outcome, Workspace};
 
 /// How long a continuous stream of changes may delay a rebuild.
 const MAX_COALESCE: Duration = Duration::from_millis(500);
@@ -206,6 +209,8 @@ fn builder(
     let mut reporter = Reporter::default();
     let outcome = workspace.rebuild(&Changes::everything());
     reporter.report(&store, &outcome, None, true);
+    // Site-wide files a build left for the next one, and their waiters.
+    let mut unfinished: Option<Arc<live::Pending>> = None;
     while let Ok(first) = rx.recv() {
         let mut rewatch = false;
         let mut changes = watch::changes_of(&root, first, &mut rewatch);
@@ -233,19 +238,40 @@ fn builder(
                 term::get().error(&e.to_string());
             }
         }
-        if changes.is_empty() {
+        // Nothing to rebuild, unless site-wide files are owed: requests
+        // are waiting for them.
+        if changes.is_empty() && unfinished.is_none() {
             continue;
         }
+        let building = Instant::now();
+        // Site-wide files may be left for the next build when more saves
+        // came in meanwhile, but never twice in a row: requests for them
+        // wait, and must not wait for as long as someone keeps saving.
+        let may_leave = unfinished.is_none();
         let mut early: Option<(Arc<live::Pending>, Duration)> = None;
         let showing_errors = reporter.errors.is_some();
+        let owed = unfinished.is_some();
         let outcome = workspace.rebuild_with(&changes, &mut |e: &Early| {
             // Open pages reload now; the big site-wide files follow.
-            if e.changed > 0 || showing_errors {
+            if e.changed > 0 || showing_errors || owed {
                 let pending = store.publish_early(e.pages.clone(), e.deferred.clone());
                 early = Some((pending, e.elapsed));
             }
+            // Left only when owed to waiters: published early, so the next
+            // build (due: more saves came in) picks them up.
+            if early.is_some() && may_leave && stamp.changed_since(building) {
+                Later::NextBuild
+            } else {
+                Later::Now
+            }
         });
-        reporter.report(&store, &outcome, early, false);
+        let previous = unfinished.take();
+        unfinished = reporter.report(&store, &outcome, early, false);
+        // Requests held for files an earlier build left unfinished look
+        // again: at this build's files, or its own pending ones.
+        if let Some(p) = previous {
+            p.release();
+        }
     }
 }
 
@@ -298,17 +324,23 @@ impl Reporter {
         text.into()
     }
 
+    /// Publishes `outcome` and prints its line. Returns the pending files
+    /// when the build left its site-wide files for the next one.
     fn report(
         &mut self,
         store: &Store,
         outcome: &Outcome,
         early: Option<(Arc<live::Pending>, Duration)>,
         first: bool,
-    ) {
+    ) -> Option<Arc<live::Pending>> {
         let term = term::get();
         let errors = (!outcome.ok()).then(|| Reporter::overlay(&outcome.diagnostics));
         let visible = first || outcome.changed > 0 || errors != self.errors || early.is_some();
+        let mut left = None;
         match (&early, &errors) {
+            (Some((pending, _)), None) if outcome.rendered.unfinished => {
+                left = Some(pending.clone());
+            }
             (Some((pending, _)), None) => store.complete(outcome.pages.clone(), pending),
             (Some((pending, _)), Some(e)) => {
                 store.abandon(outcome.pages.clone(), e.clone(), pending)
@@ -340,7 +372,7 @@ impl Reporter {
         if !first && !visible && outcome.what == workspace::NOTHING {
             // Saved without a change (a touch, "save all"): not news.
             term.detail(&format!("checked in {ms}: no file changed"));
-            return;
+            return left;
         }
         if !outcome.ok() {
             let n = outcome.diagnostics.error_count();
@@ -377,6 +409,10 @@ impl Reporter {
                 )
             };
             let timing = match &early {
+                Some((_, at)) if r.unfinished => format!(
+                    "rebuilt in {ms} (pages reloaded after {}; site-wide files left for the next build)",
+                    term::duration(*at)
+                ),
                 Some((_, at)) => format!(
                     "rebuilt in {ms} (pages reloaded after {})",
                     term::duration(*at)
@@ -398,5 +434,6 @@ impl Reporter {
                 .collect();
             term.detail(&phases.join(", "));
         }
+        left
     }
 }

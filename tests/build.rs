@@ -40,7 +40,10 @@ fn every_evidence_link_resolves_to_statements_containing_the_quote() {
     let data = data(&out);
     let mut checked = 0;
     for claim in data["claims"].as_array().unwrap() {
-        let claim_page = page(&out, &format!("{}index.html", claim["path"].as_str().unwrap()));
+        let claim_page = page(
+            &out,
+            &format!("{}index.html", claim["path"].as_str().unwrap()),
+        );
         let links: Vec<String> = claim_page
             .select(&sel(".evidence blockquote a"))
             .map(|a| a.value().attr("href").unwrap().to_string())
@@ -49,13 +52,25 @@ fn every_evidence_link_resolves_to_statements_containing_the_quote() {
             let href = ev["href"].as_str().unwrap();
             let (path, fragment) = href.split_once('#').unwrap();
             // The claim page links to the same statement, relative to itself.
-            assert!(links.contains(&format!("../../{href}")), "{href} not linked from {}", claim["id"]);
+            assert!(
+                links.contains(&format!("../../{href}")),
+                "{href} not linked from {}",
+                claim["id"]
+            );
             let article = page(&out, &format!("{path}index.html"));
-            let ids: Vec<&str> = ev["statements"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+            let ids: Vec<&str> = ev["statements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap())
+                .collect();
             assert_eq!(ids[0], fragment, "href points at the first statement");
             let joined: Vec<String> = ids
                 .iter()
-                .map(|id| element_text(&article, id).unwrap_or_else(|| panic!("no element #{id} in {path}")))
+                .map(|id| {
+                    element_text(&article, id)
+                        .unwrap_or_else(|| panic!("no element #{id} in {path}"))
+                })
                 .collect();
             let quote = normalize(ev["quote"].as_str().unwrap());
             assert!(
@@ -75,12 +90,32 @@ fn every_evidence_link_resolves_to_statements_containing_the_quote() {
 fn quotes_spanning_statements_and_paragraphs_attach_to_each() {
     let (_d, out) = built("basic");
     let data = data(&out);
-    let claim = |id: &str| data["claims"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+    let claim = |id: &str| {
+        data["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()
+            .clone()
+    };
     let spanning = claim("response-time");
-    assert_eq!(spanning["evidence"][0]["statements"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        spanning["evidence"][0]["statements"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     // From a quote in one paragraph through a list item in the next block.
     let across = claim("nobody-hurt");
-    assert_eq!(across["evidence"][0]["statements"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        across["evidence"][0]["statements"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
     // occurrence = 2 picks the second "cause is", in the second sentence.
     let cause = claim("cause-unknown");
     let id = cause["evidence"][0]["statements"][0].as_str().unwrap();
@@ -101,8 +136,12 @@ fn every_statement_is_an_anchored_element() {
             .select(&sel(".article-body .st"))
             .map(|e| e.value().id().expect("statement without id").to_string())
             .collect();
-        let expected: Vec<&str> =
-            a["statements"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+        let expected: Vec<&str> = a["statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
         assert_eq!(ids, expected);
         let mut unique = ids.clone();
         unique.sort();
@@ -124,37 +163,66 @@ fn statements_show_claims_verdicts_and_cross_source_links() {
         .find(|s| s["text"].as_str().unwrap().starts_with("A fire broke out"))
         .unwrap();
     let id = first_fire["id"].as_str().unwrap();
-    let note = html.select(&Selector::parse(&format!("[id=\"n-{id}\"]")).unwrap()).next().expect("note for a linked statement");
+    let note = html
+        .select(&Selector::parse(&format!("[id=\"n-{id}\"]")).unwrap())
+        .next()
+        .expect("note for a linked statement");
     let text: String = note.text().collect();
     assert!(text.contains("Supports"), "{text}");
-    assert!(text.contains("The fire broke out on Monday night."), "{text}");
+    assert!(
+        text.contains("The fire broke out on Monday night."),
+        "{text}"
+    );
     assert!(text.contains("Accurate"), "{text}");
     assert!(text.contains("Agrees with: Harbour News"), "{text}");
     assert!(text.contains("Contradicted by: Town Radio"), "{text}");
-    let hrefs: Vec<&str> = note.select(&sel("a")).filter_map(|a| a.value().attr("href")).collect();
-    assert!(hrefs.iter().any(|h| h.starts_with("../../articles/town-radio/#s-")), "{hrefs:?}");
+    let hrefs: Vec<&str> = note
+        .select(&sel("a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(
+        hrefs
+            .iter()
+            .any(|h| h.starts_with("../../articles/town-radio/#s-")),
+        "{hrefs:?}"
+    );
     assert!(hrefs.contains(&"../../claims/fire-on-monday/"));
     // The statement is visibly marked and links to its note.
-    let mark = html.select(&Selector::parse(&format!("a.mark[href=\"#n-{id}\"]")).unwrap()).next();
+    let mark = html
+        .select(&Selector::parse(&format!("a.mark[href=\"#n-{id}\"]")).unwrap())
+        .next();
     assert!(mark.is_some());
     // The original is linked.
-    assert!(html.select(&sel("a[href=\"https://courier.example/fire\"]")).next().is_some());
+    assert!(
+        html.select(&sel("a[href=\"https://courier.example/fire\"]"))
+            .next()
+            .is_some()
+    );
 }
 
 #[test]
 fn pages_have_landmarks_one_h1_and_relative_links() {
     let (_d, out) = built("basic");
-    for rel in ["index.html", "articles/town-radio/index.html", "claims/nobody-hurt/index.html"] {
+    for rel in [
+        "index.html",
+        "articles/town-radio/index.html",
+        "claims/nobody-hurt/index.html",
+    ] {
         let html = page(&out, rel);
         assert_eq!(html.select(&sel("h1")).count(), 1, "{rel}");
         for landmark in ["header", "main", "footer", "nav"] {
-            assert!(html.select(&sel(landmark)).next().is_some(), "{rel} lacks <{landmark}>");
+            assert!(
+                html.select(&sel(landmark)).next().is_some(),
+                "{rel} lacks <{landmark}>"
+            );
         }
         for a in html.select(&sel("a[href], link[href]")) {
             let href = a.value().attr("href").unwrap();
             assert!(!href.starts_with('/'), "{rel}: absolute link {href}");
             let text: String = a.text().collect();
-            let labelled = !text.trim().is_empty() || a.value().attr("aria-label").is_some() || a.value().name() == "link";
+            let labelled = !text.trim().is_empty()
+                || a.value().attr("aria-label").is_some()
+                || a.value().name() == "link";
             assert!(labelled, "{rel}: unlabelled link {href}");
             if href.starts_with("http") || href.starts_with('#') {
                 continue;
@@ -166,7 +234,11 @@ fn pages_have_landmarks_one_h1_and_relative_links() {
             if target.is_empty() || target.ends_with('/') {
                 path = path.join("index.html");
             }
-            assert!(path.exists(), "{rel}: broken link {href} ({})", path.display());
+            assert!(
+                path.exists(),
+                "{rel}: broken link {href} ({})",
+                path.display()
+            );
         }
     }
 }
@@ -177,15 +249,25 @@ fn index_matrix_says_what_each_source_does_with_each_claim() {
     let html = page(&out, "index.html");
     let row = html
         .select(&sel(".matrix tbody tr"))
-        .find(|r| r.text().collect::<String>().contains("The fire broke out on Monday night."))
+        .find(|r| {
+            r.text()
+                .collect::<String>()
+                .contains("The fire broke out on Monday night.")
+        })
         .unwrap();
-    let cells: Vec<String> = row.select(&sel("td.cell")).map(|c| c.text().collect::<String>().trim().to_string()).collect();
+    let cells: Vec<String> = row
+        .select(&sel("td.cell"))
+        .map(|c| c.text().collect::<String>().trim().to_string())
+        .collect();
     assert_eq!(cells, ["✔ Supports", "✔ Supports", "✘ Contradicts"]);
     let cause = html
         .select(&sel(".matrix tbody tr"))
         .find(|r| r.text().collect::<String>().contains("cause of the fire"))
         .unwrap();
-    let cells: Vec<String> = cause.select(&sel("td.cell")).map(|c| c.text().collect::<String>().trim().to_string()).collect();
+    let cells: Vec<String> = cause
+        .select(&sel("td.cell"))
+        .map(|c| c.text().collect::<String>().trim().to_string())
+        .collect();
     assert_eq!(cells, ["✔ Supports", "• Mentions", "– Silent"]);
 }
 
@@ -193,10 +275,16 @@ fn index_matrix_says_what_each_source_does_with_each_claim() {
 fn claim_page_has_claimreview_json_ld() {
     let (_d, out) = built("basic");
     let html = page(&out, "claims/response-time/index.html");
-    let script = html.select(&sel("script[type=\"application/ld+json\"]")).next().unwrap();
+    let script = html
+        .select(&sel("script[type=\"application/ld+json\"]"))
+        .next()
+        .unwrap();
     let v: Value = serde_json::from_str(&script.text().collect::<String>()).unwrap();
     assert_eq!(v["@type"], "ClaimReview");
-    assert_eq!(v["claimReviewed"], "Firefighters arrived within ten minutes.");
+    assert_eq!(
+        v["claimReviewed"],
+        "Firefighters arrived within ten minutes."
+    );
     assert_eq!(v["reviewRating"]["ratingValue"], 3);
     assert_eq!(v["reviewRating"]["bestRating"], 5);
     assert_eq!(v["reviewRating"]["worstRating"], 1);
@@ -208,9 +296,20 @@ fn claim_page_has_claimreview_json_ld() {
     assert_eq!(appearances.len(), 2);
     assert_eq!(appearances[0]["url"], "https://courier.example/fire");
     // Evidence grouped by stance, each with its quote, outlet and link.
-    let groups: Vec<String> = html.select(&sel(".group h3")).map(|h| h.text().collect::<String>()).collect();
-    assert!(groups[0].contains("Supports (1)") && groups[1].contains("Contradicts (1)"), "{groups:?}");
-    let signoff: String = html.select(&sel(".signoff")).next().unwrap().text().collect();
+    let groups: Vec<String> = html
+        .select(&sel(".group h3"))
+        .map(|h| h.text().collect::<String>())
+        .collect();
+    assert!(
+        groups[0].contains("Supports (1)") && groups[1].contains("Contradicts (1)"),
+        "{groups:?}"
+    );
+    let signoff: String = html
+        .select(&sel(".signoff"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
     assert!(signoff.contains("A. Reviewer") && signoff.contains("2026-03-05"));
 }
 
@@ -218,13 +317,29 @@ fn claim_page_has_claimreview_json_ld() {
 fn drafts_are_left_out_unless_asked_for() {
     let (_d, out) = built("basic");
     assert!(!out.join("claims/crane-damaged").exists());
-    assert!(!String::from_utf8(std::fs::read(out.join("data.json")).unwrap()).unwrap().contains("crane-damaged"));
+    assert!(
+        !String::from_utf8(std::fs::read(out.join("data.json")).unwrap())
+            .unwrap()
+            .contains("crane-damaged")
+    );
     let dir = tempfile::tempdir().unwrap();
     let out2 = dir.path().join("site");
-    let o = run(&["build", "--drafts", "--root", fixture("basic").to_str().unwrap(), "--out", out2.to_str().unwrap()]);
+    let o = run(&[
+        "build",
+        "--drafts",
+        "--root",
+        fixture("basic").to_str().unwrap(),
+        "--out",
+        out2.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     let html = page(&out2, "claims/crane-damaged/index.html");
-    let banner: String = html.select(&sel(".banner.draft")).next().unwrap().text().collect();
+    let banner: String = html
+        .select(&sel(".banner.draft"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
     assert!(banner.contains("Draft — not reviewed"));
 }
 
@@ -236,11 +351,18 @@ fn data_json_follows_the_format() {
         for key in ["id", "title", "outlet", "url", "path", "statements"] {
             assert!(a.get(key).is_some(), "article lacks {key}");
         }
-        assert!(out.join(a["path"].as_str().unwrap()).join("index.html").is_file());
+        assert!(
+            out.join(a["path"].as_str().unwrap())
+                .join("index.html")
+                .is_file()
+        );
         for s in a["statements"].as_array().unwrap() {
             assert!(s["id"].as_str().unwrap().starts_with("s-"));
             for c in s["claims"].as_array().unwrap() {
-                assert!(["supports", "contradicts", "mentions"].contains(&c["stance"].as_str().unwrap()));
+                assert!(
+                    ["supports", "contradicts", "mentions"]
+                        .contains(&c["stance"].as_str().unwrap())
+                );
             }
         }
     }
@@ -265,7 +387,14 @@ fn a_failing_build_leaves_the_existing_site_byte_identical() {
     let before = snapshot(&out);
     let claims = proj.path().join("content/claims.toml");
     let text = std::fs::read_to_string(&claims).unwrap();
-    std::fs::write(&claims, text.replace("quote = \"nobody was hurt\"", "quote = \"nobody was harmed\"")).unwrap();
+    std::fs::write(
+        &claims,
+        text.replace(
+            "quote = \"nobody was hurt\"",
+            "quote = \"nobody was harmed\"",
+        ),
+    )
+    .unwrap();
     let o = build(proj.path(), &out);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("left untouched"));
@@ -275,7 +404,10 @@ fn a_failing_build_leaves_the_existing_site_byte_identical() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(names.iter().all(|n| !n.starts_with(".crosscheck")), "{names:?}");
+    assert!(
+        names.iter().all(|n| !n.starts_with(".crosscheck")),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -304,7 +436,13 @@ fn output_is_deterministic_across_runs_and_thread_counts() {
     for threads in ["1", "2", "4"] {
         let out = dir.path().join(format!("site-{threads}"));
         let o = std::process::Command::new(BIN)
-            .args(["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .args([
+                "build",
+                "--root",
+                root.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
             .env("RAYON_NUM_THREADS", threads)
             .output()
             .unwrap();
@@ -324,14 +462,23 @@ fn the_committed_example_site_is_reproduced_byte_for_byte() {
     assert!(o.status.success(), "{}", stderr(&o));
     let fresh = snapshot(&out);
     let committed = snapshot(&repo.join("site"));
-    let missing: Vec<&String> = fresh.keys().filter(|k| !committed.contains_key(*k)).collect();
-    let extra: Vec<&String> = committed.keys().filter(|k| !fresh.contains_key(*k)).collect();
+    let missing: Vec<&String> = fresh
+        .keys()
+        .filter(|k| !committed.contains_key(*k))
+        .collect();
+    let extra: Vec<&String> = committed
+        .keys()
+        .filter(|k| !fresh.contains_key(*k))
+        .collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
         "site/ is stale: run `cargo run --release -- build` (missing {missing:?}, extra {extra:?})"
     );
     for (name, bytes) in &fresh {
-        assert!(committed[name] == *bytes, "site/{name} is stale: run `cargo run --release -- build`");
+        assert!(
+            committed[name] == *bytes,
+            "site/{name} is stale: run `cargo run --release -- build`"
+        );
     }
 }
 
@@ -377,18 +524,31 @@ fn hostile_article_and_claims_never_become_live_markup() {
         }
         for el in html.select(&sel("*")) {
             for (attr, value) in el.value().attrs() {
-                assert!(!attr.starts_with("on"), "{name}: event handler {attr}={value}");
+                assert!(
+                    !attr.starts_with("on"),
+                    "{name}: event handler {attr}={value}"
+                );
                 if matches!(attr, "href" | "src" | "action" | "formaction") {
                     let v = value.trim().to_ascii_lowercase();
-                    assert!(!v.starts_with("javascript:") && !v.starts_with("data:"), "{name}: {attr}={value}");
+                    assert!(
+                        !v.starts_with("javascript:") && !v.starts_with("data:"),
+                        "{name}: {attr}={value}"
+                    );
                 }
             }
-            assert!(!matches!(el.value().name(), "iframe" | "object" | "embed"), "{name}: {}", el.value().name());
+            assert!(
+                !matches!(el.value().name(), "iframe" | "object" | "embed"),
+                "{name}: {}",
+                el.value().name()
+            );
             if el.value().name() == "img" {
                 // Only crosscheck's own verdict card, from this site.
                 let src = el.value().attr("src").unwrap_or("");
                 let file = out.join(Path::new(&name).parent().unwrap()).join(src);
-                assert!(!src.contains(':') && src.ends_with(".svg") && file.is_file(), "{name}: <img src={src:?}>");
+                assert!(
+                    !src.contains(':') && src.ends_with(".svg") && file.is_file(),
+                    "{name}: <img src={src:?}>"
+                );
             }
         }
     }
@@ -397,17 +557,31 @@ fn hostile_article_and_claims_never_become_live_markup() {
     for (name, bytes) in snapshot(&out) {
         if name.ends_with(".svg") {
             let svg = String::from_utf8(bytes).unwrap();
-            assert!(!svg.contains("<script") && !svg.contains("<img") && !svg.contains("<!--"), "{name}: {svg}");
+            assert!(
+                !svg.contains("<script") && !svg.contains("<img") && !svg.contains("<!--"),
+                "{name}: {svg}"
+            );
         }
     }
     // The claim text survives intact inside the JSON-LD, without closing it.
     let html = page(&out, "claims/evil/index.html");
-    let script = html.select(&sel("script[type=\"application/ld+json\"]")).next().unwrap();
+    let script = html
+        .select(&sel("script[type=\"application/ld+json\"]"))
+        .next()
+        .unwrap();
     let v: Value = serde_json::from_str(&script.text().collect::<String>()).unwrap();
-    assert_eq!(v["claimReviewed"], "</script><script>alert('claim')</script> and <!-- comment");
+    assert_eq!(
+        v["claimReviewed"],
+        "</script><script>alert('claim')</script> and <!-- comment"
+    );
     // Readers see the article's text, not its markup.
     let article = page(&out, "articles/evil/index.html");
-    let body: String = article.select(&sel(".article-body")).next().unwrap().text().collect();
+    let body: String = article
+        .select(&sel(".article-body"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
     assert!(body.contains("Clickable text stays text."));
     assert!(body.contains("Markdown link"));
 }
@@ -421,11 +595,30 @@ fn article_text_reads_as_published_with_statements_split_inside_it() {
     let text: String = first
         .descendants()
         .filter_map(|n| {
-            let in_mark = n.ancestors().any(|a| a.value().as_element().is_some_and(|e| e.has_class("mark", scraper::CaseSensitivity::CaseSensitive)));
-            n.value().as_text().filter(|_| !in_mark).map(|t| t.to_string())
+            let in_mark = n.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| e.has_class("mark", scraper::CaseSensitivity::CaseSensitive))
+            });
+            n.value()
+                .as_text()
+                .filter(|_| !in_mark)
+                .map(|t| t.to_string())
         })
         .collect();
-    assert_eq!(text, "Residents say firefighters took an hour to reach the warehouse on Monday.Crews disagree.");
-    let statements: Vec<String> = first.select(&sel(".st")).map(|s| s.text().collect()).collect();
-    assert_eq!(statements, ["Residents say firefighters took an hour to reach the warehouse on Monday.", "Crews disagree."]);
+    assert_eq!(
+        text,
+        "Residents say firefighters took an hour to reach the warehouse on Monday.Crews disagree."
+    );
+    let statements: Vec<String> = first
+        .select(&sel(".st"))
+        .map(|s| s.text().collect())
+        .collect();
+    assert_eq!(
+        statements,
+        [
+            "Residents say firefighters took an hour to reach the warehouse on Monday.",
+            "Crews disagree."
+        ]
+    );
 }

@@ -47,9 +47,26 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "talks", "officials", "envoy", "proposal", "ceasefire", "territory", "sanctions", "delegation",
-    "frontline", "negotiators", "statement", "ministry", "summit", "guarantees", "withdrawal",
-    "reconstruction", "observers", "corridor", "agreement", "reporters",
+    "talks",
+    "officials",
+    "envoy",
+    "proposal",
+    "ceasefire",
+    "territory",
+    "sanctions",
+    "delegation",
+    "frontline",
+    "negotiators",
+    "statement",
+    "ministry",
+    "summit",
+    "guarantees",
+    "withdrawal",
+    "reconstruction",
+    "observers",
+    "corridor",
+    "agreement",
+    "reporters",
 ];
 
 /// A project with `articles` news-like articles (about 500 words each) and
@@ -69,7 +86,9 @@ fn generate_corpus(root: &Path, articles: usize) {
             }
             for s in 0..6 {
                 let n = 6 + rng.below(8) as usize;
-                let words: Vec<&str> = (0..n).map(|_| WORDS[rng.below(WORDS.len() as u64) as usize]).collect();
+                let words: Vec<&str> = (0..n)
+                    .map(|_| WORDS[rng.below(WORDS.len() as u64) as usize])
+                    .collect();
                 let sentence = format!("Report {i}-{p}-{s} says {}.", words.join(" "));
                 if (p, s) == (1, 2) || (p, s) == (5, 0) {
                     quotes.push(sentence.clone());
@@ -106,8 +125,16 @@ fn hashes(dir: &Path) -> BTreeMap<String, [u8; 32]> {
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-            (rel, *blake3::hash(&std::fs::read(e.path()).unwrap()).as_bytes())
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (
+                rel,
+                *blake3::hash(&std::fs::read(e.path()).unwrap()).as_bytes(),
+            )
         })
         .collect()
 }
@@ -133,7 +160,11 @@ fn build_cmd(root: &Path, out: &Path) -> Command {
 }
 
 fn set_title(root: &Path, title: &str) {
-    std::fs::write(root.join("content/site.toml"), format!("title = \"{title}\"\n")).unwrap();
+    std::fs::write(
+        root.join("content/site.toml"),
+        format!("title = \"{title}\"\n"),
+    )
+    .unwrap();
 }
 
 fn kill_build_many_times(articles: usize, iterations: usize) {
@@ -196,7 +227,10 @@ fn kill_build_many_times(articles: usize, iterations: usize) {
             got_new += 1;
             current = next;
         } else {
-            let missing = reference[current].keys().filter(|k| !now.contains_key(*k)).count();
+            let missing = reference[current]
+                .keys()
+                .filter(|k| !now.contains_key(*k))
+                .count();
             panic!(
                 "iteration {i} (killed after {at} µs): {out:?} is neither the old nor the new site ({} files, {missing} of the old missing)",
                 now.len()
@@ -232,13 +266,19 @@ fn kill_build_many_times(articles: usize, iterations: usize) {
 
 #[test]
 fn killed_builds_leave_the_previous_site_intact() {
-    kill_build_many_times(env_or("CRASH_ARTICLES", 120), env_or("CRASH_ITERATIONS", 10));
+    kill_build_many_times(
+        env_or("CRASH_ARTICLES", 120),
+        env_or("CRASH_ITERATIONS", 10),
+    );
 }
 
 #[test]
 #[ignore = "slow: 2,000 articles, 50 kills (run by .ci/run with --ignored)"]
 fn killed_builds_of_a_large_site_leave_the_previous_site_intact() {
-    kill_build_many_times(env_or("CRASH_ARTICLES", 2000), env_or("CRASH_ITERATIONS", 50));
+    kill_build_many_times(
+        env_or("CRASH_ARTICLES", 2000),
+        env_or("CRASH_ITERATIONS", 50),
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -265,13 +305,20 @@ fn claims_version(v: usize) -> Vec<u8> {
 /// between the two versions, until it is killed.
 #[test]
 fn claims_writer_helper() {
-    let Ok(path) = std::env::var(HELPER_ENV) else { return };
+    let Ok(path) = std::env::var(HELPER_ENV) else {
+        return;
+    };
     let path = PathBuf::from(path);
     let versions = [claims_version(0), claims_version(1)];
     loop {
         let current = std::fs::read(&path).unwrap();
-        let next = if current == versions[0] { &versions[1] } else { &versions[0] };
-        crosscheck::review::edit::write_atomic(&path, "content/claims.toml", &current, next).unwrap();
+        let next = if current == versions[0] {
+            &versions[1]
+        } else {
+            &versions[0]
+        };
+        crosscheck::review::edit::write_atomic(&path, "content/claims.toml", &current, next)
+            .unwrap();
     }
 }
 
@@ -289,7 +336,12 @@ fn kill_claims_writer_many_times(iterations: usize) {
     let started = Instant::now();
     for i in 0..iterations {
         let mut child = Command::new(&exe)
-            .args(["--exact", "claims_writer_helper", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "claims_writer_helper",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(HELPER_ENV, &path)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -297,7 +349,10 @@ fn kill_claims_writer_many_times(iterations: usize) {
             .unwrap();
         // Start-up takes a few ms; then each write a few ms more.
         std::thread::sleep(Duration::from_micros(2_000 + rng.below(60_000)));
-        assert!(child.try_wait().unwrap().is_none(), "the writer stopped by itself");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the writer stopped by itself"
+        );
         child.kill().unwrap();
         child.wait().unwrap();
         let now = std::fs::read(&path).unwrap();
@@ -316,14 +371,18 @@ fn kill_claims_writer_many_times(iterations: usize) {
                 continue;
             }
             assert!(
-                name.starts_with(".crosscheck-edit-") && crosscheck::content::is_editor_temp(&e.path()),
+                name.starts_with(".crosscheck-edit-")
+                    && crosscheck::content::is_editor_temp(&e.path()),
                 "iteration {i}: unexpected {name:?} beside the claims file"
             );
             leftovers += 1;
             std::fs::remove_file(e.path()).unwrap();
         }
     }
-    assert!(seen[0] > 0 && seen[1] > 0, "kills never landed between writes: {seen:?}");
+    assert!(
+        seen[0] > 0 && seen[1] > 0,
+        "kills never landed between writes: {seen:?}"
+    );
     eprintln!(
         "claims writer kill test: {iterations} SIGKILLs in {:?}: old/new version {}/{} times, 0 mixed or empty; {leftovers} hidden temporaries left behind",
         started.elapsed(),

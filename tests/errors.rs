@@ -15,7 +15,12 @@ fn failing(edit: impl FnOnce(&Path)) -> String {
     edit(proj.path());
     let out = proj.path().join("site");
     let b = build(proj.path(), &out);
-    assert_eq!(b.status.code(), Some(1), "build should fail: {}", stderr(&b));
+    assert_eq!(
+        b.status.code(),
+        Some(1),
+        "build should fail: {}",
+        stderr(&b)
+    );
     assert!(!out.exists(), "a failed build must not write a site");
     let c = check(proj.path());
     assert_eq!(c.status.code(), Some(1), "check should fail");
@@ -36,7 +41,13 @@ fn claims(root: &Path) -> std::path::PathBuf {
 
 #[test]
 fn malformed_site_toml() {
-    let err = failing(|r| replace_in(&r.join("content/site.toml"), "base_url = \"/\"", "base_url = /"));
+    let err = failing(|r| {
+        replace_in(
+            &r.join("content/site.toml"),
+            "base_url = \"/\"",
+            "base_url = /",
+        )
+    });
     assert!(err.contains("content/site.toml:2:12"), "{err}");
     assert!(err.contains("invalid TOML"), "{err}");
 }
@@ -44,7 +55,11 @@ fn malformed_site_toml() {
 #[test]
 fn malformed_front_matter_points_into_the_file_not_the_slice() {
     let err = failing(|r| {
-        replace_in(&r.join("content/articles/town-radio.md"), "outlet = \"Town Radio\"", "outlet = \"Town Radio")
+        replace_in(
+            &r.join("content/articles/town-radio.md"),
+            "outlet = \"Town Radio\"",
+            "outlet = \"Town Radio",
+        )
     });
     // Line 3 of the file (line 2 of the front matter).
     assert!(err.contains("content/articles/town-radio.md:3:"), "{err}");
@@ -69,21 +84,34 @@ fn front_matter_never_closed() {
 
 #[test]
 fn missing_required_field() {
-    let err = failing(|r| replace_in(&r.join("content/articles/town-radio.md"), "outlet = \"Town Radio\"\n", ""));
+    let err = failing(|r| {
+        replace_in(
+            &r.join("content/articles/town-radio.md"),
+            "outlet = \"Town Radio\"\n",
+            "",
+        )
+    });
     assert!(err.contains("content/articles/town-radio.md:1:1"), "{err}");
     assert!(err.contains("missing required field `outlet`"), "{err}");
     // The article's own error is enough: its evidence is not also "unknown".
     assert!(!err.contains("unknown article `town-radio`"), "{err}");
     let err = failing(|r| replace_in(&claims(r), "text = \"Nobody was hurt in the fire.\"\n", ""));
     assert!(err.contains("content/claims.toml:48:1"), "{err}");
-    assert!(err.contains("claim `nobody-hurt` is missing required field `text`"), "{err}");
+    assert!(
+        err.contains("claim `nobody-hurt` is missing required field `text`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn unknown_stance_verdict_and_status_list_the_allowed_values() {
     let err = failing(|r| {
         let p = claims(r);
-        replace_in(&p, "stance = \"contradicts\"\n  note", "stance = \"refutes\"\n  note");
+        replace_in(
+            &p,
+            "stance = \"contradicts\"\n  note",
+            "stance = \"refutes\"\n  note",
+        );
         replace_in(&p, "verdict = \"disputed\"", "verdict = \"contested\"");
         replace_in(&p, "status = \"draft\"", "status = \"pending\"");
     });
@@ -91,7 +119,10 @@ fn unknown_stance_verdict_and_status_list_the_allowed_values() {
     assert!(err.contains("unknown stance `refutes`"), "{err}");
     assert!(err.contains("supports, contradicts, mentions"), "{err}");
     assert!(err.contains("content/claims.toml:32:11"), "{err}");
-    assert!(err.contains("accurate, mostly-accurate, misleading, inaccurate, disputed, unverified"), "{err}");
+    assert!(
+        err.contains("accurate, mostly-accurate, misleading, inaccurate, disputed, unverified"),
+        "{err}"
+    );
     assert!(err.contains("unknown status `pending`"), "{err}");
     assert!(err.contains("draft, in-review, approved"), "{err}");
     // All three reported in one run.
@@ -100,15 +131,30 @@ fn unknown_stance_verdict_and_status_list_the_allowed_values() {
 
 #[test]
 fn duplicate_claim_id_names_both_places() {
-    let err = failing(|r| replace_in(&claims(r), "id = \"response-time\"", "id = \"fire-on-monday\""));
+    let err = failing(|r| {
+        replace_in(
+            &claims(r),
+            "id = \"response-time\"",
+            "id = \"fire-on-monday\"",
+        )
+    });
     assert!(err.contains("content/claims.toml:30:6"), "{err}");
     assert!(err.contains("duplicate claim id `fire-on-monday`"), "{err}");
-    assert!(err.contains("first defined at content/claims.toml:5:6"), "{err}");
+    assert!(
+        err.contains("first defined at content/claims.toml:5:6"),
+        "{err}"
+    );
 }
 
 #[test]
 fn evidence_naming_an_unknown_article_suggests_the_closest_id() {
-    let err = failing(|r| replace_in(&claims(r), "article = \"harbour-news\"", "article = \"harbor-news\""));
+    let err = failing(|r| {
+        replace_in(
+            &claims(r),
+            "article = \"harbour-news\"",
+            "article = \"harbor-news\"",
+        )
+    });
     assert!(err.contains("content/claims.toml:19:13"), "{err}");
     assert!(err.contains("unknown article `harbor-news`"), "{err}");
     assert!(err.contains("did you mean `harbour-news`?"), "{err}");
@@ -116,25 +162,47 @@ fn evidence_naming_an_unknown_article_suggests_the_closest_id() {
 
 #[test]
 fn quote_matching_nowhere_shows_the_closest_passage() {
-    let err = failing(|r| replace_in(&claims(r), "quote = \"firefighters took an hour", "quote = \"firefighters needed an hour"));
+    let err = failing(|r| {
+        replace_in(
+            &claims(r),
+            "quote = \"firefighters took an hour",
+            "quote = \"firefighters needed an hour",
+        )
+    });
     assert!(err.contains("content/claims.toml:45:11"), "{err}");
-    assert!(err.contains("quote of claim `response-time` not found in article `harbour-news`"), "{err}");
+    assert!(
+        err.contains("quote of claim `response-time` not found in article `harbour-news`"),
+        "{err}"
+    );
     let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("closest passage in content/articles/harbour-news.md: \"firefighters took an hour to reach the warehouse"), "{err}");
 }
 
 #[test]
 fn quote_matching_more_than_once_needs_occurrence() {
-    let err = failing(|r| replace_in(&claims(r), "  quote = \"cause is\"\n  occurrence = 2\n", "  quote = \"cause is\"\n"));
+    let err = failing(|r| {
+        replace_in(
+            &claims(r),
+            "  quote = \"cause is\"\n  occurrence = 2\n",
+            "  quote = \"cause is\"\n",
+        )
+    });
     assert!(err.contains("content/claims.toml:81:11"), "{err}");
-    assert!(err.contains("occurs 2 times in article `harbour-news`"), "{err}");
+    assert!(
+        err.contains("occurs 2 times in article `harbour-news`"),
+        "{err}"
+    );
     assert!(err.contains("occurrence = N"), "{err}");
 }
 
 #[test]
 fn approved_without_reviewer_or_date() {
     let err = failing(|r| {
-        replace_in(&claims(r), "reviewer = \"A. Reviewer\"\nreviewed = 2026-03-05\n", "");
+        replace_in(
+            &claims(r),
+            "reviewer = \"A. Reviewer\"\nreviewed = 2026-03-05\n",
+            "",
+        );
     });
     assert!(err.contains("content/claims.toml:4:1"), "{err}");
     assert!(err.contains("approved but has no `reviewer`"), "{err}");
@@ -150,7 +218,10 @@ fn a_file_that_is_not_utf8_is_named_with_the_byte_offset() {
         bytes[at] = 0xff;
         std::fs::write(&p, bytes).unwrap();
     });
-    assert!(err.contains("content/articles/town-radio.md is not valid UTF-8"), "{err}");
+    assert!(
+        err.contains("content/articles/town-radio.md is not valid UTF-8"),
+        "{err}"
+    );
     assert!(err.contains("byte offset"), "{err}");
 }
 
@@ -178,9 +249,21 @@ fn a_broken_template_names_template_line_and_column() {
 #[test]
 fn all_problems_across_files_are_reported_at_once() {
     let err = failing(|r| {
-        replace_in(&r.join("content/site.toml"), "title = \"Harbour fire, three reports\"\n", "");
-        replace_in(&claims(r), "article = \"harbour-news\"", "article = \"nowhere\"");
-        replace_in(&r.join("content/articles/town-radio.md"), "title = \"Fire on Tuesday destroys sheds\"\n", "");
+        replace_in(
+            &r.join("content/site.toml"),
+            "title = \"Harbour fire, three reports\"\n",
+            "",
+        );
+        replace_in(
+            &claims(r),
+            "article = \"harbour-news\"",
+            "article = \"nowhere\"",
+        );
+        replace_in(
+            &r.join("content/articles/town-radio.md"),
+            "title = \"Fire on Tuesday destroys sheds\"\n",
+            "",
+        );
     });
     assert!(err.contains("content/site.toml"), "{err}");
     assert!(err.contains("content/claims.toml:19:13"), "{err}");
@@ -192,7 +275,11 @@ fn bom_crlf_and_control_characters_are_accepted_with_a_warning() {
     let proj = project("basic");
     let p = proj.path().join("content/articles/town-radio.md");
     let text = std::fs::read_to_string(&p).unwrap();
-    let text = format!("\u{feff}{}", text.replace('\n', "\r\n").replace("Nobody was", "Nobody\u{7} was"));
+    let text = format!(
+        "\u{feff}{}",
+        text.replace('\n', "\r\n")
+            .replace("Nobody was", "Nobody\u{7} was")
+    );
     std::fs::write(&p, text).unwrap();
     let out = proj.path().join("site");
     let o = build(proj.path(), &out);
@@ -224,6 +311,13 @@ fn refuses_to_replace_a_folder_that_is_not_a_site() {
     std::fs::write(out.join("thesis.tex"), "precious").unwrap();
     let o = build(proj.path(), &out);
     assert_eq!(o.status.code(), Some(3));
-    assert!(stderr(&o).contains("not a crosscheck site"), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(out.join("thesis.tex")).unwrap(), "precious");
+    assert!(
+        stderr(&o).contains("not a crosscheck site"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("thesis.tex")).unwrap(),
+        "precious"
+    );
 }

@@ -42,17 +42,74 @@ fn cases(default: u32) -> Config {
 // ---------------------------------------------------------------------------
 
 const WORDS: &[&str] = &[
-    "talks", "ended", "without", "a", "deal", "after", "five", "hours", "the", "envoy", "said",
-    "Moscow", "Kyiv", "officials", "rejected", "plan", "late", "on", "Tuesday", "peace", "army",
-    "territory", "were", "not", "agreed", "“useful”", "‘constructive’", "don’t", "—", "–", "and",
-    "2,000", "3.5", "per", "cent", "Zürich", "café", "naïve", "Ωmega", "東京", "😀", "e\u{301}",
-    "\u{200b}zero", "mixed\u{200d}join", "שלום", "مرحبا", "(in", "brackets)", "so-called", "x",
+    "talks",
+    "ended",
+    "without",
+    "a",
+    "deal",
+    "after",
+    "five",
+    "hours",
+    "the",
+    "envoy",
+    "said",
+    "Moscow",
+    "Kyiv",
+    "officials",
+    "rejected",
+    "plan",
+    "late",
+    "on",
+    "Tuesday",
+    "peace",
+    "army",
+    "territory",
+    "were",
+    "not",
+    "agreed",
+    "“useful”",
+    "‘constructive’",
+    "don’t",
+    "—",
+    "–",
+    "and",
+    "2,000",
+    "3.5",
+    "per",
+    "cent",
+    "Zürich",
+    "café",
+    "naïve",
+    "Ωmega",
+    "東京",
+    "😀",
+    "e\u{301}",
+    "\u{200b}zero",
+    "mixed\u{200d}join",
+    "שלום",
+    "مرحبا",
+    "(in",
+    "brackets)",
+    "so-called",
+    "x",
 ];
 
 /// One sentence: a capitalised first word, words, a terminator.
 fn sentence() -> impl Strategy<Value = String> {
     (
-        prop::sample::select(&["Talks", "Officials", "Putin", "The", "Kyiv", "Envoys", "Zelensky", "Nobody", "Europe"][..]),
+        prop::sample::select(
+            &[
+                "Talks",
+                "Officials",
+                "Putin",
+                "The",
+                "Kyiv",
+                "Envoys",
+                "Zelensky",
+                "Nobody",
+                "Europe",
+            ][..],
+        ),
         prop::collection::vec(prop::sample::select(WORDS), 1..10),
         prop::sample::select(&[".", "!", "?", "."][..]),
     )
@@ -122,29 +179,38 @@ fn a_quote_occurring_once_anchors_to_exactly_the_statements_it_overlaps() {
     let mut runner = proptest::test_runner::TestRunner::new(cases(256));
     let once = std::cell::Cell::new(0u32);
     runner
-        .run(&(doc_spec(), any::<usize>(), any::<usize>()), |(spec, start, len)| {
-            anchoring_property(&spec, start, len)?;
-            // Count the cases that exercised the "occurs once" branch.
-            let doc = document::parse(&spec.markdown());
-            if !doc.text.is_empty() {
-                let hay = checks::reference_normalize(&doc.text);
-                let mut s = start % doc.text.len();
-                while !doc.text.is_char_boundary(s) {
-                    s -= 1;
+        .run(
+            &(doc_spec(), any::<usize>(), any::<usize>()),
+            |(spec, start, len)| {
+                anchoring_property(&spec, start, len)?;
+                // Count the cases that exercised the "occurs once" branch.
+                let doc = document::parse(&spec.markdown());
+                if !doc.text.is_empty() {
+                    let hay = checks::reference_normalize(&doc.text);
+                    let mut s = start % doc.text.len();
+                    while !doc.text.is_char_boundary(s) {
+                        s -= 1;
+                    }
+                    let mut e = (s + 1 + len % 120).min(doc.text.len());
+                    while !doc.text.is_char_boundary(e) {
+                        e += 1;
+                    }
+                    let needle = checks::reference_normalize(&doc.text[s..e])
+                        .trim()
+                        .to_string();
+                    if !needle.is_empty() && hay.matches(&needle).count() == 1 {
+                        once.set(once.get() + 1);
+                    }
                 }
-                let mut e = (s + 1 + len % 120).min(doc.text.len());
-                while !doc.text.is_char_boundary(e) {
-                    e += 1;
-                }
-                let needle = checks::reference_normalize(&doc.text[s..e]).trim().to_string();
-                if !needle.is_empty() && hay.matches(&needle).count() == 1 {
-                    once.set(once.get() + 1);
-                }
-            }
-            Ok(())
-        })
+                Ok(())
+            },
+        )
         .unwrap();
-    eprintln!("anchoring: {} cases, {} with a quote occurring once", runner.config().cases, once.get());
+    eprintln!(
+        "anchoring: {} cases, {} with a quote occurring once",
+        runner.config().cases,
+        once.get()
+    );
     assert!(once.get() > 0, "no case exercised a unique quote");
 }
 
@@ -171,7 +237,12 @@ fn edit() -> impl Strategy<Value = Edit> {
 fn ids_by_text(md: &str) -> BTreeMap<String, String> {
     let doc = document::parse(md);
     (0..doc.statements.len())
-        .map(|i| (doc.statement_text(i).to_string(), doc.statements[i].id.clone()))
+        .map(|i| {
+            (
+                doc.statement_text(i).to_string(),
+                doc.statements[i].id.clone(),
+            )
+        })
         .collect()
 }
 
@@ -183,7 +254,12 @@ fn editing_one_sentence_never_changes_another_sentences_id() {
             // Sentences must be distinct: exact duplicates are numbered, and
             // their numbering is the documented exception.
             let all: Vec<&String> = spec.blocks.iter().flat_map(|(_, s)| s).collect();
-            let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let norm = |s: &str| {
+                s.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
+            };
             let distinct: BTreeSet<String> = all.iter().map(|s| norm(s)).collect();
             prop_assume!(distinct.len() == all.len());
             let total = all.len();
@@ -219,12 +295,24 @@ fn editing_one_sentence_never_changes_another_sentences_id() {
             };
             let before_ids = ids_by_text(&spec.markdown());
             let after_ids = ids_by_text(&after.markdown());
-            for s in all.iter().filter(|s| Some(s.as_str()) != touched.as_deref()) {
+            for s in all
+                .iter()
+                .filter(|s| Some(s.as_str()) != touched.as_deref())
+            {
                 let text = s.trim();
                 let b = before_ids.get(text);
                 let a = after_ids.get(text);
-                prop_assert!(b.is_some(), "sentence {text:?} is not a statement before the edit: {before_ids:?}");
-                prop_assert_eq!(b, a, "id of untouched sentence {:?} changed after {:?}", text, edit);
+                prop_assert!(
+                    b.is_some(),
+                    "sentence {text:?} is not a statement before the edit: {before_ids:?}"
+                );
+                prop_assert_eq!(
+                    b,
+                    a,
+                    "id of untouched sentence {:?} changed after {:?}",
+                    text,
+                    edit
+                );
             }
             Ok(())
         })
@@ -240,24 +328,59 @@ fn editing_one_sentence_never_changes_another_sentences_id() {
 fn hostile() -> impl Strategy<Value = String> {
     let fragments = prop::sample::select(
         &[
-            "<", ">", "&", "\"", "'", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
-            "\" onmouseover=\"alert(1)", "' onfocus='x", "javascript:alert(1)", "</title>",
-            "</textarea>", "<!--", "-->", "]]>", "<![CDATA[", "{{ site }}", "{% raw %}", "\u{202e}",
-            "\u{200f}", "é", "😀", "e\u{301}", "a", " ", "  ", "\n", "`", "*", "_", "\\",
-            "[x](javascript:alert(1))", "<x-evil>", "&amp;", "&lt;x-evil&gt;", "<style>*{}</style>",
-            "<iframe src=//x>", "\u{2028}", "\u{7}", "\u{0}", "\u{fffe}", "<a href=\"data:text/html,x\">d</a>",
-            "<svg onload=alert(1)>", "</script>", "</svg>", "&#x3C;x-evil>",
+            "<",
+            ">",
+            "&",
+            "\"",
+            "'",
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "\" onmouseover=\"alert(1)",
+            "' onfocus='x",
+            "javascript:alert(1)",
+            "</title>",
+            "</textarea>",
+            "<!--",
+            "-->",
+            "]]>",
+            "<![CDATA[",
+            "{{ site }}",
+            "{% raw %}",
+            "\u{202e}",
+            "\u{200f}",
+            "é",
+            "😀",
+            "e\u{301}",
+            "a",
+            " ",
+            "  ",
+            "\n",
+            "`",
+            "*",
+            "_",
+            "\\",
+            "[x](javascript:alert(1))",
+            "<x-evil>",
+            "&amp;",
+            "&lt;x-evil&gt;",
+            "<style>*{}</style>",
+            "<iframe src=//x>",
+            "\u{2028}",
+            "\u{7}",
+            "\u{0}",
+            "\u{fffe}",
+            "<a href=\"data:text/html,x\">d</a>",
+            "<svg onload=alert(1)>",
+            "</script>",
+            "</svg>",
+            "&#x3C;x-evil>",
         ][..],
     );
-    (
-        prop::collection::vec(fragments, 0..8),
-        "\\PC{0,6}",
-    )
-        .prop_map(|(parts, tail)| {
-            let mut s = parts.concat();
-            s.push_str(&tail);
-            s
-        })
+    (prop::collection::vec(fragments, 0..8), "\\PC{0,6}").prop_map(|(parts, tail)| {
+        let mut s = parts.concat();
+        s.push_str(&tail);
+        s
+    })
 }
 
 /// A non-blank hostile string (required fields must not be blank).
@@ -292,13 +415,35 @@ struct ClaimSpec {
 }
 
 fn article_spec() -> impl Strategy<Value = ArticleSpec> {
-    (hostile_required(), hostile_required(), hostile_required(), doc_spec(), hostile())
-        .prop_map(|(title, outlet, author, body, extra)| ArticleSpec { title, outlet, author, body, extra })
+    (
+        hostile_required(),
+        hostile_required(),
+        hostile_required(),
+        doc_spec(),
+        hostile(),
+    )
+        .prop_map(|(title, outlet, author, body, extra)| ArticleSpec {
+            title,
+            outlet,
+            author,
+            body,
+            extra,
+        })
 }
 
 fn claim_spec() -> impl Strategy<Value = ClaimSpec> {
-    (hostile_required(), hostile_required(), hostile_required(), any::<usize>())
-        .prop_map(|(text, summary, note, quote_pick)| ClaimSpec { text, summary, note, quote_pick })
+    (
+        hostile_required(),
+        hostile_required(),
+        hostile_required(),
+        any::<usize>(),
+    )
+        .prop_map(|(text, summary, note, quote_pick)| ClaimSpec {
+            text,
+            summary,
+            note,
+            quote_pick,
+        })
 }
 
 fn project_spec() -> impl Strategy<Value = ProjectSpec> {
@@ -309,13 +454,15 @@ fn project_spec() -> impl Strategy<Value = ProjectSpec> {
         prop::collection::vec(article_spec(), 1..4),
         prop::collection::vec(claim_spec(), 0..4),
     )
-        .prop_map(|(site_title, description, publisher, articles, claims)| ProjectSpec {
-            site_title,
-            description,
-            publisher,
-            articles,
-            claims,
-        })
+        .prop_map(
+            |(site_title, description, publisher, articles, claims)| ProjectSpec {
+                site_title,
+                description,
+                publisher,
+                articles,
+                claims,
+            },
+        )
 }
 
 /// Writes the project; each claim quotes a whole statement of an article
@@ -415,18 +562,28 @@ fn output_is_byte_identical_across_builds_and_thread_counts() {
             prop_assert!(one == again, "two builds differ");
             let differing: Vec<&String> =
                 one.keys().filter(|k| one.get(*k) != many.get(*k)).collect();
-            prop_assert!(one.len() == many.len() && differing.is_empty(), "1 vs 8 threads differ: {differing:?}");
+            prop_assert!(
+                one.len() == many.len() && differing.is_empty(),
+                "1 vs 8 threads differ: {differing:?}"
+            );
             Ok(())
         })
         .unwrap();
-    eprintln!("determinism (library, 1 vs 8 threads): {} cases", runner.config().cases);
+    eprintln!(
+        "determinism (library, 1 vs 8 threads): {} cases",
+        runner.config().cases
+    );
 }
 
 /// The same through the binary, with RAYON_NUM_THREADS, including the
 /// files as written to disk.
 #[test]
 fn binary_output_is_identical_with_one_or_many_threads() {
-    let mut runner = proptest::test_runner::TestRunner::new(cases(3));
+    let mut runner = proptest::test_runner::TestRunner::new(Config {
+        // Three full builds through the binary per case: at most 10.
+        cases: cases(3).cases.min(10),
+        ..cases(3)
+    });
     runner
         .run(&project_spec(), |spec| {
             let dir = tempfile::tempdir().unwrap();
@@ -446,7 +603,10 @@ fn binary_output_is_identical_with_one_or_many_threads() {
                 prop_assert!(o.status.success(), "{}", common::stderr(&o));
                 snaps.push(common::snapshot(&out));
             }
-            prop_assert!(snaps[0] == snaps[1] && snaps[1] == snaps[2], "outputs differ");
+            prop_assert!(
+                snaps[0] == snaps[1] && snaps[1] == snaps[2],
+                "outputs differ"
+            );
             Ok(())
         })
         .unwrap();
@@ -462,7 +622,7 @@ fn allowed_markup() -> (BTreeSet<String>, BTreeSet<String>) {
     let mut elements = BTreeSet::new();
     let mut attributes = BTreeSet::new();
     for (_, text) in render::DEFAULT_TEMPLATES {
-                for (i, _) in text.match_indices('<') {
+        for (i, _) in text.match_indices('<') {
             let name: String = text[i + 1..]
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric())
@@ -474,11 +634,15 @@ fn allowed_markup() -> (BTreeSet<String>, BTreeSet<String>) {
         // Attributes: the words inside each tag, up to `=` (boolean ones
         // such as `defer` included; Tera words like `if` are harmless).
         for (i, _) in text.match_indices('<') {
-            let Some(len) = text[i..].find('>') else { continue };
+            let Some(len) = text[i..].find('>') else {
+                continue;
+            };
             for word in text[i..i + len].split_whitespace().skip(1) {
                 let name = word.split('=').next().unwrap_or("");
                 if name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
                 {
                     attributes.insert(name.to_string());
                 }
@@ -493,10 +657,33 @@ fn allowed_markup() -> (BTreeSet<String>, BTreeSet<String>) {
         attributes.extend(attrs.into_iter().map(String::from));
     }
     // Statement HTML and the document's containers.
-    for e in ["strong", "em", "del", "code", "br", "a", "ul", "ol", "li", "blockquote", "pre", "span", "sup"] {
+    for e in [
+        "strong",
+        "em",
+        "del",
+        "code",
+        "br",
+        "a",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "pre",
+        "span",
+        "sup",
+    ] {
         elements.insert(e.into());
     }
-    for a in ["href", "rel", "start", "id", "class", "value", "title", "aria-label"] {
+    for a in [
+        "href",
+        "rel",
+        "start",
+        "id",
+        "class",
+        "value",
+        "title",
+        "aria-label",
+    ] {
         attributes.insert(a.into());
     }
     // Never allowed, whatever the templates do.
@@ -536,13 +723,17 @@ fn check_raw_lt(path: &str, html: &str) {
 
 fn text_of(doc: &scraper::Html, selector: &str) -> Vec<String> {
     let sel = scraper::Selector::parse(selector).unwrap();
-    doc.select(&sel).map(|e| e.text().collect::<String>()).collect()
+    doc.select(&sel)
+        .map(|e| e.text().collect::<String>())
+        .collect()
 }
 
 /// What a string becomes once read from a TOML file: characters HTML
 /// forbids are dropped (FORMAT.md; `content::is_forbidden_char`).
 fn as_published(s: &str) -> String {
-    s.chars().filter(|c| !crosscheck::content::is_forbidden_char(*c)).collect()
+    s.chars()
+        .filter(|c| !crosscheck::content::is_forbidden_char(*c))
+        .collect()
 }
 
 fn check_page_markup(
@@ -553,15 +744,25 @@ fn check_page_markup(
     check_raw_lt(path, html);
     let doc = scraper::Html::parse_document(html);
     for node in doc.tree.nodes() {
-        let Some(el) = node.value().as_element() else { continue };
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
         let name = el.name();
-        prop_assert!(allowed.0.contains(name), "{path}: unexpected element <{name}>");
+        prop_assert!(
+            allowed.0.contains(name),
+            "{path}: unexpected element <{name}>"
+        );
         for (attr, value) in el.attrs() {
-            prop_assert!(allowed.1.contains(attr), "{path}: unexpected attribute {attr}={value:?} on <{name}>");
+            prop_assert!(
+                allowed.1.contains(attr),
+                "{path}: unexpected attribute {attr}={value:?} on <{name}>"
+            );
             if matches!(attr, "href" | "src" | "action" | "xlink:href") {
                 let v = value.trim().to_ascii_lowercase();
                 prop_assert!(
-                    !v.starts_with("javascript:") && !v.starts_with("data:") && !v.starts_with("vbscript:"),
+                    !v.starts_with("javascript:")
+                        && !v.starts_with("data:")
+                        && !v.starts_with("vbscript:"),
                     "{path}: dangerous {attr}={value:?}"
                 );
             }
@@ -569,7 +770,11 @@ fn check_page_markup(
         if name == "script" {
             let ok = el.attr("type") == Some("application/ld+json")
                 || el.attr("src").is_some_and(|s| s.ends_with("search.js"));
-            prop_assert!(ok, "{path}: unexpected script {:?}", el.attrs().collect::<Vec<_>>());
+            prop_assert!(
+                ok,
+                "{path}: unexpected script {:?}",
+                el.attrs().collect::<Vec<_>>()
+            );
         }
     }
     Ok(doc)
@@ -593,32 +798,89 @@ fn arbitrary_strings_in_any_field_never_become_markup() {
                     // exactly what the content said.
                     let titles = text_of(&doc, "title");
                     prop_assert_eq!(titles.len(), 1);
-                    prop_assert!(titles[0].contains(&as_published(&spec.site_title)), "{}: <title> {:?}", path, titles[0]);
+                    prop_assert!(
+                        titles[0].contains(&as_published(&spec.site_title)),
+                        "{}: <title> {:?}",
+                        path,
+                        titles[0]
+                    );
                     for ld in text_of(&doc, "script[type=\"application/ld+json\"]") {
-                        let v: serde_json::Value = serde_json::from_str(&ld).map_err(|e| TestCaseError::fail(format!("{path}: JSON-LD: {e}")))?;
-                        if let Some(ci) = path.strip_prefix("claims/c").and_then(|p| p.split('/').next()).and_then(|n| n.parse::<usize>().ok()) {
-                            prop_assert_eq!(v["claimReviewed"].as_str().map(String::from), Some(as_published(&spec.claims[ci].text)));
+                        let v: serde_json::Value = serde_json::from_str(&ld)
+                            .map_err(|e| TestCaseError::fail(format!("{path}: JSON-LD: {e}")))?;
+                        if let Some(ci) = path
+                            .strip_prefix("claims/c")
+                            .and_then(|p| p.split('/').next())
+                            .and_then(|n| n.parse::<usize>().ok())
+                        {
+                            prop_assert_eq!(
+                                v["claimReviewed"].as_str().map(String::from),
+                                Some(as_published(&spec.claims[ci].text))
+                            );
                         }
                     }
-                    if let Some(ai) = path.strip_prefix("articles/a").and_then(|p| p.split('/').next()).and_then(|n| n.parse::<usize>().ok()) {
+                    if let Some(ai) = path
+                        .strip_prefix("articles/a")
+                        .and_then(|p| p.split('/').next())
+                        .and_then(|n| n.parse::<usize>().ok())
+                    {
                         let a = &spec.articles[ai];
-                        prop_assert_eq!(text_of(&doc, "h1"), vec![as_published(&a.title)], "{}", path);
-                        prop_assert_eq!(text_of(&doc, "p.kicker"), vec![as_published(&a.outlet)], "{}", path);
+                        prop_assert_eq!(
+                            text_of(&doc, "h1"),
+                            vec![as_published(&a.title)],
+                            "{}",
+                            path
+                        );
+                        prop_assert_eq!(
+                            text_of(&doc, "p.kicker"),
+                            vec![as_published(&a.outlet)],
+                            "{}",
+                            path
+                        );
                         let meta = text_of(&doc, "p.meta").concat();
-                        prop_assert!(meta.contains(&as_published(&a.author)), "{}: author {:?} not in {:?}", path, a.author, meta);
+                        prop_assert!(
+                            meta.contains(&as_published(&a.author)),
+                            "{}: author {:?} not in {:?}",
+                            path,
+                            a.author,
+                            meta
+                        );
                     }
-                    if let Some(ci) = path.strip_prefix("claims/c").and_then(|p| p.split('/').next()).and_then(|n| n.parse::<usize>().ok()) {
-                        prop_assert_eq!(text_of(&doc, "h1"), vec![as_published(&spec.claims[ci].text)], "{}", path);
+                    if let Some(ci) = path
+                        .strip_prefix("claims/c")
+                        .and_then(|p| p.split('/').next())
+                        .and_then(|n| n.parse::<usize>().ok())
+                    {
+                        prop_assert_eq!(
+                            text_of(&doc, "h1"),
+                            vec![as_published(&spec.claims[ci].text)],
+                            "{}",
+                            path
+                        );
                     }
                 } else if path.ends_with(".xml") || path.ends_with(".svg") {
                     let parsed = roxmltree::Document::parse(text);
-                    prop_assert!(parsed.is_ok(), "{}: not well-formed XML: {:?}", path, parsed.err());
+                    prop_assert!(
+                        parsed.is_ok(),
+                        "{}: not well-formed XML: {:?}",
+                        path,
+                        parsed.err()
+                    );
                     let parsed = parsed.unwrap();
                     for n in parsed.descendants().filter(|n| n.is_element()) {
                         let name = n.tag_name().name();
-                        prop_assert!(!name.contains("evil") && name != "script", "{}: <{}> in XML", path, name);
+                        prop_assert!(
+                            !name.contains("evil") && name != "script",
+                            "{}: <{}> in XML",
+                            path,
+                            name
+                        );
                         for a in n.attributes() {
-                            prop_assert!(!a.name().starts_with("on"), "{}: {} attribute", path, a.name());
+                            prop_assert!(
+                                !a.name().starts_with("on"),
+                                "{}: {} attribute",
+                                path,
+                                a.name()
+                            );
                         }
                     }
                 } else if path.ends_with(".json") || path.ends_with(".jsonld") {

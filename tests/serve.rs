@@ -254,10 +254,7 @@ impl Dechunker {
     fn feed(&mut self, bytes: &[u8]) -> Vec<u8> {
         self.raw.extend_from_slice(bytes);
         let mut out = Vec::new();
-        loop {
-            let Some(eol) = find(&self.raw, b"\r\n") else {
-                break;
-            };
+        while let Some(eol) = find(&self.raw, b"\r\n") {
             let size_text = String::from_utf8_lossy(&self.raw[..eol]).to_string();
             let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16)
                 .expect("chunk size");

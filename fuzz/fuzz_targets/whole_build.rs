@@ -61,7 +61,15 @@ enum QuoteIn {
 }
 
 const IDS: &[&str] = &["a", "b-2", "the-third", "Bad_Id", "x"];
-const VERDICTS: &[&str] = &["accurate", "mostly-accurate", "misleading", "inaccurate", "disputed", "unverified", "maybe"];
+const VERDICTS: &[&str] = &[
+    "accurate",
+    "mostly-accurate",
+    "misleading",
+    "inaccurate",
+    "disputed",
+    "unverified",
+    "maybe",
+];
 const STANCES: &[&str] = &["supports", "contradicts", "mentions", "agrees"];
 
 fn pick<'a>(list: &[&'a str], i: u8) -> &'a str {
@@ -94,7 +102,11 @@ fuzz_target!(|input: Input| {
         Some(raw) => raw.clone(),
         None => {
             let mut s = format!("title = {}\n", q(&input.title));
-            for (k, v) in [("base_url", &input.base_url), ("description", &input.description), ("publisher", &input.publisher)] {
+            for (k, v) in [
+                ("base_url", &input.base_url),
+                ("description", &input.description),
+                ("publisher", &input.publisher),
+            ] {
                 if let Some(v) = v {
                     s.push_str(&format!("{k} = {}\n", q(v)));
                 }
@@ -114,7 +126,12 @@ fuzz_target!(|input: Input| {
             fm.push_str(&format!("author = {}\n", q(au)));
         }
         if let Some((y, m, d)) = a.published {
-            fm.push_str(&format!("published = \"{:04}-{:02}-{:02}\"\n", y % 10000, m % 13, d % 32));
+            fm.push_str(&format!(
+                "published = \"{:04}-{:02}-{:02}\"\n",
+                y % 10000,
+                m % 13,
+                d % 32
+            ));
         }
         fm.push_str("+++\n");
         fm.push_str(&a.body);
@@ -128,7 +145,13 @@ fuzz_target!(|input: Input| {
             q(&format!("c{}", c.id % 8)),
             q(&c.text),
             pick(VERDICTS, c.verdict),
-            if c.status % 3 == 0 { "approved" } else if c.status % 3 == 1 { "draft" } else { "in-review" },
+            if c.status % 3 == 0 {
+                "approved"
+            } else if c.status % 3 == 1 {
+                "draft"
+            } else {
+                "in-review"
+            },
         ));
         if c.status % 3 == 0 {
             claims.push_str("reviewer = \"R\"\nreviewed = 2026-01-01\n");
@@ -137,11 +160,19 @@ fuzz_target!(|input: Input| {
             claims.push_str(&format!("summary = {}\n", q(s)));
         }
         for e in c.evidence.iter().take(8) {
-            let article = if bodies.is_empty() { pick(IDS, e.article) } else { bodies[e.article as usize % bodies.len()].0 };
+            let article = if bodies.is_empty() {
+                pick(IDS, e.article)
+            } else {
+                bodies[e.article as usize % bodies.len()].0
+            };
             let quote = match &e.quote {
                 QuoteIn::Raw(s) => s.clone(),
                 QuoteIn::Slice(s, l) => {
-                    let body = bodies.iter().find(|(id, _)| *id == article).map(|(_, b)| *b).unwrap_or("");
+                    let body = bodies
+                        .iter()
+                        .find(|(id, _)| *id == article)
+                        .map(|(_, b)| *b)
+                        .unwrap_or("");
                     slice(body, *s, *l)
                 }
             };

@@ -179,19 +179,25 @@ async fn page(app: &App, method: &Method, uri: &Uri) -> Response {
     }
     let mut snap = app.store.snapshot();
     let mut resolved = resolve(&snap, uri);
-    if let Some(pending) = snap.pending.clone() {
+    // A file rendered after the reload went out: wait for this build's
+    // version rather than serve the previous one. A build may leave it to
+    // the next (which never leaves it again), so this waits at most twice;
+    // the bound only guards against a bug turning into a hang.
+    for _ in 0..4 {
+        let Some(pending) = snap.pending.clone() else {
+            break;
+        };
         let file = match &resolved {
             Resolved::File(path) => Some(path.as_str()),
             Resolved::NotFound => Some("404.html"),
             _ => None,
         };
-        if file.is_some_and(|f| pending.covers(f)) {
-            // Rendered after the reload went out: wait for this build's
-            // version rather than serve the previous one.
-            pending.wait().await;
-            snap = app.store.snapshot();
-            resolved = resolve(&snap, uri);
+        if !file.is_some_and(|f| pending.covers(f)) {
+            break;
         }
+        pending.wait().await;
+        snap = app.store.snapshot();
+        resolved = resolve(&snap, uri);
     }
     match resolved {
         Resolved::Building => {

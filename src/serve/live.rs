@@ -94,7 +94,8 @@ impl Pending {
         let _ = rx.wait_for(|done| *done).await;
     }
 
-    fn release(&self) {
+    /// Lets waiting requests go (they look at the current snapshot).
+    pub fn release(&self) {
         self.done.send_replace(true);
     }
 }

@@ -55,14 +55,24 @@ impl Stamp {
     }
 
     fn record(&self, event: &notify::Event) {
+        // Editors write swap and backup files while one types: not saves.
         let relevant = changes_content(&event.kind)
-            && event
-                .paths
-                .iter()
-                .any(|p| p.starts_with(&self.content) || p.starts_with(&self.templates));
+            && event.paths.iter().any(|p| {
+                (p.starts_with(&self.content) || p.starts_with(&self.templates))
+                    && !content::is_editor_temp(p)
+            });
         if relevant || event.need_rescan() {
             let now = self.origin.elapsed().as_nanos() as u64 + 1;
             self.last.fetch_max(now, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether anything under `content/` or `templates/` changed after
+    /// `since`.
+    pub fn changed_since(&self, since: Instant) -> bool {
+        match self.last.load(Ordering::Relaxed) {
+            0 => false,
+            n => self.origin + Duration::from_nanos(n - 1) > since,
         }
     }
 
@@ -382,10 +392,17 @@ mod tests {
         stamp.record(&notify::Event::new(notify::EventKind::Any).add_path("/p/README".into()));
         assert!(stamp.settled_at().is_none(), "outside content/ is no event");
         stamp.record(
+            &notify::Event::new(notify::EventKind::Any)
+                .add_path("/p/content/articles/.a.md.swp".into()),
+        );
+        assert!(stamp.settled_at().is_none(), "a swap file is no save");
+        stamp.record(
             &notify::Event::new(notify::EventKind::Any).add_path("/p/content/articles/a.md".into()),
         );
         let at = stamp.settled_at().unwrap();
         assert!(at >= before + DEBOUNCE + 2 * TICK);
         assert!(at <= Instant::now() + DEBOUNCE + 2 * TICK);
+        assert!(stamp.changed_since(before));
+        assert!(!stamp.changed_since(Instant::now()));
     }
 }

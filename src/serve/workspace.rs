@@ -128,6 +128,9 @@ pub struct Rendered {
     pub files: usize,
     /// True when every file was rendered.
     pub all: bool,
+    /// True when the site-wide files were left for the next build
+    /// ([`Later::NextBuild`]): they are still the previous ones.
+    pub unfinished: bool,
 }
 
 /// An incremental build half way: the pages of the articles and claims
@@ -163,6 +166,16 @@ impl Laps {
         self.phases.push((name, now - self.last));
         self.last = now;
     }
+}
+
+/// When to render the site-wide files of an [`Early`] build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Later {
+    /// Now, completing this build.
+    Now,
+    /// In the next build, which is already due (more saves came in):
+    /// rendering them now would only delay it.
+    NextBuild,
 }
 
 /// Site-wide files worth rendering after the reload: they grow with the
@@ -248,11 +261,13 @@ struct Dirty {
     all: bool,
     articles: BTreeSet<String>,
     claims: BTreeSet<String>,
+    /// The site-wide files of the last build were left for this one.
+    site_wide: bool,
 }
 
 impl Dirty {
     fn is_empty(&self) -> bool {
-        !self.all && self.articles.is_empty() && self.claims.is_empty()
+        !self.all && !self.site_wide && self.articles.is_empty() && self.claims.is_empty()
     }
 }
 
@@ -384,13 +399,17 @@ impl Workspace {
 
     /// Applies `changes`, compiles, and renders what they reach.
     pub fn rebuild(&mut self, changes: &Changes) -> Outcome {
-        self.rebuild_with(changes, &mut |_| {})
+        self.rebuild_with(changes, &mut |_| Later::Now)
     }
 
     /// [`Workspace::rebuild`], calling `early` when the pages the change
     /// reaches are ready but the big site-wide files are not yet (see
     /// [`Early`]).
-    pub fn rebuild_with(&mut self, changes: &Changes, early: &mut dyn FnMut(&Early)) -> Outcome {
+    pub fn rebuild_with(
+        &mut self,
+        changes: &Changes,
+        early: &mut dyn FnMut(&Early) -> Later,
+    ) -> Outcome {
         let started = Instant::now();
         self.laps = Laps::new();
         let what = self.apply(changes);
@@ -853,7 +872,7 @@ impl Workspace {
         &mut self,
         site: &Site,
         started: Instant,
-        early: &mut dyn FnMut(&Early),
+        early: &mut dyn FnMut(&Early) -> Later,
     ) -> Result<(usize, Rendered), Diagnostics> {
         let Ok(renderer) = &self.renderer else {
             unreachable!("render is called only when the templates loaded");
@@ -948,7 +967,7 @@ impl Workspace {
         self.laps.lap("file");
         if !later.is_empty() {
             let eager = Arc::new(std::mem::take(&mut out.pages));
-            early(&Early {
+            let then = early(&Early {
                 pages: eager.clone(),
                 deferred: later_paths,
                 changed: out.changed,
@@ -960,6 +979,17 @@ impl Workspace {
             // Until the rest is rendered, the eager pages are the state:
             // if it fails, the next good build renders everything.
             self.pages = eager;
+            if then == Later::NextBuild {
+                // Every build renders the site-wide files; the next one is
+                // already due, so these would be replaced at once.
+                self.published_deps = Some(self.deps.clone());
+                self.pending = Dirty {
+                    site_wide: true,
+                    ..Dirty::default()
+                };
+                out.rendered.unfinished = true;
+                return Ok((out.changed, out.rendered));
+            }
             let rendered_later = match render::render_jobs(site, renderer, &later) {
                 Ok(p) => p,
                 Err(d) => {
@@ -1483,7 +1513,10 @@ mod tests {
         let root = dir.path();
         let mut ws = Workspace::new(root);
         let mut calls = 0;
-        ws.rebuild_with(&Changes::everything(), &mut |_| calls += 1);
+        ws.rebuild_with(&Changes::everything(), &mut |_| {
+            calls += 1;
+            Later::Now
+        });
         assert_eq!(calls, 0, "a full build is published whole");
         let old = ws.pages().clone();
         edit(
@@ -1494,7 +1527,10 @@ mod tests {
         let mut early = None;
         let o = ws.rebuild_with(
             &article_changes(root, &["coastal-gazette-talks"]),
-            &mut |e| early = Some(e.clone()),
+            &mut |e| {
+                early = Some(e.clone());
+                Later::Now
+            },
         );
         let early = early.expect("an incremental build publishes early");
         for path in ["index.html", "data.json", "search-index.json", "feed.xml"] {
@@ -1513,6 +1549,34 @@ mod tests {
         assert_eq!(early.pages[page], o.pages[page]);
         assert_ne!(early.pages[page], old[page]);
         assert!(early.changed > 0 && early.changed < o.changed);
+    }
+
+    #[test]
+    fn site_wide_files_left_for_the_next_build_are_rendered_by_it() {
+        let dir = project();
+        let root = dir.path();
+        let mut ws = Workspace::new(root);
+        assert!(ws.rebuild(&Changes::everything()).ok());
+        let old = ws.pages().clone();
+        edit(
+            &root.join("content/articles/coastal-gazette-talks.md"),
+            "broke down.",
+            "broke down. Both sides want a deal.",
+        );
+        let o = ws.rebuild_with(
+            &article_changes(root, &["coastal-gazette-talks"]),
+            &mut |_| Later::NextBuild,
+        );
+        assert!(o.ok() && o.rendered.unfinished);
+        assert_eq!(o.pages["data.json"], old["data.json"]);
+        assert_ne!(
+            o.pages["articles/coastal-gazette-talks/index.html"],
+            old["articles/coastal-gazette-talks/index.html"]
+        );
+        // The next build completes the site, even with nothing new.
+        let o = rebuild_matches(&mut ws, root, Changes::default());
+        assert!(!o.rendered.unfinished);
+        assert_ne!(o.pages["data.json"], old["data.json"]);
     }
 
     #[test]

@@ -9,7 +9,9 @@ use std::process::{Command, Output};
 pub const BIN: &str = env!("CARGO_BIN_EXE_crosscheck");
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// A temp copy of a fixture folder, so tests can edit it.
@@ -33,7 +35,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 pub fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).env("NO_COLOR", "1").output().unwrap()
+    Command::new(BIN)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -41,7 +47,13 @@ pub fn stderr(o: &Output) -> String {
 }
 
 pub fn build(root: &Path, out: &Path) -> Output {
-    run(&["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()])
+    run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
 }
 
 pub fn check(root: &Path) -> Output {
@@ -55,7 +67,12 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
