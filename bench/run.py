@@ -326,7 +326,8 @@ def main():
         for t in os.listdir(outs):
             if ".old-" not in t:
                 set_aside(os.path.join(outs, t))
-        empty_trash(log, args.cooldown)
+        if n != sizes[-1]:
+            empty_trash(log, args.cooldown)
 
     info["load_end"] = loadavg()
     with open(os.path.join(args.corpora, "results.json"), "w") as f:
@@ -336,6 +337,7 @@ def main():
     if not args.no_write:
         write_section(args.write, md)
         log(f"wrote {args.write}")
+    empty_trash(log, 0)
 
 
 def render(info, sizes):
