@@ -24,6 +24,7 @@
 //! sees its writes, and open pages reload with the result like after any
 //! other save.
 
+mod claims;
 mod http;
 mod listen;
 mod live;
@@ -50,8 +51,9 @@ use live::Store;
 use watch::{Stamp, Watch};
 use workspace::{Changes, Early, Later, Outcome, Workspace};
 
-/// How long a continuous stream of changes may delay a rebuild.
-const MAX_COALESCE: Duration = Duration::from_millis(500);
+/// How long a continuous stream of changes, or a file being written, may
+/// delay a rebuild.
+const MAX_COALESCE: Duration = watch::WRITE_PATIENCE;
 
 /// What `crosscheck serve` was asked to do.
 pub struct ServeOptions {

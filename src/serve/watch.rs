@@ -7,10 +7,11 @@
 //! big site costs one watch per folder and no file descriptors per file.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode, ModifyKind};
@@ -31,6 +32,9 @@ pub const DEBOUNCE: Duration = Duration::from_millis(10);
 /// while serving, so not much more often than needed.
 pub const TICK: Duration = Duration::from_millis(5);
 
+/// How long a file written to but not closed holds up a rebuild.
+pub const WRITE_PATIENCE: Duration = Duration::from_millis(1000);
+
 /// When the newest raw event under `content/` or `templates/` happened:
 /// the builder waits until the debouncer must have passed on everything up
 /// to it, so a burst of saves across several files (which the debouncer
@@ -40,6 +44,9 @@ pub struct Stamp {
     origin: Instant,
     /// Nanoseconds after `origin`, plus one; 0 = no event yet.
     last: AtomicU64,
+    /// Files written to and not closed yet: a big file saved in place
+    /// (truncate, write, close) takes a while, and is read only once done.
+    writing: Mutex<HashMap<PathBuf, Instant>>,
     content: PathBuf,
     templates: PathBuf,
 }
@@ -49,6 +56,7 @@ impl Stamp {
         Stamp {
             origin: Instant::now(),
             last: AtomicU64::new(0),
+            writing: Mutex::new(HashMap::new()),
             content: root.join("content"),
             templates: root.join("templates"),
         }
@@ -65,6 +73,23 @@ impl Stamp {
             let now = self.origin.elapsed().as_nanos() as u64 + 1;
             self.last.fetch_max(now, Ordering::Relaxed);
         }
+        if relevant {
+            let mut writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+            match event.kind {
+                EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) => {
+                    let now = Instant::now();
+                    writing.extend(event.paths.iter().map(|p| (p.clone(), now)));
+                }
+                EventKind::Access(AccessKind::Close(AccessMode::Write))
+                | EventKind::Remove(_)
+                | EventKind::Modify(ModifyKind::Name(_)) => {
+                    for p in &event.paths {
+                        writing.remove(p);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Whether anything under `content/` or `templates/` changed after
@@ -76,12 +101,29 @@ impl Stamp {
         }
     }
 
-    /// When the debouncer will have passed on every event seen so far.
+    /// When the debouncer will have passed on every event seen so far, and
+    /// every file being written was closed (`None`: no event yet).
     pub fn settled_at(&self) -> Option<Instant> {
-        match self.last.load(Ordering::Relaxed) {
-            0 => None,
-            n => Some(self.origin + Duration::from_nanos(n - 1) + DEBOUNCE + 2 * TICK),
-        }
+        let last = match self.last.load(Ordering::Relaxed) {
+            0 => return None,
+            n => self.origin + Duration::from_nanos(n - 1),
+        };
+        let quiet = last + DEBOUNCE + 2 * TICK;
+        // A writer quiet for this long is not finishing a save (a log kept
+        // open, a crashed editor): stop waiting for it.
+        let now = Instant::now();
+        let writing = {
+            let mut w = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+            w.retain(|_, at| now.duration_since(*at) < WRITE_PATIENCE);
+            !w.is_empty()
+        };
+        // Still being written: look again a tick later (the builder bounds
+        // the wait, for a writer that never closes).
+        Some(if writing {
+            quiet.max(now + TICK)
+        } else {
+            quiet
+        })
     }
 }
 
@@ -382,6 +424,25 @@ mod tests {
         ] {
             assert!(changes_content(&kind), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn stamp_waits_for_a_file_being_written_to_be_closed() {
+        use notify::event::DataChange;
+        let stamp = Stamp::new(Path::new("/p"));
+        let path = PathBuf::from("/p/content/claims.toml");
+        let event = |kind| notify::Event::new(kind).add_path(path.clone());
+        stamp.record(&event(EventKind::Modify(ModifyKind::Data(DataChange::Any))));
+        std::thread::sleep(DEBOUNCE + 3 * TICK);
+        assert!(
+            stamp.settled_at().unwrap() > Instant::now(),
+            "settled while the file is still open for writing"
+        );
+        stamp.record(&event(EventKind::Access(AccessKind::Close(
+            AccessMode::Write,
+        ))));
+        let at = stamp.settled_at().unwrap();
+        assert!(at <= Instant::now() + DEBOUNCE + 2 * TICK);
     }
 
     #[test]

@@ -31,6 +31,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use rayon::prelude::*;
 
+use super::claims::{self, Print};
 use crate::anchor::Anchor;
 use crate::content::{self, Article, Claim, Content, ContentFiles, Evidence, SiteConfig, Status};
 use crate::diag::Diagnostics;
@@ -210,6 +211,8 @@ struct ClaimsSlot {
     diags: Diagnostics,
     /// Its claims, in order, with a fingerprint of everything pages show.
     claims: Vec<(String, Print)>,
+    /// How to re-parse it a claim at a time ([`claims::parse_sections`]).
+    sections: Option<Vec<claims::Section>>,
 }
 
 /// Which page a rendered file belongs to, so its files can be dropped when
@@ -653,31 +656,37 @@ impl Workspace {
         for path in paths {
             let mut diags = Diagnostics::default();
             let file = content::read_source(&self.root, &path, &mut diags);
-            if let (Some(f), Some((slot, kept))) = (&file, old.remove(&path)) {
-                if slot.hash == blake3::hash(f.text.as_bytes()) {
-                    claims.extend(kept);
-                    files.push(slot);
-                    continue;
-                }
-            }
+            let previous = old.remove(&path);
             let hash = file.as_ref().map_or_else(
                 || blake3::hash(b"\0unreadable"),
                 |f| blake3::hash(f.text.as_bytes()),
             );
+            let parsed = match (&file, previous) {
+                (Some(_), Some((slot, kept))) if slot.hash == hash => {
+                    claims.extend(kept);
+                    files.push(slot);
+                    continue;
+                }
+                (Some(f), Some((slot, kept))) => slot
+                    .sections
+                    .as_deref()
+                    .and_then(|sections| claims::parse_sections(f, sections, kept))
+                    .unwrap_or_else(|| claims::parse_whole(f)),
+                (Some(f), None) => claims::parse_whole(f),
+                (None, _) => claims::Parsed::default(),
+            };
             // Claim indices and references may change.
             self.matrix = None;
             self.references = None;
-            let parsed = file.map_or_else(Vec::new, |f| content::parse_claims(&f, &mut diags));
-            let prints = parsed
-                .iter()
-                .map(|c| (c.id.clone(), fingerprint(c)))
-                .collect();
-            claims.extend(parsed);
+            diags.extend(parsed.diags);
+            let prints = parsed.prints;
+            claims.extend(parsed.claims);
             files.push(ClaimsSlot {
                 path,
                 hash,
                 diags,
                 claims: prints,
+                sections: parsed.sections,
             });
         }
         if !old.is_empty() {
@@ -1114,60 +1123,6 @@ pub fn is_article_path(root: &Path, path: &Path) -> bool {
         && !content::is_editor_temp(path)
 }
 
-/// A claim fingerprint: 32 bytes of blake3.
-type Print = [u8; 32];
-
-/// A hash of everything about a claim that a page can show. The
-/// destructuring is exhaustive on purpose: a field added to [`Claim`] or
-/// [`Evidence`] must be considered here, or edits to it would not
-/// re-render the pages showing it.
-fn fingerprint(claim: &Claim) -> Print {
-    let Claim {
-        id,
-        text,
-        verdict,
-        summary,
-        status,
-        reviewer,
-        reviewed,
-        signoff,
-        evidence,
-        file,
-        span: _,
-    } = claim;
-    let mut h = blake3::Hasher::new();
-    let mut put = |s: &str| {
-        h.update(&(s.len() as u64).to_le_bytes());
-        h.update(s.as_bytes());
-    };
-    put(id);
-    put(text);
-    put(verdict.as_str());
-    put(summary.as_deref().unwrap_or("\0"));
-    put(status.as_str());
-    put(reviewer.as_deref().unwrap_or("\0"));
-    put(reviewed.as_deref().unwrap_or("\0"));
-    put(signoff.as_deref().unwrap_or("\0"));
-    put(&file.name);
-    for ev in evidence {
-        let Evidence {
-            article,
-            quote,
-            stance,
-            note,
-            occurrence,
-            article_span: _,
-            quote_span: _,
-        } = ev;
-        put(article);
-        put(quote);
-        put(stance.as_str());
-        put(note.as_deref().unwrap_or("\0"));
-        put(&occurrence.map_or_else(String::new, |o| o.to_string()));
-    }
-    *h.finalize().as_bytes()
-}
-
 /// Ids of claims added, removed or changed between two loads, and of
 /// claims that moved relative to the others (pages list claims in file
 /// order).
@@ -1359,6 +1314,26 @@ mod tests {
             "Port strike enters day three",
         );
         rebuild_matches(&mut ws, root, article_changes(root, &["daily-ledger-port"]));
+
+        // A warning in the last claim, then a line added to the first: the
+        // claims after it move, and their warnings point at the new lines.
+        edit(
+            &claims,
+            "id = \"ships-waiting\"\n",
+            "id = \"ships-waiting\"\ncolour = \"blue\"\n",
+        );
+        rebuild_matches(&mut ws, root, claims_changed());
+        edit(
+            &claims,
+            "id = \"strike-third-day\"\n",
+            "id = \"strike-third-day\"\n# Checked twice.\n",
+        );
+        let o = rebuild_matches(&mut ws, root, claims_changed());
+        assert!(o.diagnostics.render(false).contains("colour"));
+        assert!(
+            ws.claim_files[0].sections.is_some(),
+            "claims.toml is re-parsed a claim at a time"
+        );
 
         // A claim's verdict: its page and the articles it cites.
         edit(
