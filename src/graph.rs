@@ -7,7 +7,7 @@
 //! contradicts every piece with the opposite stance. Storing those pairs
 //! would be quadratic in a claim's evidence.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
@@ -114,7 +114,15 @@ fn shorten(s: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
-pub fn article_index(articles: &[Article]) -> HashMap<&str, usize> {
+fn to_u32(n: usize) -> u32 {
+    // 4 billion statements or links would need some 100 GB of articles.
+    u32::try_from(n).expect("fewer than 2^32 statements and links")
+}
+
+/// Article id → index. Fx-hashed: looked up for every piece of evidence
+/// on every serve rebuild, where SipHash showed in profiles; ids are the
+/// project's own file names, not adversarial keys.
+pub fn article_index(articles: &[Article]) -> FxHashMap<&str, usize> {
     articles
         .iter()
         .enumerate()
@@ -142,8 +150,15 @@ pub struct EvidenceRef {
 pub struct Graph {
     /// `[claim][evidence]`, every piece of evidence of the published claims.
     pub evidence: Vec<Vec<EvidenceRef>>,
-    /// `[article][statement]`: the evidence overlapping each statement.
-    pub links: Vec<Vec<Vec<EvidenceRef>>>,
+    /// The evidence overlapping each statement, all articles' statements
+    /// one after the other: statement `s` of article `a` owns
+    /// `link_refs[link_start[first_statement[a] + s]..link_start[first_statement[a] + s + 1]]`.
+    /// One flat array rather than a `Vec` per statement: a big site has
+    /// half a million statements, most of them linked to nothing, and
+    /// serve rebuilds the graph on every save.
+    first_statement: Vec<u32>,
+    link_start: Vec<u32>,
+    link_refs: Vec<EvidenceRef>,
 }
 
 impl Graph {
@@ -151,11 +166,17 @@ impl Graph {
     /// diagnostic has been reported).
     pub fn build(articles: &[Article], docs: &[Doc], claims: &[Claim], anchors: &Anchors) -> Graph {
         let index = article_index(articles);
-        let mut links: Vec<Vec<Vec<EvidenceRef>>> = docs
-            .iter()
-            .map(|d| vec![Vec::new(); d.statements.len()])
-            .collect();
+        let mut first_statement = Vec::with_capacity(docs.len() + 1);
+        let mut total = 0usize;
+        for d in docs {
+            first_statement.push(to_u32(total));
+            total += d.statements.len();
+        }
+        first_statement.push(to_u32(total));
         let mut evidence = Vec::with_capacity(claims.len());
+        // Counting sort into the flat array: count per statement, then
+        // place, in claim and evidence order.
+        let mut counts = vec![0u32; total + 1];
         for (ci, claim) in claims.iter().enumerate() {
             let mut refs = Vec::with_capacity(claim.evidence.len());
             for (ei, ev) in claim.evidence.iter().enumerate() {
@@ -173,14 +194,57 @@ impl Graph {
                     quote_start: anchor.range.start,
                     quote_end: anchor.range.end,
                 };
+                let base = first_statement[ai] as usize;
                 for si in anchor.statements.clone() {
-                    links[ai][si].push(r);
+                    counts[base + si + 1] += 1;
                 }
                 refs.push(r);
             }
             evidence.push(refs);
         }
-        Graph { evidence, links }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let link_start = counts;
+        let mut next: Vec<u32> = link_start[..total].to_vec();
+        let placeholder = evidence.iter().flatten().next().copied();
+        let mut link_refs = match placeholder {
+            Some(p) => vec![p; link_start[total] as usize],
+            None => Vec::new(),
+        };
+        for r in evidence.iter().flatten() {
+            let base = first_statement[r.article] as usize;
+            for si in r.statement..r.statement_end {
+                let slot = &mut next[base + si];
+                link_refs[*slot as usize] = *r;
+                *slot += 1;
+            }
+        }
+        Graph {
+            evidence,
+            first_statement,
+            link_start,
+            link_refs,
+        }
+    }
+
+    /// The evidence overlapping statement `statement` of article `article`,
+    /// in claim order.
+    pub fn links(&self, article: usize, statement: usize) -> &[EvidenceRef] {
+        let g = self.first_statement[article] as usize + statement;
+        debug_assert!(g < self.first_statement[article + 1] as usize);
+        &self.link_refs[self.link_start[g] as usize..self.link_start[g + 1] as usize]
+    }
+
+    /// [`Graph::links`] of every statement of an article, in order.
+    pub fn article_links(&self, article: usize) -> impl Iterator<Item = &[EvidenceRef]> + '_ {
+        let (from, to) = (
+            self.first_statement[article] as usize,
+            self.first_statement[article + 1] as usize,
+        );
+        (from..to).map(move |g| {
+            &self.link_refs[self.link_start[g] as usize..self.link_start[g + 1] as usize]
+        })
     }
 
     /// Evidence on the same claim from *other* articles that agrees with
@@ -207,7 +271,7 @@ impl Graph {
     /// Links of one statement, one per (claim, stance).
     pub fn statement_links(&self, article: usize, statement: usize) -> Vec<EvidenceRef> {
         let mut out: Vec<EvidenceRef> = Vec::new();
-        for r in &self.links[article][statement] {
+        for r in self.links(article, statement) {
             if !out
                 .iter()
                 .any(|o| o.claim == r.claim && o.stance == r.stance)
@@ -220,14 +284,16 @@ impl Graph {
 
     /// Statements of an article linked to at least one claim.
     pub fn linked_count(&self, article: usize) -> usize {
-        self.links[article].iter().filter(|l| !l.is_empty()).count()
+        self.article_links(article)
+            .filter(|l| !l.is_empty())
+            .count()
     }
 
     /// Statements of an article that other sources agree with / contradict.
     pub fn agreement_counts(&self, article: usize) -> (usize, usize) {
         let mut agreed = 0;
         let mut contradicted = 0;
-        for links in &self.links[article] {
+        for links in self.article_links(article) {
             let (mut a, mut c) = (false, false);
             for r in links {
                 let (ag, co) = self.related(r);

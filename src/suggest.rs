@@ -531,7 +531,8 @@ impl<'a> Index<'a> {
             .map(|ai| {
                 (0..site.docs[ai].statements.len())
                     .map(|si| {
-                        site.graph.links[ai][si]
+                        site.graph
+                            .links(ai, si)
                             .iter()
                             .map(|r| r.claim)
                             .collect::<BTreeSet<usize>>()
@@ -1223,7 +1224,7 @@ fn align(index: &Index<'_>, rejected: &Rejected) -> Vec<Group> {
                 let (fa, fs) = members[from];
                 let (ta, ts) = members[to];
                 let ranked = index.rank(site.docs[ta].statement_text(ts));
-                for r in &site.graph.links[fa][fs] {
+                for r in site.graph.links(fa, fs) {
                     let ci = r.claim;
                     if index.linked[ta][ts].contains(&ci) {
                         continue;

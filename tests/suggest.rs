@@ -88,7 +88,8 @@ fn statement(site: &Site, article: &str, passage: &str) -> (usize, usize) {
 }
 
 fn linked(site: &Site, at: (usize, usize)) -> BTreeSet<String> {
-    site.graph.links[at.0][at.1]
+    site.graph
+        .links(at.0, at.1)
         .iter()
         .map(|r| site.claims[r.claim].id.clone())
         .collect()

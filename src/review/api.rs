@@ -496,7 +496,11 @@ fn state(
         let rejected = Rejected::load(root)?;
         let index = crate::suggest::Index::new(&site);
         let doc = &site.docs[ai];
-        let linked: Vec<bool> = site.graph.links[ai].iter().map(|l| !l.is_empty()).collect();
+        let linked: Vec<bool> = site
+            .graph
+            .article_links(ai)
+            .map(|l| !l.is_empty())
+            .collect();
         let suggestions: Vec<Value> = (0..doc.statements.len())
             .filter(|&si| !linked[si])
             .filter_map(|si| {

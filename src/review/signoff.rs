@@ -119,12 +119,14 @@ pub fn lapsed_claims(
     anchors: &Anchors,
     diags: &mut Diagnostics,
 ) -> Vec<String> {
-    let index = article_index(articles);
+    // Most claims have no sign-off: build the index only when one does.
+    let mut index = None;
     let mut out = Vec::new();
     for (ci, claim) in claims.iter().enumerate() {
         if claim.status != Status::Approved || claim.signoff.is_none() {
             continue;
         }
+        let index = &*index.get_or_insert_with(|| article_index(articles));
         let current = fingerprint(claim, |ei| {
             let anchor = anchors.get(ci)?.get(ei)?.as_ref()?;
             let ai = *index.get(claim.evidence[ei].article.as_str())?;

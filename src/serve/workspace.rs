@@ -224,29 +224,80 @@ enum Entity {
 }
 
 /// Who cites whom, from the claims' evidence (anchored or not).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 struct Deps {
-    /// Claim id → the articles its evidence names.
-    cites: HashMap<String, BTreeSet<String>>,
-    /// Article id → the claims whose evidence names it.
-    cited_by: HashMap<String, BTreeSet<String>>,
+    /// Claim id → the articles its evidence names, sorted, no repeats.
+    cites: HashMap<String, Vec<String>>,
+    /// Article id → the claims whose evidence names it, sorted, no repeats.
+    cited_by: HashMap<String, Vec<String>>,
 }
 
 impl Deps {
+    /// Rebuilt on every claims edit, so built from one sorted list of
+    /// pairs rather than by inserting into sets.
     fn of(claims: &[Claim]) -> Deps {
-        let mut deps = Deps::default();
+        let mut pairs: Vec<(&str, &str)> = claims
+            .iter()
+            .flat_map(|c| {
+                c.evidence
+                    .iter()
+                    .map(|ev| (c.id.as_str(), ev.article.as_str()))
+            })
+            .collect();
+        let mut cites: HashMap<String, Vec<String>> = HashMap::with_capacity(claims.len());
         for c in claims {
-            let cites = deps.cites.entry(c.id.clone()).or_default();
-            for ev in &c.evidence {
-                if cites.insert(ev.article.clone()) {
-                    deps.cited_by
-                        .entry(ev.article.clone())
-                        .or_default()
-                        .insert(c.id.clone());
+            cites.entry(c.id.clone()).or_default();
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        for &(claim, article) in &pairs {
+            if let Some(list) = cites.get_mut(claim) {
+                list.push(article.to_string());
+            }
+        }
+        pairs.sort_unstable_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
+        let mut cited_by: HashMap<String, Vec<String>> = HashMap::new();
+        for group in pairs.chunk_by(|a, b| a.1 == b.1) {
+            cited_by.insert(
+                group[0].1.to_string(),
+                group.iter().map(|(c, _)| c.to_string()).collect(),
+            );
+        }
+        Deps { cites, cited_by }
+    }
+
+    /// Brings the deps up to date with `claims` for the claims `changed`
+    /// (edited, added or removed): as [`Deps::of`], for the cost of those.
+    fn update(&mut self, claims: &[Claim], changed: &BTreeSet<String>) {
+        for id in changed {
+            for article in self.cites.remove(id).unwrap_or_default() {
+                if let Some(list) = self.cited_by.get_mut(&article) {
+                    list.retain(|c| c != id);
+                    if list.is_empty() {
+                        self.cited_by.remove(&article);
+                    }
                 }
             }
         }
-        deps
+        let mut fresh: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for c in claims.iter().filter(|c| changed.contains(&c.id)) {
+            fresh
+                .entry(&c.id)
+                .or_default()
+                .extend(c.evidence.iter().map(|ev| ev.article.as_str()));
+        }
+        for (id, articles) in fresh {
+            for &article in &articles {
+                let list = self.cited_by.entry(article.to_string()).or_default();
+                if let Err(at) = list.binary_search_by(|c| c.as_str().cmp(id)) {
+                    list.insert(at, id.to_string());
+                }
+            }
+            self.cites.insert(
+                id.to_string(),
+                articles.into_iter().map(String::from).collect(),
+            );
+        }
     }
 
     fn cites(&self, claim: &str) -> impl Iterator<Item = &String> {
@@ -343,19 +394,22 @@ pub struct Workspace {
     claims: Vec<Claim>,
     renderer: Result<Renderer, Diagnostics>,
     anchors: AnchorCache,
-    /// The anchors of the last compile, for the claims as they are now;
-    /// `None` after the claims changed.
+    /// The anchors of the last compile, for the claims as they are now
+    /// (the rows of edited claims emptied, to be looked up again); `None`
+    /// after claims were added, removed or reordered.
     matrix: Option<Anchors>,
     /// Articles whose text changed (or that came or went) since `matrix`.
     stale: BTreeSet<String>,
     /// Diagnostics of the cross-file reference check, until the claims or
     /// the set of article files change.
     references: Option<Diagnostics>,
-    deps: Arc<Deps>,
-    /// State of the last good build: its pages, the deps they were
-    /// rendered from, and which files each article or claim produced.
+    deps: Deps,
+    /// State of the last good build: its pages, what the claims changed
+    /// since then cited when it was rendered, and which files each
+    /// article or claim produced.
     pages: Arc<Pages>,
-    published_deps: Option<Arc<Deps>>,
+    published: bool,
+    before_cites: HashMap<String, Vec<String>>,
     entity_pages: HashMap<Entity, Vec<String>>,
     /// Where each site-wide job's file goes, from the last full render.
     site_wide_paths: HashMap<Job, String>,
@@ -382,9 +436,10 @@ impl Workspace {
             matrix: None,
             stale: BTreeSet::new(),
             references: None,
-            deps: Arc::new(Deps::default()),
+            deps: Deps::default(),
             pages: Arc::new(Pages::new()),
-            published_deps: None,
+            published: false,
+            before_cites: HashMap::new(),
             entity_pages: HashMap::new(),
             site_wide_paths: HashMap::new(),
             laps: Laps::new(),
@@ -640,7 +695,7 @@ impl Workspace {
     /// Re-reads every claims file (unchanged ones are not re-parsed) and
     /// marks the claims that changed. Returns how many did.
     fn load_claims(&mut self) -> usize {
-        let paths = ContentFiles::discover(&self.root).claims;
+        let paths = ContentFiles::discover_claims(&self.root);
         // Split the current claims back into their files, so the claims of
         // unchanged files move into the new list without being re-parsed.
         let mut rest = std::mem::take(&mut self.claims).into_iter();
@@ -653,6 +708,7 @@ impl Workspace {
         }
         let mut files = Vec::with_capacity(paths.len());
         let mut claims = Vec::new();
+        let mut reparsed = false;
         for path in paths {
             let mut diags = Diagnostics::default();
             let file = content::read_source(&self.root, &path, &mut diags);
@@ -675,8 +731,7 @@ impl Workspace {
                 (Some(f), None) => claims::parse_whole(f),
                 (None, _) => claims::Parsed::default(),
             };
-            // Claim indices and references may change.
-            self.matrix = None;
+            reparsed = true;
             self.references = None;
             diags.extend(parsed.diags);
             let prints = parsed.prints;
@@ -691,7 +746,7 @@ impl Workspace {
         }
         if !old.is_empty() {
             // A claims file went away.
-            self.matrix = None;
+            reparsed = true;
             self.references = None;
         }
         let new_prints: Vec<(String, Print)> = files
@@ -701,8 +756,32 @@ impl Workspace {
         let dirty = changed_claims(&old_prints, &new_prints);
         self.claim_files = files;
         self.claims = claims;
-        if !dirty.is_empty() || self.published_deps.is_none() {
-            self.deps = Arc::new(Deps::of(&self.claims));
+        if reparsed {
+            // The anchors of claims that did not change stay where they
+            // are, as long as every claim keeps its index.
+            let same_order = old_prints.len() == new_prints.len()
+                && old_prints.iter().zip(&new_prints).all(|(a, b)| a.0 == b.0);
+            match self.matrix.as_mut() {
+                Some(m) if same_order && m.len() == self.claims.len() => {
+                    for (row, c) in m.iter_mut().zip(&self.claims) {
+                        if dirty.contains(&c.id) {
+                            *row = vec![None; c.evidence.len()];
+                        }
+                    }
+                }
+                _ => self.matrix = None,
+            }
+        }
+        if !self.published {
+            self.deps = Deps::of(&self.claims);
+        } else if !dirty.is_empty() {
+            for id in &dirty {
+                if !self.before_cites.contains_key(id) {
+                    let cited = self.deps.cites(id).cloned().collect();
+                    self.before_cites.insert(id.clone(), cited);
+                }
+            }
+            self.deps.update(&self.claims, &dirty);
         }
         let n = dirty.len();
         self.pending.claims.extend(dirty);
@@ -886,7 +965,7 @@ impl Workspace {
         let Ok(renderer) = &self.renderer else {
             unreachable!("render is called only when the templates loaded");
         };
-        let all = self.pending.all || self.published_deps.is_none();
+        let all = self.pending.all || !self.published;
         if self.pending.is_empty() && !all {
             // Saved without a change: the pages are what they were.
             return Ok((0, Rendered::default()));
@@ -991,7 +1070,8 @@ impl Workspace {
             if then == Later::NextBuild {
                 // Every build renders the site-wide files; the next one is
                 // already due, so these would be replaced at once.
-                self.published_deps = Some(self.deps.clone());
+                self.published = true;
+                self.before_cites.clear();
                 self.pending = Dirty {
                     site_wide: true,
                     ..Dirty::default()
@@ -1020,7 +1100,8 @@ impl Workspace {
             );
         }
         self.pages = Arc::new(out.pages);
-        self.published_deps = Some(self.deps.clone());
+        self.published = true;
+        self.before_cites.clear();
         self.pending = Dirty::default();
         self.laps.lap("file");
         Ok((out.changed, out.rendered))
@@ -1028,27 +1109,27 @@ impl Workspace {
 
     /// The articles and claims whose pages the pending changes reach,
     /// through who cites whom both before (as last rendered) and after.
+    ///
+    /// Only claims cite, so "before" differs from now only for the claims
+    /// changed since: their pages are rendered anyway, and so are the
+    /// articles they cited then (`before_cites`) and cite now. A claim that
+    /// cited a pending article before is such a claim.
     fn reach(&self) -> (BTreeSet<String>, BTreeSet<String>) {
-        let before = self.published_deps.as_deref().unwrap_or(&self.deps);
-        let both = [before, &*self.deps];
         let mut articles = self.pending.articles.clone();
         let mut claims = self.pending.claims.clone();
+        let add_cited = |articles: &mut BTreeSet<String>, c: &str| {
+            articles.extend(self.deps.cites(c).cloned());
+            articles.extend(self.before_cites.get(c).into_iter().flatten().cloned());
+        };
         for a in &self.pending.articles {
-            for deps in both {
-                for c in deps.cited_by(a) {
-                    claims.insert(c.clone());
-                    // Articles sharing a claim with it link to its
-                    // statements.
-                    for d in both {
-                        articles.extend(d.cites(c).cloned());
-                    }
-                }
+            for c in self.deps.cited_by(a) {
+                claims.insert(c.clone());
+                // Articles sharing a claim with it link to its statements.
+                add_cited(&mut articles, c);
             }
         }
         for c in &self.pending.claims {
-            for deps in both {
-                articles.extend(deps.cites(c).cloned());
-            }
+            add_cited(&mut articles, c);
         }
         (articles, claims)
     }
@@ -1127,6 +1208,17 @@ pub fn is_article_path(root: &Path, path: &Path) -> bool {
 /// claims that moved relative to the others (pages list claims in file
 /// order).
 fn changed_claims(old: &[(String, Print)], new: &[(String, Print)]) -> BTreeSet<String> {
+    // The usual save: the same claims in the same order, a few edited.
+    // Equal to the general case below (nothing moved; an id's prints
+    // differ exactly where one of its positions does), only cheaper.
+    if old.len() == new.len() && old.iter().zip(new).all(|(a, b)| a.0 == b.0) {
+        return old
+            .iter()
+            .zip(new)
+            .filter(|(a, b)| a.1 != b.1)
+            .map(|(a, _)| a.0.clone())
+            .collect();
+    }
     let group = |list: &[(String, Print)]| {
         let mut m: HashMap<String, Vec<Print>> = HashMap::new();
         for (id, p) in list {
@@ -1270,6 +1362,52 @@ mod tests {
             claims: true,
             ..Changes::default()
         }
+    }
+
+    #[test]
+    fn deps_updated_for_the_changed_claims_equal_deps_built_afresh() {
+        let parse = |text: &str| {
+            let file = crate::diag::SourceFile::new("content/claims.toml", text);
+            content::parse_claims(&file, &mut Diagnostics::default())
+        };
+        let claim = |id: &str, articles: &[&str]| {
+            let mut t = format!("[[claim]]\nid = \"{id}\"\ntext = \"T\"\nverdict = \"accurate\"\n");
+            for a in articles {
+                t += &format!(
+                    "[[claim.evidence]]\narticle = \"{a}\"\nquote = \"q\"\nstance = \"supports\"\n"
+                );
+            }
+            t
+        };
+        let before = parse(
+            &[
+                claim("a", &["x", "y"]),
+                claim("b", &["y"]),
+                claim("c", &["x", "x", "z"]),
+                claim("d", &[]),
+            ]
+            .concat(),
+        );
+        let after = parse(
+            &[
+                claim("a", &["y", "w"]),
+                claim("c", &["x", "z"]),
+                claim("d", &["x"]),
+                claim("e", &["z"]),
+                claim("c", &["v"]),
+            ]
+            .concat(),
+        );
+        assert_eq!(before.len(), 4);
+        assert_eq!(after.len(), 5);
+        let mut deps = Deps::of(&before);
+        let changed: BTreeSet<String> = ["a", "b", "c", "d", "e"].map(String::from).into();
+        deps.update(&after, &changed);
+        assert_eq!(deps, Deps::of(&after));
+        // Unchanged claims keep their entries.
+        let mut deps = Deps::of(&before);
+        deps.update(&before, &BTreeSet::from(["b".to_string()]));
+        assert_eq!(deps, Deps::of(&before));
     }
 
     #[test]
