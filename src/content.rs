@@ -391,26 +391,37 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
         return None;
     }
     let config = load_site_config(root, &files.site, diags);
-    let results: Vec<(Option<Article>, Diagnostics)> = files
-        .articles
-        .par_iter()
-        .map(|path| {
+    // A big claims file takes as long to parse as thousands of articles:
+    // parse it beside them rather than after.
+    let (results, (claims, claims_diags)) = rayon::join(
+        || -> Vec<(Option<Article>, Diagnostics)> {
+            files
+                .articles
+                .par_iter()
+                .map(|path| {
+                    let mut d = Diagnostics::default();
+                    let a = read_source(root, path, &mut d).and_then(|f| parse_article(f, &mut d));
+                    (a, d)
+                })
+                .collect()
+        },
+        || {
             let mut d = Diagnostics::default();
-            let a = read_source(root, path, &mut d).and_then(|f| parse_article(f, &mut d));
-            (a, d)
-        })
-        .collect();
+            let mut claims = Vec::new();
+            for path in &files.claims {
+                if let Some(f) = read_source(root, path, &mut d) {
+                    claims.extend(parse_claims(&f, &mut d));
+                }
+            }
+            (claims, d)
+        },
+    );
     let mut articles = Vec::with_capacity(results.len());
     for (a, d) in results {
         diags.extend(d);
         articles.extend(a);
     }
-    let mut claims = Vec::new();
-    for path in &files.claims {
-        if let Some(f) = read_source(root, path, diags) {
-            claims.extend(parse_claims(&f, diags));
-        }
-    }
+    diags.extend(claims_diags);
     // Evidence may name an article whose file failed to load: that file's
     // own error says what is wrong, so only truly unknown ids are reported.
     let known: Vec<String> = files
