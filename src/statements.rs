@@ -691,6 +691,63 @@ const SLUG_MAX: usize = 40;
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Runs of ASCII other than white space (most of any sentence) only need lowercasing, so
+        // they are copied whole rather than matched a char at a time.
+        let run = rest
+            .bytes()
+            .position(|b| !b.is_ascii() || is_ascii_space(b))
+            .unwrap_or(rest.len());
+        if run > 0 {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            let from = out.len();
+            out.push_str(&rest[..run]);
+            out[from..].make_ascii_lowercase();
+            rest = &rest[run..];
+            continue;
+        }
+        let mut chars = rest.chars();
+        let c = chars.next().expect("rest is not empty");
+        rest = chars.as_str();
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if matches!(c, '\u{AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}') {
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        match c {
+            '‘' | '’' | '‚' | '‛' | '′' => out.push('\''),
+            '“' | '”' | '„' | '‟' | '″' => out.push('"'),
+            '‐' | '‑' | '‒' | '–' | '—' | '―' | '⸺' | '⸻' | '﹘' | '﹣' | '－' =>
+            {
+                out.push('-');
+            }
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// The ASCII chars `char::is_whitespace` accepts (`u8::is_ascii_whitespace` leaves out U+000B).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+/// The original [`normalise`], a char at a time.
+#[cfg(test)]
+fn normalise_reference(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
     for c in text.chars() {
         if c.is_whitespace() {
             space = !out.is_empty();
@@ -1630,6 +1687,11 @@ mod tests {
 
     fn assert_same_split(text: &str) {
         assert_eq!(
+            normalise(text),
+            normalise_reference(text),
+            "normalised {text:?}"
+        );
+        assert_eq!(
             uax29_fast(text),
             uax29_full(text),
             "UAX #29 bounds of {text:?}"
@@ -1722,6 +1784,7 @@ mod tests {
             ) {
                 prop_assert_eq!(uax29_fast(&text), uax29_full(&text));
                 prop_assert_eq!(split_sentences(&text), split_sentences_reference(&text));
+                prop_assert_eq!(normalise(&text), normalise_reference(&text));
             }
         }
     }
