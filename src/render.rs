@@ -635,22 +635,25 @@ struct ArticleView<'a> {
     #[serde(flatten)]
     frame: Frame<'a>,
     article: ArticleSummary<'a>,
-    blocks: Vec<BlockView>,
+    blocks: Vec<BlockView<'a>>,
     /// Id of the first statement with a note (a skip link for keyboards).
-    first_linked: Option<String>,
+    first_linked: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-struct BlockView {
+struct BlockView<'a> {
     tag: &'static str,
-    open: String,
-    close: String,
-    statements: Vec<StatementView>,
+    open: &'a str,
+    close: &'a str,
+    statements: Vec<StatementView<'a>>,
+    /// How many of `statements` have a note: counted here because a
+    /// template counting them walks every statement once more.
+    notes: usize,
 }
 
 #[derive(Serialize)]
-struct StatementView {
-    id: String,
+struct StatementView<'a> {
+    id: &'a str,
     /// Escaped in Rust (see `Doc::statement_html`): safe to output as is.
     html: String,
     /// A short excerpt for the back-link in a note.
@@ -658,13 +661,13 @@ struct StatementView {
     /// The white space that followed the statement in the article ("" for
     /// sentences the outlet glued together): the page shows the text as
     /// published, so a passage copied from it is a valid quote.
-    sep: String,
+    sep: &'a str,
     marker: Option<usize>,
     links: Vec<LinkView>,
     /// Ids of the previous / next statement with a note, for keyboard
     /// navigation from note to note.
-    prev_linked: Option<String>,
-    next_linked: Option<String>,
+    prev_linked: Option<&'a str>,
+    next_linked: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -700,8 +703,9 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
         .iter()
         .map(|b| BlockView {
             tag: b.tag,
-            open: b.open.clone(),
-            close: b.close.clone(),
+            open: &b.open,
+            close: &b.close,
+            notes: 0,
             statements: b
                 .statements
                 .clone()
@@ -714,14 +718,14 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
                         marker
                     });
                     StatementView {
-                        id: doc.statements[si].id.clone(),
+                        id: &doc.statements[si].id,
                         html: doc.statement_html(si),
                         excerpt: excerpt(doc.statement_text(si), 60),
                         sep: match doc.statements.get(si + 1) {
                             Some(next) if next.block == doc.statements[si].block => {
-                                doc.text[doc.statements[si].range.end..next.range.start].to_string()
+                                &doc.text[doc.statements[si].range.end..next.range.start]
                             }
-                            _ => String::new(),
+                            _ => "",
                         },
                         marker: m,
                         links,
@@ -732,11 +736,14 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
                 .collect(),
         })
         .collect();
-    let linked: Vec<String> = blocks
+    for b in &mut blocks {
+        b.notes = b.statements.iter().filter(|s| s.marker.is_some()).count();
+    }
+    let linked: Vec<&str> = blocks
         .iter()
         .flat_map(|b| &b.statements)
         .filter(|s| s.marker.is_some())
-        .map(|s| s.id.clone())
+        .map(|s| s.id)
         .collect();
     for (k, s) in blocks
         .iter_mut()
@@ -744,8 +751,8 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
         .filter(|s| s.marker.is_some())
         .enumerate()
     {
-        s.prev_linked = k.checked_sub(1).map(|p| linked[p].clone());
-        s.next_linked = linked.get(k + 1).cloned();
+        s.prev_linked = k.checked_sub(1).map(|p| linked[p]);
+        s.next_linked = linked.get(k + 1).copied();
     }
     let byline = match &a.author {
         Some(author) => format!("{}, by {author}", a.outlet),
@@ -762,7 +769,7 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
         .shared_as(site, None)
         .share_description(article_share_description(site, ai)),
         article: article_summary(site, ai, root),
-        first_linked: linked.first().cloned(),
+        first_linked: linked.first().copied(),
         blocks,
     }
 }
