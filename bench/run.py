@@ -162,7 +162,9 @@ def run_once(tool, timeout):
         return None, None, f"timed out after {timeout} s"
     wall = time.perf_counter() - t0
     if r.returncode != 0:
-        return None, None, f"exit {r.returncode}: {(r.stderr or r.stdout)[-400:]}"
+        # One line: it goes into a Markdown table cell.
+        why = " ".join((r.stderr or r.stdout)[-400:].split()).replace("|", "/")
+        return None, None, f"exit {r.returncode}: {why}"
     rss = None
     cpu = 0.0
     with open(tf) as f:
