@@ -713,29 +713,34 @@ fn normalise(text: &str) -> String {
         let mut chars = rest.chars();
         let c = chars.next().expect("rest is not empty");
         rest = chars.as_str();
-        if c.is_whitespace() {
-            space = !out.is_empty();
-            continue;
-        }
-        if matches!(c, '\u{AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}') {
-            continue;
-        }
-        if space {
-            out.push(' ');
-            space = false;
-        }
-        match c {
-            '‘' | '’' | '‚' | '‛' | '′' => out.push('\''),
-            '“' | '”' | '„' | '‟' | '″' => out.push('"'),
-            '‐' | '‑' | '‒' | '–' | '—' | '―' | '⸺' | '⸻' | '﹘' | '﹣' | '－' =>
-            {
-                out.push('-');
-            }
-            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            c => out.extend(c.to_lowercase()),
-        }
+        normalise_char(c, &mut out, &mut space);
     }
     out
+}
+
+/// One char of [`normalise`]: white space is remembered in `space` and written as one space
+/// before the next char kept.
+fn normalise_char(c: char, out: &mut String, space: &mut bool) {
+    if c.is_whitespace() {
+        *space = !out.is_empty();
+        return;
+    }
+    if matches!(c, '\u{AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}') {
+        return;
+    }
+    if *space {
+        out.push(' ');
+        *space = false;
+    }
+    match c {
+        '‘' | '’' | '‚' | '‛' | '′' => out.push('\''),
+        '“' | '”' | '„' | '‟' | '″' => out.push('"'),
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '⸺' | '⸻' | '﹘' | '﹣' | '－' => {
+            out.push('-')
+        }
+        c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+        c => out.extend(c.to_lowercase()),
+    }
 }
 
 /// The ASCII chars `char::is_whitespace` accepts (`u8::is_ascii_whitespace` leaves out U+000B).
@@ -743,33 +748,13 @@ fn is_ascii_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
 }
 
-/// The original [`normalise`], a char at a time.
+/// The original [`normalise`], a char at a time (checks the whole-run fast path).
 #[cfg(test)]
 fn normalise_reference(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
-        if c.is_whitespace() {
-            space = !out.is_empty();
-            continue;
-        }
-        if matches!(c, '\u{AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}') {
-            continue;
-        }
-        if space {
-            out.push(' ');
-            space = false;
-        }
-        match c {
-            '‘' | '’' | '‚' | '‛' | '′' => out.push('\''),
-            '“' | '”' | '„' | '‟' | '″' => out.push('"'),
-            '‐' | '‑' | '‒' | '–' | '—' | '―' | '⸺' | '⸻' | '﹘' | '﹣' | '－' =>
-            {
-                out.push('-');
-            }
-            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            c => out.extend(c.to_lowercase()),
-        }
+        normalise_char(c, &mut out, &mut space);
     }
     out
 }

@@ -753,14 +753,13 @@ impl Workspace {
             .iter()
             .flat_map(|s| s.claims.iter().cloned())
             .collect();
-        let dirty = changed_claims(&old_prints, &new_prints);
+        let same_order = same_ids_in_order(&old_prints, &new_prints);
+        let dirty = changed_claims(&old_prints, &new_prints, same_order);
         self.claim_files = files;
         self.claims = claims;
         if reparsed {
             // The anchors of claims that did not change stay where they
             // are, as long as every claim keeps its index.
-            let same_order = old_prints.len() == new_prints.len()
-                && old_prints.iter().zip(&new_prints).all(|(a, b)| a.0 == b.0);
             match self.matrix.as_mut() {
                 Some(m) if same_order && m.len() == self.claims.len() => {
                     for (row, c) in m.iter_mut().zip(&self.claims) {
@@ -1204,14 +1203,23 @@ pub fn is_article_path(root: &Path, path: &Path) -> bool {
         && !content::is_editor_temp(path)
 }
 
+/// Whether two loads have the same claim ids in the same order.
+fn same_ids_in_order(old: &[(String, Print)], new: &[(String, Print)]) -> bool {
+    old.len() == new.len() && old.iter().zip(new).all(|(a, b)| a.0 == b.0)
+}
+
 /// Ids of claims added, removed or changed between two loads, and of
 /// claims that moved relative to the others (pages list claims in file
 /// order).
-fn changed_claims(old: &[(String, Print)], new: &[(String, Print)]) -> BTreeSet<String> {
+fn changed_claims(
+    old: &[(String, Print)],
+    new: &[(String, Print)],
+    same_order: bool,
+) -> BTreeSet<String> {
     // The usual save: the same claims in the same order, a few edited.
     // Equal to the general case below (nothing moved; an id's prints
     // differ exactly where one of its positions does), only cheaper.
-    if old.len() == new.len() && old.iter().zip(new).all(|(a, b)| a.0 == b.0) {
+    if same_order {
         return old
             .iter()
             .zip(new)
