@@ -124,18 +124,21 @@ class Tool:
         return env + self.cmd.format(out=self.out)
 
 
-TRASH = []  # folders to delete after a size's rounds
+TRASH = []  # old outputs, deleted only when the disk runs short or at the end
 
 
 def set_aside(path):
     """Moves an old output out of the way without deleting it.
 
-    On ext4 without a journal (as on these VMs) creating files within ~10 s
-    of deleting many others is several times slower: the inode allocator
-    skips every recently deleted inode. Deleting the previous run's output
-    just before timing the next one would charge that to the tool timed, so
-    old outputs are renamed into a trash folder and deleted between sizes,
-    followed by a cool-down."""
+    On ext4 without a journal (as on these VMs) the inode allocator skips
+    every inode deleted less than 60 s ago (360 s while its inode-table
+    block is still dirty), testing each one (`recently_deleted()` in
+    fs/ext4/ialloc.c): after a big deletion, every file a tool creates
+    costs a scan over thousands of such inodes, and a 10,000-article build
+    measured 2-4x its system time. So nothing is deleted while tools are
+    being timed: old outputs are renamed into a trash list, emptied only
+    when the disk runs short (followed by `sync` and a cool-down longer
+    than that window) and at the end."""
     if os.path.exists(path):
         dest = f"{path}.old-{len(TRASH)}"
         os.rename(path, dest)
@@ -143,11 +146,22 @@ def set_aside(path):
 
 
 def empty_trash(log, cooldown):
+    if not TRASH:
+        return
     for d in TRASH:
         shutil.rmtree(d, ignore_errors=True)
     TRASH.clear()
-    log(f"  (deleted old outputs; {cooldown} s cool-down)")
-    time.sleep(cooldown)
+    if cooldown:
+        subprocess.run(["sync"])
+        log(f"  (deleted old outputs; sync and {cooldown} s cool-down)")
+        time.sleep(cooldown)
+
+
+def make_room(path, need, log, cooldown):
+    """Empties the trash if fewer than `need` bytes are free where outputs go."""
+    if shutil.disk_usage(path).free < need:
+        log(f"  (less than {need / 1e9:.1f} GB free)")
+        empty_trash(log, cooldown)
 
 
 def run_once(tool, timeout):
@@ -227,7 +241,12 @@ def main():
     ap.add_argument("--zola", default=shutil.which("zola"))
     ap.add_argument("--mdbook", default=shutil.which("mdbook"))
     ap.add_argument("--timeout", type=int, default=900, help="seconds; a peer slower than this is dropped at that size")
-    ap.add_argument("--cooldown", type=int, default=15, help="seconds to wait after deleting old outputs")
+    ap.add_argument(
+        "--cooldown",
+        type=int,
+        default=70,
+        help="seconds to wait after deleting old outputs (ext4 without a journal avoids reusing inodes deleted in the last 60 s)",
+    )
     ap.add_argument("--write", default=os.path.join(REPO, "BENCHMARKS.md"))
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
@@ -278,11 +297,12 @@ def main():
 
     for n in sizes:
         src = ensure_corpus(args.gen, args.corpora, n, log)
-        stale = os.path.join(args.corpora, "out", str(n))
-        if os.path.isdir(stale) and os.listdir(stale):
-            shutil.rmtree(stale, ignore_errors=True)
-            time.sleep(args.cooldown)
         outs = os.path.join(args.corpora, "out", str(n))
+        if os.path.isdir(outs) and os.listdir(outs):
+            # Left by an earlier run of this script.
+            TRASH.append(outs + f".stale-{time.time_ns()}")
+            os.rename(outs, TRASH[-1])
+            empty_trash(log, args.cooldown)
         os.makedirs(outs, exist_ok=True)
         runs = args.runs if n < 50000 else args.runs_large
         cc_cmd = f"{cc} build --root {src} --out {{out}}"
@@ -301,6 +321,9 @@ def main():
         )
         tools.append(Tool("io-floor", floor_cmd, os.path.join(outs, "io-floor"), label="I/O floor (cat inputs + cp -r site)"))
         log(f"== {n} articles: {', '.join(t.name for t in tools)}; {args.warmup} warm-up + {runs} rounds, load {loadavg()}")
+        # Room for every round's outputs, so no deletion falls between them.
+        site_bytes = du(ref)[0]
+        make_room(outs, (args.warmup + runs) * 3 * site_bytes + 4 * site_bytes, log, args.cooldown)
         interleaved(tools, args.warmup, runs, args.timeout, log)
         res = {"runs": runs, "tools": {}, "load_end": loadavg()}
         for t in tools:
@@ -322,14 +345,13 @@ def main():
                 Tool(f"threads-{k}", cc_cmd, os.path.join(outs, f"threads-{k}"), env={"RAYON_NUM_THREADS": str(k)})
                 for k in (1, 2)
             ]
+            make_room(outs, (args.warmup + runs) * 2 * site_bytes + 4 * site_bytes, log, args.cooldown)
             log(f"== {n} articles: RAYON_NUM_THREADS 1 vs 2")
             interleaved(ts, args.warmup, runs, args.timeout, log)
             info["threads"][str(n)] = {t.name: summary(t) for t in ts}
         for t in os.listdir(outs):
             if ".old-" not in t:
                 set_aside(os.path.join(outs, t))
-        if n != sizes[-1]:
-            empty_trash(log, args.cooldown)
 
     info["load_end"] = loadavg()
     with open(os.path.join(args.corpora, "results.json"), "w") as f:
@@ -355,7 +377,8 @@ def render(info, sizes):
     )
     L.append("Versions: " + "; ".join(f"{k}: `{v}`" for k, v in info["versions"].items()) + ".\n")
     L.append(
-        "Each run starts with an empty output folder (removed before the timer starts) and a warm page cache. "
+        "Each run starts with no output folder (the previous one is moved aside before the timer starts; "
+        "nothing is deleted while tools are timed, see bench/README.md) and a warm page cache. "
         "`$C` is the corpus (`gen_corpus.py --articles N --peers`), `$O` the output folder.\n"
     )
     for n in sizes:

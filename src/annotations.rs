@@ -24,8 +24,11 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::feeds::absolute_url;
-use crate::render::{pretty_json_item, push_pretty_json_array};
+use crate::shallow_json;
 use crate::site::Site;
+
+/// How deep the collection is pretty-printed: each annotation is one line.
+const ANNOTATIONS_DEPTH: usize = 3;
 
 /// How many characters of context the quote selector carries each side.
 pub const CONTEXT_CHARS: usize = 32;
@@ -59,7 +62,7 @@ pub fn annotations_jsonld(site: &Site) -> String {
     // Each annotation is serialised as soon as it is built, claims in
     // parallel, so the whole collection never exists as a `Value` tree
     // (several times the size of the file).
-    let items: Vec<String> = site
+    let items: Vec<Vec<u8>> = site
         .graph
         .evidence
         .par_iter()
@@ -128,8 +131,8 @@ pub fn annotations_jsonld(site: &Site) -> String {
             if let Some(date) = &claim.reviewed {
                 annotation["created"] = Value::String(format!("{date}T00:00:00Z"));
             }
-            // An element of `first.items`: three levels deep.
-            pretty_json_item(&annotation, 3)
+            // An element of `first.items`, an array three levels deep.
+            shallow_json::item(&annotation, 3, ANNOTATIONS_DEPTH)
         })
         .collect();
     let collection = json!({
@@ -145,20 +148,19 @@ pub fn annotations_jsonld(site: &Site) -> String {
             "items": [],
         },
     });
-    let skeleton = serde_json::to_string_pretty(&collection).expect("JSON values serialise");
+    let skeleton = shallow_json::to_string(&collection, ANNOTATIONS_DEPTH);
     // Splice the items in where serde_json wrote the empty array: the one
     // `"items": []` at the depth of the page's keys (a string value cannot
     // hold it: its quotes would be escaped).
     let marker = "\n    \"items\": []";
     let at = skeleton.find(marker).expect("the page has an items key") + marker.len() - 2;
-    let mut out = String::with_capacity(
-        skeleton.len() + items.iter().map(|i| i.len() + 2).sum::<usize>() + 8,
-    );
-    out.push_str(&skeleton[..at]);
-    push_pretty_json_array(&mut out, &items, 2);
-    out.push_str(&skeleton[at + 2..]);
-    out.push('\n');
-    out
+    let mut out =
+        Vec::with_capacity(skeleton.len() + items.iter().map(|i| i.len() + 8).sum::<usize>() + 8);
+    out.extend_from_slice(&skeleton.as_bytes()[..at]);
+    shallow_json::push_array(&mut out, &items, 3);
+    out.extend_from_slice(&skeleton.as_bytes()[at + 2..]);
+    out.push(b'\n');
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 #[cfg(test)]

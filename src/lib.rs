@@ -20,6 +20,7 @@ pub mod render;
 pub mod review;
 pub mod search;
 pub mod serve;
+pub mod shallow_json;
 pub mod site;
 pub mod statements;
 pub mod suggest;

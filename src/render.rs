@@ -14,6 +14,7 @@ use crate::content::{Article, Claim, Stance, Status, Verdict};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::document::escape_html;
 use crate::output::Page;
+use crate::shallow_json;
 use crate::site::Site;
 
 /// Default templates, embedded so a project without `templates/` builds.
@@ -1052,8 +1053,8 @@ fn claim_review_jsonld(site: &Site, ci: usize) -> String {
 }
 
 /// `data.json` is `{"articles": [DataArticle…], "claims": [DataClaim…]}`,
-/// written by [`data_json`] exactly as `serde_json::to_string_pretty`
-/// would, but with the items serialised in parallel.
+/// written by [`write_data_json`] as [`shallow_json::to_string`] would,
+/// but with the items serialised in parallel.
 #[derive(Serialize)]
 struct DataArticle<'a> {
     id: &'a str,
@@ -1108,17 +1109,22 @@ pub fn data_json(site: &Site) -> String {
     String::from_utf8(buf).expect("serde_json writes UTF-8")
 }
 
+/// How deep `data.json` is pretty-printed: down to the statements and
+/// evidence arrays, so each statement and each piece of evidence is one
+/// line (see [`crate::shallow_json`]).
+const DATA_JSON_DEPTH: usize = 4;
+
 /// Writes [`data_json`] to `w` a few hundred items at a time, each batch
 /// serialised in parallel: the largest file of a build (about a quarter of
 /// the output) never needs to be in memory whole.
 pub fn write_data_json(site: &Site, w: &mut impl std::io::Write) -> std::io::Result<()> {
     w.write_all(b"{\n  \"articles\": ")?;
-    write_pretty_json_array(w, site.articles.len(), 1, |ai| {
-        pretty_json_item(&data_article(site, ai), 2)
+    shallow_json::write_array(w, site.articles.len(), 2, |ai| {
+        shallow_json::item(&data_article(site, ai), 2, DATA_JSON_DEPTH)
     })?;
     w.write_all(b",\n  \"claims\": ")?;
-    write_pretty_json_array(w, site.claims.len(), 1, |ci| {
-        pretty_json_item(&data_claim(site, ci), 2)
+    shallow_json::write_array(w, site.claims.len(), 2, |ci| {
+        shallow_json::item(&data_claim(site, ci), 2, DATA_JSON_DEPTH)
     })?;
     w.write_all(b"\n}\n")
 }
@@ -1183,78 +1189,6 @@ fn data_claim(site: &Site, ci: usize) -> DataClaim<'_> {
     }
 }
 
-/// Streams a JSON array of `len` items as [`push_pretty_json_array`] would
-/// write it, rendering `item(i)` (see [`pretty_json_item`]) in parallel
-/// batches.
-fn write_pretty_json_array(
-    w: &mut impl std::io::Write,
-    len: usize,
-    depth: usize,
-    item: impl Fn(usize) -> String + Sync,
-) -> std::io::Result<()> {
-    const BATCH: usize = 256;
-    if len == 0 {
-        return w.write_all(b"[]");
-    }
-    w.write_all(b"[\n")?;
-    for start in (0..len).step_by(BATCH) {
-        let items: Vec<String> = (start..(start + BATCH).min(len))
-            .into_par_iter()
-            .map(&item)
-            .collect();
-        for (i, text) in items.iter().enumerate() {
-            if start + i > 0 {
-                w.write_all(b",\n")?;
-            }
-            w.write_all(text.as_bytes())?;
-        }
-    }
-    w.write_all(b"\n")?;
-    w.write_all("  ".repeat(depth).as_bytes())?;
-    w.write_all(b"]")
-}
-
-/// One element of a JSON array exactly as `serde_json::to_string_pretty`
-/// writes it when the element sits `depth` levels deep: its own pretty
-/// form with every line indented by two spaces per level. Exact because
-/// JSON strings hold no raw newline. Lets big arrays be serialised in
-/// parallel, an element at a time, without building a `serde_json::Value`
-/// of the whole document; see [`push_pretty_json_array`].
-pub(crate) fn pretty_json_item<T: Serialize + ?Sized>(value: &T, depth: usize) -> String {
-    let text = serde_json::to_string_pretty(value).expect("data serialises");
-    let indent = "  ".repeat(depth);
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(&indent);
-        out.push_str(line);
-    }
-    out
-}
-
-/// Appends the array of `items` (from [`pretty_json_item`] at `depth + 1`)
-/// as `serde_json::to_string_pretty` writes an array value whose key sits
-/// `depth` levels deep.
-pub(crate) fn push_pretty_json_array(out: &mut String, items: &[String], depth: usize) {
-    if items.is_empty() {
-        out.push_str("[]");
-        return;
-    }
-    out.reserve(items.iter().map(|i| i.len() + 2).sum::<usize>() + 2 * depth + 4);
-    out.push_str("[\n");
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(",\n");
-        }
-        out.push_str(item);
-    }
-    out.push('\n');
-    out.push_str(&"  ".repeat(depth));
-    out.push(']');
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1290,37 +1224,6 @@ mod tests {
                 flat_text(text),
                 text.split_whitespace().collect::<Vec<_>>().join(" ")
             );
-        }
-    }
-
-    #[test]
-    fn data_json_arrays_match_serde_json_pretty() {
-        #[derive(Serialize)]
-        struct Top<'a> {
-            articles: &'a [serde_json::Value],
-            claims: &'a [serde_json::Value],
-        }
-        let items: Vec<serde_json::Value> = (0..150)
-            .map(|i| {
-                serde_json::json!({
-                    "id": format!("a{i}"),
-                    "text": "line\nbreak \"quoted\" </script> ✔",
-                    "empty": [],
-                    "nested": [{"x": [1, 2, {}]}, {"y": null}],
-                })
-            })
-            .collect();
-        let pretty = |v: &[serde_json::Value]| -> Vec<String> {
-            v.iter().map(|x| pretty_json_item(x, 2)).collect()
-        };
-        for (articles, claims) in [(&items[..], &items[..3]), (&items[..1], &items[..0])] {
-            let mut ours = String::from("{\n  \"articles\": ");
-            push_pretty_json_array(&mut ours, &pretty(articles), 1);
-            ours.push_str(",\n  \"claims\": ");
-            push_pretty_json_array(&mut ours, &pretty(claims), 1);
-            ours.push_str("\n}");
-            let theirs = serde_json::to_string_pretty(&Top { articles, claims }).unwrap();
-            assert_eq!(ours, theirs);
         }
     }
 

@@ -622,3 +622,60 @@ fn article_text_reads_as_published_with_statements_split_inside_it() {
         ]
     );
 }
+
+/// `data.json` is diffed between builds (the example `site/` is committed):
+/// editing one sentence of an article must change one line of it, not
+/// reflow the file or rewrite it as one line.
+#[test]
+fn editing_one_sentence_changes_one_line_of_the_data_files() {
+    let project = project("basic");
+    let root = project.path();
+    let before = root.join("before");
+    let after = root.join("after");
+    let o = build(root, &before);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let article = root.join("content/articles/daily-courier.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(
+        &article,
+        text.replace(
+            "The blaze was under control by 2 a.m.,",
+            "The blaze was under control by 3 a.m.,",
+        ),
+    )
+    .unwrap();
+    let o = build(root, &after);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let changed_lines = |name: &str| -> Vec<String> {
+        let a = std::fs::read_to_string(before.join(name)).unwrap();
+        let b = std::fs::read_to_string(after.join(name)).unwrap();
+        assert_eq!(a.lines().count(), b.lines().count(), "{name} reflowed");
+        a.lines()
+            .zip(b.lines())
+            .filter(|(x, y)| x != y)
+            .map(|(_, y)| y.to_string())
+            .collect()
+    };
+    let changed = changed_lines("data.json");
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(
+        changed[0].contains("under control by 3 a.m.") && changed[0].contains("\"id\":\"s-"),
+        "{}",
+        changed[0]
+    );
+    // The data stays one statement per line, not one line for the file.
+    let lines = std::fs::read_to_string(after.join("data.json"))
+        .unwrap()
+        .lines()
+        .count();
+    let statements: usize = data(&after)["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["statements"].as_array().unwrap().len())
+        .sum();
+    assert!(
+        lines > statements,
+        "{lines} lines for {statements} statements"
+    );
+}
