@@ -26,7 +26,7 @@ use crate::site::Site;
 /// File name of the index at the site root.
 pub const INDEX_PATH: &str = "search-index.json";
 
-fn flat(text: &str) -> String {
+fn flat(text: &str) -> std::borrow::Cow<'_, str> {
     crate::render::flat_text(text)
 }
 
@@ -37,7 +37,7 @@ struct Index<'a> {
     stances: Vec<[&'static str; 2]>,
     articles: Vec<[&'a str; 3]>,
     claims: Vec<[&'a str; 3]>,
-    statements: Vec<(usize, &'a str, String, Vec<usize>)>,
+    statements: Vec<(usize, &'a str, std::borrow::Cow<'a, str>, Vec<usize>)>,
 }
 
 /// Builds `search-index.json` (compact JSON, one trailing newline).
