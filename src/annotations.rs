@@ -20,7 +20,6 @@
 //! Ids and links are relative to the file (it sits at the site root)
 //! unless `base_url` is absolute.
 
-use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::feeds::absolute_url;
@@ -59,88 +58,89 @@ pub fn annotations_jsonld(site: &Site) -> String {
         .publisher
         .as_deref()
         .unwrap_or(&site.config.title);
-    // Each annotation is serialised as soon as it is built, claims in
-    // parallel, so the whole collection never exists as a `Value` tree
-    // (several times the size of the file).
-    let items: Vec<Vec<u8>> = site
+    let evidence: Vec<(usize, &crate::graph::EvidenceRef)> = site
         .graph
         .evidence
-        .par_iter()
+        .iter()
         .enumerate()
-        .flat_map_iter(|(ci, refs)| refs.iter().map(move |r| (ci, r)))
-        .map(|(ci, r)| {
-            let claim = &site.claims[ci];
-            let claim_path = format!("claims/{}/", claim.id);
-            let article = &site.articles[r.article];
-            let doc = &site.docs[r.article];
-            let ev = &claim.evidence[r.evidence];
-            let text = &doc.text;
-            let exact = &text[r.quote_start..r.quote_end];
-            let start = text[..r.quote_start].chars().count();
-            let end = start + exact.chars().count();
-            let source = article
-                .url
-                .as_deref()
-                .and_then(crate::document::safe_href)
-                .unwrap_or_else(|| link(&format!("articles/{}/", article.id)));
-            let comment = format!(
-                "{} the claim “{}” (verdict: {}).",
-                ev.stance.label(),
-                claim.text,
-                claim.verdict.label()
-            );
-            let mut body = vec![
-                json!({
-                    "type": "TextualBody",
-                    "purpose": "assessing",
-                    "value": comment,
-                    "format": "text/plain",
-                    "language": site.config.language,
-                }),
-                json!({"type": "TextualBody", "purpose": "tagging", "value": format!("stance:{}", ev.stance.as_str())}),
-                json!({"type": "TextualBody", "purpose": "tagging", "value": format!("verdict:{}", claim.verdict.as_str())}),
-                json!({"type": "SpecificResource", "purpose": "linking", "source": link(&claim_path)}),
-            ];
-            if let Some(note) = &ev.note {
-                body.push(json!({
-                    "type": "TextualBody",
-                    "purpose": "commenting",
-                    "value": note,
-                    "format": "text/markdown",
-                }));
-            }
-            let mut annotation = json!({
-                "id": link(&format!("{claim_path}#ev-{}", r.evidence + 1)),
-                "type": "Annotation",
-                "motivation": "assessing",
-                "creator": {"type": "Organization", "name": creator},
-                "body": body,
-                "target": {
-                    "source": source,
-                    "selector": [
-                        {
-                            "type": "TextQuoteSelector",
-                            "exact": exact,
-                            "prefix": chars_before(text, r.quote_start, CONTEXT_CHARS),
-                            "suffix": chars_after(text, r.quote_end, CONTEXT_CHARS),
-                        },
-                        {"type": "TextPositionSelector", "start": start, "end": end},
-                    ],
-                },
-            });
-            if let Some(date) = &claim.reviewed {
-                annotation["created"] = Value::String(format!("{date}T00:00:00Z"));
-            }
-            // An element of `first.items`, an array three levels deep.
-            shallow_json::item(&annotation, 3, ANNOTATIONS_DEPTH)
-        })
+        .flat_map(|(ci, refs)| refs.iter().map(move |r| (ci, r)))
         .collect();
+    // Each annotation is serialised as soon as it is built, a batch at a
+    // time in parallel, so the whole collection never exists as a `Value`
+    // tree (several times the size of the file).
+    let annotation_item = |i: usize| {
+        let (ci, r) = evidence[i];
+        let claim = &site.claims[ci];
+        let claim_path = format!("claims/{}/", claim.id);
+        let article = &site.articles[r.article];
+        let doc = &site.docs[r.article];
+        let ev = &claim.evidence[r.evidence];
+        let text = &doc.text;
+        let exact = &text[r.quote_start..r.quote_end];
+        let start = text[..r.quote_start].chars().count();
+        let end = start + exact.chars().count();
+        let source = article
+            .url
+            .as_deref()
+            .and_then(crate::document::safe_href)
+            .unwrap_or_else(|| link(&format!("articles/{}/", article.id)));
+        let comment = format!(
+            "{} the claim “{}” (verdict: {}).",
+            ev.stance.label(),
+            claim.text,
+            claim.verdict.label()
+        );
+        let mut body = vec![
+            json!({
+                "type": "TextualBody",
+                "purpose": "assessing",
+                "value": comment,
+                "format": "text/plain",
+                "language": site.config.language,
+            }),
+            json!({"type": "TextualBody", "purpose": "tagging", "value": format!("stance:{}", ev.stance.as_str())}),
+            json!({"type": "TextualBody", "purpose": "tagging", "value": format!("verdict:{}", claim.verdict.as_str())}),
+            json!({"type": "SpecificResource", "purpose": "linking", "source": link(&claim_path)}),
+        ];
+        if let Some(note) = &ev.note {
+            body.push(json!({
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "value": note,
+                "format": "text/markdown",
+            }));
+        }
+        let mut annotation = json!({
+            "id": link(&format!("{claim_path}#ev-{}", r.evidence + 1)),
+            "type": "Annotation",
+            "motivation": "assessing",
+            "creator": {"type": "Organization", "name": creator},
+            "body": body,
+            "target": {
+                "source": source,
+                "selector": [
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": exact,
+                        "prefix": chars_before(text, r.quote_start, CONTEXT_CHARS),
+                        "suffix": chars_after(text, r.quote_end, CONTEXT_CHARS),
+                    },
+                    {"type": "TextPositionSelector", "start": start, "end": end},
+                ],
+            },
+        });
+        if let Some(date) = &claim.reviewed {
+            annotation["created"] = Value::String(format!("{date}T00:00:00Z"));
+        }
+        // An element of `first.items`, an array three levels deep.
+        shallow_json::item(&annotation, 3, ANNOTATIONS_DEPTH)
+    };
     let collection = json!({
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": link("annotations.jsonld"),
         "type": "AnnotationCollection",
         "label": format!("{}: evidence", site.config.title),
-        "total": items.len(),
+        "total": evidence.len(),
         "first": {
             "id": link("annotations.jsonld#page1"),
             "type": "AnnotationPage",
@@ -154,10 +154,10 @@ pub fn annotations_jsonld(site: &Site) -> String {
     // hold it: its quotes would be escaped).
     let marker = "\n    \"items\": []";
     let at = skeleton.find(marker).expect("the page has an items key") + marker.len() - 2;
-    let mut out =
-        Vec::with_capacity(skeleton.len() + items.iter().map(|i| i.len() + 8).sum::<usize>() + 8);
+    let mut out = Vec::new();
     out.extend_from_slice(&skeleton.as_bytes()[..at]);
-    shallow_json::push_array(&mut out, &items, 3);
+    shallow_json::write_array(&mut out, evidence.len(), 3, annotation_item)
+        .expect("writing to memory cannot fail");
     out.extend_from_slice(&skeleton.as_bytes()[at + 2..]);
     out.push(b'\n');
     String::from_utf8(out).expect("serde_json writes UTF-8")

@@ -26,10 +26,6 @@ use crate::site::Site;
 /// File name of the index at the site root.
 pub const INDEX_PATH: &str = "search-index.json";
 
-fn flat(text: &str) -> std::borrow::Cow<'_, str> {
-    crate::render::flat_text(text)
-}
-
 #[derive(Serialize)]
 struct Index<'a> {
     v: u8,
@@ -72,7 +68,12 @@ pub fn index_json(site: &Site) -> String {
                 .iter()
                 .flat_map(|r| [r.claim, stance_index(r.stance)])
                 .collect();
-            statements.push((ai, st.id.as_str(), flat(doc.statement_text(si)), pairs));
+            statements.push((
+                ai,
+                st.id.as_str(),
+                crate::render::flat_text(doc.statement_text(si)),
+                pairs,
+            ));
         }
     }
     let index = Index {

@@ -385,16 +385,11 @@ fn a_failing_build_leaves_the_existing_site_byte_identical() {
     let out = proj.path().join("site");
     assert!(build(proj.path(), &out).status.success());
     let before = snapshot(&out);
-    let claims = proj.path().join("content/claims.toml");
-    let text = std::fs::read_to_string(&claims).unwrap();
-    std::fs::write(
-        &claims,
-        text.replace(
-            "quote = \"nobody was hurt\"",
-            "quote = \"nobody was harmed\"",
-        ),
-    )
-    .unwrap();
+    replace_in_file(
+        &proj.path().join("content/claims.toml"),
+        "quote = \"nobody was hurt\"",
+        "quote = \"nobody was harmed\"",
+    );
     let o = build(proj.path(), &out);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("left untouched"));
@@ -634,16 +629,11 @@ fn editing_one_sentence_changes_one_line_of_the_data_files() {
     let after = root.join("after");
     let o = build(root, &before);
     assert!(o.status.success(), "{}", stderr(&o));
-    let article = root.join("content/articles/daily-courier.md");
-    let text = std::fs::read_to_string(&article).unwrap();
-    std::fs::write(
-        &article,
-        text.replace(
-            "The blaze was under control by 2 a.m.,",
-            "The blaze was under control by 3 a.m.,",
-        ),
-    )
-    .unwrap();
+    replace_in_file(
+        &root.join("content/articles/daily-courier.md"),
+        "The blaze was under control by 2 a.m.,",
+        "The blaze was under control by 3 a.m.,",
+    );
     let o = build(root, &after);
     assert!(o.status.success(), "{}", stderr(&o));
     let changed_lines = |name: &str| -> Vec<String> {

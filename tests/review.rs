@@ -2,12 +2,16 @@
 //! intended lines, sign-off fingerprints that lapse, consistency checks,
 //! and the HTTP review API driven over real HTTP.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use crosscheck::content::{Stance, Status, Verdict};
 use crosscheck::review::edit::{ClaimsFile, EditError, Field, NewEvidence};
 use crosscheck::review::{ClaimsFiles, consistency, signoff};
 use crosscheck::site::{self, BuildOptions};
+
+use common::replace_in_file;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/review-project")
@@ -510,8 +514,7 @@ fn sign_off_lapses_when_evidence_is_added_or_the_claim_reworded() {
     let root = dir.path();
     sign_off(root, "meeting-lasted-five-hours");
     let path = root.join("content/claims.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replace("about five hours.", "about six hours.")).unwrap();
+    replace_in_file(&path, "about five hours.", "about six hours.");
     let (_, diags) = site::compile(root, BuildOptions::default());
     assert!(
         diags.iter().any(|d| d.message.contains(signoff::LAPSED)),
@@ -1094,8 +1097,7 @@ fn api_sign_off_records_a_fingerprint_that_lapses_when_the_quoted_sentence_chang
     };
     assert_eq!(state_of(&s), "current");
     let article = s.dir.path().join("content/articles/wire-a.md");
-    let text = std::fs::read_to_string(&article).unwrap();
-    std::fs::write(&article, text.replace("after midnight", "before midnight")).unwrap();
+    replace_in_file(&article, "after midnight", "before midnight");
     assert_eq!(state_of(&s), "lapsed");
     let (_, diags) = site::compile(s.dir.path(), BuildOptions::default());
     assert!(
@@ -1247,8 +1249,7 @@ fn a_lapsed_claim_page_says_so_when_published_with_drafts() {
     let root = dir.path();
     sign_off(root, "meeting-lasted-five-hours");
     let article = root.join("content/articles/wire-a.md");
-    let text = std::fs::read_to_string(&article).unwrap();
-    std::fs::write(&article, text.replace("after midnight", "before midnight")).unwrap();
+    replace_in_file(&article, "after midnight", "before midnight");
     let (site, _) = site::compile(root, BuildOptions { drafts: true });
     let site = site.unwrap();
     let renderer = crosscheck::render::Renderer::new(root).unwrap();

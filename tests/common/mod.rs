@@ -100,3 +100,12 @@ pub fn normalize(s: &str) -> String {
     }
     out
 }
+
+/// Replaces `from` with `to` in the file at `path`, as an editor's save
+/// would. Panics if `from` is not there, so an edit that silently matches
+/// nothing cannot make a test pass for the wrong reason.
+pub fn replace_in_file(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
