@@ -412,12 +412,13 @@ fn init(dir: PathBuf, force: bool) -> ExitCode {
 fn check(root: PathBuf) -> ExitCode {
     // Coverage counts every claim, drafts included: it measures the work.
     let (site, mut diags) = site::compile(&root, BuildOptions { drafts: true });
-    if let Err(d) = Renderer::new(&root) {
-        diags.extend(d);
-    }
+    let renderer = Renderer::new(&root).map_err(|d| diags.extend(d)).ok();
     if let Some(site) = &site {
         // Verdicts at odds with their evidence, claims with no evidence.
         diags.extend(crate::review::consistency::check(site));
+        if let Some(renderer) = &renderer {
+            diags.extend(crate::render::check_templates(site, renderer));
+        }
     }
     diags.sort();
     print_diagnostics(&diags);

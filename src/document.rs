@@ -75,9 +75,15 @@ impl Doc {
     /// The statement's text as HTML, inline styling kept, every character
     /// of the article escaped.
     pub fn statement_html(&self, i: usize) -> String {
+        let mut out = String::with_capacity(self.statements[i].range.len() + 16);
+        self.write_statement_html(i, &mut out);
+        out
+    }
+
+    /// [`Doc::statement_html`], appended to `out`.
+    pub fn write_statement_html(&self, i: usize, out: &mut String) {
         let st = &self.statements[i];
         let block = &self.blocks[st.block];
-        let mut out = String::with_capacity(st.range.len() + 16);
         for run in &self.runs[block.runs.clone()] {
             let start = run.start.max(st.range.start);
             let end = run.end.min(st.range.end);
@@ -91,7 +97,7 @@ impl Doc {
             let link = (run.link != NO_LINK).then(|| &self.links[run.link as usize]);
             if let Some(href) = link {
                 out.push_str("<a href=\"");
-                escape_html_into(&mut out, href);
+                escape_html_into(out, href);
                 out.push_str("\" rel=\"nofollow noopener noreferrer\">");
             }
             for (flag, tag) in [
@@ -106,7 +112,7 @@ impl Doc {
                     out.push('>');
                 }
             }
-            escape_html_into(&mut out, &self.text[start..end]);
+            escape_html_into(out, &self.text[start..end]);
             for (flag, tag) in [
                 (CODE, "code"),
                 (STRIKE, "del"),
@@ -123,7 +129,6 @@ impl Doc {
                 out.push_str("</a>");
             }
         }
-        out
     }
 }
 

@@ -3,6 +3,7 @@
 //! Tera template; templates are parsed once per build.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use tera::{Context, Tera};
 
 use crate::content::{Article, Claim, Stance, Status, Verdict};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::document::escape_html;
+use crate::document::{Block, Doc, escape_html, escape_html_into};
 use crate::output::Page;
 use crate::shallow_json;
 use crate::site::Site;
@@ -116,9 +117,19 @@ impl Renderer {
     fn render(&self, name: &str, view: &impl Serialize) -> Result<String, Diagnostic> {
         let ctx = Context::from_serialize(view)
             .map_err(|e| Diagnostic::error(format!("template context for {name}: {e}")))?;
-        self.tera
-            .render(name, &ctx)
-            .map_err(|e| Diagnostic::error(format!("template {name}: {}", error_chain(&e))))
+        self.tera.render(name, &ctx).map_err(|e| {
+            let chain = error_chain(&e);
+            let d = Diagnostic::error(format!("template {name}: {chain}"));
+            if chain.contains("block.statements") {
+                d.help(
+                    "articles' blocks no longer list every statement: `block.html` holds the \
+                     block with its statements marked up, `block.notes` the statements that \
+                     carry a note (README → Templates)",
+                )
+            } else {
+                d
+            }
+        })
     }
 }
 
@@ -375,6 +386,23 @@ pub fn render_jobs(
     } else {
         Ok(pages)
     }
+}
+
+/// Renders every page that comes from a template, in memory, and reports
+/// what failed: a template can parse and still fail on the data of one page
+/// (a field a custom template expects that this page lacks), and `check`
+/// passing must mean `build` will.
+pub fn check_templates(site: &Site, renderer: &Renderer) -> Diagnostics {
+    let jobs: Vec<Job> = site_jobs(site)
+        .into_iter()
+        .filter(|j| {
+            matches!(
+                j,
+                Job::Index | Job::NotFound | Job::Article(_) | Job::Claim(_)
+            )
+        })
+        .collect();
+    render_jobs(site, renderer, &jobs).err().unwrap_or_default()
 }
 
 pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Diagnostic> {
@@ -641,45 +669,38 @@ struct ArticleView<'a> {
     first_linked: Option<&'a str>,
 }
 
+/// One block of an article (a paragraph, heading, list item, quotation,
+/// ...). Its statements reach the template as finished markup rather than
+/// one by one: an article page holds every statement of the article, and a
+/// template loop over them was a seventh of a big site's build (Tera looks
+/// each field up by name). What a template can change per statement lives
+/// in CSS (`.st`, `.st-linked`, `.mark`) and in the notes, which stay data.
 #[derive(Serialize)]
 struct BlockView<'a> {
-    tag: &'static str,
-    open: &'a str,
+    /// The block's opening markup and every statement in it, each as
+    /// `<span class="st" id="…">`, followed by its note marker when it has
+    /// a note (see [`write_block_html`]). Escaped: safe to output as is.
+    html: String,
+    /// What closes the block after its notes (the end of a list or quote).
     close: &'a str,
-    statements: Vec<StatementView<'a>>,
-    /// How many of `statements` have a note: counted here because a
-    /// template counting them walks every statement once more.
-    notes: usize,
+    /// The statements of the block that carry a note, in order.
+    notes: Vec<NoteView<'a>>,
 }
 
-/// One statement of an article page. Most statements carry no note, and a
-/// big site has hundreds of thousands of them: such a statement reaches the
-/// template as `id`, `html`, `sep` and a null `marker` only, the fields of
-/// the note being left out rather than empty, which keeps the template
-/// context a third of the size. `marker` stays: the template tests it for
-/// every statement, and Tera answers a missing field by formatting an
-/// error message before treating it as false.
+/// A statement with a note: what the note under its block shows.
 #[derive(Serialize)]
-struct StatementView<'a> {
+struct NoteView<'a> {
     id: &'a str,
-    /// Escaped in Rust (see `Doc::statement_html`): safe to output as is.
+    /// The statement as HTML, escaped (see `Doc::statement_html`).
     html: String,
-    /// The white space that followed the statement in the article ("" for
-    /// sentences the outlet glued together): the page shows the text as
-    /// published, so a passage copied from it is a valid quote.
-    sep: &'a str,
     /// The note's number on the page.
-    marker: Option<usize>,
+    marker: usize,
     /// A short excerpt for the back-link in the note.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    excerpt: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    excerpt: String,
     links: Vec<LinkView>,
     /// Ids of the previous / next statement with a note, for keyboard
     /// navigation from note to note.
-    #[serde(skip_serializing_if = "Option::is_none")]
     prev_linked: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     next_linked: Option<&'a str>,
 }
 
@@ -714,58 +735,38 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
     let mut blocks: Vec<BlockView> = doc
         .blocks
         .iter()
-        .map(|b| BlockView {
-            tag: b.tag,
-            open: &b.open,
-            close: &b.close,
-            notes: 0,
-            statements: b
-                .statements
-                .clone()
-                .map(|si| {
-                    let refs = site.graph.statement_links(ai, si);
-                    let links: Vec<LinkView> =
-                        refs.iter().map(|r| link_view(site, root, r)).collect();
-                    let m = (!links.is_empty()).then(|| {
-                        marker += 1;
-                        marker
-                    });
-                    StatementView {
-                        id: &doc.statements[si].id,
-                        html: doc.statement_html(si),
-                        excerpt: m.map(|_| excerpt(doc.statement_text(si), 60)),
-                        sep: match doc.statements.get(si + 1) {
-                            Some(next) if next.block == doc.statements[si].block => {
-                                &doc.text[doc.statements[si].range.end..next.range.start]
-                            }
-                            _ => "",
-                        },
-                        marker: m,
-                        links,
-                        prev_linked: None,
-                        next_linked: None,
-                    }
-                })
-                .collect(),
+        .map(|b| {
+            let mut notes = Vec::new();
+            let mut markers = Vec::with_capacity(b.statements.len());
+            for si in b.statements.clone() {
+                let refs = site.graph.statement_links(ai, si);
+                if refs.is_empty() {
+                    markers.push(None);
+                    continue;
+                }
+                marker += 1;
+                markers.push(Some(marker));
+                notes.push(NoteView {
+                    id: &doc.statements[si].id,
+                    html: doc.statement_html(si),
+                    marker,
+                    excerpt: excerpt(doc.statement_text(si), 60),
+                    links: refs.iter().map(|r| link_view(site, root, r)).collect(),
+                    prev_linked: None,
+                    next_linked: None,
+                });
+            }
+            BlockView {
+                html: block_html(doc, b, &markers),
+                close: &b.close,
+                notes,
+            }
         })
         .collect();
-    for b in &mut blocks {
-        b.notes = b.statements.iter().filter(|s| s.marker.is_some()).count();
-    }
-    let linked: Vec<&str> = blocks
-        .iter()
-        .flat_map(|b| &b.statements)
-        .filter(|s| s.marker.is_some())
-        .map(|s| s.id)
-        .collect();
-    for (k, s) in blocks
-        .iter_mut()
-        .flat_map(|b| &mut b.statements)
-        .filter(|s| s.marker.is_some())
-        .enumerate()
-    {
-        s.prev_linked = k.checked_sub(1).map(|p| linked[p]);
-        s.next_linked = linked.get(k + 1).copied();
+    let linked: Vec<&str> = blocks.iter().flat_map(|b| &b.notes).map(|n| n.id).collect();
+    for (k, n) in blocks.iter_mut().flat_map(|b| &mut b.notes).enumerate() {
+        n.prev_linked = k.checked_sub(1).map(|p| linked[p]);
+        n.next_linked = linked.get(k + 1).copied();
     }
     let byline = match &a.author {
         Some(author) => format!("{}, by {author}", a.outlet),
@@ -785,6 +786,56 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
         first_linked: linked.first().copied(),
         blocks,
     }
+}
+
+/// The markup of one block up to its notes: the container markup that opens
+/// it, then each statement as an element with its id, a note marker after
+/// each statement that has a note (`markers`, one per statement of the
+/// block), and the white space that followed it in the article, so the page
+/// shows the text as published and a passage copied from it is a valid
+/// quote. The review script finds statements by this markup (`span.st[id]`).
+fn block_html(doc: &Doc, block: &Block, markers: &[Option<usize>]) -> String {
+    let text_len = block.range.len();
+    let mut out = String::with_capacity(block.open.len() + text_len + text_len / 2 + 64);
+    out.push_str(&block.open);
+    if !block.tag.is_empty() {
+        out.push('<');
+        out.push_str(block.tag);
+        out.push('>');
+    }
+    for (si, marker) in block.statements.clone().zip(markers) {
+        let id = &doc.statements[si].id;
+        out.push_str(if marker.is_some() {
+            "<span class=\"st st-linked\" id=\""
+        } else {
+            "<span class=\"st\" id=\""
+        });
+        escape_html_into(&mut out, id);
+        out.push_str("\">");
+        doc.write_statement_html(si, &mut out);
+        out.push_str("</span>");
+        if let Some(m) = marker {
+            out.push_str("<a class=\"mark\" href=\"#n-");
+            escape_html_into(&mut out, id);
+            let _ = write!(out, "\" aria-label=\"Note {m}\"><sup>[{m}]</sup></a>");
+        }
+        if let Some(next) = doc
+            .statements
+            .get(si + 1)
+            .filter(|n| n.block == doc.statements[si].block)
+        {
+            escape_html_into(
+                &mut out,
+                &doc.text[doc.statements[si].range.end..next.range.start],
+            );
+        }
+    }
+    if !block.tag.is_empty() {
+        out.push_str("</");
+        out.push_str(block.tag);
+        out.push('>');
+    }
+    out
 }
 
 /// What a link preview of an article page says.
@@ -1234,6 +1285,35 @@ fn data_claim(site: &Site, ci: usize) -> DataClaim<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn block_markup_keeps_the_text_as_published_and_marks_noted_statements() {
+        let doc = crate::document::parse(
+            "Talks ended *late* & 2 < 3.  Kim said \"no\".Then left.\n\n- One item. Two.\n",
+        );
+        let first = &doc.blocks[0];
+        let n = first.statements.len();
+        assert_eq!(n, 3, "{:?}", doc.statements);
+        let mut markers = vec![None; n];
+        markers[1] = Some(7);
+        let html = block_html(&doc, first, &markers);
+        let ids: Vec<&str> = doc.statements[..n].iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            html,
+            format!(
+                "<p><span class=\"st\" id=\"{}\">Talks ended <em>late</em> &amp; 2 &lt; 3.</span>  \
+                 <span class=\"st st-linked\" id=\"{}\">Kim said &quot;no&quot;.</span>\
+                 <a class=\"mark\" href=\"#n-{}\" aria-label=\"Note 7\"><sup>[7]</sup></a>\
+                 <span class=\"st\" id=\"{}\">Then left.</span></p>",
+                ids[0], ids[1], ids[1], ids[2]
+            )
+        );
+        // A tight list item has no element of its own: its container opens it.
+        let item = &doc.blocks[1];
+        let html = block_html(&doc, item, &vec![None; item.statements.len()]);
+        assert!(html.starts_with(&item.open), "{html}");
+        assert!(html.ends_with("Two.</span>"), "{html}");
+    }
 
     #[test]
     fn excerpt_and_flat_text_match_the_plain_definitions() {

@@ -247,6 +247,21 @@ fn a_broken_template_names_template_line_and_column() {
 }
 
 #[test]
+fn an_article_template_written_for_per_statement_blocks_says_what_replaced_them() {
+    let err = failing(|r| {
+        std::fs::create_dir(r.join("templates")).unwrap();
+        std::fs::write(
+            r.join("templates/article.html"),
+            "{% extends \"base.html\" %}\n{% block main %}{% for block in blocks %}{% for s in block.statements %}{{ s.html | safe }}{% endfor %}{% endfor %}{% endblock main %}\n",
+        )
+        .unwrap();
+    });
+    assert!(err.contains("article.html"), "{err}");
+    assert!(err.contains("`block.html`"), "{err}");
+    assert!(err.contains("`block.notes`"), "{err}");
+}
+
+#[test]
 fn all_problems_across_files_are_reported_at_once() {
     let err = failing(|r| {
         replace_in(
