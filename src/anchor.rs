@@ -34,35 +34,57 @@ fn is_ascii_space(b: u8) -> bool {
 #[derive(Debug, Default)]
 pub struct Normalized {
     pub text: String,
-    /// For each byte of `text`: the original start of the char it came from.
-    starts: Vec<u32>,
-    /// For each byte of `text`: the original end of the char it came from.
-    ends: Vec<u32>,
+    /// How `text` maps onto the original, in order, covering all of `text`.
+    /// Most text is copied as it is (words and single spaces), so one piece
+    /// stands for a whole stretch of it, and a piece per byte (two `u32`
+    /// maps) was most of anchoring's cost.
+    pieces: Vec<Piece>,
+}
+
+/// A stretch of [`Normalized::text`] starting at byte `at`, from the
+/// original's `from..to`.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    at: u32,
+    from: u32,
+    to: u32,
+    /// The stretch is the original's bytes unchanged (byte `at + k` is the
+    /// original's `from + k`), rather than one char standing for all of
+    /// `from..to` (a white-space run, a folded quote or dash).
+    copied: bool,
 }
 
 impl Normalized {
     pub fn new(original: &str) -> Self {
         let mut n = Normalized {
             text: String::with_capacity(original.len()),
-            starts: Vec::with_capacity(original.len()),
-            ends: Vec::with_capacity(original.len()),
+            pieces: Vec::new(),
         };
         let mut in_space = false;
         let bytes = original.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            // ASCII other than white space maps to itself byte for byte, so runs of it (most of
-            // any text) are copied whole instead of pushed a char at a time.
-            let run = bytes[i..]
-                .iter()
-                .position(|&b| !b.is_ascii() || is_ascii_space(b))
-                .unwrap_or(bytes.len() - i);
-            if run > 0 {
-                let end = i + run;
-                n.text.push_str(&original[i..end]);
-                n.starts.extend(i as u32..end as u32);
-                n.ends.extend(i as u32 + 1..=end as u32);
-                in_space = false;
+            // ASCII other than white space maps to itself, and so does a space that is
+            // the whole of its white-space run: a stretch of those (most of any text) is
+            // copied whole instead of looked at a char at a time.
+            let mut end = i;
+            let mut space = in_space;
+            while let Some(&b) = bytes.get(end) {
+                if b == b' ' {
+                    if space {
+                        break;
+                    }
+                    space = true;
+                } else if !b.is_ascii() || is_ascii_space(b) {
+                    break;
+                } else {
+                    space = false;
+                }
+                end += 1;
+            }
+            if end > i {
+                n.copy(original, i, end);
+                in_space = space;
                 i = end;
                 continue;
             }
@@ -70,68 +92,147 @@ impl Normalized {
                 .chars()
                 .next()
                 .expect("i is at a char boundary");
-            let (start, end) = (i as u32, (i + c.len_utf8()) as u32);
-            i += c.len_utf8();
+            let (start, end) = (i, i + c.len_utf8());
+            i = end;
             if c.is_whitespace() {
                 if in_space {
-                    // Extend the space's span over the whole run.
-                    if let Some(e) = n.ends.last_mut() {
-                        *e = end;
-                    }
+                    n.extend_space(end);
                 } else {
                     n.push(' ', start, end);
                     in_space = true;
                 }
                 continue;
             }
-            if let Some(f) = fold(c) {
-                n.push(f, start, end);
-                in_space = false;
+            match fold(c) {
+                Some(f) if f == c => n.copy(original, start, end),
+                Some(f) => n.push(f, start, end),
+                None => continue,
             }
+            in_space = false;
         }
         n
     }
 
     #[cfg(test)]
-    fn reference(original: &str) -> Self {
-        let mut n = Normalized::default();
+    fn reference(original: &str) -> (String, Vec<u32>, Vec<u32>) {
+        let (mut text, mut starts, mut ends) = (String::new(), Vec::new(), Vec::new());
         let mut in_space = false;
         for (i, c) in original.char_indices() {
             let end = (i + c.len_utf8()) as u32;
             if c.is_whitespace() {
                 if in_space {
-                    if let Some(e) = n.ends.last_mut() {
+                    if let Some(e) = ends.last_mut() {
                         *e = end;
                     }
                 } else {
-                    n.push(' ', i as u32, end);
+                    text.push(' ');
+                    starts.push(i as u32);
+                    ends.push(end);
                     in_space = true;
                 }
                 continue;
             }
             if let Some(f) = fold(c) {
-                n.push(f, i as u32, end);
+                text.push(f);
+                for _ in 0..f.len_utf8() {
+                    starts.push(i as u32);
+                    ends.push(end);
+                }
                 in_space = false;
             }
         }
-        n
+        (text, starts, ends)
     }
 
-    fn push(&mut self, c: char, start: u32, end: u32) {
+    /// Appends `original[from..to]` unchanged.
+    fn copy(&mut self, original: &str, from: usize, to: usize) {
+        let at = self.text.len() as u32;
+        self.text.push_str(&original[from..to]);
+        let (from, to) = (from as u32, to as u32);
+        if let Some(last) = self.pieces.last_mut()
+            && last.copied
+            && last.to == from
+        {
+            last.to = to;
+            return;
+        }
+        self.pieces.push(Piece {
+            at,
+            from,
+            to,
+            copied: true,
+        });
+    }
+
+    /// Appends `c` standing for `original[from..to]`.
+    fn push(&mut self, c: char, from: usize, to: usize) {
+        self.pieces.push(Piece {
+            at: self.text.len() as u32,
+            from: from as u32,
+            to: to as u32,
+            copied: false,
+        });
         self.text.push(c);
-        for _ in 0..c.len_utf8() {
-            self.starts.push(start);
-            self.ends.push(end);
+    }
+
+    /// The last char of `text` is a space: let it stand for the original
+    /// up to `to` (the rest of a white-space run).
+    fn extend_space(&mut self, to: usize) {
+        let last = self.pieces.last_mut().expect("a space was pushed");
+        if last.copied {
+            // The space was copied as one with the text before it: split it off.
+            last.to -= 1;
+            let from = last.to;
+            if last.to == last.from {
+                self.pieces.pop();
+            }
+            self.pieces.push(Piece {
+                at: self.text.len() as u32 - 1,
+                from,
+                to: to as u32,
+                copied: false,
+            });
+        } else {
+            last.to = to as u32;
         }
     }
 
-    /// The original byte range a normalised range came from.
+    /// The piece holding byte `b` of `text`.
+    fn piece(&self, b: usize) -> &Piece {
+        let k = self.pieces.partition_point(|p| p.at as usize <= b);
+        &self.pieces[k - 1]
+    }
+
+    /// Where in the original the char at byte `b` of `text` starts.
+    fn original_start(&self, b: usize) -> usize {
+        let p = self.piece(b);
+        if p.copied {
+            (p.from as usize) + b - p.at as usize
+        } else {
+            p.from as usize
+        }
+    }
+
+    /// Where in the original the char whose last byte is `b` of `text` ends.
+    fn original_end(&self, b: usize) -> usize {
+        let p = self.piece(b);
+        if p.copied {
+            (p.from as usize) + b - p.at as usize + 1
+        } else {
+            p.to as usize
+        }
+    }
+
+    /// The original byte range a normalised range (on char boundaries) came from.
     pub fn original_range(&self, r: Range<usize>) -> Range<usize> {
+        if r.start >= self.text.len() {
+            return 0..0;
+        }
         if r.is_empty() {
-            let at = self.starts.get(r.start).copied().unwrap_or(0) as usize;
+            let at = self.original_start(r.start);
             return at..at;
         }
-        self.starts[r.start] as usize..self.ends[r.end - 1] as usize
+        self.original_start(r.start)..self.original_end(r.end - 1)
     }
 }
 
@@ -172,14 +273,14 @@ pub struct QuoteQuery<'a> {
     pub occurrence: Option<usize>,
 }
 
-/// Anchors every quote of one article in one pass over its text.
+/// Anchors every quote of one article, normalising its text once.
 pub fn anchor_all(doc: &Doc, queries: &[QuoteQuery<'_>]) -> Vec<Result<Anchor, AnchorError>> {
     if queries.is_empty() {
         return Vec::new();
     }
     let norm = Normalized::new(&doc.text);
     let patterns: Vec<String> = queries.iter().map(|q| normalize_quote(q.quote)).collect();
-    // Matches per pattern: the first two starts and the one asked for.
+    // Per pattern: how often it occurs, and the occurrence asked for.
     let mut counts = vec![0usize; patterns.len()];
     let mut chosen: Vec<Option<Range<usize>>> = vec![None; patterns.len()];
     let searchable: Vec<(usize, &str)> = patterns
@@ -188,23 +289,14 @@ pub fn anchor_all(doc: &Doc, queries: &[QuoteQuery<'_>]) -> Vec<Result<Anchor, A
         .filter(|(_, p)| !p.is_empty())
         .map(|(i, p)| (i, p.as_str()))
         .collect();
-    if !searchable.is_empty() {
-        // A handful of quotes per article: building a DFA for them costs
-        // more than the one search saves, so ask for the contiguous NFA
-        // (same matches, a fraction of the construction time).
-        let ac = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(searchable.iter().map(|(_, p)| p))
-            .expect("patterns are plain strings");
-        for m in ac.find_overlapping_iter(&norm.text) {
-            let qi = searchable[m.pattern().as_usize()].0;
-            counts[qi] += 1;
-            let want = queries[qi].occurrence.unwrap_or(1);
-            if counts[qi] == want {
-                chosen[qi] = Some(m.start()..m.end());
-            }
+    for_each_match(&norm.text, &searchable, |k, m| {
+        let qi = searchable[k].0;
+        counts[qi] += 1;
+        let want = queries[qi].occurrence.unwrap_or(1);
+        if counts[qi] == want {
+            chosen[qi] = Some(m);
         }
-    }
+    });
     patterns
         .iter()
         .enumerate()
@@ -232,6 +324,59 @@ pub fn anchor_all(doc: &Doc, queries: &[QuoteQuery<'_>]) -> Vec<Result<Anchor, A
             }
         })
         .collect()
+}
+
+/// Above this many quotes in one article, one Aho-Corasick pass beats a
+/// search per quote.
+const MANY_QUOTES: usize = 16;
+
+/// Calls `found(k, range)` for every occurrence, overlapping ones included,
+/// of each non-empty pattern `patterns[k].1` in `text`; a pattern's
+/// occurrences come in text order (patterns may interleave).
+fn for_each_match(text: &str, patterns: &[(usize, &str)], found: impl FnMut(usize, Range<usize>)) {
+    if patterns.len() > MANY_QUOTES {
+        matches_by_automaton(text, patterns, found);
+    } else {
+        matches_by_search(text, patterns, found);
+    }
+}
+
+/// A quote-heavy article: one Aho-Corasick pass. A DFA for a few dozen quotes
+/// costs more to build than the search saves, so the contiguous NFA (same
+/// matches, a fraction of the construction).
+fn matches_by_automaton(
+    text: &str,
+    patterns: &[(usize, &str)],
+    mut found: impl FnMut(usize, Range<usize>),
+) {
+    let ac = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(patterns.iter().map(|(_, p)| p))
+        .expect("patterns are plain strings");
+    for m in ac.find_overlapping_iter(text) {
+        found(m.pattern().as_usize(), m.start()..m.end());
+    }
+}
+
+/// The usual handful of quotes: a vectorised substring search for each costs
+/// a fraction of an automaton's construction plus its byte-at-a-time scan
+/// (anchoring was a tenth of a build, mostly that).
+fn matches_by_search(
+    text: &str,
+    patterns: &[(usize, &str)],
+    mut found: impl FnMut(usize, Range<usize>),
+) {
+    let hay = text.as_bytes();
+    for (k, (_, p)) in patterns.iter().enumerate() {
+        let finder = memchr::memmem::Finder::new(p.as_bytes());
+        let mut from = 0;
+        while let Some(i) = finder.find(&hay[from..]) {
+            let start = from + i;
+            found(k, start..start + p.len());
+            // The next occurrence may overlap this one.
+            from = start + 1;
+        }
+    }
 }
 
 /// Statements whose text overlaps `range` (statements are in text order).
@@ -345,13 +490,27 @@ mod tests {
     use super::*;
     use crate::document;
 
+    /// The piece map answers as the per-byte maps of the plain definition do,
+    /// at every char boundary.
     fn same_as_reference(text: &str) {
-        let (fast, slow) = (Normalized::new(text), Normalized::reference(text));
-        assert_eq!(
-            (fast.text, fast.starts, fast.ends),
-            (slow.text, slow.starts, slow.ends),
-            "{text:?}"
-        );
+        let fast = Normalized::new(text);
+        let (slow_text, starts, ends) = Normalized::reference(text);
+        assert_eq!(fast.text, slow_text, "{text:?}");
+        for (b, _) in slow_text.char_indices() {
+            assert_eq!(
+                fast.original_start(b),
+                starts[b] as usize,
+                "start of {b} in {text:?}"
+            );
+        }
+        for (b, c) in slow_text.char_indices() {
+            let last = b + c.len_utf8() - 1;
+            assert_eq!(
+                fast.original_end(last),
+                ends[last] as usize,
+                "end of {b} in {text:?}"
+            );
+        }
     }
 
     #[test]
@@ -380,9 +539,32 @@ mod tests {
 
         proptest! {
             #[test]
-            fn normalized_matches_reference(text in "\\PC{0,80}|[ a-z\t\x0b\x0c\r\n\u{a0}“”—\u{ad}]{0,80}") {
-                let (fast, slow) = (Normalized::new(&text), Normalized::reference(&text));
-                prop_assert_eq!((fast.text, fast.starts, fast.ends), (slow.text, slow.starts, slow.ends));
+            fn normalized_matches_reference(text in "\\PC{0,80}|[ a-z\t\x0b\x0c\r\n\u{a0}“”—\u{ad}é]{0,80}") {
+                same_as_reference(&text);
+            }
+
+            /// Both ways of finding quotes report the same occurrences, overlapping
+            /// ones included (`aa` in `aaaa` three times), in each quote's text order.
+            #[test]
+            fn searching_per_quote_finds_what_the_automaton_finds(
+                text in "[ab é]{0,60}",
+                quotes in proptest::collection::vec("[ab é]{1,4}", 1..20),
+            ) {
+                let patterns: Vec<(usize, &str)> =
+                    quotes.iter().enumerate().map(|(i, q)| (i, q.as_str())).collect();
+                let collect = |by_automaton: bool| {
+                    let mut per_quote = vec![Vec::new(); patterns.len()];
+                    let found = |k: usize, m: Range<usize>| per_quote[k].push(m);
+                    if by_automaton {
+                        matches_by_automaton(&text, &patterns, found);
+                    } else {
+                        matches_by_search(&text, &patterns, found);
+                    }
+                    per_quote
+                };
+                let (searched, automaton) = (collect(false), collect(true));
+                prop_assert!(searched.iter().flatten().all(|m| text.is_char_boundary(m.start)));
+                prop_assert_eq!(searched, automaton);
             }
         }
     }
