@@ -441,6 +441,47 @@ fn starts_sentence(rest: &str) -> bool {
 /// boundary: inside white space it works like UAX #29's own break after the white space, and
 /// elsewhere it is dropped unless the text before it ends a sentence.
 fn uax29_chunks(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let cuts = chunk_cuts(text);
+    let ends = cuts.clone().into_iter().chain(std::iter::once(text.len()));
+    std::iter::once(0)
+        .chain(cuts)
+        .zip(ends)
+        .map(move |(start, end)| (start, &text[start..end]))
+}
+
+/// Where [`uax29_chunks`] cuts: after each [`LOOK`]th char of a run of chars that are neither
+/// letters, digits, terminators nor line breaks. Byte at a time over ASCII (what prose mostly
+/// is), decoding only the rest: this runs over every char of every article.
+fn chunk_cuts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut cuts = Vec::new();
+    let mut run = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let ends_run = if b.is_ascii() {
+            i += 1;
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'!' | b'?' | b'\n' | b'\r')
+        } else {
+            let c = text[i..].chars().next().expect("i is at a char boundary");
+            i += c.len_utf8();
+            c.is_alphanumeric() || is_terminator(c) || is_para_sep(c)
+        };
+        if ends_run {
+            run = 0;
+        } else {
+            run += 1;
+            if run == LOOK {
+                cuts.push(i);
+                run = 0;
+            }
+        }
+    }
+    cuts
+}
+
+/// The plain definition of [`chunk_cuts`], a char at a time.
+#[cfg(test)]
+fn chunk_cuts_reference(text: &str) -> Vec<usize> {
     let mut cuts = Vec::new();
     let mut run = 0;
     for (i, c) in text.char_indices() {
@@ -454,11 +495,7 @@ fn uax29_chunks(text: &str) -> impl Iterator<Item = (usize, &str)> {
             }
         }
     }
-    let ends = cuts.clone().into_iter().chain(std::iter::once(text.len()));
-    std::iter::once(0)
-        .chain(cuts)
-        .zip(ends)
-        .map(move |(start, end)| (start, &text[start..end]))
+    cuts
 }
 
 /// Calls `found` with each position `chunk.split_sentence_bound_indices()` yields, in order,
@@ -518,6 +555,53 @@ fn uax29_piece(chunk: &str, piece: Range<usize>, found: &mut impl FnMut(usize)) 
 /// * an ellipsis character followed by white space (`yet… A lot`), so that `…` behaves like
 ///   `...`, after which UAX #29 breaks (unless a lowercase word follows, see [`Splitter::keep`]).
 fn glued_candidates(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    // Byte at a time to the next terminator: every char of every article passes here.
+    while let Some(&b) = bytes.get(i) {
+        let c = if b.is_ascii() {
+            if !matches!(b, b'.' | b'!' | b'?') {
+                i += 1;
+                continue;
+            }
+            char::from(b)
+        } else {
+            let c = text[i..].chars().next().expect("i is at a char boundary");
+            if !is_terminator(c) {
+                i += c.len_utf8();
+                continue;
+            }
+            c
+        };
+        let start = i;
+        let mut end = start + c.len_utf8();
+        let mut last = c;
+        while let Some(d) = text[end..].chars().next().filter(|&d| is_terminator(d)) {
+            end += d.len_utf8();
+            last = d;
+        }
+        glued_candidate_after(text, start, end, last, &mut out);
+        i = end;
+    }
+    out
+}
+
+/// The candidate, if any, after the terminator run `text[start..end]` ending in `last`.
+fn glued_candidate_after(text: &str, start: usize, end: usize, last: char, out: &mut Vec<usize>) {
+    if glued_boundary(text, start, end) {
+        out.push(end);
+    } else if last == '…' {
+        let after_quotes = skip_quotes(text, end);
+        if next_char(text, after_quotes).is_some_and(char::is_whitespace) {
+            out.push(after_quotes);
+        }
+    }
+}
+
+/// The plain definition of [`glued_candidates`], a char at a time.
+#[cfg(test)]
+fn glued_candidates_reference(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
@@ -530,14 +614,7 @@ fn glued_candidates(text: &str) -> Vec<usize> {
             end = i + d.len_utf8();
             last = d;
         }
-        if glued_boundary(text, start, end) {
-            out.push(end);
-        } else if last == '…' {
-            let after_quotes = skip_quotes(text, end);
-            if next_char(text, after_quotes).is_some_and(char::is_whitespace) {
-                out.push(after_quotes);
-            }
-        }
+        glued_candidate_after(text, start, end, last, &mut out);
     }
     out
 }
@@ -1457,6 +1534,20 @@ mod tests {
     }
 
     #[test]
+    fn chunks_are_cut_in_long_runs_the_same_byte_or_char_at_a_time() {
+        for text in [
+            format!("ab.{}Cd", " ".repeat(300)),
+            format!("ab.{}Cd", "”".repeat(100)),
+            format!("Party {} time. Next", "🎉".repeat(150)),
+            format!("x{}y{}", "_ ".repeat(70), "—".repeat(65)),
+        ] {
+            let cuts = chunk_cuts(&text);
+            assert!(!cuts.is_empty(), "{text:?}");
+            assert_eq!(cuts, chunk_cuts_reference(&text), "{text:?}");
+        }
+    }
+
+    #[test]
     fn pathological_inputs_stay_fast() {
         // Each would take far longer if some step were quadratic: `unicode_segmentation` alone
         // needs ~15 s (debug build) for "ab." followed by 12,000 spaces.
@@ -1682,6 +1773,16 @@ mod tests {
             "UAX #29 bounds of {text:?}"
         );
         assert_eq!(
+            chunk_cuts(text),
+            chunk_cuts_reference(text),
+            "chunk cuts of {text:?}"
+        );
+        assert_eq!(
+            glued_candidates(text),
+            glued_candidates_reference(text),
+            "glued candidates of {text:?}"
+        );
+        assert_eq!(
             split_sentences(text),
             split_sentences_reference(text),
             "sentences of {text:?}"
@@ -1768,6 +1869,8 @@ mod tests {
                 ]
             ) {
                 prop_assert_eq!(uax29_fast(&text), uax29_full(&text));
+                prop_assert_eq!(chunk_cuts(&text), chunk_cuts_reference(&text));
+                prop_assert_eq!(glued_candidates(&text), glued_candidates_reference(&text));
                 prop_assert_eq!(split_sentences(&text), split_sentences_reference(&text));
                 prop_assert_eq!(normalise(&text), normalise_reference(&text));
             }
