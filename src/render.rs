@@ -902,17 +902,31 @@ pub(crate) fn flat_text(text: &str) -> std::borrow::Cow<'_, str> {
 /// Whether [`flat_text`] would leave `text` as it is: white space only as
 /// single spaces between other chars.
 fn is_flat(text: &str) -> bool {
+    let bytes = text.as_bytes();
     let mut after_space = true; // no space at the start
-    for c in text.chars() {
-        if c == ' ' {
+    let mut i = 0;
+    // A byte at a time over ASCII; only other chars are decoded (to find
+    // Unicode's white space).
+    while let Some(&b) = bytes.get(i) {
+        if b == b' ' {
             if after_space {
                 return false;
             }
             after_space = true;
-        } else if c.is_whitespace() {
-            return false;
-        } else {
+            i += 1;
+        } else if b.is_ascii() {
+            if b.is_ascii_whitespace() || b == 0x0B {
+                return false;
+            }
             after_space = false;
+            i += 1;
+        } else {
+            let c = text[i..].chars().next().expect("i is at a char boundary");
+            if c.is_whitespace() {
+                return false;
+            }
+            after_space = false;
+            i += c.len_utf8();
         }
     }
     !after_space || text.is_empty()
@@ -1344,6 +1358,12 @@ mod tests {
             "a\u{a0}b",
             "a \u{2003}b",
             "already flat, with “quotes” and — dashes",
+            "a\x0bb",
+            "a\x0cb",
+            "a\rb",
+            "a\u{85}b",
+            "a\u{2028}b",
+            "ends with é ",
         ];
         for text in samples {
             for max in [0, 1, 5, 10, 59, 60, 61, 200] {

@@ -23,7 +23,7 @@
 //! long runs of spaces or quotes after a full stop) only ever sees such runs cut short (see
 //! `uax29_chunks`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
@@ -82,7 +82,7 @@ fn split_sentences_reference(text: &str) -> Vec<Range<usize>> {
 #[must_use]
 pub fn statement_id(text: &str) -> String {
     let normalised = normalise(text);
-    let hash = blake3::hash(normalised.as_bytes()).to_hex();
+    let hash = blake3::hash(normalised.as_bytes());
     let slug = slug(&normalised);
     let mut id = String::with_capacity(2 + slug.len() + 1 + HASH_CHARS);
     id.push_str("s-");
@@ -90,7 +90,13 @@ pub fn statement_id(text: &str) -> String {
         id.push_str(&slug);
         id.push('-');
     }
-    id.push_str(&hash[..HASH_CHARS]);
+    // The first HASH_CHARS hex digits, without formatting all 64.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    const _: () = assert!(HASH_CHARS % 2 == 0);
+    for &byte in &hash.as_bytes()[..HASH_CHARS / 2] {
+        id.push(char::from(HEX[usize::from(byte >> 4)]));
+        id.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
     id
 }
 
@@ -102,20 +108,21 @@ pub fn statement_id(text: &str) -> String {
 pub fn assign_ids<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     // A bare id always ends in "-" + 6 hex digits, and a numbered one in "-" + a decimal number
     // after those, so a numbered id can never collide with a bare one (or another numbered one).
-    let mut seen: HashMap<String, u32> = HashMap::new();
-    texts
-        .into_iter()
-        .map(|text| {
-            let id = statement_id(text);
-            let count = seen.entry(id.clone()).or_insert(0);
-            *count += 1;
-            if *count == 1 {
-                id
-            } else {
-                format!("{id}-{count}")
-            }
-        })
-        .collect()
+    let mut ids: Vec<String> = texts.into_iter().map(statement_id).collect();
+    // Repeats within one article are rare: count only when there are any.
+    let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut repeated = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let count = seen.entry(id.as_str()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            repeated.push((i, *count));
+        }
+    }
+    for (i, count) in repeated {
+        ids[i] = format!("{}-{count}", ids[i]);
+    }
+    ids
 }
 
 // ---------------------------------------------------------------------------------------------
