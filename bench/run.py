@@ -165,7 +165,13 @@ def make_room(path, need, log, cooldown):
 
 
 def run_once(tool, timeout):
-    set_aside(tool.out)  # prepare: not timed
+    # Prepare, not timed: move the old output aside, and write back what earlier
+    # runs left dirty in the page cache. Without the `sync` a run pays for the
+    # writeback of the run before it once dirty pages pass the kernel's
+    # threshold (a 50,000-article crosscheck build writes 1.5 GB), so its time
+    # depended on which tool went before it.
+    set_aside(tool.out)
+    subprocess.run(["sync"])
     tf = tool.out.rstrip("/") + ".time"
     cmd = ["/usr/bin/time", "-v", "-o", tf, "sh", "-c", tool.cmd.format(out=tool.out)]
     env = dict(os.environ, **tool.env)
@@ -378,7 +384,8 @@ def render(info, sizes):
     L.append("Versions: " + "; ".join(f"{k}: `{v}`" for k, v in info["versions"].items()) + ".\n")
     L.append(
         "Each run starts with no output folder (the previous one is moved aside before the timer starts; "
-        "nothing is deleted while tools are timed, see bench/README.md) and a warm page cache. "
+        "nothing is deleted while tools are timed, see bench/README.md), a warm page cache and "
+        "no dirty pages (`sync` before the timer starts, so no run pays for writing back the one before). "
         "`$C` is the corpus (`gen_corpus.py --articles N --peers`), `$O` the output folder.\n"
     )
     for n in sizes:

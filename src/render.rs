@@ -672,7 +672,7 @@ struct ArticleView<'a> {
 /// One block of an article (a paragraph, heading, list item, quotation,
 /// ...). Its statements reach the template as finished markup rather than
 /// one by one: an article page holds every statement of the article, and a
-/// template loop over them was a seventh of a big site's build (Tera looks
+/// template loop over them was a fifth of a big site's build (Tera looks
 /// each field up by name). What a template can change per statement lives
 /// in CSS (`.st`, `.st-linked`, `.mark`) and in the notes, which stay data.
 #[derive(Serialize)]
