@@ -777,12 +777,19 @@ fn normalise(text: &str) -> String {
     let mut space = false;
     let mut rest = text;
     while !rest.is_empty() {
-        // Runs of ASCII other than white space (most of any sentence) only need lowercasing, so
-        // they are copied whole rather than matched a char at a time.
-        let run = rest
-            .bytes()
-            .position(|b| !b.is_ascii() || is_ascii_space(b))
-            .unwrap_or(rest.len());
+        // Runs of ASCII other than white space, and the single spaces between them (most of
+        // any sentence), only need lowercasing, so they are copied whole rather than matched a
+        // char at a time.
+        let bytes = rest.as_bytes();
+        let mut run = 0;
+        while let Some(&b) = bytes.get(run) {
+            let plain = |b: u8| b.is_ascii() && !is_ascii_space(b);
+            if plain(b) || (b == b' ' && run > 0 && bytes.get(run + 1).is_some_and(|&n| plain(n))) {
+                run += 1;
+            } else {
+                break;
+            }
+        }
         if run > 0 {
             if space {
                 out.push(' ');
@@ -848,8 +855,8 @@ fn normalise_reference(text: &str) -> String {
 /// (`u.s.` → `us`); everything else separates words. Non-ASCII letters are folded to ASCII where
 /// that is easy and dropped otherwise (a word of only such letters counts but adds nothing).
 fn slug(normalised: &str) -> String {
-    let mut slug = String::new();
-    let mut word = String::new();
+    let mut slug = String::with_capacity(SLUG_MAX);
+    let mut word = String::with_capacity(SLUG_MAX);
     let mut in_word = false;
     let mut words = 0;
     let mut chars = normalised.chars().peekable();
