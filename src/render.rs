@@ -679,7 +679,7 @@ struct ArticleView<'a> {
 struct BlockView<'a> {
     /// The block's opening markup and every statement in it, each as
     /// `<span class="st" id="…">`, followed by its note marker when it has
-    /// a note (see [`write_block_html`]). Escaped: safe to output as is.
+    /// a note (see [`block_html`]). Escaped: safe to output as is.
     html: String,
     /// What closes the block after its notes (the end of a list or quote).
     close: &'a str,
