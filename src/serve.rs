@@ -2,11 +2,11 @@
 //!
 //! Three parts, each in its own thread or runtime:
 //!
-//! * the watcher ([`watch`]): notify's debouncer on `content/`,
+//! * the watcher (`watch`): notify's debouncer on `content/`,
 //!   `templates/` and the project root, feeding a channel;
 //! * the builder (a plain thread): coalesces a burst of saves into one
 //!   batch, runs an incremental rebuild ([`workspace`]), and publishes the
-//!   result as one immutable snapshot ([`live::Store`]) before announcing it;
+//!   result as one immutable snapshot (`live::Store`) before announcing it;
 //! * the HTTP server (axum on tokio): answers every request from the
 //!   current snapshot, in memory. Nothing is written to disk: `site/` and
 //!   any other output folder are never touched.
