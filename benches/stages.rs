@@ -117,6 +117,23 @@ fn anchor_many_quotes(bencher: Bencher) {
     });
 }
 
+/// The first `n` quotes: anchoring searches once per quote, so its cost
+/// should grow gently with `n` (a typical article carries two or three).
+#[divan::bench(args = [2, 8, 32, 128])]
+fn anchor_n_quotes(bencher: Bencher, n: usize) {
+    let doc = &*LONG_DOC;
+    let queries: Vec<QuoteQuery<'_>> = QUOTES[..n]
+        .iter()
+        .map(|q| QuoteQuery {
+            quote: q,
+            occurrence: None,
+        })
+        .collect();
+    bencher
+        .counter(ItemsCount::new(n))
+        .bench(|| anchor::anchor_all(black_box(doc), black_box(&queries)));
+}
+
 #[divan::bench]
 fn compile_corpus(bencher: Bencher) {
     let root = corpus();

@@ -2,15 +2,14 @@
 //!
 //! Both the article text and the quote are normalised (white-space runs →
 //! one space, curly and straight quotes → straight, dashes → `-`, invisible
-//! format characters dropped) and matched exactly. All quotes of one article
-//! are found in a single Aho-Corasick pass, so anchoring is linear in the
-//! article's length however many quotes it has.
+//! format characters dropped) and matched exactly. An article's text is
+//! normalised once; each of its quotes is then a vectorised substring search
+//! over it (see [`anchor_all`]).
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
-
 use crate::document::Doc;
+use crate::statements::is_ascii_space;
 
 /// How one character reads for matching; `None` drops it.
 #[inline]
@@ -23,11 +22,6 @@ fn fold(c: char) -> Option<char> {
         '\u{00ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => return None,
         c => c,
     })
-}
-
-/// The ASCII chars `char::is_whitespace` accepts (`u8::is_ascii_whitespace` leaves out U+000B).
-fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
 }
 
 /// Normalised text with a map back to byte offsets of the original.
@@ -283,20 +277,15 @@ pub fn anchor_all(doc: &Doc, queries: &[QuoteQuery<'_>]) -> Vec<Result<Anchor, A
     // Per pattern: how often it occurs, and the occurrence asked for.
     let mut counts = vec![0usize; patterns.len()];
     let mut chosen: Vec<Option<Range<usize>>> = vec![None; patterns.len()];
-    let searchable: Vec<(usize, &str)> = patterns
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| !p.is_empty())
-        .map(|(i, p)| (i, p.as_str()))
-        .collect();
-    for_each_match(&norm.text, &searchable, |k, m| {
-        let qi = searchable[k].0;
-        counts[qi] += 1;
+    for (qi, p) in patterns.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
         let want = queries[qi].occurrence.unwrap_or(1);
-        if counts[qi] == want {
-            chosen[qi] = Some(m);
-        }
-    });
+        for_each_occurrence(&norm.text, p, |m| {
+            counts[qi] += 1;
+            if counts[qi] == want {
+                chosen[qi] = Some(m);
+            }
+        });
+    }
     patterns
         .iter()
         .enumerate()
@@ -326,56 +315,22 @@ pub fn anchor_all(doc: &Doc, queries: &[QuoteQuery<'_>]) -> Vec<Result<Anchor, A
         .collect()
 }
 
-/// Above this many quotes in one article, one Aho-Corasick pass beats a
-/// search per quote.
-const MANY_QUOTES: usize = 16;
-
-/// Calls `found(k, range)` for every occurrence, overlapping ones included,
-/// of each non-empty pattern `patterns[k].1` in `text`; a pattern's
-/// occurrences come in text order (patterns may interleave).
-fn for_each_match(text: &str, patterns: &[(usize, &str)], found: impl FnMut(usize, Range<usize>)) {
-    if patterns.len() > MANY_QUOTES {
-        matches_by_automaton(text, patterns, found);
-    } else {
-        matches_by_search(text, patterns, found);
-    }
-}
-
-/// A quote-heavy article: one Aho-Corasick pass. A DFA for a few dozen quotes
-/// costs more to build than the search saves, so the contiguous NFA (same
-/// matches, a fraction of the construction).
-fn matches_by_automaton(
-    text: &str,
-    patterns: &[(usize, &str)],
-    mut found: impl FnMut(usize, Range<usize>),
-) {
-    let ac = AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(patterns.iter().map(|(_, p)| p))
-        .expect("patterns are plain strings");
-    for m in ac.find_overlapping_iter(text) {
-        found(m.pattern().as_usize(), m.start()..m.end());
-    }
-}
-
-/// The usual handful of quotes: a vectorised substring search for each costs
-/// a fraction of an automaton's construction plus its byte-at-a-time scan
-/// (anchoring was a tenth of a build, mostly that).
-fn matches_by_search(
-    text: &str,
-    patterns: &[(usize, &str)],
-    mut found: impl FnMut(usize, Range<usize>),
-) {
+/// Calls `found` with every occurrence of `pattern` (not empty) in `text`,
+/// overlapping ones included, in text order.
+///
+/// A vectorised substring search per quote. One Aho-Corasick pass for all of
+/// an article's quotes (what this replaced) scans a byte at a time: it cost
+/// twice as much even at 460 quotes in one article (`cargo bench --bench
+/// stages -- anchor_`, see BENCHMARKS.md), and articles carry two or three.
+fn for_each_occurrence(text: &str, pattern: &str, mut found: impl FnMut(Range<usize>)) {
+    let finder = memchr::memmem::Finder::new(pattern.as_bytes());
     let hay = text.as_bytes();
-    for (k, (_, p)) in patterns.iter().enumerate() {
-        let finder = memchr::memmem::Finder::new(p.as_bytes());
-        let mut from = 0;
-        while let Some(i) = finder.find(&hay[from..]) {
-            let start = from + i;
-            found(k, start..start + p.len());
-            // The next occurrence may overlap this one.
-            from = start + 1;
-        }
+    let mut from = 0;
+    while let Some(i) = finder.find(&hay[from..]) {
+        let start = from + i;
+        found(start..start + pattern.len());
+        // The next occurrence may overlap this one.
+        from = start + 1;
     }
 }
 
@@ -543,29 +498,28 @@ mod tests {
                 same_as_reference(&text);
             }
 
-            /// Both ways of finding quotes report the same occurrences, overlapping
-            /// ones included (`aa` in `aaaa` three times), in each quote's text order.
+            /// Every occurrence is found, overlapping ones included (`aa` in `aaaa`
+            /// three times), in text order: the same as trying every position.
             #[test]
-            fn searching_per_quote_finds_what_the_automaton_finds(
+            fn every_occurrence_is_found_as_trying_every_position_would(
                 text in "[ab é]{0,60}",
-                quotes in proptest::collection::vec("[ab é]{1,4}", 1..20),
+                quote in "[ab]{1,3}|[ab é]{1,4}",
             ) {
-                let patterns: Vec<(usize, &str)> =
-                    quotes.iter().enumerate().map(|(i, q)| (i, q.as_str())).collect();
-                let collect = |by_automaton: bool| {
-                    let mut per_quote = vec![Vec::new(); patterns.len()];
-                    let found = |k: usize, m: Range<usize>| per_quote[k].push(m);
-                    if by_automaton {
-                        matches_by_automaton(&text, &patterns, found);
-                    } else {
-                        matches_by_search(&text, &patterns, found);
-                    }
-                    per_quote
-                };
-                let (searched, automaton) = (collect(false), collect(true));
-                prop_assert!(searched.iter().flatten().all(|m| text.is_char_boundary(m.start)));
-                prop_assert_eq!(searched, automaton);
+                let mut found = Vec::new();
+                for_each_occurrence(&text, &quote, |m| found.push(m));
+                let every: Vec<Range<usize>> = (0..text.len())
+                    .filter(|&i| text.is_char_boundary(i) && text[i..].starts_with(quote.as_str()))
+                    .map(|i| i..i + quote.len())
+                    .collect();
+                prop_assert_eq!(found, every);
             }
+        }
+
+        #[test]
+        fn overlapping_occurrences_all_count() {
+            let mut found = Vec::new();
+            for_each_occurrence("aaaa", "aa", |m| found.push(m));
+            assert_eq!(found, [0..2, 1..3, 2..4]);
         }
     }
 

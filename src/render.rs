@@ -915,7 +915,7 @@ fn is_flat(text: &str) -> bool {
             after_space = true;
             i += 1;
         } else if b.is_ascii() {
-            if b.is_ascii_whitespace() || b == 0x0B {
+            if crate::statements::is_ascii_space(b) {
                 return false;
             }
             after_space = false;

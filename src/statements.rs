@@ -835,7 +835,7 @@ fn normalise_char(c: char, out: &mut String, space: &mut bool) {
 }
 
 /// The ASCII chars `char::is_whitespace` accepts (`u8::is_ascii_whitespace` leaves out U+000B).
-fn is_ascii_space(b: u8) -> bool {
+pub(crate) fn is_ascii_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
 }
 
