@@ -20,7 +20,8 @@
 //! Ids and links are relative to the file (it sits at the site root)
 //! unless `base_url` is absolute.
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 
 use crate::feeds::absolute_url;
 use crate::shallow_json;
@@ -48,6 +49,82 @@ fn chars_after(text: &str, start: usize, n: usize) -> &str {
     let tail = &text[start..];
     let end = tail.char_indices().nth(n).map_or(tail.len(), |(i, _)| i);
     &tail[..end]
+}
+
+// One annotation, serialised straight from borrowed data rather than built as a
+// `serde_json::Value` first (that tree was most of this file's cost). Fields are in
+// alphabetical order, as a `Value` map would write them.
+#[derive(Serialize)]
+struct Annotation<'a> {
+    body: Vec<Body<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
+    creator: Creator<'a>,
+    id: String,
+    motivation: &'static str,
+    target: Target<'a>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+/// The fields of every kind of body an annotation carries, those a kind
+/// lacks left out.
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
+    purpose: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+}
+
+impl Default for Body<'_> {
+    fn default() -> Self {
+        Body {
+            format: None,
+            language: None,
+            purpose: "",
+            source: None,
+            kind: "TextualBody",
+            value: None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Creator<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Target<'a> {
+    selector: (QuoteSelector<'a>, PositionSelector),
+    source: String,
+}
+
+#[derive(Serialize)]
+struct QuoteSelector<'a> {
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct PositionSelector {
+    end: usize,
+    start: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
 }
 
 /// The annotation collection as pretty JSON-LD (one trailing newline).
@@ -91,47 +168,68 @@ pub fn annotations_jsonld(site: &Site) -> String {
             claim.verdict.label()
         );
         let mut body = vec![
-            json!({
-                "type": "TextualBody",
-                "purpose": "assessing",
-                "value": comment,
-                "format": "text/plain",
-                "language": site.config.language,
-            }),
-            json!({"type": "TextualBody", "purpose": "tagging", "value": format!("stance:{}", ev.stance.as_str())}),
-            json!({"type": "TextualBody", "purpose": "tagging", "value": format!("verdict:{}", claim.verdict.as_str())}),
-            json!({"type": "SpecificResource", "purpose": "linking", "source": link(&claim_path)}),
+            Body {
+                format: Some("text/plain"),
+                language: Some(&site.config.language),
+                purpose: "assessing",
+                value: Some(comment),
+                ..Body::default()
+            },
+            Body {
+                purpose: "tagging",
+                value: Some(format!("stance:{}", ev.stance.as_str())),
+                ..Body::default()
+            },
+            Body {
+                purpose: "tagging",
+                value: Some(format!("verdict:{}", claim.verdict.as_str())),
+                ..Body::default()
+            },
+            Body {
+                purpose: "linking",
+                source: Some(link(&claim_path)),
+                kind: "SpecificResource",
+                ..Body::default()
+            },
         ];
         if let Some(note) = &ev.note {
-            body.push(json!({
-                "type": "TextualBody",
-                "purpose": "commenting",
-                "value": note,
-                "format": "text/markdown",
-            }));
+            body.push(Body {
+                format: Some("text/markdown"),
+                purpose: "commenting",
+                value: Some(note.clone()),
+                ..Body::default()
+            });
         }
-        let mut annotation = json!({
-            "id": link(&format!("{claim_path}#ev-{}", r.evidence + 1)),
-            "type": "Annotation",
-            "motivation": "assessing",
-            "creator": {"type": "Organization", "name": creator},
-            "body": body,
-            "target": {
-                "source": source,
-                "selector": [
-                    {
-                        "type": "TextQuoteSelector",
-                        "exact": exact,
-                        "prefix": chars_before(text, r.quote_start, CONTEXT_CHARS),
-                        "suffix": chars_after(text, r.quote_end, CONTEXT_CHARS),
-                    },
-                    {"type": "TextPositionSelector", "start": start, "end": end},
-                ],
+        let annotation = Annotation {
+            body,
+            created: claim
+                .reviewed
+                .as_ref()
+                .map(|date| format!("{date}T00:00:00Z")),
+            creator: Creator {
+                name: creator,
+                kind: "Organization",
             },
-        });
-        if let Some(date) = &claim.reviewed {
-            annotation["created"] = Value::String(format!("{date}T00:00:00Z"));
-        }
+            id: link(&format!("{claim_path}#ev-{}", r.evidence + 1)),
+            motivation: "assessing",
+            target: Target {
+                selector: (
+                    QuoteSelector {
+                        exact,
+                        prefix: chars_before(text, r.quote_start, CONTEXT_CHARS),
+                        suffix: chars_after(text, r.quote_end, CONTEXT_CHARS),
+                        kind: "TextQuoteSelector",
+                    },
+                    PositionSelector {
+                        end,
+                        start,
+                        kind: "TextPositionSelector",
+                    },
+                ),
+                source,
+            },
+            kind: "Annotation",
+        };
         // An element of `first.items`, an array three levels deep.
         shallow_json::item(&annotation, 3, ANNOTATIONS_DEPTH)
     };

@@ -732,37 +732,59 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
     let doc = &site.docs[ai];
     let a = &site.articles[ai];
     let mut marker = 0;
-    let mut blocks: Vec<BlockView> = doc
-        .blocks
-        .iter()
-        .map(|b| {
-            let mut notes = Vec::new();
-            let mut markers = Vec::with_capacity(b.statements.len());
-            for si in b.statements.clone() {
-                let refs = site.graph.statement_links(ai, si);
-                if refs.is_empty() {
-                    markers.push(None);
-                    continue;
-                }
-                marker += 1;
-                markers.push(Some(marker));
-                notes.push(NoteView {
-                    id: &doc.statements[si].id,
-                    html: doc.statement_html(si),
-                    marker,
-                    excerpt: excerpt(doc.statement_text(si), 60),
-                    links: refs.iter().map(|r| link_view(site, root, r)).collect(),
-                    prev_linked: None,
-                    next_linked: None,
-                });
+    let mut blocks: Vec<BlockView> = Vec::new();
+    // Markup of the blocks since the last one with notes, which reach the template as
+    // one passage: the template's three lookups per block were most of an article
+    // page's, and most blocks have no note.
+    let mut pending = String::new();
+    // Where the last note-less block's markup ends in `pending`, and its close.
+    let mut trailing = None;
+    for b in &doc.blocks {
+        let mut notes = Vec::new();
+        let mut markers = Vec::with_capacity(b.statements.len());
+        for si in b.statements.clone() {
+            let refs = site.graph.statement_links(ai, si);
+            if refs.is_empty() {
+                markers.push(None);
+                continue;
             }
-            BlockView {
-                html: block_html(doc, b, &markers),
+            marker += 1;
+            markers.push(Some(marker));
+            notes.push(NoteView {
+                id: &doc.statements[si].id,
+                html: doc.statement_html(si),
+                marker,
+                excerpt: excerpt(doc.statement_text(si), 60),
+                links: refs.iter().map(|r| link_view(site, root, r)).collect(),
+                prev_linked: None,
+                next_linked: None,
+            });
+        }
+        block_html(&mut pending, doc, b, &markers);
+        if notes.is_empty() {
+            trailing = Some((pending.len(), &b.close));
+            // What the default template writes between blocks, so a page's bytes do
+            // not depend on where the passages break.
+            pending.push('\n');
+            pending.push_str(&b.close);
+            pending.push('\n');
+        } else {
+            trailing = None;
+            blocks.push(BlockView {
+                html: std::mem::take(&mut pending),
                 close: &b.close,
                 notes,
-            }
-        })
-        .collect();
+            });
+        }
+    }
+    if let Some((html_end, close)) = trailing {
+        pending.truncate(html_end);
+        blocks.push(BlockView {
+            html: pending,
+            close,
+            notes: Vec::new(),
+        });
+    }
     let linked: Vec<&str> = blocks.iter().flat_map(|b| &b.notes).map(|n| n.id).collect();
     for (k, n) in blocks.iter_mut().flat_map(|b| &mut b.notes).enumerate() {
         n.prev_linked = k.checked_sub(1).map(|p| linked[p]);
@@ -794,9 +816,9 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
 /// block), and the white space that followed it in the article, so the page
 /// shows the text as published and a passage copied from it is a valid
 /// quote. The review script finds statements by this markup (`span.st[id]`).
-fn block_html(doc: &Doc, block: &Block, markers: &[Option<usize>]) -> String {
+fn block_html(out: &mut String, doc: &Doc, block: &Block, markers: &[Option<usize>]) {
     let text_len = block.range.len();
-    let mut out = String::with_capacity(block.open.len() + text_len + text_len / 2 + 64);
+    out.reserve(block.open.len() + text_len + text_len / 2 + 64);
     out.push_str(&block.open);
     if !block.tag.is_empty() {
         out.push('<');
@@ -810,13 +832,13 @@ fn block_html(doc: &Doc, block: &Block, markers: &[Option<usize>]) -> String {
         } else {
             "<span class=\"st\" id=\""
         });
-        escape_html_into(&mut out, id);
+        escape_html_into(out, id);
         out.push_str("\">");
-        doc.write_statement_html(si, &mut out);
+        doc.write_statement_html(si, out);
         out.push_str("</span>");
         if let Some(m) = marker {
             out.push_str("<a class=\"mark\" href=\"#n-");
-            escape_html_into(&mut out, id);
+            escape_html_into(out, id);
             let _ = write!(out, "\" aria-label=\"Note {m}\"><sup>[{m}]</sup></a>");
         }
         if let Some(next) = doc
@@ -825,7 +847,7 @@ fn block_html(doc: &Doc, block: &Block, markers: &[Option<usize>]) -> String {
             .filter(|n| n.block == doc.statements[si].block)
         {
             escape_html_into(
-                &mut out,
+                out,
                 &doc.text[doc.statements[si].range.end..next.range.start],
             );
         }
@@ -835,7 +857,6 @@ fn block_html(doc: &Doc, block: &Block, markers: &[Option<usize>]) -> String {
         out.push_str(block.tag);
         out.push('>');
     }
-    out
 }
 
 /// What a link preview of an article page says.
@@ -1310,7 +1331,8 @@ mod tests {
         assert_eq!(n, 3, "{:?}", doc.statements);
         let mut markers = vec![None; n];
         markers[1] = Some(7);
-        let html = block_html(&doc, first, &markers);
+        let mut html = String::new();
+        block_html(&mut html, &doc, first, &markers);
         let ids: Vec<&str> = doc.statements[..n].iter().map(|s| s.id.as_str()).collect();
         assert_eq!(
             html,
@@ -1324,7 +1346,8 @@ mod tests {
         );
         // A tight list item has no element of its own: its container opens it.
         let item = &doc.blocks[1];
-        let html = block_html(&doc, item, &vec![None; item.statements.len()]);
+        let mut html = String::new();
+        block_html(&mut html, &doc, item, &vec![None; item.statements.len()]);
         assert!(html.starts_with(&item.open), "{html}");
         assert!(html.ends_with("Two.</span>"), "{html}");
     }

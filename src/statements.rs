@@ -360,9 +360,31 @@ const STARTERS: &[&str] = &[
     "When", "Where", "Which", "While", "Who", "Why", "With", "Yet", "You", "Your",
 ];
 
+/// The length in bytes of the longest entry of [`TITLES`], [`BEFORE_NUMBER`] and [`SUFFIXES`].
+const LONGEST_ENTRY: usize = {
+    let lists: [&[&str]; 3] = [TITLES, BEFORE_NUMBER, SUFFIXES];
+    let mut longest = 0;
+    let mut l = 0;
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].len() {
+            if lists[l][i].len() > longest {
+                longest = lists[l][i].len();
+            }
+            i += 1;
+        }
+        l += 1;
+    }
+    longest
+};
+
 /// Matches a word against a list entry: exactly, or in any case with the same initial capital
 /// when the entry is capitalised (so `MR` matches `Mr`, but `rep` does not match `Rep`).
 fn in_list(list: &[&str], word: &str) -> bool {
+    // Most words before a full stop are longer than any entry: skip the scan for them.
+    if word.len() > LONGEST_ENTRY {
+        return false;
+    }
     list.iter().any(|&entry| {
         word == entry
             || (entry.starts_with(|c: char| c.is_ascii_uppercase())
@@ -1137,6 +1159,22 @@ mod tests {
         assert_eq!(sents(text), [text]);
         let text = "It was Russia vs. Ukraine, cf. Table 2.";
         assert_eq!(sents(text), [text]);
+    }
+
+    #[test]
+    fn every_listed_abbreviation_is_recognised_whatever_its_length() {
+        for (list, kind) in [
+            (TITLES, Abbrev::Always),
+            (BEFORE_NUMBER, Abbrev::BeforeNumber),
+            (SUFFIXES, Abbrev::UnlessStarter),
+        ] {
+            for entry in list {
+                let before = format!("with {entry}");
+                // Single capital letters are initials first; none is listed.
+                assert_eq!(abbreviation_before(&before), Some(kind), "{entry}");
+            }
+        }
+        assert_eq!(abbreviation_before("the Messrsx"), None);
     }
 
     #[test]

@@ -11,6 +11,8 @@ use crosscheck::site::{self, BuildOptions, Site};
 use scraper::{Html, Selector};
 use serde_json::Value;
 
+mod common;
+
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 const BASE: &str = "https://example.org/checks/";
 
@@ -680,4 +682,60 @@ fn completions_are_printed_for_each_shell() {
     }
     let bad = bin().args(["completions", "cmd"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn article_templates_get_a_passage_per_run_of_blocks_ending_where_notes_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::copy_dir(&common::fixture("basic"), root);
+    std::fs::create_dir(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/article.html"),
+        "{% for block in blocks %}<section data-notes=\"{{ block.notes | length }}\">\
+         {{ block.html | safe }}{{ block.close | safe }}</section>{% endfor %}",
+    )
+    .unwrap();
+    let site = compile(root);
+    let pages = render(&site, root);
+    let (mut passages_seen, mut blocks_seen) = (0, 0);
+    for (ai, article) in site.articles.iter().enumerate() {
+        let doc = html(&pages, &format!("articles/{}/index.html", article.id));
+        let sections: Vec<_> = doc.select(&sel("section")).collect();
+        let notes: Vec<usize> = sections
+            .iter()
+            .map(|s| s.value().attr("data-notes").unwrap().parse().unwrap())
+            .collect();
+        let noted_blocks = site.docs[ai]
+            .blocks
+            .iter()
+            .filter(|b| {
+                b.statements
+                    .clone()
+                    .any(|si| !site.graph.statement_links(ai, si).is_empty())
+            })
+            .count();
+        // One passage per block with notes, plus the blocks after the last of them.
+        let trailing = usize::from(notes.last().is_some_and(|&n| n == 0));
+        assert_eq!(sections.len(), noted_blocks + trailing, "{}", article.id);
+        assert!(notes[..noted_blocks].iter().all(|&n| n > 0), "{notes:?}");
+        // Every statement is in exactly one passage, in the article's order.
+        let spans: Vec<String> = doc
+            .select(&sel("section span.st"))
+            .map(|s| s.value().attr("id").unwrap().to_string())
+            .collect();
+        let expected: Vec<String> = site.docs[ai]
+            .statements
+            .iter()
+            .map(|s| s.id.clone())
+            .collect();
+        assert_eq!(spans, expected, "{}", article.id);
+        passages_seen += sections.len();
+        blocks_seen += site.docs[ai].blocks.len();
+    }
+    // Blocks without notes were merged into passages.
+    assert!(
+        passages_seen < blocks_seen,
+        "{passages_seen} of {blocks_seen}"
+    );
 }
