@@ -574,8 +574,136 @@ fn uax29_bounds(chunk: &str, mut found: impl FnMut(usize)) {
 
 fn uax29_piece(chunk: &str, piece: Range<usize>, found: &mut impl FnMut(usize)) {
     let start = piece.start;
-    for (i, _) in chunk[piece].split_sentence_bound_indices().skip(1) {
+    let text = &chunk[piece];
+    // Most pieces are a few chars around a full stop (`e. T`, `y,” s`) of classes known
+    // without a table search, where the rules are a few tests each; `unicode_segmentation`
+    // pays a search per char. Long pieces and rarer chars keep its code (and with it its
+    // worst case).
+    if text.len() <= SIMPLE_PIECE_MAX {
+        let mut classes = [(0u8, Sb::Other); SIMPLE_PIECE_MAX];
+        let mut n = 0;
+        for (i, c) in text.char_indices() {
+            let Some(class) = sb_class(c) else {
+                n = usize::MAX;
+                break;
+            };
+            // A piece's offsets fit a byte: it is at most SIMPLE_PIECE_MAX bytes long.
+            classes[n] = (i as u8, class);
+            n += 1;
+        }
+        if n != usize::MAX {
+            uax29_simple(&classes[..n], |i| found(start + i));
+            return;
+        }
+    }
+    for (i, _) in text.split_sentence_bound_indices().skip(1) {
         found(start + i);
+    }
+}
+
+/// Longest piece [`uax29_simple`] is used for: its look-arounds rescan a run each time.
+const SIMPLE_PIECE_MAX: usize = 128;
+const _: () = assert!(SIMPLE_PIECE_MAX <= 256);
+
+/// UAX #29 sentence classes (SentenceBreakProperty.txt), those the rules tell apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sb {
+    Cr,
+    Lf,
+    Sp,
+    Lower,
+    Upper,
+    Numeric,
+    ATerm,
+    STerm,
+    Close,
+    SContinue,
+    Other,
+}
+
+/// The class of ASCII chars and of the others common in news copy (curly quotes, dashes,
+/// Latin letters with accents, currency signs); `None` for the rest, left to
+/// `unicode_segmentation`. A test checks every char this answers for against it.
+fn sb_class(c: char) -> Option<Sb> {
+    Some(match c {
+        '\r' => Sb::Cr,
+        '\n' => Sb::Lf,
+        '\t' | '\u{B}' | '\u{C}' | ' ' | '\u{A0}' => Sb::Sp,
+        'a'..='z' => Sb::Lower,
+        'A'..='Z' => Sb::Upper,
+        '0'..='9' => Sb::Numeric,
+        '.' => Sb::ATerm,
+        '!' | '?' => Sb::STerm,
+        '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' | '«' | '»' | '‘' | '’' | '“' | '”' => {
+            Sb::Close
+        }
+        ',' | '-' | ':' | ';' | '–' | '—' => Sb::SContinue,
+        '\u{0}'..='\u{7F}' | '€' | '£' | '°' | '×' | '÷' | '…' => Sb::Other,
+        'À'..='ſ' if c.is_lowercase() => Sb::Lower,
+        'À'..='ſ' if c.is_uppercase() => Sb::Upper,
+        _ => return None,
+    })
+}
+
+/// The positions after the first where UAX #29 (rules SB3–SB11, as `unicode_segmentation`
+/// implements them) puts a sentence boundary in a text given as its chars' byte offsets
+/// and classes, in order: what `split_sentence_bound_indices().skip(1)` yields for it.
+/// Tests compare the two.
+fn uax29_simple(chars: &[(u8, Sb)], mut found: impl FnMut(usize)) {
+    let class = |i: usize| chars[i].1;
+    let para = |c: Sb| matches!(c, Sb::Cr | Sb::Lf);
+    let saterm = |c: Sb| matches!(c, Sb::ATerm | Sb::STerm);
+    for i in 1..chars.len() {
+        let (before, after) = (class(i - 1), class(i));
+        let at_i = usize::from(chars[i].0);
+        if before == Sb::Cr && after == Sb::Lf {
+            continue; // SB3
+        }
+        if para(before) {
+            found(at_i); // SB4
+            continue;
+        }
+        // What precedes `i`: `term Close* Sp*`, with `spaces` telling whether any Sp.
+        let mut j = i;
+        while j > 0 && class(j - 1) == Sb::Sp {
+            j -= 1;
+        }
+        let spaces = j < i;
+        while j > 0 && class(j - 1) == Sb::Close {
+            j -= 1;
+        }
+        if j == 0 || !saterm(class(j - 1)) {
+            continue; // SB998
+        }
+        let (term, at) = (class(j - 1), j - 1);
+        if term == Sb::ATerm && at + 1 == i {
+            if after == Sb::Numeric {
+                continue; // SB6
+            }
+            if after == Sb::Upper && at > 0 && matches!(class(at - 1), Sb::Upper | Sb::Lower) {
+                continue; // SB7
+            }
+        }
+        if term == Sb::ATerm {
+            // SB8: a lowercase letter comes before any letter, separator or terminator.
+            let next = chars[i..]
+                .iter()
+                .map(|&(_, c)| c)
+                .find(|&c| matches!(c, Sb::Upper | Sb::Lower) || para(c) || saterm(c));
+            if next == Some(Sb::Lower) {
+                continue;
+            }
+        }
+        if matches!(after, Sb::SContinue | Sb::ATerm | Sb::STerm) {
+            continue; // SB8a
+        }
+        if !spaces && matches!(after, Sb::Close | Sb::Sp | Sb::Cr | Sb::Lf) {
+            continue; // SB9
+        }
+        if matches!(after, Sb::Sp | Sb::Cr | Sb::Lf) {
+            continue; // SB10
+        }
+        found(at_i); // SB11
     }
 }
 
@@ -1866,6 +1994,83 @@ mod tests {
         }
     }
 
+    /// [`uax29_simple`] on `text`, or `None` if a char of it has no known class.
+    fn uax29_simple_bounds(text: &str) -> Option<Vec<usize>> {
+        let chars: Option<Vec<(u8, Sb)>> = text
+            .char_indices()
+            .map(|(i, c)| Some((u8::try_from(i).ok()?, sb_class(c)?)))
+            .collect();
+        let mut out = Vec::new();
+        uax29_simple(&chars?, |i| out.push(i));
+        Some(out)
+    }
+
+    fn uax29_full_after_start(text: &str) -> Vec<usize> {
+        text.split_sentence_bound_indices()
+            .skip(1)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    #[test]
+    fn simple_rules_match_unicode_segmentation_on_every_short_string() {
+        // One byte of each ASCII sentence class, twice for the terminators; every string of
+        // up to five of them.
+        const CLASSES: &[u8] = b"aB7.!? \n\r\",#\t";
+        let n = CLASSES.len();
+        let mut text = String::new();
+        for len in 0..=5u32 {
+            for mut code in 0..n.pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(char::from(CLASSES[code % n]));
+                    code /= n;
+                }
+                assert_eq!(
+                    uax29_simple_bounds(&text),
+                    Some(uax29_full_after_start(&text)),
+                    "{text:?}"
+                );
+            }
+        }
+        // Every char with a class of its own in contexts that exercise every rule, so a
+        // char given the wrong class shows up.
+        let classified = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter(|&c| sb_class(c).is_some());
+        for c in classified {
+            for context in [
+                "x.{} Y",
+                "X.{}y",
+                "a. ({}) b",
+                "a?{}  C",
+                "{}.\r\nD",
+                "U.S.{}A. b",
+                "a.{}",
+                "a{}. b",
+                "a. {}",
+                "a.\"{}\" b",
+                "a{}B",
+                "{}",
+                "a.{}7",
+                "a.{}a",
+                "A{}.B",
+                "a. {}a",
+                "a.{} b",
+                "a!{} B",
+                "a.) {} b",
+                "a.{}\nb",
+            ] {
+                let text = context.replace("{}", &c.to_string());
+                assert_eq!(
+                    uax29_simple_bounds(&text),
+                    Some(uax29_full_after_start(&text)),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn uax29_fast_path_matches_for_every_ascii_pair_in_context() {
         // Every ASCII char pair, between every ASCII letter and a few tails (a lowercase word
@@ -1921,6 +2126,11 @@ mod tests {
                 ]
             ) {
                 prop_assert_eq!(uax29_fast(&text), uax29_full(&text));
+                if text.len() <= 255 {
+                    if let Some(simple) = uax29_simple_bounds(&text) {
+                        prop_assert_eq!(simple, uax29_full_after_start(&text));
+                    }
+                }
                 prop_assert_eq!(chunk_cuts(&text), chunk_cuts_reference(&text));
                 prop_assert_eq!(glued_candidates(&text), glued_candidates_reference(&text));
                 prop_assert_eq!(split_sentences(&text), split_sentences_reference(&text));
