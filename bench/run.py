@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -176,15 +177,25 @@ def run_once(tool, timeout):
     cmd = ["/usr/bin/time", "-v", "-o", tf, "sh", "-c", tool.cmd.format(out=tool.out)]
     env = dict(os.environ, **tool.env)
     t0 = time.perf_counter()
+    # Its own process group: on a timeout the tool itself (under `time` and `sh`) must
+    # die too, or it keeps a core busy through the runs that follow.
+    p = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )
     try:
-        r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+        stdout, stderr = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        if os.path.exists(tf):
+            os.remove(tf)
         return None, None, f"timed out after {timeout} s"
     wall = time.perf_counter() - t0
-    if r.returncode != 0:
+    if p.returncode != 0:
         # One line: it goes into a Markdown table cell.
-        why = " ".join((r.stderr or r.stdout)[-400:].split()).replace("|", "/")
-        return None, None, f"exit {r.returncode}: {why}"
+        why = " ".join((stderr or stdout)[-400:].split()).replace("|", "/")
+        return None, None, f"exit {p.returncode}: {why}"
     rss = None
     cpu = 0.0
     with open(tf) as f:
