@@ -1113,16 +1113,24 @@ pub fn markdown_html(md: &str) -> String {
 pub fn script_safe_json(value: &serde_json::Value) -> String {
     let s = serde_json::to_string_pretty(value).expect("JSON values serialise");
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let mut copied = 0;
+    // A byte at a time, copying the stretches between the few chars replaced: U+2028 and
+    // U+2029 are the only chars encoded E2 80 A8 / E2 80 A9.
+    let bytes = s.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let (escape, len) = match b {
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            0xE2 if bytes[i + 1..].starts_with(&[0x80, 0xA8]) => ("\\u2028", 3),
+            0xE2 if bytes[i + 1..].starts_with(&[0x80, 0xA9]) => ("\\u2029", 3),
+            _ => continue,
+        };
+        out.push_str(&s[copied..i]);
+        out.push_str(escape);
+        copied = i + len;
     }
+    out.push_str(&s[copied..]);
     out
 }
 
@@ -1406,12 +1414,17 @@ mod tests {
 
     #[test]
     fn script_safe_json_cannot_close_the_script() {
-        let v = serde_json::json!({"claimReviewed": "</script><script>alert(1)</script> & <!--"});
+        let v = serde_json::json!({
+            "claimReviewed": "</script><script>alert(1)</script> & <!-- \u{2028}\u{2029} é “q” \u{2027}\u{202A}"
+        });
         let s = script_safe_json(&v);
         assert!(
             !s.contains('<') && !s.contains('>') && !s.contains('&'),
             "{s}"
         );
+        // Line and paragraph separators end a line in older JavaScript parsers.
+        assert!(!s.contains(['\u{2028}', '\u{2029}']), "{s}");
+        assert!(s.contains("\\u2028\\u2029 é “q” \u{2027}\u{202A}"), "{s}");
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
     }
