@@ -669,21 +669,23 @@ struct ArticleView<'a> {
     first_linked: Option<&'a str>,
 }
 
-/// One block of an article (a paragraph, heading, list item, quotation,
-/// ...). Its statements reach the template as finished markup rather than
+/// One passage of an article: the blocks (paragraphs, headings, list items,
+/// quotations, ...) up to and including the next one whose statements carry
+/// notes, or to the end. Its statements reach the template as finished markup rather than
 /// one by one: an article page holds every statement of the article, and a
 /// template loop over them was a fifth of a big site's build (Tera looks
 /// each field up by name). What a template can change per statement lives
 /// in CSS (`.st`, `.st-linked`, `.mark`) and in the notes, which stay data.
 #[derive(Serialize)]
 struct BlockView<'a> {
-    /// The block's opening markup and every statement in it, each as
+    /// Each block's opening markup and every statement in it, each as
     /// `<span class="st" id="…">`, followed by its note marker when it has
-    /// a note (see [`block_html`]). Escaped: safe to output as is.
+    /// a note (see [`block_html`]); a line break, the block's closing markup
+    /// and a line break between blocks. Escaped: safe to output as is.
     html: String,
-    /// What closes the block after its notes (the end of a list or quote).
+    /// What closes the last block after its notes (the end of a list or quote).
     close: &'a str,
-    /// The statements of the block that carry a note, in order.
+    /// The statements of the last block that carry a note, in order.
     notes: Vec<NoteView<'a>>,
 }
 
@@ -734,8 +736,7 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
     let mut marker = 0;
     let mut blocks: Vec<BlockView> = Vec::new();
     // Markup of the blocks since the last one with notes, which reach the template as
-    // one passage: the template's three lookups per block were most of an article
-    // page's, and most blocks have no note.
+    // one passage: it looks up three values per passage, and most blocks have no note.
     let mut pending = String::new();
     // Where the last note-less block's markup ends in `pending`, and its close.
     let mut trailing = None;
@@ -810,8 +811,8 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
     }
 }
 
-/// The markup of one block up to its notes: the container markup that opens
-/// it, then each statement as an element with its id, a note marker after
+/// Appends the markup of one block up to its notes to `out`: the container
+/// markup that opens it, then each statement as an element with its id, a note marker after
 /// each statement that has a note (`markers`, one per statement of the
 /// block), and the white space that followed it in the article, so the page
 /// shows the text as published and a passage copied from it is a valid

@@ -579,22 +579,22 @@ fn uax29_piece(chunk: &str, piece: Range<usize>, found: &mut impl FnMut(usize)) 
     // without a table search, where the rules are a few tests each; `unicode_segmentation`
     // pays a search per char. Long pieces and rarer chars keep its code (and with it its
     // worst case).
-    if text.len() <= SIMPLE_PIECE_MAX {
+    'simple: {
+        if text.len() > SIMPLE_PIECE_MAX {
+            break 'simple;
+        }
         let mut classes = [(0u8, Sb::Other); SIMPLE_PIECE_MAX];
         let mut n = 0;
         for (i, c) in text.char_indices() {
             let Some(class) = sb_class(c) else {
-                n = usize::MAX;
-                break;
+                break 'simple;
             };
             // A piece's offsets fit a byte: it is at most SIMPLE_PIECE_MAX bytes long.
             classes[n] = (i as u8, class);
             n += 1;
         }
-        if n != usize::MAX {
-            uax29_simple(&classes[..n], |i| found(start + i));
-            return;
-        }
+        uax29_simple(&classes[..n], |i| found(start + i));
+        return;
     }
     for (i, _) in text.split_sentence_bound_indices().skip(1) {
         found(start + i);
