@@ -1980,16 +1980,23 @@ mod tests {
     #[test]
     fn uax29_fast_path_matches_on_every_short_string() {
         // Every string of up to four chars of the alphabet: all the seam contexts there are.
-        let n = ALPHABET.len();
+        for_every_string(ALPHABET, 4, |text| {
+            assert_eq!(uax29_fast(text), uax29_full(text), "{text:?}");
+        });
+    }
+
+    /// Calls `check` with every string of up to `max_len` chars of `alphabet`.
+    fn for_every_string(alphabet: &[char], max_len: u32, mut check: impl FnMut(&str)) {
+        let n = alphabet.len();
         let mut text = String::new();
-        for len in 0..=4u32 {
+        for len in 0..=max_len {
             for mut code in 0..n.pow(len) {
                 text.clear();
                 for _ in 0..len {
-                    text.push(ALPHABET[code % n]);
+                    text.push(alphabet[code % n]);
                     code /= n;
                 }
-                assert_eq!(uax29_fast(&text), uax29_full(&text), "{text:?}");
+                check(&text);
             }
         }
     }
@@ -2016,23 +2023,16 @@ mod tests {
     fn simple_rules_match_unicode_segmentation_on_every_short_string() {
         // One byte of each ASCII sentence class, twice for the terminators; every string of
         // up to five of them.
-        const CLASSES: &[u8] = b"aB7.!? \n\r\",#\t";
-        let n = CLASSES.len();
-        let mut text = String::new();
-        for len in 0..=5u32 {
-            for mut code in 0..n.pow(len) {
-                text.clear();
-                for _ in 0..len {
-                    text.push(char::from(CLASSES[code % n]));
-                    code /= n;
-                }
-                assert_eq!(
-                    uax29_simple_bounds(&text),
-                    Some(uax29_full_after_start(&text)),
-                    "{text:?}"
-                );
-            }
-        }
+        const CLASSES: &[char] = &[
+            'a', 'B', '7', '.', '!', '?', ' ', '\n', '\r', '"', ',', '#', '\t',
+        ];
+        for_every_string(CLASSES, 5, |text| {
+            assert_eq!(
+                uax29_simple_bounds(text),
+                Some(uax29_full_after_start(text)),
+                "{text:?}"
+            );
+        });
         // Every char with a class of its own in contexts that exercise every rule, so a
         // char given the wrong class shows up.
         let classified = (0..=u32::from(char::MAX))
