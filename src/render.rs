@@ -41,8 +41,20 @@ const MAX_SOURCES_LISTED: usize = 8;
 /// index says so; each claim's page still lists every report on it.
 pub const MAX_MATRIX_CELLS: usize = 10_000;
 
+mod builtin;
+
+/// Which pages [`builtin`] writes.
+#[derive(Default, Clone, Copy)]
+struct Builtin {
+    article: bool,
+    claim: bool,
+}
+
 pub struct Renderer {
     tera: Tera,
+    /// Article and claim pages are written by [`builtin`] rather than Tera:
+    /// the project overrides none of the templates they are made from.
+    builtin: Builtin,
     style: String,
     /// `search.js`, copied as is (not a Tera template).
     script: String,
@@ -89,6 +101,16 @@ impl Renderer {
             .remove("search.js")
             .map(|f| f.text.to_string())
             .unwrap_or_default();
+        let unchanged = |names: &[&str]| {
+            names.iter().all(|name| {
+                let built_in = DEFAULT_TEMPLATES.iter().find(|(n, _)| n == name);
+                matches!((sources.get(*name), built_in), (Some(f), Some((_, t))) if *f.text == **t)
+            })
+        };
+        let builtin = Builtin {
+            article: unchanged(&builtin::ARTICLE_TEMPLATES),
+            claim: unchanged(&builtin::CLAIM_TEMPLATES),
+        };
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         // Tera's default also escapes `/`, which makes every href unreadable.
@@ -109,9 +131,18 @@ impl Renderer {
         }
         Ok(Renderer {
             tera,
+            builtin,
             style,
             script,
         })
+    }
+
+    /// Renders every page through Tera, built-in templates too (to compare
+    /// the two).
+    #[doc(hidden)]
+    pub fn tera_only(mut self) -> Renderer {
+        self.builtin = Builtin::default();
+        self
     }
 
     fn render(&self, name: &str, view: &impl Serialize) -> Result<String, Diagnostic> {
@@ -437,14 +468,24 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
             crate::card::verdict_card(site, i),
         )),
         Job::Article(i) => {
-            let html = renderer.render("article.html", &article_view(site, i))?;
+            let view = article_view(site, i);
+            let html = if renderer.builtin.article {
+                builtin::article(&view)
+            } else {
+                renderer.render("article.html", &view)?
+            };
             Ok(Page::new(
                 format!("articles/{}/index.html", site.articles[i].id),
                 html,
             ))
         }
         Job::Claim(i) => {
-            let html = renderer.render("claim.html", &claim_view(site, i))?;
+            let view = claim_view(site, i);
+            let html = if renderer.builtin.claim {
+                builtin::claim(&view)
+            } else {
+                renderer.render("claim.html", &view)?
+            };
             Ok(Page::new(
                 format!("claims/{}/index.html", site.claims[i].id),
                 html,

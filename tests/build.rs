@@ -496,6 +496,59 @@ fn templates_in_the_project_override_the_embedded_ones() {
     assert!(index.contains("class=\"matrix\""));
 }
 
+/// Article and claim pages are written by compiled code while the built-in
+/// templates apply; overriding only a template they are made from
+/// (`base.html`, `macros.html`) must still reach them.
+#[test]
+fn overriding_the_base_or_the_macros_reaches_article_and_claim_pages() {
+    let proj = project("basic");
+    let templates = proj.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    let base = crosscheck::render::DEFAULT_TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == "base.html")
+        .unwrap()
+        .1
+        .replace(
+            "<main id=\"main\">",
+            "<main id=\"main\" class=\"custom-base\">",
+        );
+    std::fs::write(templates.join("base.html"), base).unwrap();
+    let out = proj.path().join("site");
+    let o = build(proj.path(), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for page in [
+        "articles/daily-courier/index.html",
+        "claims/nobody-hurt/index.html",
+    ] {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        assert!(
+            html.contains("class=\"custom-base\""),
+            "{page} ignores base.html"
+        );
+    }
+
+    std::fs::remove_file(templates.join("base.html")).unwrap();
+    std::fs::write(
+        templates.join("macros.html"),
+        "{% macro verdict(v) %}<b class=\"my-verdict\">{{ v.label }}</b>{% endmacro verdict %}\n\
+         {% macro stance(s) %}<b class=\"my-stance\">{{ s.label }}</b>{% endmacro stance %}\n",
+    )
+    .unwrap();
+    let o = build(proj.path(), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let article = std::fs::read_to_string(out.join("articles/daily-courier/index.html")).unwrap();
+    assert!(
+        article.contains("<b class=\"my-stance\">"),
+        "article ignores macros.html"
+    );
+    let claim = std::fs::read_to_string(out.join("claims/nobody-hurt/index.html")).unwrap();
+    assert!(
+        claim.contains("<b class=\"my-verdict\">"),
+        "claim ignores macros.html"
+    );
+}
+
 #[test]
 fn hostile_article_and_claims_never_become_live_markup() {
     let (_d, out) = built("hostile-article");
