@@ -483,6 +483,9 @@ fn uax29_chunks(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// is), decoding only the rest: this runs over every char of every article.
 fn chunk_cuts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
+    if every_window_has_alphanumeric(bytes) {
+        return Vec::new();
+    }
     let mut cuts = Vec::new();
     let mut run = 0;
     let mut i = 0;
@@ -506,6 +509,21 @@ fn chunk_cuts(text: &str) -> Vec<usize> {
         }
     }
     cuts
+}
+
+/// Bytes per window of [`every_window_has_alphanumeric`]: a run of [`LOOK`] chars is at least
+/// `LOOK` bytes long, so it holds a whole aligned window when windows are at most half that.
+const CUT_WINDOW: usize = LOOK / 2;
+
+/// Whether every whole [`CUT_WINDOW`]-byte window of `bytes` (at a multiple of its size) holds
+/// an ASCII letter or digit. Then [`chunk_cuts`] has nothing to cut: a run of `LOOK` chars
+/// with no letter or digit would contain such a window, and an ASCII byte is a whole char.
+/// Prose has a letter within the first few bytes of every window, so this reads a fraction of
+/// the text where the full scan reads every byte.
+fn every_window_has_alphanumeric(bytes: &[u8]) -> bool {
+    bytes
+        .chunks_exact(CUT_WINDOW)
+        .all(|window| window.iter().any(u8::is_ascii_alphanumeric))
 }
 
 /// The plain definition of [`chunk_cuts`], a char at a time.
@@ -1711,6 +1729,22 @@ mod tests {
         assert_eq!(sents(&text), [&text[..text.len() - 5], "Next"]);
         let text = format!("Sign here. {} Then leave.", "_".repeat(150));
         assert_eq!(sents(&text), ["Sign here.", &text[11..]]);
+    }
+
+    #[test]
+    fn runs_just_long_enough_to_cut_are_cut_wherever_they_fall() {
+        // A run of exactly LOOK chars, at every offset against the windows the quick check
+        // reads, in ASCII and in two-byte chars: each must still be cut.
+        for filler in ["_", "—", " "] {
+            for offset in 0..=2 * CUT_WINDOW {
+                let text = format!("{}{}x", "a".repeat(offset), filler.repeat(LOOK));
+                let cuts = chunk_cuts(&text);
+                assert_eq!(cuts, chunk_cuts_reference(&text), "{text:?}");
+                assert_eq!(cuts.len(), 1, "{text:?}");
+                let short = format!("{}{}x", "a".repeat(offset), filler.repeat(LOOK - 1));
+                assert!(chunk_cuts(&short).is_empty(), "{short:?}");
+            }
+        }
     }
 
     #[test]
