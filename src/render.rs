@@ -48,12 +48,13 @@ mod builtin;
 struct Builtin {
     article: bool,
     claim: bool,
+    index: bool,
 }
 
 pub struct Renderer {
     tera: Tera,
-    /// Article and claim pages are written by [`builtin`] rather than Tera:
-    /// the project overrides none of the templates they are made from.
+    /// Article, claim and index pages are written by [`builtin`] rather than
+    /// Tera: the project overrides none of the templates they are made from.
     builtin: Builtin,
     style: String,
     /// `search.js`, copied as is (not a Tera template).
@@ -110,6 +111,7 @@ impl Renderer {
         let builtin = Builtin {
             article: unchanged(&builtin::ARTICLE_TEMPLATES),
             claim: unchanged(&builtin::CLAIM_TEMPLATES),
+            index: unchanged(&builtin::INDEX_TEMPLATES),
         };
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
@@ -438,10 +440,15 @@ pub fn check_templates(site: &Site, renderer: &Renderer) -> Diagnostics {
 
 pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Diagnostic> {
     match job {
-        Job::Index => Ok(Page::new(
-            "index.html",
-            renderer.render("index.html", &index_view(site))?,
-        )),
+        Job::Index => {
+            let view = index_view(site);
+            let html = if renderer.builtin.index {
+                builtin::index(&view)
+            } else {
+                renderer.render("index.html", &view)?
+            };
+            Ok(Page::new("index.html", html))
+        }
         Job::Data => Ok(Page::new("data.json", data_json(site))),
         Job::Style => Ok(Page::new("style.css", renderer.style.clone())),
         Job::SearchIndex => Ok(Page::new(

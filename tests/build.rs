@@ -496,11 +496,11 @@ fn templates_in_the_project_override_the_embedded_ones() {
     assert!(index.contains("class=\"matrix\""));
 }
 
-/// Article and claim pages are written by compiled code while the built-in
-/// templates apply; overriding only a template they are made from
+/// Article, claim and index pages are written by compiled code while the
+/// built-in templates apply; overriding only a template they are made from
 /// (`base.html`, `macros.html`) must still reach them.
 #[test]
-fn overriding_the_base_or_the_macros_reaches_article_and_claim_pages() {
+fn overriding_the_base_or_the_macros_reaches_article_claim_and_index_pages() {
     let proj = project("basic");
     let templates = proj.path().join("templates");
     std::fs::create_dir(&templates).unwrap();
@@ -520,6 +520,7 @@ fn overriding_the_base_or_the_macros_reaches_article_and_claim_pages() {
     for page in [
         "articles/daily-courier/index.html",
         "claims/nobody-hurt/index.html",
+        "index.html",
     ] {
         let html = std::fs::read_to_string(out.join(page)).unwrap();
         assert!(
@@ -546,6 +547,11 @@ fn overriding_the_base_or_the_macros_reaches_article_and_claim_pages() {
     assert!(
         claim.contains("<b class=\"my-verdict\">"),
         "claim ignores macros.html"
+    );
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        index.contains("<b class=\"my-verdict\">"),
+        "index ignores macros.html"
     );
 }
 

@@ -1,6 +1,6 @@
-//! The built-in `article.html` and `claim.html` (with the `base.html` and
-//! `macros.html` they use) written out in Rust, for the pages a site has
-//! thousands of.
+//! The built-in `article.html`, `claim.html` and `index.html` (with the
+//! `base.html` and `macros.html` they use) written out in Rust: the pages a
+//! site has thousands of, and the one page that lists them all.
 //!
 //! Tera looks every `{{ value }}` up by name in a JSON tree built from the
 //! page's view, about 1,700 instructions a lookup; at 137 lookups a page that
@@ -19,12 +19,15 @@
 
 use std::fmt::Write as _;
 
-use super::{ArticleView, ClaimView, Frame, LinkView, SourceLink, StanceView, VerdictView};
+use super::{
+    ArticleView, ClaimView, Frame, IndexView, LinkView, SourceLink, StanceView, VerdictView,
+};
 use crate::document::escape_html_into as esc;
 
 /// Templates whose built-in text decides these pages.
 pub const ARTICLE_TEMPLATES: [&str; 3] = ["base.html", "macros.html", "article.html"];
 pub const CLAIM_TEMPLATES: [&str; 3] = ["base.html", "macros.html", "claim.html"];
+pub const INDEX_TEMPLATES: [&str; 3] = ["base.html", "macros.html", "index.html"];
 
 /// A string is true in a Tera `if` when present and not empty.
 fn truthy(s: Option<&str>) -> bool {
@@ -457,6 +460,159 @@ fn claim_main(out: &mut String, v: &ClaimView) {
     );
 }
 
+/// `index.html`.
+pub fn index(v: &IndexView) -> String {
+    let cells = v.matrix.len() * (v.articles.len() + 1);
+    let mut out =
+        String::with_capacity(4096 + 1024 * (v.articles.len() + v.claims.len()) + 256 * cells);
+    base(&mut out, &v.frame, |_| {}, |out| index_main(out, v));
+    out
+}
+
+fn index_main(out: &mut String, v: &IndexView) {
+    let site = &v.frame.site;
+    out.push_str("\n<h1>");
+    esc(out, site.title);
+    out.push_str("</h1>\n");
+    if truthy(site.description) {
+        out.push_str("<p class=\"lede\">");
+        esc_opt(out, site.description);
+        out.push_str("</p>");
+    }
+    let _ = writeln!(
+        out,
+        "\n<p class=\"stats\">{} claims checked across {} reports. {} of {} statements are linked to a claim.</p>",
+        v.claims.len(),
+        v.articles.len(),
+        v.linked_statements,
+        v.total_statements
+    );
+    if !v.verdicts.is_empty() {
+        out.push_str("\n<ul class=\"verdict-summary\" aria-label=\"Verdicts\">\n");
+        for count in &v.verdicts {
+            out.push_str("<li>");
+            verdict(out, &count.verdict);
+            let _ = writeln!(out, " <span class=\"count\">{}</span></li>", count.count);
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("\n\n<section id=\"reports\" aria-labelledby=\"reports-h\">\n<h2 id=\"reports-h\">Reports</h2>\n<ul class=\"cards\">\n");
+    for a in &v.articles {
+        out.push_str("<li class=\"card\">\n<h3><a href=\"");
+        esc(out, &a.href);
+        out.push_str("\">");
+        esc(out, a.title);
+        out.push_str("</a></h3>\n<p class=\"meta\">");
+        esc(out, a.outlet);
+        if truthy(a.author) {
+            out.push_str(" · ");
+            esc_opt(out, a.author);
+        }
+        if truthy(a.published) {
+            out.push_str(" · <time datetime=\"");
+            esc_opt(out, a.published);
+            out.push_str("\">");
+            esc_opt(out, a.published);
+            out.push_str("</time>");
+        }
+        let _ = write!(
+            out,
+            "</p>\n<p class=\"counts\">{} of {} statements linked ({}%).\n\
+             <span class=\"agree\"><span class=\"icon\" aria-hidden=\"true\">✔</span> {} corroborated</span>,\n\
+             <span class=\"contra\"><span class=\"icon\" aria-hidden=\"true\">✘</span> {} contradicted</span> by other reports.</p>\n</li>\n",
+            a.linked, a.statements, a.linked_percent, a.agreed, a.contradicted
+        );
+    }
+    out.push_str("</ul>\n</section>\n\n<section id=\"claims\" aria-labelledby=\"claims-h\">\n<h2 id=\"claims-h\">Claims</h2>\n<ol class=\"claim-list\">\n");
+    for c in &v.claims {
+        out.push_str("<li>\n<a href=\"");
+        esc(out, &c.href);
+        out.push_str("\">");
+        esc(out, c.text);
+        out.push_str("</a>\n");
+        verdict(out, &c.verdict);
+        if !c.approved {
+            out.push_str(" <span class=\"badge draft\">Draft — not reviewed</span>");
+        }
+        // Tera's `pluralize`: "s" unless exactly one.
+        let plural = if c.sources == 1 { "" } else { "s" };
+        let _ = write!(
+            out,
+            "\n<span class=\"evidence-counts\">{} report{plural}: {} support, {} contradict, {} mention</span>\n</li>\n",
+            c.sources, c.supports, c.contradicts, c.mentions
+        );
+    }
+    out.push_str("</ol>\n</section>\n\n<section id=\"matrix\" aria-labelledby=\"matrix-h\">\n<h2 id=\"matrix-h\">Claims by source</h2>\n");
+    if v.matrix_omitted {
+        let _ = writeln!(
+            out,
+            "<p class=\"legend\">With {} claims and {} reports, a table of every pair ({} cells) is too large for one page: each claim's page lists what every report says about it.</p>",
+            v.claims.len(),
+            v.articles.len(),
+            v.matrix_cells
+        );
+    } else {
+        out.push_str(concat!(
+            "<p class=\"legend\" id=\"matrix-legend\">Each cell says what a report does with a claim:\n",
+            "<span class=\"swatch cell-supports\"><span class=\"icon\" aria-hidden=\"true\">✔</span> Supports</span>\n",
+            "<span class=\"swatch cell-contradicts\"><span class=\"icon\" aria-hidden=\"true\">✘</span> Contradicts</span>\n",
+            "<span class=\"swatch cell-mixed\"><span class=\"icon\" aria-hidden=\"true\">±</span> Supports and contradicts</span>\n",
+            "<span class=\"swatch cell-mentions\"><span class=\"icon\" aria-hidden=\"true\">•</span> Mentions</span>\n",
+            "<span class=\"swatch cell-silent\"><span class=\"icon\" aria-hidden=\"true\">–</span> Silent</span></p>\n",
+            "<p class=\"matrix-hint\">Scroll the table sideways to see every report.</p>\n",
+            "<div class=\"matrix-wrap\" role=\"region\" aria-label=\"Claims by source table, scrolls sideways\" tabindex=\"0\">\n",
+            "<table class=\"matrix\" aria-describedby=\"matrix-legend\">\n",
+            "<thead>\n",
+            "<tr><th scope=\"col\">Claim</th><th scope=\"col\">Verdict</th>",
+        ));
+        for a in &v.articles {
+            out.push_str("<th scope=\"col\"><a href=\"");
+            esc(out, &a.href);
+            out.push_str("\">");
+            esc(out, a.outlet);
+            out.push_str("</a><span class=\"sub\">");
+            esc(out, a.title);
+            out.push_str("</span></th>");
+        }
+        out.push_str("</tr>\n</thead>\n<tbody>\n");
+        for row in &v.matrix {
+            out.push_str("<tr>\n<th scope=\"row\"><a href=\"");
+            esc(out, &row.claim.href);
+            out.push_str("\">");
+            esc(out, row.claim.text);
+            out.push_str("</a></th>\n<td>");
+            verdict(out, &row.claim.verdict);
+            out.push_str("</td>\n");
+            for cell in &row.cells {
+                out.push_str("<td class=\"cell cell-");
+                esc(out, cell.slug);
+                out.push_str("\">");
+                let href = cell.href.as_deref();
+                if truthy(href) {
+                    out.push_str("<a href=\"");
+                    esc_opt(out, href);
+                    out.push_str("\" title=\"");
+                    esc(out, cell.label);
+                    out.push_str(": ");
+                    esc(out, &cell.outlet);
+                    out.push_str("\">");
+                }
+                out.push_str("<span class=\"icon\" aria-hidden=\"true\">");
+                esc(out, cell.icon);
+                out.push_str("</span> ");
+                esc(out, cell.label);
+                if truthy(href) {
+                    out.push_str("</a>");
+                }
+                out.push_str("</td>");
+            }
+            out.push_str("\n</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n</div>\n");
+    }
+    out.push_str("</section>\n");
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
@@ -504,6 +660,12 @@ mod tests {
                 "[[claim.evidence]]\narticle = \"outlet-{i}\"\nquote = \"The bridge opened on {day}.\"\nstance = \"{stance}\"\n"
             ));
         }
+        // Claims without evidence, enough that the claims-by-source table is left out.
+        for i in 0..=super::super::MAX_MATRIX_CELLS / 20 {
+            claims.push_str(&format!(
+                "[[claim]]\nid = \"open-{i}\"\ntext = \"Open question {i}.\"\nverdict = \"unverified\"\n"
+            ));
+        }
         std::fs::write(content.join("claims.toml"), claims).unwrap();
         dir
     }
@@ -528,7 +690,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("{}: {diags:?}", root.display()));
             let fast = Renderer::new(&root).unwrap();
             assert!(
-                fast.builtin.article && fast.builtin.claim,
+                fast.builtin.article && fast.builtin.claim && fast.builtin.index,
                 "{} overrides a template",
                 root.display()
             );
@@ -578,6 +740,16 @@ mod tests {
             "Not signed off yet.",
             "Go to the first checked statement",
             "&lt;script&gt;",
+            "<p class=\"lede\">",
+            "<ul class=\"verdict-summary\"",
+            " report: ",
+            " reports: ",
+            "is too large for one page",
+            "<table class=\"matrix\"",
+            "<td class=\"cell cell-silent\"><span",
+            "<td class=\"cell cell-supports\"><a href=",
+            "<td class=\"cell cell-mixed\">",
+            " · <time datetime=",
         ] {
             assert!(
                 seen.contains(branch),
