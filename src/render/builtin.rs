@@ -11,11 +11,12 @@
 //! renders as written.
 //!
 //! The templates in `templates/` stay the reference: a test renders every
-//! fixture and the example site both ways and requires identical bytes, so a
-//! change to a built-in template that is not made here too fails it.
-//! Tera's rules the code below follows: `{{ x }}` is escaped with
-//! [`escape_html_into`], `| safe` is not, macro output is not escaped again;
-//! in an `if`, null, `false`, `0`, `""` and `[]` are false.
+//! fixture, the example site and a generated project both ways and requires
+//! identical bytes, so a change to a built-in template that is not made here
+//! too fails it. Tera's rules the code below follows: `{{ x }}` is escaped
+//! with [`crate::document::escape_html_into`], `| safe` is not, macro output
+//! is not escaped again, null prints nothing; in an `if`, null, `false`, `0`,
+//! `""` and `[]` are false.
 
 use std::fmt::Write as _;
 
