@@ -141,8 +141,8 @@ impl Renderer {
 
     /// Renders every page through Tera, built-in templates too (to compare
     /// the two).
-    #[doc(hidden)]
-    pub fn tera_only(mut self) -> Renderer {
+    #[cfg(test)]
+    fn tera_only(mut self) -> Renderer {
         self.builtin = Builtin::default();
         self
     }

@@ -30,14 +30,18 @@ pub const ARTICLE_TEMPLATES: [&str; 3] = ["base.html", "macros.html", "article.h
 pub const CLAIM_TEMPLATES: [&str; 3] = ["base.html", "macros.html", "claim.html"];
 pub const INDEX_TEMPLATES: [&str; 3] = ["base.html", "macros.html", "index.html"];
 
-/// A string is true in a Tera `if` when present and not empty.
-fn truthy(s: Option<&str>) -> bool {
-    s.is_some_and(|s| !s.is_empty())
+/// The string, when it is true in a Tera `if`: present and not empty.
+fn present(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.is_empty())
 }
 
-/// `{{ x }}` of an optional string: null prints nothing.
-fn esc_opt(out: &mut String, s: Option<&str>) {
-    esc(out, s.unwrap_or(""));
+/// `<time datetime="{{ date }}">{{ date }}</time>`.
+fn time_element(out: &mut String, date: &str) {
+    out.push_str("<time datetime=\"");
+    esc(out, date);
+    out.push_str("\">");
+    esc(out, date);
+    out.push_str("</time>");
 }
 
 /// `base.html` around a page's `head` and `main` blocks.
@@ -62,10 +66,10 @@ fn base(
     );
     esc(out, f.root);
     out.push_str("style.css\">\n");
-    let canonical = f.canonical.as_deref();
-    if truthy(canonical) {
+    let canonical = present(f.canonical.as_deref());
+    if let Some(canonical) = canonical {
         out.push_str("<link rel=\"canonical\" href=\"");
-        esc_opt(out, canonical);
+        esc(out, canonical);
         out.push_str("\">\n");
     }
     out.push_str("<link rel=\"alternate\" type=\"application/atom+xml\" href=\"");
@@ -79,33 +83,30 @@ fn base(
     out.push_str("\">\n<meta property=\"og:title\" content=\"");
     esc(out, &f.page_title);
     out.push_str("\">\n<meta property=\"og:description\" content=\"");
-    let share_description = f.share.description.as_deref();
-    if truthy(share_description) {
-        esc_opt(out, share_description);
-    } else {
-        esc(out, &f.description);
-    }
+    // `{% if share.description %}…{% else %}{{ description }}{% endif %}`, twice.
+    let share_description = present(f.share.description.as_deref()).unwrap_or(&f.description);
+    esc(out, share_description);
     out.push_str("\">\n");
-    if truthy(canonical) {
+    if let Some(canonical) = canonical {
         out.push_str("<meta property=\"og:url\" content=\"");
-        esc_opt(out, canonical);
+        esc(out, canonical);
         out.push_str("\">\n");
     }
-    let image = f.share.image.as_deref();
-    let image_alt = f.share.image_alt.as_deref();
-    if truthy(image) {
+    let image = present(f.share.image.as_deref());
+    let image_alt = f.share.image_alt.as_deref().unwrap_or("");
+    if let Some(image) = image {
         out.push_str("<meta property=\"og:image\" content=\"");
-        esc_opt(out, image);
+        esc(out, image);
         out.push_str("\">\n<meta property=\"og:image:type\" content=\"image/svg+xml\">\n<meta property=\"og:image:width\" content=\"1200\">\n<meta property=\"og:image:height\" content=\"630\">\n<meta property=\"og:image:alt\" content=\"");
-        esc_opt(out, image_alt);
+        esc(out, image_alt);
         out.push_str("\">\n<meta name=\"twitter:image\" content=\"");
-        esc_opt(out, image);
+        esc(out, image);
         out.push_str("\">\n<meta name=\"twitter:image:alt\" content=\"");
-        esc_opt(out, image_alt);
+        esc(out, image_alt);
         out.push_str("\">\n");
     }
     out.push_str("<meta name=\"twitter:card\" content=\"");
-    out.push_str(if truthy(image) {
+    out.push_str(if image.is_some() {
         "summary_large_image"
     } else {
         "summary"
@@ -113,11 +114,7 @@ fn base(
     out.push_str("\">\n<meta name=\"twitter:title\" content=\"");
     esc(out, &f.page_title);
     out.push_str("\">\n<meta name=\"twitter:description\" content=\"");
-    if truthy(share_description) {
-        esc_opt(out, share_description);
-    } else {
-        esc(out, &f.description);
-    }
+    esc(out, share_description);
     out.push_str("\">\n<script src=\"");
     esc(out, f.root);
     out.push_str("search.js\" data-root=\"");
@@ -143,9 +140,9 @@ fn base(
     out.push_str("</a>\n</nav>\n</header>\n<main id=\"main\">\n");
     main(out);
     out.push_str("\n</main>\n<footer class=\"site-footer\">\n<p>");
-    if truthy(f.site.publisher) {
+    if let Some(publisher) = present(f.site.publisher) {
         out.push_str("A fact-check by ");
-        esc_opt(out, f.site.publisher);
+        esc(out, publisher);
         out.push_str(". ");
     }
     out.push_str("Every marked statement links to the claim it bears on and to the reports that agree or disagree. <a href=\"");
@@ -202,21 +199,18 @@ fn article_main(out: &mut String, v: &ArticleView) {
     out.push_str("</p>\n<h1>");
     esc(out, a.title);
     out.push_str("</h1>\n<p class=\"meta\">");
-    if truthy(a.author) {
+    if let Some(author) = present(a.author) {
         out.push_str("By ");
-        esc_opt(out, a.author);
+        esc(out, author);
         out.push_str(" · ");
     }
-    if truthy(a.published) {
-        out.push_str("<time datetime=\"");
-        esc_opt(out, a.published);
-        out.push_str("\">");
-        esc_opt(out, a.published);
-        out.push_str("</time> · ");
+    if let Some(published) = present(a.published) {
+        time_element(out, published);
+        out.push_str(" · ");
     }
-    if truthy(a.url) {
+    if let Some(url) = present(a.url) {
         out.push_str("<a href=\"");
-        esc_opt(out, a.url);
+        esc(out, url);
         out.push_str("\" rel=\"nofollow noopener noreferrer\">Read the original at ");
         esc(out, a.outlet);
         out.push_str("</a>");
@@ -228,9 +222,9 @@ fn article_main(out: &mut String, v: &ArticleView) {
         "</p>\n<p class=\"coverage\">{} of {} statements are linked to a claim; each carries a note number. {} are corroborated and {} contradicted by other reports.",
         a.linked, a.statements, a.agreed, a.contradicted
     );
-    if truthy(v.first_linked) {
+    if let Some(first_linked) = present(v.first_linked) {
         out.push_str(" <a class=\"jump\" href=\"#");
-        esc_opt(out, v.first_linked);
+        esc(out, first_linked);
         out.push_str("\">Go to the first checked statement</a>.");
     }
     out.push_str("</p>\n</header>\n<div class=\"article-body\">\n");
@@ -255,16 +249,17 @@ fn article_main(out: &mut String, v: &ArticleView) {
                     link(out, l);
                 }
                 out.push_str("</ul>\n");
-                if truthy(s.prev_linked) || truthy(s.next_linked) {
+                let (prev, next) = (present(s.prev_linked), present(s.next_linked));
+                if prev.is_some() || next.is_some() {
                     out.push_str("<p class=\"note-nav\">");
-                    if truthy(s.prev_linked) {
+                    if let Some(prev_linked) = prev {
                         out.push_str("<a href=\"#");
-                        esc_opt(out, s.prev_linked);
+                        esc(out, prev_linked);
                         out.push_str("\" rel=\"prev\">↑ Previous checked statement</a>");
                     }
-                    if truthy(s.next_linked) {
+                    if let Some(next_linked) = next {
                         out.push_str("<a href=\"#");
-                        esc_opt(out, s.next_linked);
+                        esc(out, next_linked);
                         out.push_str("\" rel=\"next\">Next checked statement ↓</a>");
                     }
                     out.push_str("</p>\n");
@@ -353,12 +348,12 @@ fn claim_main(out: &mut String, v: &ClaimView) {
     out.push_str("\n<article class=\"claim\">\n");
     if c.lapsed {
         out.push_str("<p class=\"banner draft lapsed\" role=\"note\"><strong>Approved, evidence changed since sign-off.</strong> ");
-        if truthy(v.reviewer) {
-            esc_opt(out, v.reviewer);
+        if let Some(reviewer) = present(v.reviewer) {
+            esc(out, reviewer);
             out.push_str(" signed off this verdict");
-            if truthy(v.reviewed) {
+            if let Some(reviewed) = present(v.reviewed) {
                 out.push_str(" on ");
-                esc_opt(out, v.reviewed);
+                esc(out, reviewed);
             }
             out.push_str(", but");
         } else {
@@ -382,22 +377,18 @@ fn claim_main(out: &mut String, v: &ClaimView) {
         "</strong> <span class=\"rating\">(rating {} of 5)</span></p>",
         c.verdict.rating
     );
-    let summary = v.summary_html.as_deref();
-    if truthy(summary) {
+    if let Some(summary) = present(v.summary_html.as_deref()) {
         out.push_str("<div class=\"summary\">");
-        out.push_str(summary.unwrap_or(""));
+        out.push_str(summary);
         out.push_str("</div>");
     }
     out.push_str("\n<p class=\"signoff\">");
     if c.approved {
         out.push_str("Reviewed by ");
-        esc_opt(out, v.reviewer);
-        if truthy(v.reviewed) {
-            out.push_str(" on <time datetime=\"");
-            esc_opt(out, v.reviewed);
-            out.push_str("\">");
-            esc_opt(out, v.reviewed);
-            out.push_str("</time>");
+        esc(out, v.reviewer.unwrap_or(""));
+        if let Some(reviewed) = present(v.reviewed) {
+            out.push_str(" on ");
+            time_element(out, reviewed);
         }
         out.push('.');
     } else {
@@ -436,10 +427,9 @@ fn claim_main(out: &mut String, v: &ClaimView) {
             out.push_str("\">");
             esc(out, &e.article_title);
             out.push_str("</a></p>\n");
-            let note = e.note_html.as_deref();
-            if truthy(note) {
+            if let Some(note) = present(e.note_html.as_deref()) {
                 out.push_str("<div class=\"note\">");
-                out.push_str(note.unwrap_or(""));
+                out.push_str(note);
                 out.push_str("</div>");
             }
             out.push_str("\n</li>\n");
@@ -475,9 +465,9 @@ fn index_main(out: &mut String, v: &IndexView) {
     out.push_str("\n<h1>");
     esc(out, site.title);
     out.push_str("</h1>\n");
-    if truthy(site.description) {
+    if let Some(description) = present(site.description) {
         out.push_str("<p class=\"lede\">");
-        esc_opt(out, site.description);
+        esc(out, description);
         out.push_str("</p>");
     }
     let _ = writeln!(
@@ -505,16 +495,13 @@ fn index_main(out: &mut String, v: &IndexView) {
         esc(out, a.title);
         out.push_str("</a></h3>\n<p class=\"meta\">");
         esc(out, a.outlet);
-        if truthy(a.author) {
+        if let Some(author) = present(a.author) {
             out.push_str(" · ");
-            esc_opt(out, a.author);
+            esc(out, author);
         }
-        if truthy(a.published) {
-            out.push_str(" · <time datetime=\"");
-            esc_opt(out, a.published);
-            out.push_str("\">");
-            esc_opt(out, a.published);
-            out.push_str("</time>");
+        if let Some(published) = present(a.published) {
+            out.push_str(" · ");
+            time_element(out, published);
         }
         let _ = write!(
             out,
@@ -588,10 +575,10 @@ fn index_main(out: &mut String, v: &IndexView) {
                 out.push_str("<td class=\"cell cell-");
                 esc(out, cell.slug);
                 out.push_str("\">");
-                let href = cell.href.as_deref();
-                if truthy(href) {
+                let href = present(cell.href.as_deref());
+                if let Some(href) = href {
                     out.push_str("<a href=\"");
-                    esc_opt(out, href);
+                    esc(out, href);
                     out.push_str("\" title=\"");
                     esc(out, cell.label);
                     out.push_str(": ");
@@ -602,7 +589,7 @@ fn index_main(out: &mut String, v: &IndexView) {
                 esc(out, cell.icon);
                 out.push_str("</span> ");
                 esc(out, cell.label);
-                if truthy(href) {
+                if href.is_some() {
                     out.push_str("</a>");
                 }
                 out.push_str("</td>");
