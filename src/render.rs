@@ -982,7 +982,9 @@ fn is_flat(text: &str) -> bool {
     while let Some(&b) = bytes.get(i) {
         if let Some(word) = bytes.get(i..i + 8) {
             let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-            if let Some(ends_in_space) = printable_ascii_spaces(word, after_space) {
+            if let Some(ends_in_space) =
+                crate::statements::printable_ascii_spaces(word, after_space)
+            {
                 let Some(ends_in_space) = ends_in_space else {
                     return false;
                 };
@@ -1013,26 +1015,6 @@ fn is_flat(text: &str) -> bool {
         }
     }
     !after_space || text.is_empty()
-}
-
-/// For eight bytes of text (the first in the lowest byte) that are all
-/// printable ASCII: `Some(None)` when they hold two spaces in a row (or
-/// start with one and `after_space`), else `Some(Some(whether the last is a
-/// space))`. `None` when any byte is outside `0x20..=0x7F`.
-fn printable_ascii_spaces(word: u64, after_space: bool) -> Option<Option<bool>> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    // A byte at or above 0x80, or below 0x20 (exact as a whole: a borrow
-    // only spreads above a byte that is itself below 0x20).
-    if (word | (word.wrapping_sub(ONES * 0x20) & !word)) & HIGH != 0 {
-        return None;
-    }
-    // The high bit of each byte that is a space, exactly (no borrows).
-    let x = word ^ (ONES * 0x20);
-    let spaces = !(((x & LOW7) + LOW7) | x | LOW7);
-    let doubled = spaces & (spaces << 8) != 0 || (after_space && spaces & 0x80 != 0);
-    Some((!doubled).then_some(spaces >> 63 != 0))
 }
 
 /// Sources on one side, one entry per article, first statement linked.
@@ -1273,6 +1255,9 @@ fn claim_review_jsonld(site: &Site, ci: usize) -> String {
 /// `data.json` is `{"articles": [DataArticle…], "claims": [DataClaim…]}`,
 /// written by [`write_data_json`] as [`shallow_json::to_string`] would,
 /// but with the items serialised in parallel.
+/// The serde shape of a `data.json` article, kept as the reference
+/// [`data_article_item`] is tested against.
+#[cfg(test)]
 #[derive(Serialize)]
 struct DataArticle<'a> {
     id: &'a str,
@@ -1285,6 +1270,7 @@ struct DataArticle<'a> {
     statements: Vec<DataStatement<'a>>,
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct DataStatement<'a> {
     id: &'a str,
@@ -1292,6 +1278,7 @@ struct DataStatement<'a> {
     claims: Vec<DataStatementClaim<'a>>,
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct DataStatementClaim<'a> {
     claim: &'a str,
@@ -1337,9 +1324,7 @@ const DATA_JSON_DEPTH: usize = 4;
 /// the output) never needs to be in memory whole.
 pub fn write_data_json(site: &Site, w: &mut impl std::io::Write) -> std::io::Result<()> {
     w.write_all(b"{\n  \"articles\": ")?;
-    shallow_json::write_array(w, site.articles.len(), 2, |ai| {
-        shallow_json::item(&data_article(site, ai), 2, DATA_JSON_DEPTH)
-    })?;
+    shallow_json::write_array(w, site.articles.len(), 2, |ai| data_article_item(site, ai))?;
     w.write_all(b",\n  \"claims\": ")?;
     shallow_json::write_array(w, site.claims.len(), 2, |ci| {
         shallow_json::item(&data_claim(site, ci), 2, DATA_JSON_DEPTH)
@@ -1347,6 +1332,63 @@ pub fn write_data_json(site: &Site, w: &mut impl std::io::Write) -> std::io::Res
     w.write_all(b"\n}\n")
 }
 
+/// One article of `data.json`, as [`shallow_json::item`] lays out a
+/// [`DataArticle`] at `DATA_JSON_DEPTH`, but written by hand: the
+/// statements are most of the file, and `serde_json` spent more on their
+/// text than on anything else it writes (see [`shallow_json::write_str`]).
+fn data_article_item(site: &Site, ai: usize) -> Vec<u8> {
+    let a = &site.articles[ai];
+    let doc = &site.docs[ai];
+    let text_len: usize = doc.statements.iter().map(|s| s.id.len() + 40).sum();
+    let mut out = Vec::with_capacity(256 + text_len + doc.text.len());
+    let field = |out: &mut Vec<u8>, key: &str, value: Option<&str>| {
+        out.extend_from_slice(b"\n      \"");
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\": ");
+        match value {
+            Some(value) => shallow_json::write_str(out, value),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.push(b',');
+    };
+    out.push(b'{');
+    field(&mut out, "id", Some(&a.id));
+    field(&mut out, "title", Some(&a.title));
+    field(&mut out, "outlet", Some(&a.outlet));
+    field(&mut out, "url", a.url.as_deref());
+    field(&mut out, "author", a.author.as_deref());
+    field(&mut out, "published", a.published.as_deref());
+    field(&mut out, "path", Some(&format!("articles/{}/", a.id)));
+    out.extend_from_slice(b"\n      \"statements\": [");
+    for (si, s) in doc.statements.iter().enumerate() {
+        if si > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\n        {\"id\":");
+        shallow_json::write_str(&mut out, &s.id);
+        out.extend_from_slice(b",\"text\":");
+        shallow_json::write_str(&mut out, &flat_text(doc.statement_text(si)));
+        out.extend_from_slice(b",\"claims\":[");
+        for (i, link) in site.graph.statement_links(ai, si).iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"claim\":");
+            shallow_json::write_str(&mut out, &site.claims[link.claim].id);
+            out.extend_from_slice(b",\"stance\":\"");
+            out.extend_from_slice(link.stance.as_str().as_bytes());
+            out.extend_from_slice(b"\"}");
+        }
+        out.extend_from_slice(b"]}");
+    }
+    if !doc.statements.is_empty() {
+        out.extend_from_slice(b"\n      ");
+    }
+    out.extend_from_slice(b"]\n    }");
+    out
+}
+
+#[cfg(test)]
 fn data_article(site: &Site, ai: usize) -> DataArticle<'_> {
     let a = &site.articles[ai];
     let doc = &site.docs[ai];
@@ -1410,6 +1452,58 @@ fn data_claim(site: &Site, ci: usize) -> DataClaim<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_json_articles_are_the_bytes_serde_json_makes_of_them() {
+        // Fields missing, an article without statements, statement text
+        // with the chars JSON escapes that survive loading ('"' and '\\';
+        // control chars are dropped with a warning, white space is
+        // flattened), beside the example site and every fixture.
+        let hazards = tempfile::tempdir().unwrap();
+        let content = hazards.path().join("content");
+        std::fs::create_dir_all(content.join("articles")).unwrap();
+        std::fs::write(content.join("site.toml"), "title = \"Hazards\"\n").unwrap();
+        std::fs::write(
+            content.join("articles/bare.md"),
+            "+++\ntitle = \"A \\\"quoted\\\" \\\\ title\"\noutlet = \"Wire\"\n+++\n",
+        )
+        .unwrap();
+        std::fs::write(
+            content.join("articles/odd.md"),
+            "+++\ntitle = \"Odd\"\noutlet = \"Wire\"\nurl = \"https://wire.example/a?b=\\\"c\\\"\"\n\
+             author = \"Ann\"\npublished = 2024-01-02\n+++\n\
+             She said \"no\" \\\\ then\tleft\x01 and\x1f came back.\n\n\
+             Tabs\t\tand  spaces, a \\\\ backslash, a “curly” quote.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            content.join("claims.toml"),
+            "[[claim]]\nid = \"no\"\ntext = \"She said no.\"\nverdict = \"accurate\"\n\
+             [[claim.evidence]]\narticle = \"odd\"\nquote = \"Tabs and spaces\"\nstance = \"supports\"\n",
+        )
+        .unwrap();
+        let mut projects = builtin::tests::projects();
+        projects.push(hazards.path().to_path_buf());
+        let mut statements = 0;
+        for root in projects {
+            let (site, diags) = crate::site::compile(&root, crate::site::BuildOptions::default());
+            let site = site
+                .filter(|_| !diags.has_errors())
+                .unwrap_or_else(|| panic!("{}: {diags:?}", root.display()));
+            for ai in 0..site.articles.len() {
+                let want = shallow_json::item(&data_article(&site, ai), 2, DATA_JSON_DEPTH);
+                assert_eq!(
+                    String::from_utf8(data_article_item(&site, ai)).unwrap(),
+                    String::from_utf8(want).unwrap(),
+                    "{}: {}",
+                    root.display(),
+                    site.articles[ai].id
+                );
+                statements += site.docs[ai].statements.len();
+            }
+        }
+        assert!(statements > 100, "{statements}");
+    }
 
     #[test]
     fn block_markup_keeps_the_text_as_published_and_marks_noted_statements() {

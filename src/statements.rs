@@ -571,23 +571,61 @@ fn uax29_bounds(chunk: &str, mut found: impl FnMut(usize)) {
         return;
     }
     found(0);
-    let mut piece = 0;
-    let mut may_break = false;
-    let mut after_letter = false;
-    for (i, &byte) in chunk.as_bytes().iter().enumerate() {
-        if after_letter && byte.is_ascii() && byte != b'.' {
-            if may_break {
-                uax29_piece(chunk, piece..i, &mut found);
-            }
-            piece = i;
-            may_break = false;
+    let bytes = chunk.as_bytes();
+    // Pieces end where an ASCII letter is followed by an ASCII char other than '.'. Only those
+    // holding a char outside ASCII or a terminator or line break can hold a boundary; the
+    // others are stepped over eight bytes at a time.
+    let is_cut = |j: usize| {
+        j > 0 && bytes[j - 1].is_ascii_alphabetic() && bytes[j].is_ascii() && bytes[j] != b'.'
+    };
+    let mut done = 0; // 0 or a cut: the pieces before it are done
+    loop {
+        let may_break = skip_ascii_except(bytes, done, [b'.', b'!', b'?', b'\n', b'\r']);
+        if may_break == bytes.len() {
+            break;
         }
-        may_break |= !byte.is_ascii() || matches!(byte, b'.' | b'!' | b'?' | b'\n' | b'\r');
-        after_letter = byte.is_ascii_alphabetic();
+        let mut start = may_break;
+        while start > done && !is_cut(start) {
+            start -= 1;
+        }
+        let mut end = may_break + 1;
+        while end < bytes.len() && !is_cut(end) {
+            end += 1;
+        }
+        uax29_piece(chunk, start..end, &mut found);
+        done = end;
     }
-    if may_break {
-        uax29_piece(chunk, piece..chunk.len(), &mut found);
+}
+
+/// The first index at or after `from` of a byte outside ASCII or in `stops` (`bytes.len()` if
+/// none), looking at eight bytes at a time: most of an article is ASCII between the few bytes
+/// sentence splitting has to look at.
+fn skip_ascii_except<const N: usize>(bytes: &[u8], from: usize, stops: [u8; N]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut i = from;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        // The high bit of each byte at or above 0x80, and of the lowest byte equal to a stop
+        // (`x` is below 0x80 in the other ASCII bytes, so only a borrow from a zero byte below
+        // can mark one of them).
+        let mut mask = word & HIGH;
+        for stop in stops {
+            let x = word ^ (ONES * u64::from(stop));
+            mask |= x.wrapping_sub(ONES) & HIGH;
+        }
+        if mask != 0 {
+            return i + (mask.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
     }
+    while let Some(&b) = bytes.get(i) {
+        if !b.is_ascii() || stops.contains(&b) {
+            return i;
+        }
+        i += 1;
+    }
+    bytes.len()
 }
 
 fn uax29_piece(chunk: &str, piece: Range<usize>, found: &mut impl FnMut(usize)) {
@@ -733,13 +771,14 @@ fn glued_candidates(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    // Byte at a time to the next terminator: every char of every article passes here.
-    while let Some(&b) = bytes.get(i) {
+    // Every char of every article passes here: ASCII other than terminators is skipped eight
+    // bytes at a time.
+    loop {
+        i = skip_ascii_except(bytes, i, [b'.', b'!', b'?']);
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         let c = if b.is_ascii() {
-            if !matches!(b, b'.' | b'!' | b'?') {
-                i += 1;
-                continue;
-            }
             char::from(b)
         } else {
             let c = text[i..].chars().next().expect("i is at a char boundary");
@@ -951,6 +990,15 @@ fn normalise(text: &str) -> String {
         let bytes = rest.as_bytes();
         let mut run = 0;
         while let Some(&b) = bytes.get(run) {
+            // Eight bytes at once while they are printable ASCII with single spaces, none
+            // first in the run or last in the word (where the next byte decides).
+            if let Some(word) = bytes.get(run..run + 8) {
+                let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+                if printable_ascii_spaces(word, run == 0) == Some(Some(false)) {
+                    run += 8;
+                    continue;
+                }
+            }
             let plain = |b: u8| b.is_ascii() && !is_ascii_space(b);
             if plain(b) || (b == b' ' && run > 0 && bytes.get(run + 1).is_some_and(|&n| plain(n))) {
                 run += 1;
@@ -1005,6 +1053,26 @@ fn normalise_char(c: char, out: &mut String, space: &mut bool) {
 /// The ASCII chars `char::is_whitespace` accepts (`u8::is_ascii_whitespace` leaves out U+000B).
 pub(crate) fn is_ascii_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+/// For eight bytes of text (the first in the lowest byte) that are all
+/// printable ASCII: `Some(None)` when they hold two spaces in a row (or
+/// start with one and `after_space`), else `Some(Some(whether the last is a
+/// space))`. `None` when any byte is outside `0x20..=0x7F`.
+pub(crate) fn printable_ascii_spaces(word: u64, after_space: bool) -> Option<Option<bool>> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // A byte at or above 0x80, or below 0x20 (exact as a whole: a borrow
+    // only spreads above a byte that is itself below 0x20).
+    if (word | (word.wrapping_sub(ONES * 0x20) & !word)) & HIGH != 0 {
+        return None;
+    }
+    // The high bit of each byte that is a space, exactly (no borrows).
+    let x = word ^ (ONES * 0x20);
+    let spaces = !(((x & LOW7) + LOW7) | x | LOW7);
+    let doubled = spaces & (spaces << 8) != 0 || (after_space && spaces & 0x80 != 0);
+    Some((!doubled).then_some(spaces >> 63 != 0))
 }
 
 /// The original [`normalise`], a char at a time (checks the whole-run fast path).
@@ -2134,6 +2202,34 @@ mod tests {
             "a.\u{AD}B c.\u{301} d.' (e) ‘F’ ab.)  g",
         ] {
             assert_same_split(text);
+        }
+    }
+
+    #[test]
+    fn skipping_eight_bytes_at_a_time_stops_where_a_byte_at_a_time_does() {
+        // Each stop (and its neighbours, and bytes outside ASCII) at every offset against the
+        // words, alone and after another stop whose borrow must not hide it.
+        let stops = [b'.', b'!', b'?', b'\n', b'\r'];
+        for hazard in [
+            ".", "!", "?", "\n", "\r", "-", "/", " ", ">", "@", "\x0b", "\x0e", "é", "’", ".!",
+            "\n.",
+        ] {
+            for before in 0..=17 {
+                for after in [0, 1, 7, 8, 9] {
+                    let text = format!("{}{hazard}{}", "ab".repeat(before), "c".repeat(after));
+                    let bytes = text.as_bytes();
+                    for from in 0..=bytes.len() {
+                        let want = (from..bytes.len())
+                            .find(|&i| !bytes[i].is_ascii() || stops.contains(&bytes[i]))
+                            .unwrap_or(bytes.len());
+                        assert_eq!(
+                            skip_ascii_except(bytes, from, stops),
+                            want,
+                            "{text:?} from {from}"
+                        );
+                    }
+                }
+            }
         }
     }
 

@@ -602,7 +602,7 @@ fn index_main(out: &mut String, v: &IndexView) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::path::{Path, PathBuf};
 
     use crate::render::{Renderer, render_site};
@@ -610,7 +610,7 @@ mod tests {
 
     /// Every project the repository has whose templates are the built-in
     /// ones: the example site and the test fixtures.
-    fn projects() -> Vec<PathBuf> {
+    pub(in crate::render) fn projects() -> Vec<PathBuf> {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut out = vec![repo.to_path_buf()];
         for entry in std::fs::read_dir(repo.join("tests/fixtures")).unwrap() {
