@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use crate::document::Doc;
-use crate::statements::is_ascii_space;
+use crate::statements::{is_ascii_space, printable_ascii_spaces};
 
 /// How one character reads for matching; `None` drops it.
 #[inline]
@@ -64,6 +64,14 @@ impl Normalized {
             let mut end = i;
             let mut space = in_space;
             while let Some(&b) = bytes.get(end) {
+                if let Some(word) = bytes.get(end..end + 8) {
+                    let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+                    if let Some(Some(ends_in_space)) = printable_ascii_spaces(word, space) {
+                        space = ends_in_space;
+                        end += 8;
+                        continue;
+                    }
+                }
                 if b == b' ' {
                     if space {
                         break;
@@ -485,6 +493,30 @@ mod tests {
             let text = std::fs::read_to_string(entry.expect("entry").path()).expect("article");
             same_as_reference(&text);
             same_as_reference(&document::parse(&text).text);
+        }
+    }
+
+    #[test]
+    fn normalized_eight_bytes_at_a_time_match_char_by_char() {
+        // Each hazard at every offset against the eight-byte words.
+        for hazard in [
+            "  ", " \t", "\t", "\n", "\r\n", "\x0b", "\u{a0}", "é", " é", "\x1f", "\x7f", "\u{ad}",
+            "“",
+        ] {
+            for before in 0..=17 {
+                for after in [0, 1, 7, 8, 9] {
+                    same_as_reference(&format!(
+                        "{}{hazard}{}",
+                        "a".repeat(before),
+                        "b".repeat(after)
+                    ));
+                    same_as_reference(&format!(
+                        "{}{hazard}{}",
+                        "a b".repeat(before),
+                        " c".repeat(after)
+                    ));
+                }
+            }
         }
     }
 

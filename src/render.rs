@@ -1339,8 +1339,26 @@ pub fn write_data_json(site: &Site, w: &mut impl std::io::Write) -> std::io::Res
 fn data_article_item(site: &Site, ai: usize) -> Vec<u8> {
     let a = &site.articles[ai];
     let doc = &site.docs[ai];
-    let text_len: usize = doc.statements.iter().map(|s| s.id.len() + 40).sum();
-    let mut out = Vec::with_capacity(256 + text_len + doc.text.len());
+    // Room for everything but escapes, so the buffer is allocated once.
+    let fields = [&a.id, &a.title, &a.outlet, &a.id]
+        .map(|f| f.len())
+        .iter()
+        .sum::<usize>()
+        + [&a.url, &a.author, &a.published]
+            .map(|f| f.as_ref().map_or(4, String::len))
+            .iter()
+            .sum::<usize>();
+    let statements: usize = (0..doc.statements.len())
+        .map(|si| {
+            let links = site.graph.statement_links(ai, si);
+            48 + doc.statements[si].id.len()
+                + links
+                    .iter()
+                    .map(|l| 48 + site.claims[l.claim].id.len())
+                    .sum::<usize>()
+        })
+        .sum();
+    let mut out = Vec::with_capacity(160 + fields + statements + doc.text.len());
     let field = |out: &mut Vec<u8>, key: &str, value: Option<&str>| {
         out.extend_from_slice(b"\n      \"");
         out.extend_from_slice(key.as_bytes());
