@@ -20,6 +20,7 @@
 //! Ids and links are relative to the file (it sits at the site root)
 //! unless `base_url` is absolute.
 
+#[cfg(test)]
 use serde::Serialize;
 use serde_json::json;
 
@@ -51,36 +52,37 @@ fn chars_after(text: &str, start: usize, n: usize) -> &str {
     &tail[..end]
 }
 
-// One annotation, serialised straight from borrowed data rather than built as a
+// One annotation, written straight from borrowed data rather than built as a
 // `serde_json::Value` first (building and dropping that tree was half of this file's
-// cost). Fields are in alphabetical order, as a `Value` map would write them.
-#[derive(Serialize)]
+// cost), and by hand rather than by serde (`write_json`; the serde shape is the test's
+// reference). Fields are in alphabetical order, as a `Value` map would write them.
+#[cfg_attr(test, derive(Serialize))]
 struct Annotation<'a> {
     body: Vec<Body<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     created: Option<String>,
     creator: Creator<'a>,
     id: String,
     motivation: &'static str,
     target: Target<'a>,
-    #[serde(rename = "type")]
+    #[cfg_attr(test, serde(rename = "type"))]
     kind: &'static str,
 }
 
 /// The fields of every kind of body an annotation carries, those a kind
 /// lacks left out.
-#[derive(Serialize)]
+#[cfg_attr(test, derive(Serialize))]
 struct Body<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     format: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     language: Option<&'a str>,
     purpose: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     source: Option<String>,
-    #[serde(rename = "type")]
+    #[cfg_attr(test, serde(rename = "type"))]
     kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     value: Option<String>,
 }
 
@@ -97,38 +99,94 @@ impl Default for Body<'_> {
     }
 }
 
-#[derive(Serialize)]
+#[cfg_attr(test, derive(Serialize))]
 struct Creator<'a> {
     name: &'a str,
-    #[serde(rename = "type")]
+    #[cfg_attr(test, serde(rename = "type"))]
     kind: &'static str,
 }
 
-#[derive(Serialize)]
+#[cfg_attr(test, derive(Serialize))]
 struct Target<'a> {
     selector: (QuoteSelector<'a>, PositionSelector),
     source: String,
 }
 
-#[derive(Serialize)]
+#[cfg_attr(test, derive(Serialize))]
 struct QuoteSelector<'a> {
     exact: &'a str,
     prefix: &'a str,
     suffix: &'a str,
-    #[serde(rename = "type")]
+    #[cfg_attr(test, serde(rename = "type"))]
     kind: &'static str,
 }
 
-#[derive(Serialize)]
+#[cfg_attr(test, derive(Serialize))]
 struct PositionSelector {
     end: usize,
     start: usize,
-    #[serde(rename = "type")]
+    #[cfg_attr(test, serde(rename = "type"))]
     kind: &'static str,
+}
+
+impl Annotation<'_> {
+    /// The bytes `serde_json::to_string` makes of the annotation, written
+    /// eight bytes at a time where it can (see [`shallow_json::write_str`]):
+    /// this file repeats every quote with its context.
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let mut a = shallow_json::Object::new(out);
+        let body = a.key("body");
+        body.push(b'[');
+        for (i, b) in self.body.iter().enumerate() {
+            if i > 0 {
+                body.push(b',');
+            }
+            shallow_json::Object::new(body)
+                .opt_str("format", b.format)
+                .opt_str("language", b.language)
+                .str("purpose", b.purpose)
+                .opt_str("source", b.source.as_deref())
+                .str("type", b.kind)
+                .opt_str("value", b.value.as_deref())
+                .end();
+        }
+        body.push(b']');
+        a.opt_str("created", self.created.as_deref());
+        shallow_json::Object::new(a.key("creator"))
+            .str("name", self.creator.name)
+            .str("type", self.creator.kind)
+            .end();
+        a.str("id", &self.id).str("motivation", self.motivation);
+        let target = a.key("target");
+        let mut t = shallow_json::Object::new(target);
+        let selector = t.key("selector");
+        let (quote, position) = &self.target.selector;
+        selector.push(b'[');
+        shallow_json::Object::new(selector)
+            .str("exact", quote.exact)
+            .str("prefix", quote.prefix)
+            .str("suffix", quote.suffix)
+            .str("type", quote.kind)
+            .end();
+        selector.push(b',');
+        shallow_json::Object::new(selector)
+            .num("end", position.end)
+            .num("start", position.start)
+            .str("type", position.kind)
+            .end();
+        selector.push(b']');
+        t.str("source", &self.target.source).end();
+        a.str("type", self.kind).end();
+    }
 }
 
 /// The annotation collection as pretty JSON-LD (one trailing newline).
 pub fn annotations_jsonld(site: &Site) -> String {
+    collection(site, |a, out| a.write_json(out))
+}
+
+/// [`annotations_jsonld`], each annotation written (on one line) by `write`.
+fn collection(site: &Site, write: impl Fn(&Annotation, &mut Vec<u8>) + Sync) -> String {
     let link = |path: &str| absolute_url(site, path).unwrap_or_else(|| path.to_string());
     let creator = site
         .config
@@ -230,8 +288,11 @@ pub fn annotations_jsonld(site: &Site) -> String {
             },
             kind: "Annotation",
         };
-        // An element of `first.items`, an array three levels deep.
-        shallow_json::item(&annotation, 3, ANNOTATIONS_DEPTH)
+        // An element of `first.items`, an array three levels deep: below
+        // ANNOTATIONS_DEPTH, so on one line.
+        let mut out = Vec::with_capacity(1024);
+        write(&annotation, &mut out);
+        out
     };
     let collection = json!({
         "@context": "http://www.w3.org/ns/anno.jsonld",
@@ -264,6 +325,24 @@ pub fn annotations_jsonld(site: &Site) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn annotations_are_the_bytes_serde_json_makes_of_them() {
+        let mut annotations = 0;
+        let (projects, _hazards) = crate::render::test_projects();
+        for root in projects {
+            let (site, diags) = crate::site::compile(&root, crate::site::BuildOptions::default());
+            let site = site
+                .filter(|_| !diags.has_errors())
+                .unwrap_or_else(|| panic!("{}: {diags:?}", root.display()));
+            let by_serde = collection(&site, |a, out| {
+                shallow_json::write_item(out, a, 3, ANNOTATIONS_DEPTH).unwrap();
+            });
+            assert_eq!(annotations_jsonld(&site), by_serde, "{}", root.display());
+            annotations += site.graph.evidence.iter().map(Vec::len).sum::<usize>();
+        }
+        assert!(annotations > 50, "{annotations}");
+    }
 
     #[test]
     fn context_counts_characters_not_bytes() {

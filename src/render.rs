@@ -1467,41 +1467,52 @@ fn data_claim(site: &Site, ci: usize) -> DataClaim<'_> {
     }
 }
 
+/// The projects the tests of hand-written outputs compare on: the example
+/// site, every fixture, and a project of hazards (kept while the returned
+/// folder lives).
+#[cfg(test)]
+pub(crate) fn test_projects() -> (Vec<std::path::PathBuf>, tempfile::TempDir) {
+    // Fields missing, an article without statements, text and notes with
+    // the chars JSON escapes that survive loading ('"' and '\\'; control
+    // chars are dropped with a warning, white space is flattened).
+    let hazards = tempfile::tempdir().unwrap();
+    let content = hazards.path().join("content");
+    std::fs::create_dir_all(content.join("articles")).unwrap();
+    std::fs::write(content.join("site.toml"), "title = \"Hazards\"\n").unwrap();
+    std::fs::write(
+        content.join("articles/bare.md"),
+        "+++\ntitle = \"A \\\"quoted\\\" \\\\ title\"\noutlet = \"Wire\"\n+++\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("articles/odd.md"),
+        "+++\ntitle = \"Odd\"\noutlet = \"Wire\"\nurl = \"https://wire.example/a?b=\\\"c\\\"\"\n\
+         author = \"Ann\"\npublished = 2024-01-02\n+++\n\
+         She said \"no\" \\\\ then\tleft\x01 and\x1f came back.\n\n\
+         Tabs\t\tand  spaces, a \\\\ backslash, a “curly” quote.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("claims.toml"),
+        "[[claim]]\nid = \"no\"\ntext = \"She said \\\"no\\\".\"\nverdict = \"accurate\"\n\
+         reviewer = \"Bo\"\nreviewed = 2024-02-03\n\
+         [[claim.evidence]]\narticle = \"odd\"\nquote = \"Tabs and spaces\"\nstance = \"supports\"\n\
+         note = \"A \\\"note\\\" with a \\\\ backslash\"\n\
+         [[claim.evidence]]\narticle = \"odd\"\nquote = \"She said\"\nstance = \"mentions\"\n",
+    )
+    .unwrap();
+    let mut projects = builtin::tests::projects();
+    projects.push(hazards.path().to_path_buf());
+    (projects, hazards)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn data_json_articles_are_the_bytes_serde_json_makes_of_them() {
-        // Fields missing, an article without statements, statement text
-        // with the chars JSON escapes that survive loading ('"' and '\\';
-        // control chars are dropped with a warning, white space is
-        // flattened), beside the example site and every fixture.
-        let hazards = tempfile::tempdir().unwrap();
-        let content = hazards.path().join("content");
-        std::fs::create_dir_all(content.join("articles")).unwrap();
-        std::fs::write(content.join("site.toml"), "title = \"Hazards\"\n").unwrap();
-        std::fs::write(
-            content.join("articles/bare.md"),
-            "+++\ntitle = \"A \\\"quoted\\\" \\\\ title\"\noutlet = \"Wire\"\n+++\n",
-        )
-        .unwrap();
-        std::fs::write(
-            content.join("articles/odd.md"),
-            "+++\ntitle = \"Odd\"\noutlet = \"Wire\"\nurl = \"https://wire.example/a?b=\\\"c\\\"\"\n\
-             author = \"Ann\"\npublished = 2024-01-02\n+++\n\
-             She said \"no\" \\\\ then\tleft\x01 and\x1f came back.\n\n\
-             Tabs\t\tand  spaces, a \\\\ backslash, a “curly” quote.\n",
-        )
-        .unwrap();
-        std::fs::write(
-            content.join("claims.toml"),
-            "[[claim]]\nid = \"no\"\ntext = \"She said no.\"\nverdict = \"accurate\"\n\
-             [[claim.evidence]]\narticle = \"odd\"\nquote = \"Tabs and spaces\"\nstance = \"supports\"\n",
-        )
-        .unwrap();
-        let mut projects = builtin::tests::projects();
-        projects.push(hazards.path().to_path_buf());
+        let (projects, _hazards) = test_projects();
         let mut statements = 0;
         for root in projects {
             let (site, diags) = crate::site::compile(&root, crate::site::BuildOptions::default());

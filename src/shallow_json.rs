@@ -171,6 +171,57 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// A JSON object written on one line, as `serde_json::to_string` writes a
+/// struct: for outputs written by hand (see [`write_str`]). Keys are
+/// written as given, so they must need no escaping.
+pub struct Object<'o> {
+    out: &'o mut Vec<u8>,
+    first: bool,
+}
+
+impl<'o> Object<'o> {
+    pub fn new(out: &'o mut Vec<u8>) -> Self {
+        out.push(b'{');
+        Object { out, first: true }
+    }
+
+    /// Writes `"key":` and returns the buffer for the value.
+    pub fn key(&mut self, key: &str) -> &mut Vec<u8> {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        self.out
+    }
+
+    pub fn str(&mut self, key: &str, value: &str) -> &mut Self {
+        write_str(self.key(key), value);
+        self
+    }
+
+    /// Leaves the key out when there is no value (`skip_serializing_if =
+    /// "Option::is_none"`).
+    pub fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+        if let Some(value) = value {
+            self.str(key, value);
+        }
+        self
+    }
+
+    pub fn num(&mut self, key: &str, value: usize) -> &mut Self {
+        let out = self.key(key);
+        out.extend_from_slice(value.to_string().as_bytes());
+        self
+    }
+
+    pub fn end(&mut self) {
+        self.out.push(b'}');
+    }
+}
+
 /// Appends `value` laid out as it would be inside a document written with
 /// [`to_string`]`(doc, max)`, where `value` is an element of an array (or
 /// the value of a key) that sits `level` levels deep. Its first line is

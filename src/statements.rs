@@ -385,11 +385,17 @@ fn in_list(list: &[&str], word: &str) -> bool {
     if word.len() > LONGEST_ENTRY {
         return false;
     }
+    let Some(first) = word.as_bytes().first() else {
+        return false;
+    };
     list.iter().any(|&entry| {
-        word == entry
-            || (entry.starts_with(|c: char| c.is_ascii_uppercase())
-                && word.starts_with(|c: char| c.is_ascii_uppercase())
-                && word.eq_ignore_ascii_case(entry))
+        // Either test needs the same first byte (a capitalised entry matches only a
+        // capitalised word): most entries fail here.
+        entry.as_bytes()[0] == *first
+            && (word == entry
+                || (entry.starts_with(|c: char| c.is_ascii_uppercase())
+                    && word.starts_with(|c: char| c.is_ascii_uppercase())
+                    && word.eq_ignore_ascii_case(entry)))
     })
 }
 
