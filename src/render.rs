@@ -1339,26 +1339,9 @@ pub fn write_data_json(site: &Site, w: &mut impl std::io::Write) -> std::io::Res
 fn data_article_item(site: &Site, ai: usize) -> Vec<u8> {
     let a = &site.articles[ai];
     let doc = &site.docs[ai];
-    // Room for everything but escapes, so the buffer is allocated once.
-    let fields = [&a.id, &a.title, &a.outlet, &a.id]
-        .map(|f| f.len())
-        .iter()
-        .sum::<usize>()
-        + [&a.url, &a.author, &a.published]
-            .map(|f| f.as_ref().map_or(4, String::len))
-            .iter()
-            .sum::<usize>();
-    let statements: usize = (0..doc.statements.len())
-        .map(|si| {
-            let links = site.graph.statement_links(ai, si);
-            48 + doc.statements[si].id.len()
-                + links
-                    .iter()
-                    .map(|l| 48 + site.claims[l.claim].id.len())
-                    .sum::<usize>()
-        })
-        .sum();
-    let mut out = Vec::with_capacity(160 + fields + statements + doc.text.len());
+    // Room for a statement's id, its markup and a link or so; the text is
+    // at most the article's.
+    let mut out = Vec::with_capacity(512 + doc.text.len() + 128 * doc.statements.len());
     let field = |out: &mut Vec<u8>, key: &str, value: Option<&str>| {
         out.extend_from_slice(b"\n      \"");
         out.extend_from_slice(key.as_bytes());
@@ -1382,22 +1365,24 @@ fn data_article_item(site: &Site, ai: usize) -> Vec<u8> {
         if si > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(b"\n        {\"id\":");
-        shallow_json::write_str(&mut out, &s.id);
-        out.extend_from_slice(b",\"text\":");
-        shallow_json::write_str(&mut out, &flat_text(doc.statement_text(si)));
-        out.extend_from_slice(b",\"claims\":[");
+        out.extend_from_slice(b"\n        ");
+        let mut statement = shallow_json::Object::new(&mut out);
+        statement
+            .str("id", &s.id)
+            .str("text", &flat_text(doc.statement_text(si)));
+        let claims = statement.key("claims");
+        claims.push(b'[');
         for (i, link) in site.graph.statement_links(ai, si).iter().enumerate() {
             if i > 0 {
-                out.push(b',');
+                claims.push(b',');
             }
-            out.extend_from_slice(b"{\"claim\":");
-            shallow_json::write_str(&mut out, &site.claims[link.claim].id);
-            out.extend_from_slice(b",\"stance\":\"");
-            out.extend_from_slice(link.stance.as_str().as_bytes());
-            out.extend_from_slice(b"\"}");
+            shallow_json::Object::new(claims)
+                .str("claim", &site.claims[link.claim].id)
+                .str("stance", link.stance.as_str())
+                .end();
         }
-        out.extend_from_slice(b"]}");
+        claims.push(b']');
+        statement.end();
     }
     if !doc.statements.is_empty() {
         out.extend_from_slice(b"\n      ");

@@ -1135,20 +1135,7 @@ fn slug(normalised: &str) -> String {
         } else if in_word {
             in_word = false;
             words += 1;
-            if !word.is_empty() {
-                if slug.is_empty() {
-                    // A single over-long first word is cut rather than lost.
-                    word.truncate(SLUG_MAX);
-                    slug.extend_from_slice(&word);
-                } else if slug.len() + 1 + word.len() <= SLUG_MAX {
-                    slug.push(b'-');
-                    slug.extend_from_slice(&word);
-                } else {
-                    break;
-                }
-                word.clear();
-            }
-            if words == SLUG_WORDS {
+            if !add_slug_word(&mut slug, &mut word) || words == SLUG_WORDS {
                 break;
             }
         }
@@ -1161,11 +1148,30 @@ fn slug(normalised: &str) -> String {
     String::from_utf8(slug).expect("slugs are ASCII")
 }
 
+/// Ends a word of [`slug`]: appends `word` (emptied) to `slug` when it fits; false when it
+/// does not, which ends the slug. An empty word (no ASCII in it) adds nothing.
+fn add_slug_word(slug: &mut Vec<u8>, word: &mut Vec<u8>) -> bool {
+    if !word.is_empty() {
+        if slug.is_empty() {
+            // A single over-long first word is cut rather than lost.
+            word.truncate(SLUG_MAX);
+            slug.extend_from_slice(word);
+        } else if slug.len() + 1 + word.len() <= SLUG_MAX {
+            slug.push(b'-');
+            slug.extend_from_slice(word);
+        } else {
+            return false;
+        }
+        word.clear();
+    }
+    true
+}
+
 /// The original [`slug`], a char at a time (checks the byte-wise one).
 #[cfg(test)]
 fn slug_reference(normalised: &str) -> String {
-    let mut slug = String::with_capacity(SLUG_MAX);
-    let mut word = String::with_capacity(SLUG_MAX);
+    let mut slug = Vec::with_capacity(SLUG_MAX);
+    let mut word = Vec::with_capacity(SLUG_MAX);
     let mut in_word = false;
     let mut words = 0;
     let mut chars = normalised.chars().peekable();
@@ -1182,27 +1188,14 @@ fn slug_reference(normalised: &str) -> String {
         if let (true, Some(c)) = (joins, c) {
             in_word = true;
             if c.is_ascii_alphanumeric() {
-                word.push(c.to_ascii_lowercase());
+                word.push(c.to_ascii_lowercase() as u8);
             } else if let Some(folded) = fold(c) {
-                word.push_str(folded);
+                word.extend_from_slice(folded.as_bytes());
             }
         } else if in_word {
             in_word = false;
             words += 1;
-            if !word.is_empty() {
-                if slug.is_empty() {
-                    // A single over-long first word is cut rather than lost (it is ASCII).
-                    word.truncate(SLUG_MAX);
-                    slug.push_str(&word);
-                } else if slug.len() + 1 + word.len() <= SLUG_MAX {
-                    slug.push('-');
-                    slug.push_str(&word);
-                } else {
-                    break;
-                }
-                word.clear();
-            }
-            if words == SLUG_WORDS {
+            if !add_slug_word(&mut slug, &mut word) || words == SLUG_WORDS {
                 break;
             }
         }
@@ -1211,7 +1204,7 @@ fn slug_reference(normalised: &str) -> String {
             None => break,
         }
     }
-    slug
+    String::from_utf8(slug).expect("slugs are ASCII")
 }
 
 /// ASCII for common accented lowercase Latin letters and ligatures.
