@@ -4,9 +4,12 @@
 
 use std::fmt;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 /// One input file as read, kept so diagnostics can quote it.
 #[derive(Debug)]
@@ -14,25 +17,88 @@ pub struct SourceFile {
     /// Path relative to the project root, with `/` separators.
     pub name: String,
     pub text: Arc<str>,
-    named: NamedSource<Arc<str>>,
+    /// Offsets of the `\n`s, for [`SourceFile::line_col`]; built on first use.
+    newlines: OnceLock<Vec<usize>>,
+    /// Where each line starts as miette counts lines (`\n`, `\r` and `\r\n`
+    /// each end one), for excerpts; built on first use.
+    excerpt_lines: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Arc<Self> {
-        let name = name.into();
-        let text: Arc<str> = text.into();
-        let named = NamedSource::new(&name, text.clone());
-        Arc::new(SourceFile { name, text, named })
+        Arc::new(SourceFile {
+            name: name.into(),
+            text: text.into(),
+            newlines: OnceLock::new(),
+            excerpt_lines: OnceLock::new(),
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
+    ///
+    /// Looked up in an index of the file's lines rather than counted from the
+    /// start: a check of a big claims file reports hundreds of problems, and
+    /// counting from the start for each made reporting quadratic.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
+        let newlines = self
+            .newlines
+            .get_or_init(|| memchr::memchr_iter(b'\n', self.text.as_bytes()).collect());
+        let line = newlines.partition_point(|&p| p < offset);
+        let line_start = if line == 0 { 0 } else { newlines[line - 1] + 1 };
+        let col = self.text[line_start..offset].chars().count() + 1;
+        (line + 1, col)
+    }
+
+    fn excerpt_lines(&self) -> &[usize] {
+        self.excerpt_lines.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let mut starts = vec![0];
+            let mut at = 0;
+            while let Some(i) = memchr::memchr2(b'\n', b'\r', &bytes[at..]) {
+                let mut next = at + i + 1;
+                if bytes[at + i] == b'\r' && bytes.get(next) == Some(&b'\n') {
+                    next += 1;
+                }
+                starts.push(next);
+                at = next;
+            }
+            starts
+        })
+    }
+}
+
+/// miette reads an excerpt by scanning the text from its first byte to the
+/// span, so each excerpt of a 5 MB claims file cost milliseconds and a
+/// check reporting hundreds of problems took seconds. This starts the same
+/// scan at the first line the excerpt shows, found in the line index, and
+/// shifts the result back: the same excerpt, in time proportional to it.
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let starts = self.excerpt_lines();
+        let line = starts
+            .partition_point(|&s| s <= span.offset())
+            .saturating_sub(1);
+        // One line more than the excerpt shows: miette's scan treats a span
+        // at offset 0 specially, so the window must not start at the span.
+        let first = line.saturating_sub(context_lines_before + 1);
+        let base = starts[first];
+        let window = &self.text.as_bytes()[base..];
+        let shifted = SourceSpan::new((span.offset() - base).into(), span.len());
+        let inner = window.read_span(&shifted, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
+            inner.line() + first,
+            inner.column(),
+            inner.line_count() + first,
+        )))
     }
 }
 
@@ -166,7 +232,7 @@ impl miette::Diagnostic for Diagnostic {
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.span.as_ref()?;
-        self.file.as_ref().map(|f| &f.named as &dyn SourceCode)
+        self.file.as_ref().map(|f| &**f as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -265,6 +331,79 @@ mod tests {
         let z = f.text.find('z').unwrap();
         assert_eq!(f.line_col(z), (2, 15));
         assert_eq!(f.line_col(0), (1, 1));
+    }
+
+    /// The excerpt read from the line index must be the one miette reads by
+    /// scanning the whole text, for any text, span and context.
+    fn assert_same_excerpt(text: &str, start: usize, len: usize, before: usize, after: usize) {
+        let file = SourceFile::new("f.toml", text);
+        let reference = miette::NamedSource::new("f.toml", text.to_string());
+        let span = SourceSpan::new(start.into(), len);
+        let ours = file.read_span(&span, before, after);
+        let theirs = reference.read_span(&span, before, after);
+        match (ours, theirs) {
+            (Ok(a), Ok(b)) => {
+                let show = |c: &dyn SpanContents<'_>| {
+                    (
+                        c.data().to_vec(),
+                        *c.span(),
+                        c.line(),
+                        c.column(),
+                        c.line_count(),
+                        c.name().map(str::to_string),
+                    )
+                };
+                assert_eq!(
+                    show(&*a),
+                    show(&*b),
+                    "{text:?} {start}+{len} {before}/{after}"
+                );
+            }
+            (Err(_), Err(_)) => {}
+            (a, b) => panic!(
+                "{text:?} {start}+{len}: ours {:?}, miette's {:?}",
+                a.is_ok(),
+                b.is_ok()
+            ),
+        }
+    }
+
+    #[test]
+    fn excerpts_match_miettes_own_reading() {
+        let text = "a = 1\r\nb = 2\rc = 3\n\n[[claim]]\nid = \"x\"\r\n\nlast";
+        // Not past the end: there miette's own reading panics.
+        for start in 0..=text.len() {
+            for len in [0, 1, 3, 12] {
+                for before in 0..4 {
+                    for after in 0..4 {
+                        assert_same_excerpt(text, start, len, before, after);
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn excerpts_match_miettes_own_reading_on_any_text(
+            text in "[a\r\n=é ]{0,60}",
+            start in 0usize..70,
+            len in 0usize..20,
+            before in 0usize..4,
+            after in 0usize..4,
+        ) {
+            assert_same_excerpt(&text, start % (text.len() + 1), len, before, after);
+        }
+
+        #[test]
+        fn line_col_matches_counting_from_the_start(text in "[a\r\né]{0,40}", offset in 0usize..50) {
+            let file = SourceFile::new("f", text.as_str());
+            let at = floor_char_boundary(&text, offset.min(text.len()));
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let col = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+            proptest::prop_assert_eq!(file.line_col(offset), (line, col));
+        }
     }
 
     #[test]
