@@ -299,12 +299,20 @@ fn render_with_progress(
     let results: Vec<Result<(String, usize), RenderError>> = jobs
         .par_iter()
         .map(|&job| {
-            if job == render::Job::Data && !failed.load(Ordering::Relaxed) {
-                // The largest file by far: streamed to disk, never whole in
-                // memory.
+            // The largest files by far: streamed to disk, never whole in
+            // memory.
+            let streamed = match job {
+                render::Job::Data => Some("data.json"),
+                render::Job::Annotations => Some("annotations.jsonld"),
+                _ => None,
+            };
+            if let Some(path) = streamed.filter(|_| !failed.load(Ordering::Relaxed)) {
                 let written = staged
-                    .write_streamed("data.json", |w| render::write_data_json(site, w))
-                    .map(|len| ("data.json".to_string(), len as usize))
+                    .write_streamed(path, |w| match job {
+                        render::Job::Data => render::write_data_json(site, w),
+                        _ => crate::annotations::write_annotations_jsonld(site, w),
+                    })
+                    .map(|len| (path.to_string(), len as usize))
                     .map_err(RenderError::Io);
                 progress.inc(1);
                 return written;

@@ -322,7 +322,7 @@ mod tests {
             url: None,
             author: None,
             published: None,
-            body: String::new(),
+            body: String::new().into(),
             file: SourceFile::new(format!("content/articles/{id}.md"), ""),
         }
     }
