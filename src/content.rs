@@ -765,6 +765,11 @@ impl<'a> Fields<'a> {
         // TOML escapes (`\u0007`) can spell characters HTML and XML forbid:
         // drop them, as `source_from_bytes` does for the file's own text.
         let cleaned = item.get_ref().as_str().map(|s| {
+            // Nearly every value is plain text: copy it whole rather than
+            // char by char.
+            if !may_need_cleaning(s.as_bytes()) {
+                return s.to_string();
+            }
             let kept: String = s.chars().filter(|&c| !is_forbidden_char(c)).collect();
             if kept.len() != s.len() {
                 let span = self.span_of(item);
