@@ -1,12 +1,13 @@
 //! Regression benchmarks for the hot stages of a build: splitting an article
-//! into statements, anchoring quotes, rendering one page.
+//! into statements, anchoring quotes, parsing a claims file, rendering one
+//! page.
 //!
 //!     cargo bench --bench stages
 //!
 //! Input: `benches/corpus/`, 30 articles and 15 claims written by
 //! `../shared/bench/gen_corpus.py --articles 30` (checked in, so figures
 //! stay comparable however the generator or the example content change).
-//! Run it before and after a change to `document`, `statements`, `anchor`,
+//! Run it before and after a change to `content`, `document`, `statements`, `anchor`,
 //! `graph` or `render`; see bench/README.md.
 
 use std::path::{Path, PathBuf};
@@ -138,6 +139,22 @@ fn anchor_n_quotes(bencher: Bencher, n: usize) {
 fn compile_corpus(bencher: Bencher) {
     let root = corpus();
     bencher.bench(|| site::compile(black_box(&root), BuildOptions::default()));
+}
+
+/// The corpus's claims file twenty times over (300 claims, 1,020 pieces of
+/// evidence): parsing a big claims file runs beside loading every article,
+/// and for a newsroom's archive it is the longest single task of the load.
+#[divan::bench]
+fn parse_claims_file(bencher: Bencher) {
+    let one = std::fs::read_to_string(corpus().join("content/claims.toml")).expect("claims.toml");
+    let text = one.repeat(20);
+    let file = crosscheck::diag::SourceFile::new("content/claims.toml", text.as_str());
+    bencher.counter(BytesCount::new(text.len())).bench(|| {
+        let mut diags = crosscheck::diag::Diagnostics::default();
+        let claims = crosscheck::content::parse_claims(black_box(&file), &mut diags);
+        assert!(!diags.has_errors());
+        claims
+    });
 }
 
 #[divan::bench]
