@@ -301,17 +301,19 @@ fn render_with_progress(
         .map(|&job| {
             // The largest files by far: streamed to disk, never whole in
             // memory.
-            let streamed = match job {
-                render::Job::Data => Some("data.json"),
-                render::Job::Annotations => Some("annotations.jsonld"),
+            type Writer =
+                fn(&site::Site, &mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>;
+            let streamed: Option<(&str, Writer)> = match job {
+                render::Job::Data => Some(("data.json", render::write_data_json)),
+                render::Job::Annotations => Some((
+                    "annotations.jsonld",
+                    crate::annotations::write_annotations_jsonld,
+                )),
                 _ => None,
             };
-            if let Some(path) = streamed.filter(|_| !failed.load(Ordering::Relaxed)) {
+            if let Some((path, write)) = streamed.filter(|_| !failed.load(Ordering::Relaxed)) {
                 let written = staged
-                    .write_streamed(path, |w| match job {
-                        render::Job::Data => render::write_data_json(site, w),
-                        _ => crate::annotations::write_annotations_jsonld(site, w),
-                    })
+                    .write_streamed(path, |w| write(site, w))
                     .map(|len| (path.to_string(), len as usize))
                     .map_err(RenderError::Io);
                 progress.inc(1);
