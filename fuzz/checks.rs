@@ -144,8 +144,9 @@ pub fn check_doc(doc: &Doc) {
     check_ranges(&doc.text, &ranges);
     let mut ids = BTreeSet::new();
     for (i, s) in doc.statements.iter().enumerate() {
-        check_id(&s.id);
-        assert!(ids.insert(s.id.as_str()), "duplicate statement id {}", s.id);
+        let id = doc.id_of(s);
+        check_id(id);
+        assert!(ids.insert(id), "duplicate statement id {id}");
         let b = &doc.blocks[s.block];
         assert!(
             b.range.start <= s.range.start && s.range.end <= b.range.end,

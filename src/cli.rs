@@ -11,6 +11,7 @@ use crate::diag::Diagnostics;
 use crate::output;
 use crate::render::{self, Renderer};
 use crate::site::{self, BuildOptions};
+use crate::stages::StageClock;
 use crate::term::{self, Paint, Term, Verbosity};
 
 /// Exit codes, documented in the README.
@@ -193,7 +194,8 @@ fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode
     let out = out.unwrap_or_else(|| root.join("site"));
     let progress = term.progress();
     progress.stage("loading and anchoring…", 0);
-    let (site, mut diags) = site::compile(&root, options);
+    let mut clock = StageClock::from_env();
+    let (site, mut diags) = site::compile_timed(&root, options, &mut clock);
     let renderer = Renderer::new(&root);
     let (site, renderer) = match (site, renderer) {
         (Some(site), Ok(r)) if !diags.has_errors() => (site, r),
@@ -239,8 +241,10 @@ fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode
             return ExitCode::from(exit::IO);
         }
     };
+    clock.mark("render");
     progress.stage("writing…", 0);
     let written = staged.commit();
+    clock.mark("commit");
     progress.finish();
     print_diagnostics(&diags);
     if let Err(e) = written {

@@ -50,7 +50,11 @@ pub struct Article {
 /// 10,000 articles); only a body whose lone bullets were joined owns one.
 #[derive(Debug, Clone)]
 pub enum Body {
-    InFile { text: Arc<str>, start: usize },
+    /// The file's text from byte `start` on.
+    InFile {
+        file: Arc<SourceFile>,
+        start: usize,
+    },
     Joined(String),
 }
 
@@ -58,7 +62,7 @@ impl std::ops::Deref for Body {
     type Target = str;
     fn deref(&self) -> &str {
         match self {
-            Body::InFile { text, start } => &text[*start..],
+            Body::InFile { file, start } => &file.text[*start..],
             Body::Joined(s) => s,
         }
     }
@@ -544,7 +548,7 @@ pub fn parse_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<A
         );
         ok = false;
     }
-    let text = file.text.clone();
+    let text = &file.text;
     let (fm_range, body_start) = split_front_matter(&file, diags)?;
     let doc = parse_toml(&file, fm_range.start, &text[fm_range.clone()], diags)?;
     let header = 0..3;
@@ -557,7 +561,7 @@ pub fn parse_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<A
     f.unknown_keys(&["title", "outlet", "url", "author", "published"]);
     let body = match join_lone_bullets(&text[body_start..]) {
         std::borrow::Cow::Borrowed(_) => Body::InFile {
-            text: text.clone(),
+            file: Arc::clone(&file),
             start: body_start,
         },
         std::borrow::Cow::Owned(joined) => Body::Joined(joined),

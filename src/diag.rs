@@ -16,7 +16,7 @@ use miette::{
 pub struct SourceFile {
     /// Path relative to the project root, with `/` separators.
     pub name: String,
-    pub text: Arc<str>,
+    pub text: String,
     /// Offsets of the `\n`s, for [`SourceFile::line_col`]; built on first use.
     newlines: OnceLock<Vec<usize>>,
     /// Where each line starts as miette counts lines (`\n`, `\r` and `\r\n`
@@ -25,7 +25,7 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Arc<Self> {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
         Arc::new(SourceFile {
             name: name.into(),
             text: text.into(),

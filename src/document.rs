@@ -21,6 +21,8 @@ pub struct Doc {
     pub text: String,
     pub blocks: Vec<Block>,
     pub statements: Vec<Statement>,
+    /// Every statement's id, one after another (see [`Statement::id`]).
+    ids: String,
     runs: Vec<Run>,
     links: Vec<String>,
 }
@@ -41,10 +43,12 @@ pub struct Block {
 
 #[derive(Debug, Clone)]
 pub struct Statement {
-    pub id: String,
     /// Byte range in [`Doc::text`].
     pub range: Range<usize>,
     pub block: usize,
+    /// Byte range of the id in `Doc::ids`: read through [`Doc::statement_id`]
+    /// or [`Doc::id_of`]. The ids share one string per article.
+    id: Range<usize>,
 }
 
 const EM: u8 = 1;
@@ -67,9 +71,24 @@ impl Doc {
         &self.text[self.statements[i].range.clone()]
     }
 
+    /// The id of statement `i` (FORMAT.md's `s-…`).
+    pub fn statement_id(&self, i: usize) -> &str {
+        self.id_of(&self.statements[i])
+    }
+
+    /// The id of `statement`, one of this doc's.
+    pub fn id_of(&self, statement: &Statement) -> &str {
+        &self.ids[statement.id.clone()]
+    }
+
+    /// Every statement's id, in order.
+    pub fn statement_ids(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.statements.iter().map(|s| self.id_of(s))
+    }
+
     /// Index of the statement with this id.
     pub fn statement_index(&self, id: &str) -> Option<usize> {
-        self.statements.iter().position(|s| s.id == id)
+        self.statement_ids().position(|s| s == id)
     }
 
     /// The statement's text as HTML, inline styling kept, every character
@@ -135,6 +154,10 @@ impl Doc {
 /// Parses an article body and splits it into statements.
 pub fn parse(markdown: &str) -> Doc {
     let mut b = Builder::default();
+    // The text is the markdown less its markup: reserving that much up front
+    // spares the copies (and the unused half of the last doubling) of growing
+    // it a push at a time.
+    b.doc.text.reserve(markdown.len());
     let parser = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH);
     for event in parser {
         b.event(event);
@@ -165,11 +188,14 @@ fn split_statements(doc: &mut Doc) {
         }
         block.statements = first..ranges.len();
     }
-    let ids = statements::assign_ids(ranges.iter().map(|(r, _)| &doc.text[r.clone()]));
+    let ids = statements::assign_ids_into(
+        ranges.iter().map(|(r, _)| &doc.text[r.clone()]),
+        &mut doc.ids,
+    );
     doc.statements = ranges
         .into_iter()
         .zip(ids)
-        .map(|((range, block), id)| Statement { id, range, block })
+        .map(|((range, block), id)| Statement { range, block, id })
         .collect();
 }
 
@@ -519,6 +545,29 @@ mod tests {
         assert_eq!(doc.blocks[0].tag, "h2");
         assert_eq!(doc.blocks[2].open, "<ul><li>");
         assert_eq!(doc.blocks[3].close, "</li></ul>");
+    }
+
+    #[test]
+    fn statement_ids_are_read_back_per_statement() {
+        // Repeats take the path that lays the ids out again with numbers.
+        let doc = parse("Talks ended. No deal.\n\n- Talks ended.\n- talks ended.\n\nA last one.");
+        let talks = statements::statement_id("Talks ended.");
+        let ids: Vec<&str> = doc.statement_ids().collect();
+        assert_eq!(
+            ids,
+            [
+                talks.as_str(),
+                statements::statement_id("No deal.").as_str(),
+                format!("{talks}-2").as_str(),
+                format!("{talks}-3").as_str(),
+                statements::statement_id("A last one.").as_str(),
+            ]
+        );
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(doc.statement_id(i), *id);
+            assert_eq!(doc.statement_index(id), Some(i));
+        }
+        assert_eq!(doc.statement_index(&format!("{talks}-4")), None);
     }
 
     #[test]

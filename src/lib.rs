@@ -22,6 +22,7 @@ pub mod search;
 pub mod serve;
 pub mod shallow_json;
 pub mod site;
+pub mod stages;
 pub mod statements;
 pub mod suggest;
 pub mod term;

@@ -587,7 +587,8 @@ fn claim_summary<'a>(site: &'a Site, i: usize, root: &str) -> ClaimSummary<'a> {
 fn statement_href(site: &Site, root: &str, article: usize, statement: usize) -> String {
     format!(
         "{root}articles/{}/#{}",
-        site.articles[article].id, site.docs[article].statements[statement].id
+        site.articles[article].id,
+        site.docs[article].statement_id(statement)
     )
 }
 
@@ -800,7 +801,7 @@ fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
             marker += 1;
             markers.push(Some(marker));
             notes.push(NoteView {
-                id: &doc.statements[si].id,
+                id: doc.statement_id(si),
                 html: doc.statement_html(si),
                 marker,
                 excerpt: excerpt(doc.statement_text(si), 60),
@@ -875,7 +876,7 @@ fn block_html(out: &mut String, doc: &Doc, block: &Block, markers: &[Option<usiz
         out.push('>');
     }
     for (si, marker) in block.statements.clone().zip(markers) {
-        let id = &doc.statements[si].id;
+        let id = doc.statement_id(si);
         out.push_str(if marker.is_some() {
             "<span class=\"st st-linked\" id=\""
         } else {
@@ -1368,7 +1369,7 @@ fn data_article_item(site: &Site, ai: usize) -> Vec<u8> {
         out.extend_from_slice(b"\n        ");
         let mut statement = shallow_json::Object::new(&mut out);
         statement
-            .str("id", &s.id)
+            .str("id", doc.id_of(s))
             .str("text", &flat_text(doc.statement_text(si)));
         let claims = statement.key("claims");
         claims.push(b'[');
@@ -1408,7 +1409,7 @@ fn data_article(site: &Site, ai: usize) -> DataArticle<'_> {
             .iter()
             .enumerate()
             .map(|(si, s)| DataStatement {
-                id: &s.id,
+                id: doc.id_of(s),
                 text: flat_text(doc.statement_text(si)),
                 claims: site
                     .graph
@@ -1443,7 +1444,7 @@ fn data_claim(site: &Site, ci: usize) -> DataClaim<'_> {
                     quote: &c.evidence[r.evidence].quote,
                     stance: r.stance,
                     statements: (r.statement..r.statement_end)
-                        .map(|si| doc.statements[si].id.as_str())
+                        .map(|si| doc.statement_id(si))
                         .collect(),
                     href: statement_href(site, "", r.article, r.statement),
                 }
@@ -1531,7 +1532,7 @@ mod tests {
         markers[1] = Some(7);
         let mut html = String::new();
         block_html(&mut html, &doc, first, &markers);
-        let ids: Vec<&str> = doc.statements[..n].iter().map(|s| s.id.as_str()).collect();
+        let ids: Vec<&str> = (0..n).map(|i| doc.statement_id(i)).collect();
         assert_eq!(
             html,
             format!(

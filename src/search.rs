@@ -70,7 +70,7 @@ pub fn index_json(site: &Site) -> String {
                 .collect();
             statements.push((
                 ai,
-                st.id.as_str(),
+                doc.id_of(st),
                 crate::render::flat_text(doc.statement_text(si)),
                 pairs,
             ));

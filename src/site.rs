@@ -9,6 +9,7 @@ use crate::content::{self, Article, Claim, Content, SiteConfig, Status};
 use crate::diag::Diagnostics;
 use crate::document::{self, Doc};
 use crate::graph::{self, Graph};
+use crate::stages::StageClock;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BuildOptions {
@@ -37,8 +38,19 @@ pub struct Site {
 /// not anchor are left out of its graph), so callers that publish must
 /// check [`Diagnostics::has_errors`].
 pub fn compile(root: &Path, options: BuildOptions) -> (Option<Site>, Diagnostics) {
+    compile_timed(root, options, &mut StageClock::off())
+}
+
+/// [`compile`], marking each stage on `clock`.
+pub fn compile_timed(
+    root: &Path,
+    options: BuildOptions,
+    clock: &mut StageClock,
+) -> (Option<Site>, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let site = content::load(root, &mut diags).and_then(|c| from_content(c, options, &mut diags));
+    let content = content::load(root, &mut diags);
+    clock.mark("load");
+    let site = content.map(|c| from_content_timed(c, options, &mut diags, clock));
     diags.sort();
     (site, diags)
 }
@@ -50,13 +62,31 @@ pub fn from_content(
     options: BuildOptions,
     diags: &mut Diagnostics,
 ) -> Option<Site> {
+    Some(from_content_timed(
+        content,
+        options,
+        diags,
+        &mut StageClock::off(),
+    ))
+}
+
+fn from_content_timed(
+    content: Content,
+    options: BuildOptions,
+    diags: &mut Diagnostics,
+    clock: &mut StageClock,
+) -> Site {
     let docs: Vec<Doc> = content
         .articles
         .par_iter()
         .map(|a| document::parse(&a.body))
         .collect();
+    clock.mark("split");
     let anchors = graph::anchor_evidence(&content.articles, &docs, &content.claims, diags);
-    Some(assemble(content, docs, anchors, options, diags))
+    clock.mark("anchor");
+    let site = assemble(content, docs, anchors, options, diags);
+    clock.mark("graph");
+    site
 }
 
 /// The stages after splitting and anchoring: sign-off lapses, the

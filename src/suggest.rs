@@ -1097,7 +1097,7 @@ pub fn suggest(site: &Site, rejected: &Rejected, opts: &Options) -> Report {
             }
             statements.push(StatementSuggestions {
                 article: site.articles[ai].id.clone(),
-                statement: site.docs[ai].statements[si].id.clone(),
+                statement: site.docs[ai].statement_id(si).to_string(),
                 text: flat(site.docs[ai].statement_text(si)),
                 claims,
             });
@@ -1193,7 +1193,7 @@ fn align(index: &Index<'_>, rejected: &Rejected) -> Vec<Group> {
             .iter()
             .map(|&(ai, si)| Member {
                 article: site.articles[ai].id.clone(),
-                statement: site.docs[ai].statements[si].id.clone(),
+                statement: site.docs[ai].statement_id(si).to_string(),
                 text: flat(site.docs[ai].statement_text(si)),
                 claims: index.linked[ai][si]
                     .iter()

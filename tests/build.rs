@@ -449,6 +449,42 @@ fn output_is_deterministic_across_runs_and_thread_counts() {
 }
 
 #[test]
+fn stage_timings_are_printed_only_when_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = fixture("basic");
+    let out = dir.path().join("site");
+    let timed = std::process::Command::new(BIN)
+        .args(["build", "--root", root.to_str().unwrap()])
+        .args(["--out", out.to_str().unwrap()])
+        .env("CROSSCHECK_TIME_STAGES", "1")
+        .output()
+        .unwrap();
+    assert!(timed.status.success(), "{}", stderr(&timed));
+    let err = stderr(&timed);
+    let stages: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("stage "))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        stages,
+        ["load", "split", "anchor", "graph", "render", "commit"],
+        "{err}"
+    );
+    // Each line gives the stage's seconds and the memory in MB.
+    let line = err.lines().find(|l| l.starts_with("stage load")).unwrap();
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert!(
+        fields[2].parse::<f64>().is_ok() && fields[3] == "s",
+        "{line}"
+    );
+    assert!(fields[5].parse::<u64>().unwrap() > 0, "{line}");
+    let plain = build(&root, &dir.path().join("plain"));
+    assert!(plain.status.success());
+    assert!(!stderr(&plain).contains("stage "), "{}", stderr(&plain));
+}
+
+#[test]
 fn the_committed_example_site_is_reproduced_byte_for_byte() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();

@@ -240,7 +240,7 @@ fn ids_by_text(md: &str) -> BTreeMap<String, String> {
         .map(|i| {
             (
                 doc.statement_text(i).to_string(),
-                doc.statements[i].id.clone(),
+                doc.statement_id(i).to_string(),
             )
         })
         .collect()

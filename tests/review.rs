@@ -703,7 +703,7 @@ mod http {
                 .find(|&si| doc.statement_text(si).contains(passage))
                 .unwrap();
             (
-                doc.statements[si].id.clone(),
+                doc.statement_id(si).to_string(),
                 doc.statement_text(si).to_string(),
             )
         }
@@ -802,7 +802,7 @@ fn api_selection_of_repeated_words_records_the_occurrence() {
         .unwrap();
     let r = site.graph.evidence[ci].last().unwrap();
     let (id, _) = s.statement("wire-a", "The talks were useful");
-    assert_eq!(site.docs[r.article].statements[r.statement].id, id);
+    assert_eq!(site.docs[r.article].statement_id(r.statement), id);
 }
 
 #[test]

@@ -254,9 +254,9 @@ fn search_index_has_every_claim_and_linked_statement_and_its_links_resolve() {
     // Every statement linked to a claim, and no other.
     let mut linked = BTreeSet::new();
     for (ai, doc) in site.docs.iter().enumerate() {
-        for (si, st) in doc.statements.iter().enumerate() {
+        for (si, id) in doc.statement_ids().enumerate() {
             if !site.graph.statement_links(ai, si).is_empty() {
-                linked.insert((site.articles[ai].id.clone(), st.id.clone()));
+                linked.insert((site.articles[ai].id.clone(), id.to_string()));
             }
         }
     }
@@ -724,11 +724,7 @@ fn article_templates_get_a_passage_per_run_of_blocks_ending_where_notes_go() {
             .select(&sel("section span.st"))
             .map(|s| s.value().attr("id").unwrap().to_string())
             .collect();
-        let expected: Vec<String> = site.docs[ai]
-            .statements
-            .iter()
-            .map(|s| s.id.clone())
-            .collect();
+        let expected: Vec<String> = site.docs[ai].statement_ids().map(str::to_string).collect();
         assert_eq!(spans, expected, "{}", article.id);
         passages_seen += sections.len();
         blocks_seen += site.docs[ai].blocks.len();

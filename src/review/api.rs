@@ -453,7 +453,7 @@ fn state(
                     let statements: Vec<&str> = r
                         .map(|r| {
                             (r.statement..r.statement_end)
-                                .map(|si| site.docs[r.article].statements[si].id.as_str())
+                                .map(|si| site.docs[r.article].statement_id(si))
                                 .collect()
                         })
                         .unwrap_or_default();
@@ -507,7 +507,7 @@ fn state(
                 let claims = crate::suggest::for_statement(&index, &rejected, ai, si, 3);
                 (!claims.is_empty()).then(|| {
                     json!({
-                        "statement": doc.statements[si].id,
+                        "statement": doc.statement_id(si),
                         "claims": claims,
                     })
                 })
@@ -520,7 +520,7 @@ fn state(
                 .iter()
                 .zip(&linked)
                 .filter(|(_, l)| **l)
-                .map(|(s, _)| s.id.as_str())
+                .map(|(s, _)| doc.id_of(s))
                 .collect::<Vec<_>>()
         );
     }

@@ -186,11 +186,11 @@ mod tests {
     fn sel(doc: &Doc, si: usize, from: usize, sj: usize, to: usize, text: &str) -> Selection {
         Selection {
             start: Point {
-                statement: doc.statements[si].id.clone(),
+                statement: doc.statement_id(si).to_string(),
                 offset: from,
             },
             end: Point {
-                statement: doc.statements[sj].id.clone(),
+                statement: doc.statement_id(sj).to_string(),
                 offset: to,
             },
             text: text.into(),
