@@ -195,7 +195,7 @@ fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode
     let progress = term.progress();
     progress.stage("loading and anchoring…", 0);
     let mut clock = StageClock::from_env();
-    let (site, mut diags) = site::compile_timed(&root, options, &mut clock);
+    let (site, mut diags) = site::compile_for_build(&root, options, &mut clock);
     let renderer = Renderer::new(&root);
     let (site, renderer) = match (site, renderer) {
         (Some(site), Ok(r)) if !diags.has_errors() => (site, r),

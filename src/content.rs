@@ -58,6 +58,20 @@ pub enum Body {
     Joined(String),
 }
 
+impl Article {
+    /// Frees the article's Markdown, for a build that reads only the
+    /// article's [`crate::document::Doc`] once it is split (see
+    /// [`crate::site::compile_for_build`]). The body reads as empty from
+    /// then on; the file keeps its name, and its text too while anything
+    /// else holds the file (a warning that will show an excerpt of it).
+    pub fn release_text(&mut self) {
+        self.body = Body::Joined(String::new());
+        if let Some(file) = Arc::get_mut(&mut self.file) {
+            file.release_text();
+        }
+    }
+}
+
 impl std::ops::Deref for Body {
     type Target = str;
     fn deref(&self) -> &str {

@@ -34,6 +34,17 @@ impl SourceFile {
         })
     }
 
+    /// Frees the text (see [`crate::content::Article::release_text`]); the
+    /// file reads as empty from then on.
+    pub fn release_text(&mut self) {
+        *self = SourceFile {
+            name: std::mem::take(&mut self.name),
+            text: String::new(),
+            newlines: OnceLock::new(),
+            excerpt_lines: OnceLock::new(),
+        };
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     ///
     /// Looked up in an index of the file's lines rather than counted from the

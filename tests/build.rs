@@ -449,6 +449,23 @@ fn output_is_deterministic_across_runs_and_thread_counts() {
 }
 
 #[test]
+fn a_warning_in_an_article_shows_its_line_although_the_build_frees_the_text() {
+    // The build frees each article's Markdown once it is split; a file a
+    // warning points into must keep its text for the excerpt.
+    let dir = project("basic");
+    let article = dir.path().join("content/articles/town-radio.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    let text = text.replacen("+++\n", "+++\nbyline = \"Desk\"\n", 1);
+    std::fs::write(&article, text).unwrap();
+    let o = build(dir.path(), &dir.path().join("site"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("unknown key `byline`"), "{err}");
+    assert!(err.contains("content/articles/town-radio.md:2:1"), "{err}");
+    assert!(err.contains("byline = \"Desk\""), "{err}");
+}
+
+#[test]
 fn stage_timings_are_printed_only_when_asked_for() {
     let dir = tempfile::tempdir().unwrap();
     let root = fixture("basic");
