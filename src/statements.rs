@@ -91,8 +91,8 @@ pub fn statement_id(text: &str) -> String {
 #[derive(Debug, Default)]
 pub struct IdScratch {
     normalised: String,
-    slug: Vec<u8>,
-    word: Vec<u8>,
+    slug: String,
+    word: String,
 }
 
 /// Appends [`statement_id`] of `text` to `out`.
@@ -102,18 +102,16 @@ pub fn push_statement_id(text: &str, scratch: &mut IdScratch, out: &mut String) 
     slug_into(&scratch.normalised, &mut scratch.slug, &mut scratch.word);
     out.push_str("s-");
     if !scratch.slug.is_empty() {
-        out.push_str(std::str::from_utf8(&scratch.slug).expect("slugs are ASCII"));
+        out.push_str(&scratch.slug);
         out.push('-');
     }
     // The first HASH_CHARS hex digits, without formatting all 64.
     const HEX: &[u8; 16] = b"0123456789abcdef";
     const _: () = assert!(HASH_CHARS % 2 == 0);
-    let mut hex = [0; HASH_CHARS];
-    for (pair, &byte) in hex.chunks_exact_mut(2).zip(hash.as_bytes()) {
-        pair[0] = HEX[usize::from(byte >> 4)];
-        pair[1] = HEX[usize::from(byte & 0xf)];
+    for &byte in &hash.as_bytes()[..HASH_CHARS / 2] {
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0xf)]));
     }
-    out.push_str(std::str::from_utf8(&hex).expect("hex digits are ASCII"));
 }
 
 /// The longest id [`statement_id`] gives (a repeat's "-2" and so on come on top).
@@ -1161,7 +1159,7 @@ fn normalise_reference(text: &str) -> String {
 /// (`u.s.` → `us`); everything else separates words. Non-ASCII letters are folded to ASCII where
 /// that is easy and dropped otherwise (a word of only such letters counts but adds nothing).
 /// Written into `slug` (cleared first, and left ASCII); `word` is scratch space.
-fn slug_into(normalised: &str, slug: &mut Vec<u8>, word: &mut Vec<u8>) {
+fn slug_into(normalised: &str, slug: &mut String, word: &mut String) {
     // Bytes rather than chars, and ASCII letters and digits (most of any slug) tested first:
     // this runs for every statement. Only ASCII is ever pushed.
     let bytes = normalised.as_bytes();
@@ -1192,9 +1190,9 @@ fn slug_into(normalised: &str, slug: &mut Vec<u8>, word: &mut Vec<u8>) {
         if let (true, Some(c)) = (joins, c) {
             in_word = true;
             if c.is_ascii_alphanumeric() {
-                word.push(c.to_ascii_lowercase() as u8);
+                word.push(c.to_ascii_lowercase());
             } else if let Some(folded) = fold(c) {
-                word.extend_from_slice(folded.as_bytes());
+                word.push_str(folded);
             }
         } else if in_word {
             in_word = false;
@@ -1214,22 +1212,23 @@ fn slug_into(normalised: &str, slug: &mut Vec<u8>, word: &mut Vec<u8>) {
 /// [`slug_into`], as a string.
 #[cfg(test)]
 fn slug(normalised: &str) -> String {
-    let (mut slug, mut word) = (Vec::new(), Vec::new());
+    let (mut slug, mut word) = (String::new(), String::new());
     slug_into(normalised, &mut slug, &mut word);
-    String::from_utf8(slug).expect("slugs are ASCII")
+    slug
 }
 
 /// Ends a word of [`slug_into`]: appends `word` (emptied) to `slug` when it fits; false when it
 /// does not, which ends the slug. An empty word (no ASCII in it) adds nothing.
-fn add_slug_word(slug: &mut Vec<u8>, word: &mut Vec<u8>) -> bool {
+fn add_slug_word(slug: &mut String, word: &mut String) -> bool {
     if !word.is_empty() {
         if slug.is_empty() {
-            // A single over-long first word is cut rather than lost.
+            // A single over-long first word is cut rather than lost (words
+            // are ASCII, so any length is a char boundary).
             word.truncate(SLUG_MAX);
-            slug.extend_from_slice(word);
+            slug.push_str(word);
         } else if slug.len() + 1 + word.len() <= SLUG_MAX {
-            slug.push(b'-');
-            slug.extend_from_slice(word);
+            slug.push('-');
+            slug.push_str(word);
         } else {
             return false;
         }
@@ -1241,8 +1240,8 @@ fn add_slug_word(slug: &mut Vec<u8>, word: &mut Vec<u8>) -> bool {
 /// The original [`slug_into`], a char at a time (checks the byte-wise one).
 #[cfg(test)]
 fn slug_reference(normalised: &str) -> String {
-    let mut slug = Vec::with_capacity(SLUG_MAX);
-    let mut word = Vec::with_capacity(SLUG_MAX);
+    let mut slug = String::with_capacity(SLUG_MAX);
+    let mut word = String::with_capacity(SLUG_MAX);
     let mut in_word = false;
     let mut words = 0;
     let mut chars = normalised.chars().peekable();
@@ -1259,9 +1258,9 @@ fn slug_reference(normalised: &str) -> String {
         if let (true, Some(c)) = (joins, c) {
             in_word = true;
             if c.is_ascii_alphanumeric() {
-                word.push(c.to_ascii_lowercase() as u8);
+                word.push(c.to_ascii_lowercase());
             } else if let Some(folded) = fold(c) {
-                word.extend_from_slice(folded.as_bytes());
+                word.push_str(folded);
             }
         } else if in_word {
             in_word = false;
@@ -1275,7 +1274,7 @@ fn slug_reference(normalised: &str) -> String {
             None => break,
         }
     }
-    String::from_utf8(slug).expect("slugs are ASCII")
+    slug
 }
 
 /// ASCII for common accented lowercase Latin letters and ligatures.
