@@ -37,12 +37,10 @@ impl SourceFile {
     /// Frees the text (see [`crate::content::Article::release_text`]); the
     /// file reads as empty from then on.
     pub fn release_text(&mut self) {
-        *self = SourceFile {
-            name: std::mem::take(&mut self.name),
-            text: String::new(),
-            newlines: OnceLock::new(),
-            excerpt_lines: OnceLock::new(),
-        };
+        self.text = String::new();
+        // The line indexes described the text.
+        self.newlines.take();
+        self.excerpt_lines.take();
     }
 
     /// 1-based line and column (in characters) of a byte offset.

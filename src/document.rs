@@ -188,13 +188,12 @@ fn split_statements(doc: &mut Doc) {
         }
         block.statements = first..ranges.len();
     }
-    let ids = statements::assign_ids_into(
-        ranges.iter().map(|(r, _)| &doc.text[r.clone()]),
-        &mut doc.ids,
-    );
+    let (ids, id_ranges) =
+        statements::assign_ids_packed(ranges.iter().map(|(r, _)| &doc.text[r.clone()]));
+    doc.ids = ids;
     doc.statements = ranges
         .into_iter()
-        .zip(ids)
+        .zip(id_ranges)
         .map(|((range, block), id)| Statement { range, block, id })
         .collect();
 }

@@ -47,8 +47,8 @@ pub fn compile(root: &Path, options: BuildOptions) -> (Option<Site>, Diagnostics
 /// [`compile`] for a build that only renders the result: each article's
 /// Markdown is freed as soon as it is split (see [`Article::release_text`]),
 /// so the memory of the sources is reused for the documents instead of
-/// adding to it (a sixth of the peak at 50,000 articles). Marks each stage on
-/// `clock`.
+/// adding to it (peak RSS 1.18 → 0.91 GB at 50,000 articles, see
+/// BENCHMARKS.md). Marks each stage on `clock`.
 pub fn compile_for_build(
     root: &Path,
     options: BuildOptions,
@@ -58,15 +58,7 @@ pub fn compile_for_build(
     let content = content::load(root, &mut diags);
     clock.mark("load");
     let site = content.map(|mut content| {
-        let docs: Vec<Doc> = content
-            .articles
-            .par_iter_mut()
-            .map(|a| {
-                let doc = document::parse(&a.body);
-                a.release_text();
-                doc
-            })
-            .collect();
+        let docs = split(&mut content.articles, true);
         clock.mark("split");
         anchor_and_assemble(content, docs, options, &mut diags, clock)
     });
@@ -77,15 +69,11 @@ pub fn compile_for_build(
 /// Compiles loaded content. Every claim is validated, published or not, so
 /// a draft's broken quote is caught before anyone approves it.
 pub fn from_content(
-    content: Content,
+    mut content: Content,
     options: BuildOptions,
     diags: &mut Diagnostics,
 ) -> Option<Site> {
-    let docs: Vec<Doc> = content
-        .articles
-        .par_iter()
-        .map(|a| document::parse(&a.body))
-        .collect();
+    let docs = split(&mut content.articles, false);
     Some(anchor_and_assemble(
         content,
         docs,
@@ -93,6 +81,21 @@ pub fn from_content(
         diags,
         &mut StageClock::off(),
     ))
+}
+
+/// Each article's document, in parallel; with `free_markdown`, the article's
+/// Markdown is dropped as soon as its document is made.
+fn split(articles: &mut [Article], free_markdown: bool) -> Vec<Doc> {
+    articles
+        .par_iter_mut()
+        .map(|a| {
+            let doc = document::parse(&a.body);
+            if free_markdown {
+                a.release_text();
+            }
+            doc
+        })
+        .collect()
 }
 
 fn anchor_and_assemble(
