@@ -41,21 +41,8 @@ const MAX_SOURCES_LISTED: usize = 8;
 /// index says so; each claim's page still lists every report on it.
 pub const MAX_MATRIX_CELLS: usize = 10_000;
 
-mod builtin;
-
-/// Which pages [`builtin`] writes.
-#[derive(Default, Clone, Copy)]
-struct Builtin {
-    article: bool,
-    claim: bool,
-    index: bool,
-}
-
 pub struct Renderer {
     tera: Tera,
-    /// Article, claim and index pages are written by [`builtin`] rather than
-    /// Tera: the project overrides none of the templates they are made from.
-    builtin: Builtin,
     style: String,
     /// `search.js`, copied as is (not a Tera template).
     script: String,
@@ -102,17 +89,6 @@ impl Renderer {
             .remove("search.js")
             .map(|f| f.text.to_string())
             .unwrap_or_default();
-        let unchanged = |names: &[&str]| {
-            names.iter().all(|name| {
-                let built_in = DEFAULT_TEMPLATES.iter().find(|(n, _)| n == name);
-                matches!((sources.get(*name), built_in), (Some(f), Some((_, t))) if *f.text == **t)
-            })
-        };
-        let builtin = Builtin {
-            article: unchanged(&builtin::ARTICLE_TEMPLATES),
-            claim: unchanged(&builtin::CLAIM_TEMPLATES),
-            index: unchanged(&builtin::INDEX_TEMPLATES),
-        };
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         // Tera's default also escapes `/`, which makes every href unreadable.
@@ -133,18 +109,9 @@ impl Renderer {
         }
         Ok(Renderer {
             tera,
-            builtin,
             style,
             script,
         })
-    }
-
-    /// Renders every page through Tera, built-in templates too (to compare
-    /// the two).
-    #[cfg(test)]
-    fn tera_only(mut self) -> Renderer {
-        self.builtin = Builtin::default();
-        self
     }
 
     fn render(&self, name: &str, view: &impl Serialize) -> Result<String, Diagnostic> {
@@ -442,12 +409,10 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
     match job {
         Job::Index => {
             let view = index_view(site);
-            let html = if renderer.builtin.index {
-                builtin::index(&view)
-            } else {
-                renderer.render("index.html", &view)?
-            };
-            Ok(Page::new("index.html", html))
+            Ok(Page::new(
+                "index.html",
+                renderer.render("index.html", &view)?,
+            ))
         }
         Job::Data => Ok(Page::new("data.json", data_json(site))),
         Job::Style => Ok(Page::new("style.css", renderer.style.clone())),
@@ -476,11 +441,7 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
         )),
         Job::Article(i) => {
             let view = article_view(site, i);
-            let html = if renderer.builtin.article {
-                builtin::article(&view)
-            } else {
-                renderer.render("article.html", &view)?
-            };
+            let html = renderer.render("article.html", &view)?;
             Ok(Page::new(
                 format!("articles/{}/index.html", site.articles[i].id),
                 html,
@@ -488,11 +449,7 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
         }
         Job::Claim(i) => {
             let view = claim_view(site, i);
-            let html = if renderer.builtin.claim {
-                builtin::claim(&view)
-            } else {
-                renderer.render("claim.html", &view)?
-            };
+            let html = renderer.render("claim.html", &view)?;
             Ok(Page::new(
                 format!("claims/{}/index.html", site.claims[i].id),
                 html,
@@ -1487,7 +1444,15 @@ pub(crate) fn test_projects() -> (Vec<std::path::PathBuf>, tempfile::TempDir) {
          [[claim.evidence]]\narticle = \"odd\"\nquote = \"She said\"\nstance = \"mentions\"\n",
     )
     .unwrap();
-    let mut projects = builtin::tests::projects();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut projects = vec![repo.to_path_buf()];
+    for entry in std::fs::read_dir(repo.join("tests/fixtures")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.join("content/site.toml").is_file() {
+            projects.push(path);
+        }
+    }
+    projects.sort();
     projects.push(hazards.path().to_path_buf());
     (projects, hazards)
 }
