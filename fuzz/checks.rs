@@ -432,7 +432,14 @@ pub fn check_links(pages: &BTreeMap<String, Vec<u8>>) {
     };
     for a in data["articles"].as_array().expect("articles") {
         let path = format!("{}index.html", a["path"].as_str().unwrap());
-        for s in a["statements"].as_array().unwrap() {
+        let url = a["statements_url"].as_str().expect("statements_url");
+        let statements: serde_json::Value = serde_json::from_slice(
+            pages
+                .get(url)
+                .unwrap_or_else(|| panic!("{url} not written")),
+        )
+        .expect("the statements file parses");
+        for s in statements["statements"].as_array().unwrap() {
             let id = s["id"].as_str().unwrap();
             check_id(id);
             assert!(has_id(&path, id), "statement {id} has no element in {path}");

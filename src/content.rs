@@ -29,6 +29,8 @@ pub struct SiteConfig {
     pub description: Option<String>,
     pub publisher: Option<String>,
     pub language: String,
+    /// The date the facts were checked against the public record.
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +41,17 @@ pub struct Article {
     pub url: Option<String>,
     pub author: Option<String>,
     pub published: Option<String>,
+    /// An archive snapshot of the original (`archived`).
+    pub archived: Option<String>,
+    /// The desk wrote the headline because the source had none
+    /// (`title_by = "desk"`).
+    pub title_by_desk: bool,
+    /// Who distributed the report, when not the outlet itself
+    /// (`syndicated_by`, e.g. a press-release wire).
+    pub syndicated_by: Option<String>,
+    /// Articles this one is not independent of (`derived_from`), with the
+    /// span of each id in the file.
+    pub derived_from: Vec<(String, Range<usize>)>,
     /// Markdown body, after the front matter, with lone bullet markers
     /// joined to their item (see [`join_lone_bullets`]).
     pub body: Body,
@@ -100,15 +113,64 @@ pub struct Claim {
     pub text: String,
     pub verdict: Verdict,
     pub summary: Option<String>,
+    /// Span of the `summary` value in `file` (for problems inside it).
+    pub summary_span: Option<Range<usize>>,
     pub status: Status,
     pub reviewer: Option<String>,
     pub reviewed: Option<String>,
     /// Fingerprint recorded at sign-off (see the review workflow).
     pub signoff: Option<String>,
+    /// `basis = "reports"`: the verdict is about the reports' own texts, so
+    /// the quoted evidence is its source.
+    pub basis_reports: bool,
+    /// Outside sources the verdict rests on (`[[claim.source]]`), cited
+    /// from the summary as `[^1]`, `[^2]`…
+    pub sources: Vec<Source>,
+    /// Corrections and verdict changes (`[[claim.update]]`), in file order.
+    pub updates: Vec<Update>,
     pub evidence: Vec<Evidence>,
     pub file: Arc<SourceFile>,
     /// Span of the claim's `id` value (or its table header) in `file`.
     pub span: Range<usize>,
+}
+
+/// An outside source of a claim's verdict: a document, transcript,
+/// dataset or broadcast.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub title: String,
+    /// `http(s)`; may be left out when publisher and date identify it.
+    pub url: Option<String>,
+    pub publisher: Option<String>,
+    pub date: Option<String>,
+    /// An archive snapshot of `url`.
+    pub archived: Option<String>,
+    pub note: Option<String>,
+    /// The `[[claim.source]]` table in the claims file.
+    pub span: Range<usize>,
+}
+
+/// One correction or verdict change of a claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    pub date: String,
+    pub note: String,
+    /// The verdict before this update, when it changed the verdict.
+    pub verdict_before: Option<Verdict>,
+    pub span: Range<usize>,
+}
+
+/// A page of the desk's own (`content/pages/ID.md`): methodology, about,
+/// corrections policy…
+#[derive(Debug, Clone)]
+pub struct ContentPage {
+    pub id: String,
+    pub title: String,
+    /// Also linked from the header (every page is linked from the footer).
+    pub nav: bool,
+    /// Markdown, after the front matter.
+    pub body: String,
+    pub file: Arc<SourceFile>,
 }
 
 #[derive(Debug, Clone)]
@@ -181,14 +243,16 @@ keyword_enum!(Status {
 });
 
 impl Verdict {
-    /// ClaimReview `ratingValue` on the 1–5 scale of FORMAT.md.
-    pub fn rating(self) -> u8 {
+    /// ClaimReview `ratingValue` on the 1–5 scale of FORMAT.md. `disputed`
+    /// and `unverified` are not points on that scale: a "3 of 5" would read
+    /// as "half true".
+    pub fn rating(self) -> Option<u8> {
         match self {
-            Verdict::Accurate => 5,
-            Verdict::MostlyAccurate => 4,
-            Verdict::Disputed | Verdict::Unverified => 3,
-            Verdict::Misleading => 2,
-            Verdict::Inaccurate => 1,
+            Verdict::Accurate => Some(5),
+            Verdict::MostlyAccurate => Some(4),
+            Verdict::Misleading => Some(2),
+            Verdict::Inaccurate => Some(1),
+            Verdict::Disputed | Verdict::Unverified => None,
         }
     }
 
@@ -203,14 +267,45 @@ impl Verdict {
             Verdict::Unverified => "?",
         }
     }
+
+    /// What the verdict means, for the page that explains the scale.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Verdict::Accurate => "The claim is correct, and nothing of substance is missing.",
+            Verdict::MostlyAccurate => {
+                "The claim is correct in substance, but a detail is wrong or it needs context."
+            }
+            Verdict::Misleading => "The claim contains some truth but leaves a false impression.",
+            Verdict::Inaccurate => "The claim is false: the record contradicts it.",
+            Verdict::Disputed => {
+                "Credible sources disagree, and the public record does not settle it."
+            }
+            Verdict::Unverified => {
+                "There is not enough public evidence yet to say whether the claim is true."
+            }
+        }
+    }
 }
 
 impl Stance {
+    /// Neutral symbols: a stance says what a report does with a claim, not
+    /// whether it is right (that is its [`crate::assess::Assessment`]), so
+    /// none of these is a verdict's symbol.
     pub fn icon(self) -> &'static str {
         match self {
-            Stance::Supports => "✔",
-            Stance::Contradicts => "✘",
+            Stance::Supports => "+",
+            Stance::Contradicts => "−",
             Stance::Mentions => "•",
+        }
+    }
+
+    /// What a report with this stance does, as a verb phrase: "the report
+    /// asserts the claim".
+    pub fn verb(self) -> &'static str {
+        match self {
+            Stance::Supports => "asserts",
+            Stance::Contradicts => "asserts the opposite of",
+            Stance::Mentions => "reports",
         }
     }
 
@@ -230,6 +325,8 @@ pub struct Content {
     pub config: SiteConfig,
     pub articles: Vec<Article>,
     pub claims: Vec<Claim>,
+    /// `content/pages/*.md`, by id.
+    pub pages: Vec<ContentPage>,
 }
 
 /// The files that make up a project's content, in a stable order.
@@ -238,6 +335,7 @@ pub struct ContentFiles {
     pub site: PathBuf,
     pub articles: Vec<PathBuf>,
     pub claims: Vec<PathBuf>,
+    pub pages: Vec<PathBuf>,
 }
 
 impl ContentFiles {
@@ -249,7 +347,15 @@ impl ContentFiles {
             site: content.join("site.toml"),
             articles,
             claims: Self::discover_claims(root),
+            pages: Self::discover_pages(root),
         }
+    }
+
+    /// Only the desk's pages: `content/pages/*.md` by name.
+    pub fn discover_pages(root: &Path) -> Vec<PathBuf> {
+        let mut pages = list_files(&root.join("content").join("pages"), "md");
+        pages.sort();
+        pages
     }
 
     /// Only the claims files: `content/claims.toml`, then
@@ -483,10 +589,12 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
         .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .collect();
     check_claim_references(&claims, &known, diags);
+    let pages = load_pages(root, &files.pages, diags);
     Some(Content {
         config: config?,
         articles,
         claims,
+        pages,
     })
 }
 
@@ -510,7 +618,15 @@ pub fn parse_site_config(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Opt
     let description = f.opt_str("description");
     let publisher = f.opt_str("publisher");
     let language = f.opt_str("language").unwrap_or_else(|| "en".into());
-    f.unknown_keys(&["title", "base_url", "description", "publisher", "language"]);
+    let as_of = f.opt_date("as_of");
+    f.unknown_keys(&[
+        "title",
+        "base_url",
+        "description",
+        "publisher",
+        "language",
+        "as_of",
+    ]);
     let base_url = if base_url.ends_with('/') {
         base_url
     } else {
@@ -522,6 +638,7 @@ pub fn parse_site_config(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Opt
         description,
         publisher,
         language,
+        as_of,
     })
 }
 
@@ -572,7 +689,21 @@ pub fn parse_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<A
     let url = f.opt_str("url");
     let author = f.opt_str("author");
     let published = f.opt_date("published");
-    f.unknown_keys(&["title", "outlet", "url", "author", "published"]);
+    let archived = f.opt_url("archived");
+    let title_by_desk = f.opt_keyword("title_by", parse_desk, "desk") == Some(());
+    let syndicated_by = f.opt_str("syndicated_by");
+    let derived_from = f.opt_str_list("derived_from");
+    f.unknown_keys(&[
+        "title",
+        "outlet",
+        "url",
+        "archived",
+        "author",
+        "published",
+        "title_by",
+        "syndicated_by",
+        "derived_from",
+    ]);
     let body = match join_lone_bullets(&text[body_start..]) {
         std::borrow::Cow::Borrowed(_) => Body::InFile {
             file: Arc::clone(&file),
@@ -590,9 +721,21 @@ pub fn parse_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<A
         url,
         author,
         published,
+        archived,
+        title_by_desk,
+        syndicated_by,
+        derived_from,
         body,
         file,
     })
+}
+
+fn parse_desk(s: &str) -> Option<()> {
+    (s == "desk").then_some(())
+}
+
+fn parse_reports(s: &str) -> Option<()> {
+    (s == "reports").then_some(())
 }
 
 /// Finds the `+++` front matter. Returns the TOML's byte range and where the
@@ -867,6 +1010,74 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// An absolute `http:` or `https:` URL.
+    fn opt_url(&mut self, key: &str) -> Option<String> {
+        let (url, _) = self.opt_str_spanned(key)?;
+        if is_web_url(&url) {
+            return Some(url);
+        }
+        let item = self.get(key).expect("present");
+        let span = self.span_of(item);
+        self.diags.push(
+            Diagnostic::error(format!(
+                "`{key}` in {} must be an http or https URL, found `{}`",
+                self.what,
+                url.chars().take(80).collect::<String>()
+            ))
+            .at(self.file, span)
+            .label("not an http(s) URL")
+            .help("write the full address, starting with https:// (or leave the field out)"),
+        );
+        self.failed = true;
+        None
+    }
+
+    /// A list of strings, each with its span in the file.
+    fn opt_str_list(&mut self, key: &str) -> Vec<(String, Range<usize>)> {
+        let Some(item) = self.get(key) else {
+            return Vec::new();
+        };
+        let Some(array) = item.get_ref().as_array() else {
+            self.error_at(
+                item,
+                format!(
+                    "`{key}` in {} must be a list of strings, like [\"an-id\"]",
+                    self.what
+                ),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(array.len());
+        for v in array.iter() {
+            match v.get_ref().as_str() {
+                Some(s) if !s.trim().is_empty() => out.push((s.to_string(), self.span_of(v))),
+                _ => self.error_at(
+                    v,
+                    format!(
+                        "`{key}` in {} must hold non-empty strings, found {}",
+                        self.what,
+                        type_name(v)
+                    ),
+                ),
+            }
+        }
+        out
+    }
+
+    fn opt_bool(&mut self, key: &str) -> Option<bool> {
+        let item = self.get(key)?;
+        match item.get_ref().as_bool() {
+            Some(b) => Some(b),
+            None => {
+                self.error_at(
+                    item,
+                    format!("`{key}` in {} must be true or false", self.what),
+                );
+                None
+            }
+        }
+    }
+
     fn opt_positive(&mut self, key: &str) -> Option<usize> {
         let item = self.get(key)?;
         let n = item
@@ -910,6 +1121,20 @@ fn type_name(item: &Item<'_>) -> &'static str {
             "an array of tables"
         }
         v => v.type_str(),
+    }
+}
+
+/// Whether `url` is an absolute `http:` or `https:` URL with a host.
+pub fn is_web_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
     }
 }
 
@@ -1014,7 +1239,7 @@ fn parse_claim(
         Some(_) => f.opt_keyword("verdict", Verdict::parse, &Verdict::allowed()),
         None => Some(Verdict::Unverified),
     };
-    let summary = f.opt_str("summary");
+    let summary = f.opt_str_spanned("summary");
     let status = match f.get("status") {
         Some(_) => f.opt_keyword("status", Status::parse, &Status::allowed()),
         None => Some(Status::Draft),
@@ -1022,8 +1247,10 @@ fn parse_claim(
     let reviewer = f.opt_str("reviewer");
     let reviewed = f.opt_date("reviewed");
     let signoff = f.opt_str("signoff");
+    let basis_reports = f.opt_keyword("basis", parse_reports, "reports") == Some(());
     f.unknown_keys(&[
-        "id", "text", "verdict", "summary", "status", "reviewer", "reviewed", "signoff", "evidence",
+        "id", "text", "verdict", "summary", "status", "reviewer", "reviewed", "signoff", "basis",
+        "source", "update", "evidence",
     ]);
     if status == Some(Status::Approved) {
         for (key, present) in [
@@ -1043,45 +1270,252 @@ fn parse_claim(
         }
     }
     let mut failed = f.failed;
-    let mut evidence = Vec::new();
-    if let Some(item) = table.get("evidence") {
-        match table_entries(item) {
-            Some(entries) => {
-                for (t, span) in entries {
-                    match parse_evidence(file, t, span, &id_hint, diags) {
-                        Some(e) => evidence.push(e),
-                        None => failed = true,
-                    }
-                }
-            }
-            None => {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "`evidence` of claim `{id_hint}` must be written as [[claim.evidence]] tables"
-                    ))
-                    .at(file, item.span()),
-                );
-                failed = true;
-            }
+    let evidence = sub_tables(
+        file,
+        table,
+        "evidence",
+        &id_hint,
+        &mut failed,
+        diags,
+        |t, span, d| parse_evidence(file, t, span, &id_hint, d),
+    );
+    let sources = sub_tables(
+        file,
+        table,
+        "source",
+        &id_hint,
+        &mut failed,
+        diags,
+        |t, span, d| parse_source(file, t, span, &id_hint, d),
+    );
+    let updates = sub_tables(
+        file,
+        table,
+        "update",
+        &id_hint,
+        &mut failed,
+        diags,
+        |t, span, d| parse_update(file, t, span, &id_hint, d),
+    );
+    if let Some((summary, span)) = &summary {
+        let what = format!("the summary of claim `{id_hint}`");
+        failed |= !check_citations(file, summary, span, sources.len(), &what, diags);
+    }
+    for (i, ev) in evidence.iter().enumerate() {
+        if let Some(note) = &ev.note {
+            let what = format!("the note of evidence {} of claim `{id_hint}`", i + 1);
+            failed |= !check_citations(file, note, &ev.quote_span, sources.len(), &what, diags);
         }
     }
     if failed {
         return None;
     }
     let (id, span) = id?;
+    let (summary, summary_span) = match summary {
+        Some((s, span)) => (Some(s), Some(span)),
+        None => (None, None),
+    };
     Some(Claim {
         id,
         text: text?,
         verdict: verdict?,
         summary,
+        summary_span,
         status: status?,
         reviewer,
         reviewed,
         signoff,
+        basis_reports,
+        sources,
+        updates,
         evidence,
         file: file.clone(),
         span,
     })
+}
+
+/// The `[[claim.KEY]]` tables of a claim, each parsed by `parse`; sets
+/// `failed` when any is wrong.
+#[allow(clippy::too_many_arguments)]
+fn sub_tables<T>(
+    file: &Arc<SourceFile>,
+    table: &DeTable<'_>,
+    key: &str,
+    claim: &str,
+    failed: &mut bool,
+    diags: &mut Diagnostics,
+    mut parse: impl FnMut(&DeTable<'_>, Range<usize>, &mut Diagnostics) -> Option<T>,
+) -> Vec<T> {
+    let Some(item) = table.get(key) else {
+        return Vec::new();
+    };
+    let Some(entries) = table_entries(item) else {
+        diags.push(
+            Diagnostic::error(format!(
+                "`{key}` of claim `{claim}` must be written as [[claim.{key}]] tables"
+            ))
+            .at(file, item.span()),
+        );
+        *failed = true;
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(entries.len());
+    for (t, span) in entries {
+        match parse(t, span, diags) {
+            Some(v) => out.push(v),
+            None => *failed = true,
+        }
+    }
+    out
+}
+
+fn parse_source(
+    file: &Arc<SourceFile>,
+    table: &DeTable<'_>,
+    header: Range<usize>,
+    claim: &str,
+    diags: &mut Diagnostics,
+) -> Option<Source> {
+    let mut f = Fields::new(
+        file,
+        0,
+        table,
+        header.clone(),
+        format!("a source of claim `{claim}`"),
+        diags,
+    );
+    let title = f.req_str("title");
+    let url = f.opt_url("url");
+    let publisher = f.opt_str("publisher");
+    let date = f.opt_date("date");
+    let archived = f.opt_url("archived");
+    let note = f.opt_str("note");
+    f.unknown_keys(&["title", "url", "publisher", "date", "archived", "note"]);
+    if f.get("url").is_none() && (publisher.is_none() || date.is_none()) {
+        f.diags.push(
+            Diagnostic::error(format!(
+                "a source of claim `{claim}` has no `url`, so it needs `publisher` and `date` to identify it"
+            ))
+            .at(file, header.clone())
+            .help("give the source's address (url = \"https://…\"), or who published it and when (publisher = \"…\", date = YYYY-MM-DD)"),
+        );
+        f.failed = true;
+    }
+    if f.failed {
+        return None;
+    }
+    Some(Source {
+        title: title?,
+        url,
+        publisher,
+        date,
+        archived,
+        note,
+        span: header,
+    })
+}
+
+fn parse_update(
+    file: &Arc<SourceFile>,
+    table: &DeTable<'_>,
+    header: Range<usize>,
+    claim: &str,
+    diags: &mut Diagnostics,
+) -> Option<Update> {
+    let mut f = Fields::new(
+        file,
+        0,
+        table,
+        header.clone(),
+        format!("an update of claim `{claim}`"),
+        diags,
+    );
+    let date = match f.get("date") {
+        Some(_) => f.opt_date("date"),
+        None => {
+            f.missing("date");
+            None
+        }
+    };
+    let note = f.req_str("note");
+    let verdict_before = match f.get("verdict_before") {
+        Some(_) => f.opt_keyword("verdict_before", Verdict::parse, &Verdict::allowed()),
+        None => None,
+    };
+    f.unknown_keys(&["date", "note", "verdict_before"]);
+    if f.failed {
+        return None;
+    }
+    Some(Update {
+        date: date?,
+        note: note?,
+        verdict_before,
+        span: header,
+    })
+}
+
+/// The source numbers a Markdown text cites with `[^N]`, with each
+/// citation's byte range in the text.
+pub fn citations(md: &str) -> Vec<(usize, Range<usize>)> {
+    let mut out = Vec::new();
+    let bytes = md.as_bytes();
+    let mut from = 0;
+    while let Some(i) = md[from..].find("[^").map(|i| from + i) {
+        let digits = bytes[i + 2..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let end = i + 2 + digits;
+        if digits > 0 && bytes.get(end) == Some(&b']') {
+            if let Ok(n) = md[i + 2..end].parse::<usize>() {
+                out.push((n, i..end + 1));
+            }
+        }
+        from = i + 2;
+    }
+    out
+}
+
+/// Every `[^N]` in `md` must name one of the claim's `sources`. Reports
+/// each one that does not at `span` (the Markdown value in the file).
+fn check_citations(
+    file: &Arc<SourceFile>,
+    md: &str,
+    span: &Range<usize>,
+    sources: usize,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> bool {
+    let mut ok = true;
+    for (n, _) in citations(md) {
+        if n == 0 || n > sources {
+            let have = match sources {
+                0 => "it has no [[claim.source]]".to_string(),
+                1 => "it has one source, [^1]".to_string(),
+                n => format!("it has {n} sources, [^1] to [^{n}]"),
+            };
+            diags.push(
+                Diagnostic::error(format!("{what} cites source [^{n}], but {have}"))
+                .at(file, span.clone())
+                .label(format!("[^{n}] cited here"))
+                .help("add a [[claim.source]] table for it (sources are numbered in file order), or fix the number"),
+            );
+            ok = false;
+        }
+    }
+    ok
+}
+
+/// The claim ids a Markdown text links to with `claim:ID`.
+pub fn claim_links(md: &str) -> Vec<String> {
+    pulldown_cmark::Parser::new(md)
+        .filter_map(|event| match event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+                dest_url.strip_prefix("claim:").map(str::to_string)
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn parse_evidence(
@@ -1145,6 +1579,35 @@ pub fn check_claim_references(claims: &[Claim], article_ids: &[String], diags: &
             seen.insert(&claim.id, claim);
         }
     }
+    for claim in claims {
+        let notes = claim.evidence.iter().filter_map(|e| {
+            e.note
+                .as_deref()
+                .map(|n| (n, e.quote_span.clone(), "an evidence note"))
+        });
+        let summary = claim
+            .summary
+            .as_deref()
+            .zip(claim.summary_span.clone())
+            .map(|(s, span)| (s, span, "the summary"));
+        for (md, span, what) in summary.into_iter().chain(notes) {
+            for target in claim_links(md) {
+                if seen.contains_key(target.as_str()) {
+                    continue;
+                }
+                let mut d = Diagnostic::error(format!(
+                    "{what} of claim `{}` links to unknown claim `{target}`",
+                    claim.id
+                ))
+                .at(&claim.file, span.clone())
+                .label(format!("[…](claim:{target}) names no claim"));
+                if let Some(g) = closest(&target, seen.keys().copied()) {
+                    d = d.help(format!("did you mean `{g}`?"));
+                }
+                diags.push(d);
+            }
+        }
+    }
     let ids: std::collections::HashSet<&str> = article_ids.iter().map(String::as_str).collect();
     for claim in claims {
         for ev in &claim.evidence {
@@ -1162,6 +1625,81 @@ pub fn check_claim_references(claims: &[Claim], article_ids: &[String], diags: &
             }
         }
     }
+}
+
+/// Every `derived_from` id must name an article, and not the article
+/// itself.
+pub fn check_derived_from(articles: &[Article], article_ids: &[String], diags: &mut Diagnostics) {
+    for a in articles {
+        for (id, span) in &a.derived_from {
+            if *id == a.id {
+                diags.push(
+                    Diagnostic::error(format!("article `{}` is derived from itself", a.id))
+                        .at(&a.file, span.clone())
+                        .help("`derived_from` lists the other articles this one depends on"),
+                );
+            } else if !article_ids.contains(id) {
+                let mut d = Diagnostic::error(format!(
+                    "`derived_from` of article `{}` names unknown article `{id}`",
+                    a.id
+                ))
+                .at(&a.file, span.clone())
+                .label("no content/articles/ file has this id");
+                if let Some(g) = closest(id, article_ids.iter().map(String::as_str)) {
+                    d = d.help(format!("did you mean `{g}`?"));
+                }
+                diags.push(d);
+            }
+        }
+    }
+}
+
+/// Loads `content/pages/*.md`.
+pub fn load_pages(root: &Path, paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<ContentPage> {
+    paths
+        .iter()
+        .filter_map(|path| parse_page(read_source(root, path, diags)?, diags))
+        .collect()
+}
+
+pub fn parse_page(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<ContentPage> {
+    let stem = Path::new(&file.name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !is_valid_id(&stem) {
+        diags.push(
+            Diagnostic::error(format!(
+                "page file name `{stem}` is not a valid id: use lowercase letters, digits and `-`"
+            ))
+            .in_file(&file)
+            .help(format!("rename it to `{}.md`", slugify(&stem))),
+        );
+        return None;
+    }
+    let (fm_range, body_start) = split_front_matter(&file, diags)?;
+    let doc = parse_toml(&file, fm_range.start, &file.text[fm_range.clone()], diags)?;
+    let mut f = Fields::new(
+        &file,
+        fm_range.start,
+        &doc,
+        0..3,
+        "page front matter",
+        diags,
+    );
+    let title = f.req_str("title");
+    let nav = f.opt_bool("nav").unwrap_or(false);
+    f.unknown_keys(&["title", "nav"]);
+    if f.failed {
+        return None;
+    }
+    Some(ContentPage {
+        id: stem,
+        title: title?,
+        nav,
+        body: file.text[body_start..].to_string(),
+        file,
+    })
 }
 
 #[cfg(test)]

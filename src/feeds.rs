@@ -46,11 +46,30 @@ pub fn xml_escape(s: &str) -> String {
 }
 
 /// Every HTML page of the site, as paths relative to the root, in a fixed
-/// order: the index, articles, claims.
+/// order: the index and the site-wide pages, articles, claims, outlets,
+/// the desk's pages.
 pub fn page_paths(site: &Site) -> Vec<String> {
-    let mut paths = vec![String::new()];
+    let mut paths: Vec<String> = [
+        "",
+        "articles/",
+        "claims/",
+        "outlets/",
+        "disagreements/",
+        "verdicts/",
+        "corrections/",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     paths.extend(site.articles.iter().map(|a| format!("articles/{}/", a.id)));
     paths.extend(site.claims.iter().map(|c| format!("claims/{}/", c.id)));
+    paths.extend(
+        site.findings
+            .outlets
+            .iter()
+            .map(|o| format!("outlets/{}/", o.id)),
+    );
+    paths.extend(site.pages.iter().map(|p| format!("pages/{}/", p.id)));
     paths
 }
 
@@ -67,7 +86,14 @@ pub fn sitemap(site: &Site) -> Option<String> {
         site.claims
             .iter()
             .find(|c| c.id == id)
-            .and_then(|c| c.reviewed.clone())
+            .and_then(|c| {
+                c.updates
+                    .iter()
+                    .map(|u| &u.date)
+                    .max()
+                    .or(c.reviewed.as_ref())
+            })
+            .cloned()
     };
     for path in page_paths(site) {
         let url = absolute_url(site, &path).expect("base_url is absolute");
@@ -183,13 +209,18 @@ pub fn atom(site: &Site) -> String {
         });
         let date = timestamp(claim.reviewed.as_deref().expect("feed claims are reviewed"));
         let verdict = claim.verdict.label();
-        let mut html = format!(
-            "<p><strong>Verdict: {}</strong> (rating {} of 5).</p>",
-            crate::document::escape_html(verdict),
-            claim.verdict.rating()
-        );
+        let mut html = match claim.verdict.rating() {
+            Some(r) => format!(
+                "<p><strong>Verdict: {}</strong> (rating {r} of 5).</p>",
+                crate::document::escape_html(verdict)
+            ),
+            None => format!(
+                "<p><strong>Verdict: {}</strong>.</p>",
+                crate::document::escape_html(verdict)
+            ),
+        };
         if let Some(summary) = &claim.summary {
-            html.push_str(&crate::render::markdown_html(summary));
+            html.push_str(&crate::render::markdown(summary, &feed_links(site, claim)));
         }
         if let Some(reviewer) = &claim.reviewer {
             html.push_str(&format!(
@@ -220,6 +251,102 @@ pub fn atom(site: &Site) -> String {
             xml_escape(verdict),
             xml_escape(&claim.text)
         ));
+        out.push_str(&format!(
+            "<content type=\"html\">{}</content>\n",
+            xml_escape(&html)
+        ));
+        out.push_str("</entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// Links in a feed entry's Markdown: absolute when the site has an
+/// absolute `base_url`, else relative to the feed at the site root.
+fn feed_links(site: &Site, claim: &Claim) -> crate::render::Markdown {
+    let root = absolute_url(site, "").unwrap_or_default();
+    crate::render::Markdown::for_page(&root).citing(format!("{root}claims/{}/", claim.id))
+}
+
+/// The Atom feed of corrections and updates (`corrections.xml`): one entry
+/// per `[[claim.update]]` of a published claim, newest first. Like
+/// `feed.xml`, its dates come from the content, never the clock.
+pub fn corrections_atom(site: &Site) -> String {
+    let c = &site.config;
+    let link = |path: &str| absolute_url(site, path).unwrap_or_else(|| path.to_string());
+    let mut entries: Vec<(&Claim, usize)> = site
+        .claims
+        .iter()
+        .flat_map(|claim| (0..claim.updates.len()).map(move |k| (claim, k)))
+        .collect();
+    entries.sort_by(|a, b| {
+        b.0.updates[b.1]
+            .date
+            .cmp(&a.0.updates[a.1].date)
+            .then_with(|| a.0.id.cmp(&b.0.id))
+            .then(b.1.cmp(&a.1))
+    });
+    let updated = entries
+        .first()
+        .map(|(claim, k)| claim.updates[*k].date.as_str())
+        .or(c.as_of.as_deref())
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), timestamp);
+    let author = c.publisher.as_deref().unwrap_or(&c.title);
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml_escape(&c.language)
+    ));
+    out.push_str(&format!(
+        "<title>{}: corrections and updates</title>\n",
+        xml_escape(&c.title)
+    ));
+    let feed_id = absolute_url(site, "corrections.xml")
+        .unwrap_or_else(|| stable_uuid(&format!("crosscheck corrections\n{}", c.title)));
+    out.push_str(&format!("<id>{}</id>\n", xml_escape(&feed_id)));
+    out.push_str(&format!(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&link("corrections.xml"))
+    ));
+    out.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&link("corrections/"))
+    ));
+    out.push_str(&format!("<updated>{updated}</updated>\n"));
+    out.push_str(&format!(
+        "<author><name>{}</name></author>\n",
+        xml_escape(author)
+    ));
+    out.push_str("<generator>crosscheck</generator>\n");
+    for (claim, k) in entries {
+        let u = &claim.updates[k];
+        let path = format!("claims/{}/", claim.id);
+        let id = stable_uuid(&format!(
+            "crosscheck update\n{}\n{}\n{}\n{k}",
+            c.title, claim.id, u.date
+        ));
+        let date = timestamp(&u.date);
+        let mut html = String::new();
+        if let Some(before) = u.verdict_before {
+            html.push_str(&format!(
+                "<p><strong>Verdict changed from {} to {}.</strong></p>",
+                crate::document::escape_html(before.label()),
+                crate::document::escape_html(claim.verdict.label())
+            ));
+        }
+        html.push_str(&crate::render::markdown(&u.note, &feed_links(site, claim)));
+        out.push_str("<entry>\n");
+        out.push_str(&format!(
+            "<title>Updated: {}</title>\n",
+            xml_escape(&claim.text)
+        ));
+        out.push_str(&format!("<id>{}</id>\n", xml_escape(&id)));
+        out.push_str(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&link(&path))
+        ));
+        out.push_str(&format!("<updated>{date}</updated>\n"));
         out.push_str(&format!(
             "<content type=\"html\">{}</content>\n",
             xml_escape(&html)

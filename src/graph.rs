@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 use rayon::prelude::*;
 
 use crate::anchor::{self, Anchor, AnchorError, QuoteQuery};
+use crate::assess::Assessment;
 use crate::content::{Article, Claim, Stance};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::Doc;
@@ -140,6 +141,8 @@ pub struct EvidenceRef {
     pub statement: usize,
     pub statement_end: usize,
     pub stance: Stance,
+    /// What the stance means given the claim's verdict.
+    pub assessment: Assessment,
     /// Byte range of the matched passage in the article's [`Doc::text`]:
     /// `quote_start..quote_end` (for Web Annotation selectors).
     pub quote_start: usize,
@@ -191,6 +194,7 @@ impl Graph {
                     statement: anchor.statements.start,
                     statement_end: anchor.statements.end,
                     stance: ev.stance,
+                    assessment: Assessment::of(ev.stance, claim.verdict),
                     quote_start: anchor.range.start,
                     quote_end: anchor.range.end,
                 };
@@ -322,6 +326,10 @@ mod tests {
             url: None,
             author: None,
             published: None,
+            archived: None,
+            title_by_desk: false,
+            syndicated_by: None,
+            derived_from: Vec::new(),
             body: String::new().into(),
             file: SourceFile::new(format!("content/articles/{id}.md"), ""),
         }
@@ -345,10 +353,14 @@ mod tests {
             text: id.into(),
             verdict: Verdict::Disputed,
             summary: None,
+            summary_span: None,
             status: Status::Approved,
             reviewer: None,
             reviewed: None,
             signoff: None,
+            basis_reports: false,
+            sources: Vec::new(),
+            updates: Vec::new(),
             evidence,
             file: SourceFile::new("content/claims.toml", "x"),
             span: 0..0,

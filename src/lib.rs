@@ -7,12 +7,14 @@
 
 pub mod anchor;
 pub mod annotations;
+pub mod assess;
 pub mod card;
 pub mod cli;
 pub mod content;
 pub mod diag;
 pub mod document;
 pub mod feeds;
+pub mod findings;
 pub mod graph;
 pub mod init;
 pub mod output;

@@ -3,20 +3,25 @@
 //! Tera template; templates are parsed once per build.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
-use tera::{Context, Tera};
+use tera::Tera;
 
-use crate::content::{Article, Claim, Stance, Status, Verdict};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::document::{Block, Doc, escape_html, escape_html_into};
+use crate::document::escape_html;
 use crate::output::Page;
-use crate::shallow_json;
 use crate::site::Site;
+
+mod data;
+mod pages;
+mod views;
+
+pub use data::{data_json, statements_json, write_data_json};
+pub use pages::{
+    FRONT_PAGE_LIST, MAX_MATRIX_CELLS, OUTLET_LIST, VERDICT_SCALE_PLACEHOLDER, wayback_date,
+};
 
 /// Default templates, embedded so a project without `templates/` builds.
 /// A file of the same name in the project's `templates/` overrides one.
@@ -25,21 +30,25 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../templates/macros.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("article.html", include_str!("../templates/article.html")),
+    ("articles.html", include_str!("../templates/articles.html")),
     ("claim.html", include_str!("../templates/claim.html")),
+    ("claims.html", include_str!("../templates/claims.html")),
+    ("outlet.html", include_str!("../templates/outlet.html")),
+    ("outlets.html", include_str!("../templates/outlets.html")),
+    (
+        "disagreements.html",
+        include_str!("../templates/disagreements.html"),
+    ),
+    ("verdicts.html", include_str!("../templates/verdicts.html")),
+    ("page.html", include_str!("../templates/page.html")),
+    (
+        "corrections.html",
+        include_str!("../templates/corrections.html"),
+    ),
     ("style.css", include_str!("../templates/style.css")),
     ("404.html", include_str!("../templates/404.html")),
     ("search.js", include_str!("../templates/search.js")),
 ];
-
-/// On an article page, how many other sources to list per claim before
-/// pointing to the claim page for the rest.
-const MAX_SOURCES_LISTED: usize = 8;
-
-/// The index's claims-by-source table has a cell for every (claim, report)
-/// pair, so it grows with their product: 5,000 claims × 10,000 reports
-/// would be a 10 GB page. Above this many cells it is left out and the
-/// index says so; each claim's page still lists every report on it.
-pub const MAX_MATRIX_CELLS: usize = 10_000;
 
 pub struct Renderer {
     tera: Tera,
@@ -114,8 +123,9 @@ impl Renderer {
         })
     }
 
-    fn render(&self, name: &str, view: &impl Serialize) -> Result<String, Diagnostic> {
-        let ctx = Context::from_serialize(view)
+    fn render_erased(&self, name: &str, view: &dyn erased::View) -> Result<String, Diagnostic> {
+        let ctx = view
+            .context()
             .map_err(|e| Diagnostic::error(format!("template context for {name}: {e}")))?;
         self.tera.render(name, &ctx).map_err(|e| {
             let chain = error_chain(&e);
@@ -181,134 +191,6 @@ fn template_diagnostic(file: &Arc<SourceFile>, e: &tera::Error) -> Diagnostic {
     }
 }
 
-#[derive(Serialize)]
-struct SiteView<'a> {
-    title: &'a str,
-    description: Option<&'a str>,
-    publisher: Option<&'a str>,
-    language: &'a str,
-}
-
-#[derive(Serialize, Clone, Copy)]
-struct VerdictView {
-    slug: &'static str,
-    label: &'static str,
-    icon: &'static str,
-    rating: u8,
-}
-
-impl From<Verdict> for VerdictView {
-    fn from(v: Verdict) -> Self {
-        VerdictView {
-            slug: v.as_str(),
-            label: v.label(),
-            icon: v.icon(),
-            rating: v.rating(),
-        }
-    }
-}
-
-#[derive(Serialize, Clone, Copy)]
-struct StanceView {
-    slug: &'static str,
-    label: &'static str,
-    icon: &'static str,
-}
-
-impl From<Stance> for StanceView {
-    fn from(s: Stance) -> Self {
-        StanceView {
-            slug: s.as_str(),
-            label: s.label(),
-            icon: s.icon(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct ArticleSummary<'a> {
-    id: &'a str,
-    title: &'a str,
-    outlet: &'a str,
-    author: Option<&'a str>,
-    published: Option<&'a str>,
-    url: Option<&'a str>,
-    href: String,
-    statements: usize,
-    linked: usize,
-    linked_percent: usize,
-    agreed: usize,
-    contradicted: usize,
-}
-
-#[derive(Serialize)]
-struct ClaimSummary<'a> {
-    id: &'a str,
-    text: &'a str,
-    href: String,
-    verdict: VerdictView,
-    status: &'static str,
-    status_label: &'static str,
-    approved: bool,
-    /// Approved, but the evidence changed since sign-off.
-    lapsed: bool,
-    supports: usize,
-    contradicts: usize,
-    mentions: usize,
-    sources: usize,
-}
-
-/// Common to every page.
-#[derive(Serialize)]
-struct Frame<'a> {
-    site: SiteView<'a>,
-    /// Relative prefix from this page to the site root (`base_url` on the
-    /// 404 page, which is served at any depth).
-    root: &'a str,
-    page_title: String,
-    description: String,
-    /// This page's absolute URL (canonical link, `og:url`), when
-    /// `base_url` is absolute.
-    canonical: Option<String>,
-    /// Open Graph and Twitter card data.
-    share: ShareView,
-}
-
-#[derive(Serialize, Default)]
-struct ShareView {
-    /// `og:type`: `website` or `article`.
-    kind: &'static str,
-    /// Absolute URL of the image (`og:image`), when `base_url` is absolute.
-    image: Option<String>,
-    image_alt: Option<String>,
-    /// `og:description` when it differs from the page's description.
-    description: Option<String>,
-}
-
-impl Frame<'_> {
-    /// Sets what depends on the page's own path (relative to the root).
-    fn at_page(mut self, site: &Site, path: &str) -> Self {
-        self.canonical = crate::feeds::absolute_url(site, path);
-        self
-    }
-
-    fn share_description(mut self, description: String) -> Self {
-        self.share.description = Some(description);
-        self
-    }
-
-    /// Marks the page as an article for Open Graph, with an optional image
-    /// (a path relative to the root).
-    fn shared_as(mut self, site: &Site, image: Option<(String, String)>) -> Self {
-        self.share.kind = "article";
-        if let Some((path, alt)) = image {
-            self.share.image = crate::feeds::absolute_url(site, &path);
-            self.share.image_alt = Some(alt);
-        }
-        self
-    }
-}
-
 /// Renders every page of the site, in parallel.
 pub fn render_site(site: &Site, renderer: &Renderer) -> Result<Vec<Page>, Diagnostics> {
     render_jobs(site, renderer, &site_jobs(site))
@@ -324,13 +206,23 @@ pub fn site_jobs(site: &Site) -> Vec<Job> {
         Job::Robots,
         Job::NotFound,
         Job::Annotations,
+        Job::ArticleList,
+        Job::ClaimList,
+        Job::OutletList,
+        Job::Disagreements,
+        Job::Verdicts,
+        Job::Corrections,
+        Job::CorrectionsFeed,
     ]);
     if crate::feeds::is_absolute(&site.config.base_url) {
         jobs.push(Job::Sitemap);
     }
     jobs.extend((0..site.articles.len()).map(Job::Article));
+    jobs.extend((0..site.articles.len()).map(Job::ArticleData));
     jobs.extend((0..site.claims.len()).map(Job::Claim));
     jobs.extend((0..site.claims.len()).map(Job::Card));
+    jobs.extend((0..site.findings.outlets.len()).map(Job::Outlet));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs
 }
 
@@ -340,7 +232,11 @@ pub enum Job {
     Index,
     Data,
     Style,
+    /// `articles/ID/index.html`.
     Article(usize),
+    /// `articles/ID/data.json`: the article's statements.
+    ArticleData(usize),
+    /// `claims/ID/index.html`.
     Claim(usize),
     /// `search-index.json`.
     SearchIndex,
@@ -357,6 +253,24 @@ pub enum Job {
     Annotations,
     /// `claims/ID/card.svg`.
     Card(usize),
+    /// `articles/index.html`: every report.
+    ArticleList,
+    /// `claims/index.html`: every claim.
+    ClaimList,
+    /// `outlets/index.html`.
+    OutletList,
+    /// `outlets/ID/index.html`.
+    Outlet(usize),
+    /// `disagreements/index.html`.
+    Disagreements,
+    /// `verdicts/index.html`: the rating scale explained.
+    Verdicts,
+    /// `pages/ID/index.html`: one of the desk's pages.
+    Page(usize),
+    /// `corrections/index.html`.
+    Corrections,
+    /// `corrections.xml`: the Atom feed of corrections and updates.
+    CorrectionsFeed,
 }
 
 pub fn render_jobs(
@@ -395,25 +309,37 @@ pub fn render_jobs(
 pub fn check_templates(site: &Site, renderer: &Renderer) -> Diagnostics {
     let jobs: Vec<Job> = site_jobs(site)
         .into_iter()
-        .filter(|j| {
-            matches!(
-                j,
-                Job::Index | Job::NotFound | Job::Article(_) | Job::Claim(_)
-            )
-        })
+        .filter(|j| template_of(*j).is_some())
         .collect();
     render_jobs(site, renderer, &jobs).err().unwrap_or_default()
 }
 
+/// The template a job renders, if it renders one.
+fn template_of(job: Job) -> Option<&'static str> {
+    Some(match job {
+        Job::Index => "index.html",
+        Job::NotFound => "404.html",
+        Job::Article(_) => "article.html",
+        Job::Claim(_) => "claim.html",
+        Job::ArticleList => "articles.html",
+        Job::ClaimList => "claims.html",
+        Job::OutletList => "outlets.html",
+        Job::Outlet(_) => "outlet.html",
+        Job::Disagreements => "disagreements.html",
+        Job::Verdicts => "verdicts.html",
+        Job::Page(_) => "page.html",
+        Job::Corrections => "corrections.html",
+        _ => return None,
+    })
+}
+
 pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Diagnostic> {
+    let page = |path: String, view: &dyn erased::View| -> Result<Page, Diagnostic> {
+        let name = template_of(job).expect("a template job");
+        Ok(Page::new(path, renderer.render_erased(name, view)?))
+    };
     match job {
-        Job::Index => {
-            let view = index_view(site);
-            Ok(Page::new(
-                "index.html",
-                renderer.render("index.html", &view)?,
-            ))
-        }
+        Job::Index => page("index.html".into(), &pages::index_view(site)),
         Job::Data => Ok(Page::new("data.json", data_json(site))),
         Job::Style => Ok(Page::new("style.css", renderer.style.clone())),
         Job::SearchIndex => Ok(Page::new(
@@ -422,15 +348,16 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
         )),
         Job::SearchScript => Ok(Page::new("search.js", renderer.script.clone())),
         Job::Feed => Ok(Page::new("feed.xml", crate::feeds::atom(site))),
+        Job::CorrectionsFeed => Ok(Page::new(
+            "corrections.xml",
+            crate::feeds::corrections_atom(site),
+        )),
         Job::Sitemap => Ok(Page::new(
             "sitemap.xml",
             crate::feeds::sitemap(site).unwrap_or_default(),
         )),
         Job::Robots => Ok(Page::new("robots.txt", crate::feeds::robots(site))),
-        Job::NotFound => Ok(Page::new(
-            "404.html",
-            renderer.render("404.html", &not_found_view(site))?,
-        )),
+        Job::NotFound => page("404.html".into(), &pages::not_found_view(site)),
         Job::Annotations => Ok(Page::new(
             "annotations.jsonld",
             crate::annotations::annotations_jsonld(site),
@@ -439,443 +366,56 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
             format!("claims/{}/card.svg", site.claims[i].id),
             crate::card::verdict_card(site, i),
         )),
-        Job::Article(i) => {
-            let view = article_view(site, i);
-            let html = renderer.render("article.html", &view)?;
-            Ok(Page::new(
-                format!("articles/{}/index.html", site.articles[i].id),
-                html,
-            ))
-        }
-        Job::Claim(i) => {
-            let view = claim_view(site, i);
-            let html = renderer.render("claim.html", &view)?;
-            Ok(Page::new(
-                format!("claims/{}/index.html", site.claims[i].id),
-                html,
-            ))
-        }
-    }
-}
-
-fn frame<'a>(site: &'a Site, root: &'a str, page_title: String, description: String) -> Frame<'a> {
-    let c = &site.config;
-    Frame {
-        site: SiteView {
-            title: &c.title,
-            description: c.description.as_deref(),
-            publisher: c.publisher.as_deref(),
-            language: &c.language,
-        },
-        root,
-        page_title,
-        description,
-        canonical: None,
-        share: ShareView {
-            kind: "website",
-            ..ShareView::default()
-        },
-    }
-}
-
-#[derive(Serialize)]
-struct NotFoundView<'a> {
-    #[serde(flatten)]
-    frame: Frame<'a>,
-}
-
-fn not_found_view(site: &Site) -> NotFoundView<'_> {
-    NotFoundView {
-        frame: frame(
-            site,
-            &site.config.base_url,
-            "Page not found".to_string(),
-            "There is no page at this address.".to_string(),
+        Job::Article(i) => page(
+            format!("articles/{}/index.html", site.articles[i].id),
+            &pages::article_view(site, i),
+        ),
+        Job::ArticleData(i) => Ok(Page::new(
+            data::statements_path(site, i),
+            statements_json(site, i),
+        )),
+        Job::Claim(i) => page(
+            format!("claims/{}/index.html", site.claims[i].id),
+            &pages::claim_view(site, i),
+        ),
+        Job::ArticleList => page(
+            "articles/index.html".into(),
+            &pages::article_list_view(site),
+        ),
+        Job::ClaimList => page("claims/index.html".into(), &pages::claim_list_view(site)),
+        Job::OutletList => page("outlets/index.html".into(), &pages::outlet_list_view(site)),
+        Job::Outlet(i) => page(
+            format!("outlets/{}/index.html", site.findings.outlets[i].id),
+            &pages::outlet_view(site, i),
+        ),
+        Job::Disagreements => page(
+            "disagreements/index.html".into(),
+            &pages::disagreements_view(site),
+        ),
+        Job::Verdicts => page("verdicts/index.html".into(), &pages::verdicts_view(site)),
+        Job::Page(i) => page(
+            format!("pages/{}/index.html", site.pages[i].id),
+            &pages::page_view(site, i),
+        ),
+        Job::Corrections => page(
+            "corrections/index.html".into(),
+            &pages::corrections_view(site),
         ),
     }
 }
 
-fn article_summary<'a>(site: &'a Site, i: usize, root: &str) -> ArticleSummary<'a> {
-    let a: &Article = &site.articles[i];
-    let statements = site.docs[i].statements.len();
-    let linked = site.graph.linked_count(i);
-    let (agreed, contradicted) = site.graph.agreement_counts(i);
-    ArticleSummary {
-        id: &a.id,
-        title: &a.title,
-        outlet: &a.outlet,
-        author: a.author.as_deref(),
-        published: a.published.as_deref(),
-        url: a
-            .url
-            .as_deref()
-            .and_then(|u| crate::document::safe_href(u).map(|_| u)),
-        href: format!("{root}articles/{}/", a.id),
-        statements,
-        linked,
-        linked_percent: (linked * 100).checked_div(statements).unwrap_or(0),
-        agreed,
-        contradicted,
+/// Views of every kind through one function: each is turned into Tera's
+/// context the same way.
+mod erased {
+    pub trait View {
+        fn context(&self) -> Result<tera::Context, tera::Error>;
     }
-}
 
-fn claim_summary<'a>(site: &'a Site, i: usize, root: &str) -> ClaimSummary<'a> {
-    let c: &Claim = &site.claims[i];
-    let count = |s: Stance| c.evidence.iter().filter(|e| e.stance == s).count();
-    let mut sources: Vec<&str> = c.evidence.iter().map(|e| e.article.as_str()).collect();
-    sources.sort_unstable();
-    sources.dedup();
-    ClaimSummary {
-        id: &c.id,
-        text: &c.text,
-        href: format!("{root}claims/{}/", c.id),
-        verdict: c.verdict.into(),
-        status: c.status.as_str(),
-        status_label: c.status.label(),
-        approved: c.status == Status::Approved,
-        lapsed: site.lapsed.contains(&c.id),
-        supports: count(Stance::Supports),
-        contradicts: count(Stance::Contradicts),
-        mentions: count(Stance::Mentions),
-        sources: sources.len(),
-    }
-}
-
-fn statement_href(site: &Site, root: &str, article: usize, statement: usize) -> String {
-    format!(
-        "{root}articles/{}/#{}",
-        site.articles[article].id,
-        site.docs[article].statement_id(statement)
-    )
-}
-
-#[derive(Serialize)]
-struct IndexView<'a> {
-    #[serde(flatten)]
-    frame: Frame<'a>,
-    articles: Vec<ArticleSummary<'a>>,
-    claims: Vec<ClaimSummary<'a>>,
-    matrix: Vec<MatrixRow<'a>>,
-    /// Claims × reports, and whether that is too many to show as a table.
-    matrix_cells: usize,
-    matrix_omitted: bool,
-    verdicts: Vec<VerdictCount>,
-    total_statements: usize,
-    linked_statements: usize,
-}
-
-#[derive(Serialize)]
-struct VerdictCount {
-    verdict: VerdictView,
-    count: usize,
-}
-
-#[derive(Serialize)]
-struct MatrixRow<'a> {
-    claim: ClaimSummary<'a>,
-    cells: Vec<MatrixCell>,
-}
-
-#[derive(Serialize)]
-struct MatrixCell {
-    /// supports | contradicts | mentions | mixed | silent
-    slug: &'static str,
-    label: &'static str,
-    icon: &'static str,
-    outlet: String,
-    href: Option<String>,
-}
-
-fn index_view(site: &Site) -> IndexView<'_> {
-    let root = "";
-    let articles: Vec<ArticleSummary> = (0..site.articles.len())
-        .map(|i| article_summary(site, i, root))
-        .collect();
-    let matrix_cells = site.claims.len() * site.articles.len();
-    let matrix_omitted = matrix_cells > MAX_MATRIX_CELLS;
-    let matrix_rows = if matrix_omitted { 0 } else { site.claims.len() };
-    let matrix = (0..matrix_rows)
-        .map(|ci| {
-            let cells = (0..site.articles.len())
-                .map(|ai| {
-                    let refs: Vec<_> = site.graph.evidence[ci]
-                        .iter()
-                        .filter(|r| r.article == ai)
-                        .collect();
-                    let has = |s: Stance| refs.iter().any(|r| r.stance == s);
-                    let (slug, label, icon) = if has(Stance::Supports) && has(Stance::Contradicts) {
-                        ("mixed", "Supports and contradicts", "±")
-                    } else if let Some(r) = refs
-                        .iter()
-                        .find(|r| r.stance != Stance::Mentions)
-                        .or(refs.first())
-                    {
-                        (r.stance.as_str(), r.stance.label(), r.stance.icon())
-                    } else {
-                        ("silent", "Silent", "–")
-                    };
-                    MatrixCell {
-                        slug,
-                        label,
-                        icon,
-                        outlet: site.articles[ai].outlet.clone(),
-                        href: refs
-                            .first()
-                            .map(|r| statement_href(site, root, r.article, r.statement)),
-                    }
-                })
-                .collect();
-            MatrixRow {
-                claim: claim_summary(site, ci, root),
-                cells,
-            }
-        })
-        .collect();
-    let verdicts = Verdict::ALL
-        .iter()
-        .map(|&v| VerdictCount {
-            verdict: v.into(),
-            count: site.claims.iter().filter(|c| c.verdict == v).count(),
-        })
-        .filter(|v| v.count > 0)
-        .collect();
-    let total_statements = site.docs.iter().map(|d| d.statements.len()).sum();
-    let linked_statements = (0..site.articles.len())
-        .map(|i| site.graph.linked_count(i))
-        .sum();
-    let description = site.config.description.clone().unwrap_or_else(|| {
-        format!(
-            "{} claims checked across {} reports",
-            site.claims.len(),
-            site.articles.len()
-        )
-    });
-    IndexView {
-        frame: frame(site, root, site.config.title.clone(), description).at_page(site, ""),
-        articles,
-        claims: (0..site.claims.len())
-            .map(|i| claim_summary(site, i, root))
-            .collect(),
-        matrix,
-        matrix_cells,
-        matrix_omitted,
-        verdicts,
-        total_statements,
-        linked_statements,
-    }
-}
-
-#[derive(Serialize)]
-struct ArticleView<'a> {
-    #[serde(flatten)]
-    frame: Frame<'a>,
-    article: ArticleSummary<'a>,
-    blocks: Vec<BlockView<'a>>,
-    /// Id of the first statement with a note (a skip link for keyboards).
-    first_linked: Option<&'a str>,
-}
-
-/// One passage of an article: the blocks (paragraphs, headings, list items,
-/// quotations, ...) up to and including the next one whose statements carry
-/// notes, or to the end. Its statements reach the template as finished markup rather than
-/// one by one: an article page holds every statement of the article, and a
-/// template loop over them was a fifth of a big site's build (Tera looks
-/// each field up by name). What a template can change per statement lives
-/// in CSS (`.st`, `.st-linked`, `.mark`) and in the notes, which stay data.
-#[derive(Serialize)]
-struct BlockView<'a> {
-    /// Each block's opening markup and every statement in it, each as
-    /// `<span class="st" id="…">`, followed by its note marker when it has
-    /// a note (see [`block_html`]); a line break, the block's closing markup
-    /// and a line break between blocks. Escaped: safe to output as is.
-    html: String,
-    /// What closes the last block after its notes (the end of a list or quote).
-    close: &'a str,
-    /// The statements of the last block that carry a note, in order.
-    notes: Vec<NoteView<'a>>,
-}
-
-/// A statement with a note: what the note under its block shows.
-#[derive(Serialize)]
-struct NoteView<'a> {
-    id: &'a str,
-    /// The statement as HTML, escaped (see `Doc::statement_html`).
-    html: String,
-    /// The note's number on the page.
-    marker: usize,
-    /// A short excerpt for the back-link in the note.
-    excerpt: String,
-    links: Vec<LinkView>,
-    /// Ids of the previous / next statement with a note, for keyboard
-    /// navigation from note to note.
-    prev_linked: Option<&'a str>,
-    next_linked: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct LinkView {
-    claim_id: String,
-    claim_text: String,
-    claim_href: String,
-    verdict: VerdictView,
-    stance: StanceView,
-    approved: bool,
-    agree: Vec<SourceLink>,
-    contradict: Vec<SourceLink>,
-    more_agree: usize,
-    more_contradict: usize,
-}
-
-#[derive(Serialize)]
-struct SourceLink {
-    outlet: String,
-    title: String,
-    href: String,
-    /// Statements of that source on the same side.
-    count: usize,
-}
-
-fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
-    let root = "../../";
-    let doc = &site.docs[ai];
-    let a = &site.articles[ai];
-    let mut marker = 0;
-    let mut blocks: Vec<BlockView> = Vec::new();
-    // Markup of the blocks since the last one with notes, which reach the template as
-    // one passage: it looks up three values per passage, and most blocks have no note.
-    let mut pending = String::new();
-    // Where the last note-less block's markup ends in `pending`, and its close.
-    let mut trailing = None;
-    for b in &doc.blocks {
-        let mut notes = Vec::new();
-        let mut markers = Vec::with_capacity(b.statements.len());
-        for si in b.statements.clone() {
-            let refs = site.graph.statement_links(ai, si);
-            if refs.is_empty() {
-                markers.push(None);
-                continue;
-            }
-            marker += 1;
-            markers.push(Some(marker));
-            notes.push(NoteView {
-                id: doc.statement_id(si),
-                html: doc.statement_html(si),
-                marker,
-                excerpt: excerpt(doc.statement_text(si), 60),
-                links: refs.iter().map(|r| link_view(site, root, r)).collect(),
-                prev_linked: None,
-                next_linked: None,
-            });
-        }
-        block_html(&mut pending, doc, b, &markers);
-        if notes.is_empty() {
-            trailing = Some((pending.len(), &b.close));
-            // What the default template writes between blocks, so a page's bytes do
-            // not depend on where the passages break.
-            pending.push('\n');
-            pending.push_str(&b.close);
-            pending.push('\n');
-        } else {
-            trailing = None;
-            blocks.push(BlockView {
-                html: std::mem::take(&mut pending),
-                close: &b.close,
-                notes,
-            });
+    impl<T: serde::Serialize> View for T {
+        fn context(&self) -> Result<tera::Context, tera::Error> {
+            tera::Context::from_serialize(self)
         }
     }
-    if let Some((html_end, close)) = trailing {
-        pending.truncate(html_end);
-        blocks.push(BlockView {
-            html: pending,
-            close,
-            notes: Vec::new(),
-        });
-    }
-    let linked: Vec<&str> = blocks.iter().flat_map(|b| &b.notes).map(|n| n.id).collect();
-    for (k, n) in blocks.iter_mut().flat_map(|b| &mut b.notes).enumerate() {
-        n.prev_linked = k.checked_sub(1).map(|p| linked[p]);
-        n.next_linked = linked.get(k + 1).copied();
-    }
-    let byline = match &a.author {
-        Some(author) => format!("{}, by {author}", a.outlet),
-        None => a.outlet.clone(),
-    };
-    ArticleView {
-        frame: frame(
-            site,
-            root,
-            a.title.clone(),
-            format!("{} — fact-checked: {byline}", a.title),
-        )
-        .at_page(site, &format!("articles/{}/", a.id))
-        .shared_as(site, None)
-        .share_description(article_share_description(site, ai)),
-        article: article_summary(site, ai, root),
-        first_linked: linked.first().copied(),
-        blocks,
-    }
-}
-
-/// Appends the markup of one block up to its notes to `out`: the container
-/// markup that opens it, then each statement as an element with its id, a note marker after
-/// each statement that has a note (`markers`, one per statement of the
-/// block), and the white space that followed it in the article, so the page
-/// shows the text as published and a passage copied from it is a valid
-/// quote. The review script finds statements by this markup (`span.st[id]`).
-fn block_html(out: &mut String, doc: &Doc, block: &Block, markers: &[Option<usize>]) {
-    let text_len = block.range.len();
-    out.reserve(block.open.len() + text_len + text_len / 2 + 64);
-    out.push_str(&block.open);
-    if !block.tag.is_empty() {
-        out.push('<');
-        out.push_str(block.tag);
-        out.push('>');
-    }
-    for (si, marker) in block.statements.clone().zip(markers) {
-        let id = doc.statement_id(si);
-        out.push_str(if marker.is_some() {
-            "<span class=\"st st-linked\" id=\""
-        } else {
-            "<span class=\"st\" id=\""
-        });
-        escape_html_into(out, id);
-        out.push_str("\">");
-        doc.write_statement_html(si, out);
-        out.push_str("</span>");
-        if let Some(m) = marker {
-            out.push_str("<a class=\"mark\" href=\"#n-");
-            escape_html_into(out, id);
-            let _ = write!(out, "\" aria-label=\"Note {m}\"><sup>[{m}]</sup></a>");
-        }
-        if let Some(next) = doc
-            .statements
-            .get(si + 1)
-            .filter(|n| n.block == doc.statements[si].block)
-        {
-            escape_html_into(
-                out,
-                &doc.text[doc.statements[si].range.end..next.range.start],
-            );
-        }
-    }
-    if !block.tag.is_empty() {
-        out.push_str("</");
-        out.push_str(block.tag);
-        out.push('>');
-    }
-}
-
-/// What a link preview of an article page says.
-fn article_share_description(site: &Site, ai: usize) -> String {
-    let a = &site.articles[ai];
-    let (agreed, contradicted) = site.graph.agreement_counts(ai);
-    format!(
-        "{} report fact-checked: {} of {} statements linked to claims; {agreed} corroborated and {contradicted} contradicted by other reports.",
-        a.outlet,
-        site.graph.linked_count(ai),
-        site.docs[ai].statements.len()
-    )
 }
 
 /// The first `max` characters of `text` with white space flattened, cut
@@ -975,147 +515,17 @@ fn is_flat(text: &str) -> bool {
     !after_space || text.is_empty()
 }
 
-/// Sources on one side, one entry per article, first statement linked.
-fn group_by_source(site: &Site, root: &str, refs: &[crate::graph::EvidenceRef]) -> Vec<SourceLink> {
-    let mut out: Vec<SourceLink> = Vec::new();
-    let mut seen: Vec<usize> = Vec::new();
-    for r in refs {
-        if let Some(pos) = seen.iter().position(|&a| a == r.article) {
-            out[pos].count += 1;
-            continue;
-        }
-        seen.push(r.article);
-        let a = &site.articles[r.article];
-        out.push(SourceLink {
-            outlet: a.outlet.clone(),
-            title: a.title.clone(),
-            href: statement_href(site, root, r.article, r.statement),
-            count: 1,
-        });
-    }
-    out
-}
-
-fn link_view(site: &Site, root: &str, r: &crate::graph::EvidenceRef) -> LinkView {
-    let c = &site.claims[r.claim];
-    let (agree, contradict) = site.graph.related(r);
-    let mut agree = group_by_source(site, root, &agree);
-    let mut contradict = group_by_source(site, root, &contradict);
-    let more_agree = agree.len().saturating_sub(MAX_SOURCES_LISTED);
-    let more_contradict = contradict.len().saturating_sub(MAX_SOURCES_LISTED);
-    agree.truncate(MAX_SOURCES_LISTED);
-    contradict.truncate(MAX_SOURCES_LISTED);
-    LinkView {
-        claim_id: c.id.clone(),
-        claim_text: c.text.clone(),
-        claim_href: format!("{root}claims/{}/", c.id),
-        verdict: c.verdict.into(),
-        stance: r.stance.into(),
-        approved: c.status == Status::Approved,
-        agree,
-        contradict,
-        more_agree,
-        more_contradict,
-    }
-}
-
-#[derive(Serialize)]
-struct ClaimView<'a> {
-    #[serde(flatten)]
-    frame: Frame<'a>,
-    claim: ClaimSummary<'a>,
-    summary_html: Option<String>,
-    reviewer: Option<&'a str>,
-    reviewed: Option<&'a str>,
-    groups: Vec<EvidenceGroup>,
-    jsonld: String,
-    card: CardView,
-}
-
-#[derive(Serialize)]
-struct CardView {
-    /// Relative to the claim page.
-    href: &'static str,
-    alt: String,
-    width: u32,
-    height: u32,
-}
-
-#[derive(Serialize)]
-struct EvidenceGroup {
-    stance: StanceView,
-    items: Vec<EvidenceView>,
-}
-
-#[derive(Serialize)]
-struct EvidenceView {
-    quote: String,
-    outlet: String,
-    article_title: String,
-    article_href: String,
-    href: String,
-    note_html: Option<String>,
-    /// Fragment id of this evidence on the claim page (`ev-N`, N counting
-    /// the claim's evidence from 1 in file order).
-    anchor: String,
-}
-
-fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
-    let root = "../../";
-    let c = &site.claims[ci];
-    let groups = Stance::ALL
-        .iter()
-        .map(|&stance| EvidenceGroup {
-            stance: stance.into(),
-            items: site.graph.evidence[ci]
-                .iter()
-                .filter(|r| r.stance == stance)
-                .map(|r| {
-                    let ev = &c.evidence[r.evidence];
-                    let a = &site.articles[r.article];
-                    EvidenceView {
-                        quote: flat_text(&ev.quote).into_owned(),
-                        outlet: a.outlet.clone(),
-                        article_title: a.title.clone(),
-                        article_href: format!("{root}articles/{}/", a.id),
-                        href: statement_href(site, root, r.article, r.statement),
-                        note_html: ev.note.as_deref().map(markdown_html),
-                        anchor: format!("ev-{}", r.evidence + 1),
-                    }
-                })
-                .collect(),
-        })
-        .filter(|g| !g.items.is_empty())
-        .collect();
-    let description = format!("{}: {}", c.verdict.label(), c.text);
-    ClaimView {
-        frame: frame(site, root, c.text.clone(), description)
-            .at_page(site, &format!("claims/{}/", c.id))
-            .shared_as(
-                site,
-                Some((
-                    format!("claims/{}/card.svg", c.id),
-                    crate::card::alt_text(site, ci),
-                )),
-            ),
-        claim: claim_summary(site, ci, root),
-        summary_html: c.summary.as_deref().map(markdown_html),
-        reviewer: c.reviewer.as_deref(),
-        reviewed: c.reviewed.as_deref(),
-        groups,
-        jsonld: claim_review_jsonld(site, ci),
-        card: CardView {
-            href: "card.svg",
-            alt: crate::card::alt_text(site, ci),
-            width: crate::card::WIDTH,
-            height: crate::card::HEIGHT,
-        },
-    }
-}
-
 /// Markdown from the claims file, rendered and sanitised: links and
 /// emphasis survive, scripts and handlers do not.
 pub fn markdown_html(md: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(md));
+    sanitise(&html)
+}
+
+/// The second fence after Markdown: links and emphasis survive, scripts
+/// and handlers do not.
+fn sanitise(html: &str) -> String {
     // A sanitiser's configuration is a set of tables (allowed tags,
     // attributes, URL schemes) that took half of this function's time to
     // build; it never changes, so it is built once.
@@ -1125,9 +535,117 @@ pub fn markdown_html(md: &str) -> String {
             b.link_rel(Some("nofollow noopener noreferrer"));
             b
         });
+    SANITISER.clean(html).to_string()
+}
+
+/// Where links in the content's Markdown lead: `[text](claim:ID)` to
+/// that claim's page, `[^N]` to the N-th entry of the claim's Sources list.
+#[derive(Debug, Clone)]
+pub struct Markdown {
+    /// From the page to the site root (`../../`, or an absolute base URL).
+    root: String,
+    /// The page holding the Sources list that `[^N]` cites, relative to
+    /// the page (`""` on the claim page itself); `None` where there is no
+    /// such list, and citations stay as text.
+    sources: Option<String>,
+}
+
+impl Markdown {
+    /// On a claim page: citations point into its own Sources list.
+    pub fn for_claim_page(root: &str) -> Markdown {
+        Markdown {
+            root: root.to_string(),
+            sources: Some(String::new()),
+        }
+    }
+
+    /// On a page without sources.
+    pub fn for_page(root: &str) -> Markdown {
+        Markdown {
+            root: root.to_string(),
+            sources: None,
+        }
+    }
+
+    /// Citations point to the Sources list on `page`.
+    pub fn citing(mut self, page: String) -> Markdown {
+        self.sources = Some(page);
+        self
+    }
+
+    /// For the Markdown of claim `ci`, cited from a page other than its own.
+    pub fn at_claim(&self, site: &Site, ci: usize) -> Markdown {
+        Markdown {
+            root: self.root.clone(),
+            sources: Some(format!("{}claims/{}/", self.root, site.claims[ci].id)),
+        }
+    }
+}
+
+/// Markdown from the content, with its links resolved (see [`Markdown`])
+/// and sanitised as [`markdown_html`] does.
+pub fn markdown(md: &str, links: &Markdown) -> String {
+    use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+    // `[^N]` becomes a link to `source:N` first, so the parser sees it
+    // where CommonMark sees a link (not in code spans).
+    let mut text = String::with_capacity(md.len() + 16);
+    let mut last = 0;
+    for (n, range) in crate::content::citations(md) {
+        text.push_str(&md[last..range.start]);
+        text.push_str(&format!("[{n}](source:{n})"));
+        last = range.end;
+    }
+    text.push_str(&md[last..]);
+    let mut in_citation = Vec::new();
+    let events = pulldown_cmark::Parser::new(&text).map(|event| match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            if let Some(n) = dest_url.strip_prefix("source:") {
+                in_citation.push(true);
+                let href = match &links.sources {
+                    Some(page) => format!("{page}#source-{n}"),
+                    None => String::new(),
+                };
+                if href.is_empty() {
+                    return Event::Text(CowStr::from(""));
+                }
+                return Event::Html(CowStr::from(format!(
+                    "<sup><a href=\"{}\">",
+                    escape_html(&href)
+                )));
+            }
+            in_citation.push(false);
+            let dest_url = match dest_url.strip_prefix("claim:") {
+                Some(id) => CowStr::from(format!("{}claims/{id}/", links.root)),
+                None => dest_url,
+            };
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+        Event::End(TagEnd::Link) => match in_citation.pop() {
+            Some(true) if links.sources.is_some() => Event::Html(CowStr::from("</a></sup>")),
+            Some(true) => Event::Text(CowStr::from("")),
+            _ => Event::End(TagEnd::Link),
+        },
+        // Text inside a citation is its number: shown as [N].
+        Event::Text(t) if in_citation.last() == Some(&true) => {
+            Event::Text(CowStr::from(format!("[{t}]")))
+        }
+        // Markdown only: raw HTML is shown as the text it is.
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        e => e,
+    });
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(md));
-    SANITISER.clean(&html).to_string()
+    pulldown_cmark::html::push_html(&mut html, events);
+    sanitise(&html)
 }
 
 /// JSON that is safe inside `<script>`: `<`, `>` and `&` are escaped so no
@@ -1154,260 +672,6 @@ pub fn script_safe_json(value: &serde_json::Value) -> String {
     }
     out.push_str(&s[copied..]);
     out
-}
-
-fn claim_review_jsonld(site: &Site, ci: usize) -> String {
-    let c = &site.claims[ci];
-    let base = &site.config.base_url;
-    let publisher = site
-        .config
-        .publisher
-        .as_deref()
-        .unwrap_or(&site.config.title);
-    let mut seen = Vec::new();
-    let appearances: Vec<serde_json::Value> = site.graph.evidence[ci]
-        .iter()
-        .filter(|r| {
-            let new = !seen.contains(&r.article);
-            seen.push(r.article);
-            new
-        })
-        .map(|r| {
-            let a = &site.articles[r.article];
-            let url = a
-                .url
-                .clone()
-                .unwrap_or_else(|| format!("{base}articles/{}/", a.id));
-            serde_json::json!({
-                "@type": "CreativeWork",
-                "url": url,
-                "headline": a.title,
-                "author": {"@type": "Organization", "name": a.outlet},
-            })
-        })
-        .collect();
-    let mut review = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": format!("{base}claims/{}/", c.id),
-        "claimReviewed": c.text,
-        "author": {"@type": "Organization", "name": publisher},
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": c.verdict.rating(),
-            "bestRating": 5,
-            "worstRating": 1,
-            "alternateName": c.verdict.label(),
-        },
-        "itemReviewed": {
-            "@type": "Claim",
-            "appearance": appearances,
-        },
-    });
-    if let Some(date) = &c.reviewed {
-        review["datePublished"] = serde_json::Value::String(date.clone());
-    }
-    script_safe_json(&review)
-}
-
-/// `data.json` is `{"articles": [DataArticle…], "claims": [DataClaim…]}`,
-/// written by [`write_data_json`] as [`shallow_json::to_string`] would,
-/// but with the items serialised in parallel.
-/// The serde shape of a `data.json` article, kept as the reference
-/// [`data_article_item`] is tested against.
-#[cfg(test)]
-#[derive(Serialize)]
-struct DataArticle<'a> {
-    id: &'a str,
-    title: &'a str,
-    outlet: &'a str,
-    url: Option<&'a str>,
-    author: Option<&'a str>,
-    published: Option<&'a str>,
-    path: String,
-    statements: Vec<DataStatement<'a>>,
-}
-
-#[cfg(test)]
-#[derive(Serialize)]
-struct DataStatement<'a> {
-    id: &'a str,
-    text: std::borrow::Cow<'a, str>,
-    claims: Vec<DataStatementClaim<'a>>,
-}
-
-#[cfg(test)]
-#[derive(Serialize)]
-struct DataStatementClaim<'a> {
-    claim: &'a str,
-    stance: Stance,
-}
-
-#[derive(Serialize)]
-struct DataClaim<'a> {
-    id: &'a str,
-    text: &'a str,
-    verdict: Verdict,
-    status: Status,
-    reviewer: Option<&'a str>,
-    reviewed: Option<&'a str>,
-    path: String,
-    evidence: Vec<DataEvidence<'a>>,
-}
-
-#[derive(Serialize)]
-struct DataEvidence<'a> {
-    article: &'a str,
-    quote: &'a str,
-    stance: Stance,
-    statements: Vec<&'a str>,
-    href: String,
-}
-
-/// `data.json` as FORMAT.md specifies (plus author, published, reviewer
-/// and reviewed, which consumers may ignore).
-pub fn data_json(site: &Site) -> String {
-    let mut buf = Vec::new();
-    write_data_json(site, &mut buf).expect("writing to memory cannot fail");
-    String::from_utf8(buf).expect("serde_json writes UTF-8")
-}
-
-/// How deep `data.json` is pretty-printed: down to the statements and
-/// evidence arrays, so each statement and each piece of evidence is one
-/// line (see [`crate::shallow_json`]).
-const DATA_JSON_DEPTH: usize = 4;
-
-/// Writes [`data_json`] to `w` a few hundred items at a time, each batch
-/// serialised in parallel: the largest file of a build (about a quarter of
-/// the output) never needs to be in memory whole.
-pub fn write_data_json(site: &Site, w: &mut impl std::io::Write) -> std::io::Result<()> {
-    w.write_all(b"{\n  \"articles\": ")?;
-    shallow_json::write_array(w, site.articles.len(), 2, |ai| data_article_item(site, ai))?;
-    w.write_all(b",\n  \"claims\": ")?;
-    shallow_json::write_array(w, site.claims.len(), 2, |ci| {
-        shallow_json::item(&data_claim(site, ci), 2, DATA_JSON_DEPTH)
-    })?;
-    w.write_all(b"\n}\n")
-}
-
-/// One article of `data.json`, as [`shallow_json::item`] lays out a
-/// [`DataArticle`] at `DATA_JSON_DEPTH`, but written by hand: the
-/// statements are most of the file, and `serde_json` spent more on their
-/// text than on anything else it writes (see [`shallow_json::write_str`]).
-fn data_article_item(site: &Site, ai: usize) -> Vec<u8> {
-    let a = &site.articles[ai];
-    let doc = &site.docs[ai];
-    // Room for a statement's id, its markup and a link or so; the text is
-    // at most the article's.
-    let mut out = Vec::with_capacity(512 + doc.text.len() + 128 * doc.statements.len());
-    let field = |out: &mut Vec<u8>, key: &str, value: Option<&str>| {
-        out.extend_from_slice(b"\n      \"");
-        out.extend_from_slice(key.as_bytes());
-        out.extend_from_slice(b"\": ");
-        match value {
-            Some(value) => shallow_json::write_str(out, value),
-            None => out.extend_from_slice(b"null"),
-        }
-        out.push(b',');
-    };
-    out.push(b'{');
-    field(&mut out, "id", Some(&a.id));
-    field(&mut out, "title", Some(&a.title));
-    field(&mut out, "outlet", Some(&a.outlet));
-    field(&mut out, "url", a.url.as_deref());
-    field(&mut out, "author", a.author.as_deref());
-    field(&mut out, "published", a.published.as_deref());
-    field(&mut out, "path", Some(&format!("articles/{}/", a.id)));
-    out.extend_from_slice(b"\n      \"statements\": [");
-    for (si, s) in doc.statements.iter().enumerate() {
-        if si > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"\n        ");
-        let mut statement = shallow_json::Object::new(&mut out);
-        statement
-            .str("id", doc.id_of(s))
-            .str("text", &flat_text(doc.statement_text(si)));
-        let claims = statement.key("claims");
-        claims.push(b'[');
-        for (i, link) in site.graph.statement_links(ai, si).iter().enumerate() {
-            if i > 0 {
-                claims.push(b',');
-            }
-            shallow_json::Object::new(claims)
-                .str("claim", &site.claims[link.claim].id)
-                .str("stance", link.stance.as_str())
-                .end();
-        }
-        claims.push(b']');
-        statement.end();
-    }
-    if !doc.statements.is_empty() {
-        out.extend_from_slice(b"\n      ");
-    }
-    out.extend_from_slice(b"]\n    }");
-    out
-}
-
-#[cfg(test)]
-fn data_article(site: &Site, ai: usize) -> DataArticle<'_> {
-    let a = &site.articles[ai];
-    let doc = &site.docs[ai];
-    DataArticle {
-        id: &a.id,
-        title: &a.title,
-        outlet: &a.outlet,
-        url: a.url.as_deref(),
-        author: a.author.as_deref(),
-        published: a.published.as_deref(),
-        path: format!("articles/{}/", a.id),
-        statements: doc
-            .statements
-            .iter()
-            .enumerate()
-            .map(|(si, s)| DataStatement {
-                id: doc.id_of(s),
-                text: flat_text(doc.statement_text(si)),
-                claims: site
-                    .graph
-                    .statement_links(ai, si)
-                    .iter()
-                    .map(|r| DataStatementClaim {
-                        claim: &site.claims[r.claim].id,
-                        stance: r.stance,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    }
-}
-
-fn data_claim(site: &Site, ci: usize) -> DataClaim<'_> {
-    let c = &site.claims[ci];
-    DataClaim {
-        id: &c.id,
-        text: &c.text,
-        verdict: c.verdict,
-        status: c.status,
-        reviewer: c.reviewer.as_deref(),
-        reviewed: c.reviewed.as_deref(),
-        path: format!("claims/{}/", c.id),
-        evidence: site.graph.evidence[ci]
-            .iter()
-            .map(|r| {
-                let doc = &site.docs[r.article];
-                DataEvidence {
-                    article: &c.evidence[r.evidence].article,
-                    quote: &c.evidence[r.evidence].quote,
-                    stance: r.stance,
-                    statements: (r.statement..r.statement_end)
-                        .map(|si| doc.statement_id(si))
-                        .collect(),
-                    href: statement_href(site, "", r.article, r.statement),
-                }
-            })
-            .collect(),
-    }
 }
 
 /// The projects the tests of hand-written outputs compare on: the example
@@ -1460,61 +724,6 @@ pub(crate) fn test_projects() -> (Vec<std::path::PathBuf>, tempfile::TempDir) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn data_json_articles_are_the_bytes_serde_json_makes_of_them() {
-        let (projects, _hazards) = test_projects();
-        let mut statements = 0;
-        for root in projects {
-            let (site, diags) = crate::site::compile(&root, crate::site::BuildOptions::default());
-            let site = site
-                .filter(|_| !diags.has_errors())
-                .unwrap_or_else(|| panic!("{}: {diags:?}", root.display()));
-            for ai in 0..site.articles.len() {
-                let want = shallow_json::item(&data_article(&site, ai), 2, DATA_JSON_DEPTH);
-                assert_eq!(
-                    String::from_utf8(data_article_item(&site, ai)).unwrap(),
-                    String::from_utf8(want).unwrap(),
-                    "{}: {}",
-                    root.display(),
-                    site.articles[ai].id
-                );
-                statements += site.docs[ai].statements.len();
-            }
-        }
-        assert!(statements > 100, "{statements}");
-    }
-
-    #[test]
-    fn block_markup_keeps_the_text_as_published_and_marks_noted_statements() {
-        let doc = crate::document::parse(
-            "Talks ended *late* & 2 < 3.  Kim said \"no\".Then left.\n\n- One item. Two.\n",
-        );
-        let first = &doc.blocks[0];
-        let n = first.statements.len();
-        assert_eq!(n, 3, "{:?}", doc.statements);
-        let mut markers = vec![None; n];
-        markers[1] = Some(7);
-        let mut html = String::new();
-        block_html(&mut html, &doc, first, &markers);
-        let ids: Vec<&str> = (0..n).map(|i| doc.statement_id(i)).collect();
-        assert_eq!(
-            html,
-            format!(
-                "<p><span class=\"st\" id=\"{}\">Talks ended <em>late</em> &amp; 2 &lt; 3.</span>  \
-                 <span class=\"st st-linked\" id=\"{}\">Kim said &quot;no&quot;.</span>\
-                 <a class=\"mark\" href=\"#n-{}\" aria-label=\"Note 7\"><sup>[7]</sup></a>\
-                 <span class=\"st\" id=\"{}\">Then left.</span></p>",
-                ids[0], ids[1], ids[1], ids[2]
-            )
-        );
-        // A tight list item has no element of its own: its container opens it.
-        let item = &doc.blocks[1];
-        let mut html = String::new();
-        block_html(&mut html, &doc, item, &vec![None; item.statements.len()]);
-        assert!(html.starts_with(&item.open), "{html}");
-        assert!(html.ends_with("Two.</span>"), "{html}");
-    }
 
     #[test]
     fn excerpt_and_flat_text_match_the_plain_definitions() {

@@ -5,9 +5,10 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::content::{self, Article, Claim, Content, SiteConfig, Status};
+use crate::content::{self, Article, Claim, Content, ContentPage, SiteConfig, Status};
 use crate::diag::Diagnostics;
 use crate::document::{self, Doc};
+use crate::findings::Findings;
 use crate::graph::{self, Graph};
 use crate::stages::StageClock;
 
@@ -25,7 +26,11 @@ pub struct Site {
     pub docs: Vec<Doc>,
     /// The claims that are published: approved ones, or all with `drafts`.
     pub claims: Vec<Claim>,
+    /// The desk's own pages (`content/pages/`).
+    pub pages: Vec<ContentPage>,
     pub graph: Graph,
+    /// Outlets, independence and disagreements, from the graph.
+    pub findings: Findings,
     pub options: BuildOptions,
     /// Ids of claims whose approval lapsed: approved, but the evidence
     /// changed since sign-off (see [`crate::review::signoff`]). They are
@@ -141,13 +146,19 @@ pub fn assemble(
             claims.push(claim);
         }
     }
+    let known: Vec<String> = content.articles.iter().map(|a| a.id.clone()).collect();
+    content::check_derived_from(&content.articles, &known, diags);
+    crate::findings::check_outlet_names(&content.articles, diags);
     let graph = Graph::build(&content.articles, &docs, &claims, &kept);
+    let findings = Findings::build(&content.articles, &claims, &graph);
     Site {
         config: content.config,
         articles: content.articles,
         docs,
         claims,
+        pages: content.pages,
         graph,
+        findings,
         options,
         lapsed,
     }

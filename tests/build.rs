@@ -136,9 +136,8 @@ fn every_statement_is_an_anchored_element() {
             .select(&sel(".article-body .st"))
             .map(|e| e.value().id().expect("statement without id").to_string())
             .collect();
-        let expected: Vec<&str> = a["statements"]
-            .as_array()
-            .unwrap()
+        let statements = statements_of(&out, a);
+        let expected: Vec<&str> = statements
             .iter()
             .map(|s| s["id"].as_str().unwrap())
             .collect();
@@ -156,9 +155,8 @@ fn statements_show_claims_verdicts_and_cross_source_links() {
     let html = page(&out, "articles/daily-courier/index.html");
     let data = data(&out);
     let courier = &data["articles"][0];
-    let first_fire = courier["statements"]
-        .as_array()
-        .unwrap()
+    let statements = statements_of(&out, courier);
+    let first_fire = statements
         .iter()
         .find(|s| s["text"].as_str().unwrap().starts_with("A fire broke out"))
         .unwrap();
@@ -168,14 +166,14 @@ fn statements_show_claims_verdicts_and_cross_source_links() {
         .next()
         .expect("note for a linked statement");
     let text: String = note.text().collect();
-    assert!(text.contains("Supports"), "{text}");
+    // Who got it right comes first: the report asserts an accurate claim.
     assert!(
-        text.contains("The fire broke out on Monday night."),
+        text.contains("▲ Holds up This report asserts The fire broke out on Monday night."),
         "{text}"
     );
     assert!(text.contains("Accurate"), "{text}");
-    assert!(text.contains("Agrees with: Harbour News"), "{text}");
-    assert!(text.contains("Contradicted by: Town Radio"), "{text}");
+    assert!(text.contains("Says the same: Harbour News"), "{text}");
+    assert!(text.contains("Says the opposite: Town Radio"), "{text}");
     let hrefs: Vec<&str> = note
         .select(&sel("a"))
         .filter_map(|a| a.value().attr("href"))
@@ -259,7 +257,8 @@ fn index_matrix_says_what_each_source_does_with_each_claim() {
         .select(&sel("td.cell"))
         .map(|c| c.text().collect::<String>().trim().to_string())
         .collect();
-    assert_eq!(cells, ["✔ Supports", "✔ Supports", "✘ Contradicts"]);
+    // What the reader needs in each cell: whether the report got it right.
+    assert_eq!(cells, ["▲ Holds up", "▲ Holds up", "▼ Does not hold up"]);
     let cause = html
         .select(&sel(".matrix tbody tr"))
         .find(|r| r.text().collect::<String>().contains("cause of the fire"))
@@ -268,7 +267,7 @@ fn index_matrix_says_what_each_source_does_with_each_claim() {
         .select(&sel("td.cell"))
         .map(|c| c.text().collect::<String>().trim().to_string())
         .collect();
-    assert_eq!(cells, ["✔ Supports", "• Mentions", "– Silent"]);
+    assert_eq!(cells, ["◇ Unsettled", "○ Reports it", "– Silent"]);
 }
 
 #[test]
@@ -285,10 +284,12 @@ fn claim_page_has_claimreview_json_ld() {
         v["claimReviewed"],
         "Firefighters arrived within ten minutes."
     );
-    assert_eq!(v["reviewRating"]["ratingValue"], 3);
-    assert_eq!(v["reviewRating"]["bestRating"], 5);
-    assert_eq!(v["reviewRating"]["worstRating"], 1);
+    // Disputed is not a point on the 1–5 scale: no number at all.
+    for key in ["ratingValue", "bestRating", "worstRating"] {
+        assert!(v["reviewRating"].get(key).is_none(), "{key}: {v}");
+    }
     assert_eq!(v["reviewRating"]["alternateName"], "Disputed");
+    assert_eq!(v["reviewRating"]["name"], "Disputed");
     assert_eq!(v["author"]["name"], "Fixture Desk");
     assert_eq!(v["datePublished"], "2026-03-05");
     assert_eq!(v["url"], "/claims/response-time/");
@@ -300,10 +301,16 @@ fn claim_page_has_claimreview_json_ld() {
         .select(&sel(".group h3"))
         .map(|h| h.text().collect::<String>())
         .collect();
-    assert!(
-        groups[0].contains("Supports (1)") && groups[1].contains("Contradicts (1)"),
-        "{groups:?}"
-    );
+    // A disputed claim: both sides are unsettled, and each item keeps its stance.
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert!(groups[0].contains("Unsettled (2)"), "{groups:?}");
+    let stances: Vec<String> = html
+        .select(&sel(".group .stance"))
+        .map(|h| h.text().collect::<String>())
+        .collect();
+    assert_eq!(stances, ["+ Supports", "− Contradicts"]);
+    let page_text: String = html.root_element().text().collect();
+    assert!(!page_text.contains("of 5"), "no false precision");
     let signoff: String = html
         .select(&sel(".signoff"))
         .next()
@@ -348,7 +355,17 @@ fn data_json_follows_the_format() {
     let (_d, out) = built("basic");
     let d = data(&out);
     for a in d["articles"].as_array().unwrap() {
-        for key in ["id", "title", "outlet", "url", "path", "statements"] {
+        for key in [
+            "id",
+            "title",
+            "outlet",
+            "outlet_id",
+            "url",
+            "path",
+            "statements_url",
+            "derived_from",
+            "independence_group",
+        ] {
             assert!(a.get(key).is_some(), "article lacks {key}");
         }
         assert!(
@@ -356,12 +373,16 @@ fn data_json_follows_the_format() {
                 .join("index.html")
                 .is_file()
         );
-        for s in a["statements"].as_array().unwrap() {
+        for s in statements_of(&out, a) {
             assert!(s["id"].as_str().unwrap().starts_with("s-"));
             for c in s["claims"].as_array().unwrap() {
                 assert!(
                     ["supports", "contradicts", "mentions"]
                         .contains(&c["stance"].as_str().unwrap())
+                );
+                assert!(
+                    ["holds-up", "does-not-hold-up", "unsettled", "reports"]
+                        .contains(&c["assessment"].as_str().unwrap())
                 );
             }
         }
@@ -371,7 +392,14 @@ fn data_json_follows_the_format() {
             assert!(c.get(key).is_some(), "claim lacks {key}");
         }
         for e in c["evidence"].as_array().unwrap() {
-            for key in ["article", "quote", "stance", "statements", "href"] {
+            for key in [
+                "article",
+                "quote",
+                "stance",
+                "assessment",
+                "statements",
+                "href",
+            ] {
                 assert!(e.get(key).is_some(), "evidence lacks {key}");
             }
         }
@@ -549,9 +577,8 @@ fn templates_in_the_project_override_the_embedded_ones() {
     assert!(index.contains("class=\"matrix\""));
 }
 
-/// Article, claim and index pages are written by compiled code while the
-/// built-in templates apply; overriding only a template they are made from
-/// (`base.html`, `macros.html`) must still reach them.
+/// Overriding only a template the pages are made from (`base.html`,
+/// `macros.html`) reaches article, claim and index pages.
 #[test]
 fn overriding_the_base_or_the_macros_reaches_article_claim_and_index_pages() {
     let proj = project("basic");
@@ -583,22 +610,36 @@ fn overriding_the_base_or_the_macros_reaches_article_claim_and_index_pages() {
     }
 
     std::fs::remove_file(templates.join("base.html")).unwrap();
+    // A custom macros.html defines every macro the templates call; here
+    // the built-in one with two of them replaced.
+    let macros = crosscheck::render::DEFAULT_TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == "macros.html")
+        .unwrap()
+        .1;
+    let lines: Vec<&str> = macros
+        .lines()
+        .filter(|l| !l.starts_with("{% macro verdict(") && !l.starts_with("{% macro stance("))
+        .collect();
     std::fs::write(
         templates.join("macros.html"),
-        "{% macro verdict(v) %}<b class=\"my-verdict\">{{ v.label }}</b>{% endmacro verdict %}\n\
-         {% macro stance(s) %}<b class=\"my-stance\">{{ s.label }}</b>{% endmacro stance %}\n",
+        format!(
+            "{{% macro verdict(v) %}}<b class=\"my-verdict\">{{{{ v.label }}}}</b>{{% endmacro verdict %}}\n\
+             {{% macro stance(s) %}}<b class=\"my-stance\">{{{{ s.label }}}}</b>{{% endmacro stance %}}\n{}\n",
+            lines.join("\n")
+        ),
     )
     .unwrap();
     let o = build(proj.path(), &out);
     assert!(o.status.success(), "{}", stderr(&o));
     let article = std::fs::read_to_string(out.join("articles/daily-courier/index.html")).unwrap();
     assert!(
-        article.contains("<b class=\"my-stance\">"),
+        article.contains("<b class=\"my-verdict\">"),
         "article ignores macros.html"
     );
     let claim = std::fs::read_to_string(out.join("claims/nobody-hurt/index.html")).unwrap();
     assert!(
-        claim.contains("<b class=\"my-verdict\">"),
+        claim.contains("<b class=\"my-verdict\">") && claim.contains("<b class=\"my-stance\">"),
         "claim ignores macros.html"
     );
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
@@ -758,7 +799,10 @@ fn editing_one_sentence_changes_one_line_of_the_data_files() {
             .map(|(_, y)| y.to_string())
             .collect()
     };
-    let changed = changed_lines("data.json");
+    // The claims and articles of data.json do not change; the statement
+    // is one line of its article's own file.
+    assert!(changed_lines("data.json").is_empty());
+    let changed = changed_lines("articles/daily-courier/data.json");
     assert_eq!(changed.len(), 1, "{changed:?}");
     assert!(
         changed[0].contains("under control by 3 a.m.") && changed[0].contains("\"id\":\"s-"),
@@ -766,16 +810,11 @@ fn editing_one_sentence_changes_one_line_of_the_data_files() {
         changed[0]
     );
     // The data stays one statement per line, not one line for the file.
-    let lines = std::fs::read_to_string(after.join("data.json"))
+    let lines = std::fs::read_to_string(after.join("articles/daily-courier/data.json"))
         .unwrap()
         .lines()
         .count();
-    let statements: usize = data(&after)["articles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["statements"].as_array().unwrap().len())
-        .sum();
+    let statements = statements_of(&after, &data(&after)["articles"][0]).len();
     assert!(
         lines > statements,
         "{lines} lines for {statements} statements"

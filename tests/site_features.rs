@@ -309,9 +309,15 @@ fn sitemap_lists_every_page_with_an_absolute_base_url_only() {
         .filter(|p| p.ends_with("index.html"))
         .map(|p| format!("{BASE}{}", p.trim_end_matches("index.html")))
         .collect();
+    // The front page, the lists and explanations (reports, claims, outlets,
+    // disagreements, verdicts, corrections), every article, claim, outlet
+    // and desk page.
     assert_eq!(
         html_pages.len(),
-        1 + site.articles.len() + site.claims.len()
+        7 + site.articles.len()
+            + site.claims.len()
+            + site.findings.outlets.len()
+            + site.pages.len()
     );
     assert_eq!(locs, html_pages);
     assert!(text(&pages, "robots.txt").contains(&format!("Sitemap: {BASE}sitemap.xml")));
@@ -417,11 +423,7 @@ fn claim_and_article_pages_carry_open_graph_and_twitter_meta() {
         meta(&doc, "og:title").as_deref(),
         Some(article.title.as_str())
     );
-    assert!(
-        meta(&doc, "og:description")
-            .unwrap()
-            .contains("corroborated")
-    );
+    assert!(meta(&doc, "og:description").unwrap().contains("hold up"));
     assert_eq!(meta(&doc, "twitter:card").as_deref(), Some("summary"));
 
     // A relative base_url: no absolute URLs are invented.
@@ -501,7 +503,7 @@ fn article_notes_link_to_the_next_and_previous_checked_statement() {
     let doc = html(&pages, &path);
     let page_ids = ids(&doc);
     let marked: Vec<String> = doc
-        .select(&sel(".notes li[id^=\"n-\"]"))
+        .select(&sel(".notes .note-body[id^=\"n-\"]"))
         .map(|li| li.value().attr("id").unwrap()[2..].to_string())
         .collect();
     assert!(marked.len() > 2);
@@ -642,7 +644,7 @@ fn build_output_is_one_summary_line_quiet_is_silent_and_no_color_is_plain() {
         "colour despite NO_COLOR and a pipe"
     );
     for part in [
-        "built 4 pages",
+        "built 11 pages",
         "1 articles",
         "1 claims",
         "2 evidence",

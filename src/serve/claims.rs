@@ -40,10 +40,14 @@ pub fn fingerprint(claim: &Claim) -> Print {
         text,
         verdict,
         summary,
+        summary_span: _,
         status,
         reviewer,
         reviewed,
         signoff,
+        basis_reports,
+        sources,
+        updates,
         evidence,
         file,
         span: _,
@@ -61,7 +65,36 @@ pub fn fingerprint(claim: &Claim) -> Print {
     put(reviewer.as_deref().unwrap_or("\0"));
     put(reviewed.as_deref().unwrap_or("\0"));
     put(signoff.as_deref().unwrap_or("\0"));
+    put(if *basis_reports { "reports" } else { "\0" });
     put(&file.name);
+    for source in sources {
+        let crate::content::Source {
+            title,
+            url,
+            publisher,
+            date,
+            archived,
+            note,
+            span: _,
+        } = source;
+        put(title);
+        for field in [url, publisher, date, archived, note] {
+            put(field.as_deref().unwrap_or("\0"));
+        }
+    }
+    put("\0updates");
+    for update in updates {
+        let crate::content::Update {
+            date,
+            note,
+            verdict_before,
+            span: _,
+        } = update;
+        put(date);
+        put(note);
+        put(verdict_before.map_or("\0", |v| v.as_str()));
+    }
+    put("\0evidence");
     for ev in evidence {
         let Evidence {
             article,
@@ -464,15 +497,28 @@ fn relocate(claim: &mut Claim, from: usize, to: usize, file: &Arc<SourceFile>) {
         text: _,
         verdict: _,
         summary: _,
+        summary_span,
         status: _,
         reviewer: _,
         reviewed: _,
         signoff: _,
+        basis_reports: _,
+        sources,
+        updates,
         evidence,
         file: claim_file,
         span,
     } = claim;
     shift(span);
+    if let Some(s) = summary_span {
+        shift(s);
+    }
+    for source in sources {
+        shift(&mut source.span);
+    }
+    for update in updates {
+        shift(&mut update.span);
+    }
     *claim_file = file.clone();
     for ev in evidence {
         let Evidence {

@@ -288,6 +288,8 @@ pub fn classify(root: &Path, path: &Path, changes: &mut Changes, rewatch: &mut b
         ["content", "claims.toml"] | ["content", "claims"] => changes.claims = true,
         ["content", "claims", name] if name.ends_with(".toml") && !temp => changes.claims = true,
         ["content", "articles"] => changes.rescan = true,
+        ["content", "pages"] => changes.pages = true,
+        ["content", "pages", name] if name.ends_with(".md") && !temp => changes.pages = true,
         ["content", "articles", _] if is_article_path(root, path) => {
             changes.articles.insert(path.to_path_buf());
         }

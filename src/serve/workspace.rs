@@ -33,7 +33,9 @@ use rayon::prelude::*;
 
 use super::claims::{self, Print};
 use crate::anchor::Anchor;
-use crate::content::{self, Article, Claim, Content, ContentFiles, Evidence, SiteConfig, Status};
+use crate::content::{
+    self, Article, Claim, Content, ContentFiles, ContentPage, Evidence, SiteConfig, Status,
+};
 use crate::diag::Diagnostics;
 use crate::document::{self, Doc};
 use crate::graph::{self, Anchors};
@@ -56,6 +58,8 @@ pub struct Changes {
     pub claims: bool,
     /// `content/site.toml` changed.
     pub config: bool,
+    /// Something under `content/pages/` changed.
+    pub pages: bool,
     /// Something under `templates/` changed.
     pub templates: bool,
     /// A content folder appeared, vanished or was renamed, or the watcher
@@ -70,6 +74,7 @@ impl Changes {
         Changes {
             claims: true,
             config: true,
+            pages: true,
             templates: true,
             rescan: true,
             ..Changes::default()
@@ -84,6 +89,7 @@ impl Changes {
         self.articles.extend(other.articles);
         self.claims |= other.claims;
         self.config |= other.config;
+        self.pages |= other.pages;
         self.templates |= other.templates;
         self.rescan |= other.rescan;
     }
@@ -188,7 +194,14 @@ pub enum Later {
 fn deferrable(job: Job) -> bool {
     matches!(
         job,
-        Job::Index | Job::Data | Job::SearchIndex | Job::Feed | Job::Annotations | Job::Sitemap
+        Job::Index
+            | Job::Data
+            | Job::SearchIndex
+            | Job::Feed
+            | Job::Annotations
+            | Job::Sitemap
+            | Job::ArticleList
+            | Job::ClaimList
     )
 }
 
@@ -384,6 +397,10 @@ pub struct Workspace {
     config: Option<SiteConfig>,
     config_hash: Option<blake3::Hash>,
     config_diags: Diagnostics,
+    /// `content/pages/`, with the hash of the files as read and their problems.
+    content_pages: Vec<ContentPage>,
+    content_pages_hash: Option<blake3::Hash>,
+    content_pages_diags: Diagnostics,
     slots: BTreeMap<PathBuf, ArticleSlot>,
     /// Parsed articles sorted as `build` loads them (by file name), and
     /// their docs, index for index.
@@ -426,6 +443,9 @@ impl Workspace {
             config: None,
             config_hash: None,
             config_diags: Diagnostics::default(),
+            content_pages: Vec::new(),
+            content_pages_hash: None,
+            content_pages_diags: Diagnostics::default(),
             slots: BTreeMap::new(),
             articles: Vec::new(),
             docs: Vec::new(),
@@ -519,6 +539,9 @@ impl Workspace {
         if (changes.config || changes.rescan) && self.load_config() {
             what.push("content/site.toml".into());
         }
+        if (changes.pages || changes.rescan) && self.load_content_pages() {
+            what.push("content/pages".into());
+        }
         if changes.templates {
             self.renderer = Renderer::new(&self.root);
             self.pending.all = true;
@@ -560,6 +583,30 @@ impl Workspace {
         self.config_diags = diags;
         self.config_hash = hash;
         // The title and base URL are on every page.
+        self.pending.all = true;
+        true
+    }
+
+    /// Re-reads `content/pages/`; true if any page changed. Pages are few
+    /// and every page of the site links to them, so a change re-renders
+    /// everything.
+    fn load_content_pages(&mut self) -> bool {
+        let paths = ContentFiles::discover_pages(&self.root);
+        let mut h = blake3::Hasher::new();
+        for p in &paths {
+            h.update(p.as_os_str().as_encoded_bytes());
+            h.update(&[0]);
+            h.update(&std::fs::read(p).unwrap_or_default());
+            h.update(&[0]);
+        }
+        let hash = Some(h.finalize());
+        if hash == self.content_pages_hash {
+            return false;
+        }
+        let mut diags = Diagnostics::default();
+        self.content_pages = content::load_pages(&self.root, &paths, &mut diags);
+        self.content_pages_diags = diags;
+        self.content_pages_hash = hash;
         self.pending.all = true;
         true
     }
@@ -798,6 +845,7 @@ impl Workspace {
             return (None, diags);
         }
         diags.extend(self.config_diags.clone());
+        diags.extend(self.content_pages_diags.clone());
         for slot in self.slots.values() {
             diags.extend(slot.diags.clone());
         }
@@ -824,6 +872,7 @@ impl Workspace {
             config,
             articles: std::mem::take(&mut self.articles),
             claims: std::mem::take(&mut self.claims),
+            pages: std::mem::take(&mut self.content_pages),
         };
         let docs = std::mem::take(&mut self.docs);
         // Serve shows drafts, so no claim is left out and the site's claims
@@ -838,6 +887,7 @@ impl Workspace {
     fn restore(&mut self, site: Site, statuses: Vec<Status>) {
         self.articles = site.articles;
         self.docs = site.docs;
+        self.content_pages = site.pages;
         let mut claims = site.claims;
         // `assemble` marks lapsed approvals as in review in its copy; the
         // state keeps what the files say, or the next build would no longer
@@ -978,7 +1028,9 @@ impl Workspace {
             .into_iter()
             .filter(|job| {
                 all || match *job {
-                    Job::Article(i) => articles.contains(&site.articles[i].id),
+                    Job::Article(i) | Job::ArticleData(i) => {
+                        articles.contains(&site.articles[i].id)
+                    }
                     Job::Claim(i) | Job::Card(i) => claims.contains(&site.claims[i].id),
                     _ => true,
                 }
@@ -1182,7 +1234,7 @@ impl Filing {
 /// kind added later lands there too: always rendered, so never stale.
 fn entity(site: &Site, job: Job) -> Option<Entity> {
     match job {
-        Job::Article(i) => Some(Entity::Article(site.articles[i].id.clone())),
+        Job::Article(i) | Job::ArticleData(i) => Some(Entity::Article(site.articles[i].id.clone())),
         Job::Claim(i) | Job::Card(i) => Some(Entity::Claim(site.claims[i].id.clone())),
         _ => None,
     }
@@ -1265,10 +1317,14 @@ fn claim_without_evidence(c: &Claim) -> Claim {
         text: c.text.clone(),
         verdict: c.verdict,
         summary: c.summary.clone(),
+        summary_span: c.summary_span.clone(),
         status: c.status,
         reviewer: c.reviewer.clone(),
         reviewed: c.reviewed.clone(),
         signoff: c.signoff.clone(),
+        basis_reports: c.basis_reports,
+        sources: c.sources.clone(),
+        updates: c.updates.clone(),
         evidence: Vec::new(),
         file: c.file.clone(),
         span: c.span.clone(),
@@ -1661,10 +1717,14 @@ mod tests {
             );
             assert_eq!(early.pages[path], old[path], "{path} rendered early");
         }
-        // The new statement is counted on the index and listed in data.json.
-        for path in ["index.html", "data.json"] {
-            assert_ne!(o.pages[path], old[path], "{path} not rendered at all");
-        }
+        // The new statement is counted on the index, and listed in the
+        // article's own data file, which comes with its page.
+        assert_ne!(
+            o.pages["index.html"], old["index.html"],
+            "index not rendered at all"
+        );
+        let data = "articles/coastal-gazette-talks/data.json";
+        assert_ne!(early.pages[data], old[data], "{data} not rendered early");
         assert!(!early.deferred.iter().any(|p| p == "style.css"));
         let page = "articles/coastal-gazette-talks/index.html";
         assert_eq!(early.pages[page], o.pages[page]);
@@ -1689,7 +1749,7 @@ mod tests {
             &mut |_| Later::NextBuild,
         );
         assert!(o.ok() && o.rendered.unfinished);
-        assert_eq!(o.pages["data.json"], old["data.json"]);
+        assert_eq!(o.pages["index.html"], old["index.html"]);
         assert_ne!(
             o.pages["articles/coastal-gazette-talks/index.html"],
             old["articles/coastal-gazette-talks/index.html"]
@@ -1697,7 +1757,7 @@ mod tests {
         // The next build completes the site, even with nothing new.
         let o = rebuild_matches(&mut ws, root, Changes::default());
         assert!(!o.rendered.unfinished);
-        assert_ne!(o.pages["data.json"], old["data.json"]);
+        assert_ne!(o.pages["index.html"], old["index.html"]);
     }
 
     #[test]

@@ -109,3 +109,14 @@ pub fn replace_in_file(path: &Path, from: &str, to: &str) {
     assert!(text.contains(from), "{} has no {from:?}", path.display());
     std::fs::write(path, text.replace(from, to)).unwrap();
 }
+
+/// An article's statements, from the file `data.json` names in its
+/// `statements_url`.
+pub fn statements_of(out: &Path, article: &serde_json::Value) -> Vec<serde_json::Value> {
+    let url = article["statements_url"]
+        .as_str()
+        .expect("every article names its statements file");
+    let file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join(url)).unwrap()).unwrap();
+    file["statements"].as_array().unwrap().clone()
+}

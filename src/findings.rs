@@ -1,0 +1,461 @@
+//! What the claim graph means for a reader, computed once per build after
+//! the graph: the outlets and how their reporting held up, which reports
+//! are independent of which, and where the reports disagree.
+//!
+//! Every figure here counts *independent groups* where it counts
+//! agreement: two reports of one wire text agreeing are one source, not
+//! two. An article's group is fixed by the `derived_from` front matter
+//! (see [`independence_groups`]).
+
+use std::collections::BTreeMap;
+
+use crate::assess::Counts;
+use crate::content::{Article, Claim, Stance, slugify};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::graph::{self, Graph};
+
+/// An outlet: every article whose `outlet` has the same id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outlet {
+    /// From the outlet's name (see [`outlet_id`]): stable while the name is.
+    pub id: String,
+    /// As the first of its articles (in id order) spells it.
+    pub name: String,
+    /// Its articles, in site order.
+    pub articles: Vec<usize>,
+    /// Every piece of evidence from its articles, by assessment.
+    pub counts: Counts,
+    /// Statements of its articles linked to at least one published claim.
+    pub statements_checked: usize,
+    /// Claims it is alone on (see [`Alone`]), in claim order.
+    pub alone: Vec<(usize, Alone)>,
+    /// Claims other outlets have evidence on and it has none, in claim order.
+    pub blind_spots: Vec<usize>,
+}
+
+/// Why an outlet is alone on a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alone {
+    /// No other outlet has evidence on the claim.
+    OnlySource,
+    /// It is the only outlet taking its side (supports or contradicts)
+    /// while another takes the other side.
+    OnlyOnItsSide(Stance),
+}
+
+/// How the reports line up on one claim.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClaimSides {
+    /// Per stance (in [`Stance::ALL`] order): the reports taking it.
+    pub sides: [Side; 3],
+    /// Reports both support and contradict the claim.
+    pub disagreement: bool,
+}
+
+/// The reports on one side of a claim.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Side {
+    /// Articles, in site order, no repeats.
+    pub articles: Vec<usize>,
+    /// How many independence groups those articles come from.
+    pub independent: usize,
+    /// Their outlets, in outlet order, no repeats.
+    pub outlets: Vec<usize>,
+}
+
+impl ClaimSides {
+    pub fn side(&self, stance: Stance) -> &Side {
+        &self.sides[stance_index(stance)]
+    }
+}
+
+fn stance_index(stance: Stance) -> usize {
+    Stance::ALL
+        .iter()
+        .position(|&s| s == stance)
+        .expect("every stance is in ALL")
+}
+
+/// Everything a reader-facing summary needs, read by every renderer.
+#[derive(Debug, Clone, Default)]
+pub struct Findings {
+    /// Sorted by id.
+    pub outlets: Vec<Outlet>,
+    /// Article index → outlet index.
+    pub article_outlet: Vec<usize>,
+    /// Article index → the index of its group's representative article
+    /// (see [`independence_groups`]).
+    pub group: Vec<usize>,
+    /// Article index → its evidence by assessment.
+    pub article_counts: Vec<Counts>,
+    /// Claim index → the sides reports take.
+    pub claims: Vec<ClaimSides>,
+    /// Claims with reports on both sides, most contested first (see
+    /// [`Findings::build`]).
+    pub disagreements: Vec<usize>,
+}
+
+/// An outlet's id: its name as a slug (`"The Evening Post"` →
+/// `the-evening-post`), so it stays the same from build to build.
+pub fn outlet_id(name: &str) -> String {
+    let slug = slugify(name);
+    if slug.is_empty() {
+        "outlet".to_string()
+    } else {
+        slug
+    }
+}
+
+/// Each article's independence group, as the index of the group's
+/// representative: articles linked by `derived_from` (in either
+/// direction, transitively) are one group. The representative is the
+/// first article of the group (in site order) that derives from no other
+/// member — the original the others copy — or the first member when every
+/// member derives from another. Names that are no article's id are
+/// ignored here (`check_derived_from` reports them).
+pub fn independence_groups(articles: &[Article]) -> Vec<usize> {
+    let index = graph::article_index(articles);
+    let mut parent: Vec<usize> = (0..articles.len()).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for (i, a) in articles.iter().enumerate() {
+        for (id, _) in &a.derived_from {
+            if let Some(&j) = index.get(id.as_str()) {
+                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                if ri != rj {
+                    parent[ri.max(rj)] = ri.min(rj);
+                }
+            }
+        }
+    }
+    let roots: Vec<usize> = (0..articles.len()).map(|i| find(&mut parent, i)).collect();
+    let mut representative: BTreeMap<usize, usize> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        let derives = a
+            .derived_from
+            .iter()
+            .any(|(id, _)| index.get(id.as_str()).is_some_and(|&j| j != i));
+        if !derives {
+            representative.entry(roots[i]).or_insert(i);
+        }
+    }
+    roots
+        .iter()
+        .map(|r| representative.get(r).copied().unwrap_or(*r))
+        .collect()
+}
+
+impl Findings {
+    pub fn build(articles: &[Article], claims: &[Claim], graph: &Graph) -> Findings {
+        let group = independence_groups(articles);
+        let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, a) in articles.iter().enumerate() {
+            by_id.entry(outlet_id(&a.outlet)).or_default().push(i);
+        }
+        let mut article_outlet = vec![0; articles.len()];
+        let mut outlets: Vec<Outlet> = by_id
+            .into_iter()
+            .enumerate()
+            .map(|(oi, (id, members))| {
+                for &ai in &members {
+                    article_outlet[ai] = oi;
+                }
+                let first = members
+                    .iter()
+                    .min_by_key(|&&ai| &articles[ai].id)
+                    .copied()
+                    .expect("an outlet has an article");
+                Outlet {
+                    id,
+                    name: articles[first].outlet.clone(),
+                    articles: members,
+                    counts: Counts::default(),
+                    statements_checked: 0,
+                    alone: Vec::new(),
+                    blind_spots: Vec::new(),
+                }
+            })
+            .collect();
+
+        let mut article_counts = vec![Counts::default(); articles.len()];
+        let mut sides = Vec::with_capacity(claims.len());
+        for (ci, refs) in graph.evidence.iter().enumerate() {
+            let mut cs = ClaimSides::default();
+            for r in refs {
+                article_counts[r.article].add(r.assessment);
+                outlets[article_outlet[r.article]].counts.add(r.assessment);
+                let side = &mut cs.sides[stance_index(r.stance)];
+                if !side.articles.contains(&r.article) {
+                    side.articles.push(r.article);
+                }
+            }
+            for side in &mut cs.sides {
+                side.articles.sort_unstable();
+                let mut groups: Vec<usize> = side.articles.iter().map(|&a| group[a]).collect();
+                groups.sort_unstable();
+                groups.dedup();
+                side.independent = groups.len();
+                side.outlets = side.articles.iter().map(|&a| article_outlet[a]).collect();
+                side.outlets.sort_unstable();
+                side.outlets.dedup();
+            }
+            cs.disagreement = !cs.side(Stance::Supports).articles.is_empty()
+                && !cs.side(Stance::Contradicts).articles.is_empty();
+            // Which outlets are alone on it, and which miss it.
+            let all: Vec<usize> = {
+                let mut v: Vec<usize> = cs.sides.iter().flat_map(|s| s.outlets.clone()).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            if all.len() == 1 {
+                outlets[all[0]].alone.push((ci, Alone::OnlySource));
+            } else {
+                for stance in [Stance::Supports, Stance::Contradicts] {
+                    let own = &cs.side(stance).outlets;
+                    let other = stance
+                        .opposite()
+                        .expect("supports and contradicts have one");
+                    if own.len() == 1 && !cs.side(other).outlets.is_empty() {
+                        outlets[own[0]]
+                            .alone
+                            .push((ci, Alone::OnlyOnItsSide(stance)));
+                    }
+                }
+            }
+            if !all.is_empty() {
+                for (oi, outlet) in outlets.iter_mut().enumerate() {
+                    if all.binary_search(&oi).is_err() {
+                        outlet.blind_spots.push(ci);
+                    }
+                }
+            }
+            sides.push(cs);
+        }
+        for (oi, outlet) in outlets.iter_mut().enumerate() {
+            outlet.statements_checked = articles
+                .iter()
+                .enumerate()
+                .filter(|&(ai, _)| article_outlet[ai] == oi)
+                .map(|(ai, _)| graph.linked_count(ai))
+                .sum();
+        }
+        // Most contested first: the smaller independent side, then the
+        // larger, then the claims file's order.
+        let mut disagreements: Vec<usize> = (0..sides.len())
+            .filter(|&ci| sides[ci].disagreement)
+            .collect();
+        disagreements.sort_by_key(|&ci| {
+            let s = sides[ci].side(Stance::Supports).independent;
+            let c = sides[ci].side(Stance::Contradicts).independent;
+            (std::cmp::Reverse(s.min(c)), std::cmp::Reverse(s.max(c)), ci)
+        });
+        Findings {
+            outlets,
+            article_outlet,
+            group,
+            article_counts,
+            claims: sides,
+            disagreements,
+        }
+    }
+
+    /// The outlet of article `ai`.
+    pub fn outlet_of(&self, ai: usize) -> &Outlet {
+        &self.outlets[self.article_outlet[ai]]
+    }
+
+    /// How many independence groups `articles` come from.
+    pub fn independent_count(&self, articles: impl IntoIterator<Item = usize>) -> usize {
+        let mut groups: Vec<usize> = articles.into_iter().map(|a| self.group[a]).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        groups.len()
+    }
+}
+
+/// Outlet names that differ but give the same id are one outlet: say so,
+/// since it is more likely a spelling slip than two outlets.
+pub fn check_outlet_names(articles: &[Article], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<String, &Article> = BTreeMap::new();
+    let mut sorted: Vec<&Article> = articles.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    for a in sorted {
+        let id = outlet_id(&a.outlet);
+        match seen.get(&id) {
+            Some(first) if first.outlet != a.outlet => diags.push(
+                Diagnostic::warning(format!(
+                    "outlet \"{}\" of article `{}` is counted as the same outlet as \"{}\" (article `{}`)",
+                    a.outlet, a.id, first.outlet, first.id
+                ))
+                .in_file(&a.file)
+                .help("spell the outlet the same way in both articles, or make the names differ by more than case and punctuation"),
+            ),
+            Some(_) => {}
+            None => {
+                seen.insert(id, a);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Evidence, Status, Verdict};
+    use crate::diag::SourceFile;
+    use crate::document;
+
+    fn article(id: &str, outlet: &str, derived: &[&str]) -> Article {
+        Article {
+            id: id.into(),
+            title: id.into(),
+            outlet: outlet.into(),
+            url: None,
+            author: None,
+            published: None,
+            archived: None,
+            title_by_desk: false,
+            syndicated_by: None,
+            derived_from: derived.iter().map(|d| (d.to_string(), 0..0)).collect(),
+            body: String::new().into(),
+            file: SourceFile::new(format!("content/articles/{id}.md"), ""),
+        }
+    }
+
+    fn claim(id: &str, verdict: Verdict, evidence: &[(&str, &str, Stance)]) -> Claim {
+        Claim {
+            id: id.into(),
+            text: id.into(),
+            verdict,
+            summary: None,
+            summary_span: None,
+            status: Status::Approved,
+            reviewer: None,
+            reviewed: None,
+            signoff: None,
+            basis_reports: false,
+            sources: Vec::new(),
+            updates: Vec::new(),
+            evidence: evidence
+                .iter()
+                .map(|(article, quote, stance)| Evidence {
+                    article: article.to_string(),
+                    quote: quote.to_string(),
+                    stance: *stance,
+                    note: None,
+                    occurrence: None,
+                    article_span: 0..0,
+                    quote_span: 0..0,
+                })
+                .collect(),
+            file: SourceFile::new("content/claims.toml", ""),
+            span: 0..0,
+        }
+    }
+
+    fn findings(articles: &[Article], texts: &[&str], claims: &[Claim]) -> Findings {
+        let docs: Vec<_> = texts.iter().map(|t| document::parse(t)).collect();
+        let mut d = Diagnostics::default();
+        let anchors = graph::anchor_evidence(articles, &docs, claims, &mut d);
+        assert!(!d.has_errors(), "{}", d.render(false));
+        let g = Graph::build(articles, &docs, claims, &anchors);
+        Findings::build(articles, claims, &g)
+    }
+
+    #[test]
+    fn a_declared_copy_counts_once_among_the_independent() {
+        let articles = vec![
+            article("wire", "Wire", &[]),
+            article("copy", "Copy Daily", &["wire"]),
+            article("own", "Own Post", &[]),
+        ];
+        assert_eq!(independence_groups(&articles), [0, 0, 2]);
+        let claims = vec![claim(
+            "c",
+            Verdict::Accurate,
+            &[
+                ("wire", "It rained.", Stance::Supports),
+                ("copy", "It rained.", Stance::Supports),
+                ("own", "It rained.", Stance::Supports),
+            ],
+        )];
+        let f = findings(
+            &articles,
+            &["It rained.", "It rained.", "It rained."],
+            &claims,
+        );
+        let side = f.claims[0].side(Stance::Supports);
+        assert_eq!(side.articles, [0, 1, 2]);
+        assert_eq!(side.independent, 2);
+    }
+
+    #[test]
+    fn the_original_represents_its_group_whatever_the_order() {
+        let articles = vec![
+            article("a-copy", "A", &["z-original"]),
+            article("b-copy", "B", &["a-copy"]),
+            article("z-original", "Z", &[]),
+        ];
+        assert_eq!(independence_groups(&articles), [2, 2, 2]);
+        // A loop has no original: its first member stands for it.
+        let looped = vec![article("a", "A", &["b"]), article("b", "B", &["a"])];
+        assert_eq!(independence_groups(&looped), [0, 0]);
+    }
+
+    #[test]
+    fn outlets_count_assessments_and_find_what_they_are_alone_on_and_miss() {
+        let articles = vec![
+            article("a1", "The Post", &[]),
+            article("a2", "the post", &[]),
+            article("b", "Courier", &[]),
+            article("c", "Gazette", &[]),
+        ];
+        let texts = [
+            "Sky is green.",
+            "Sky is blue.",
+            "Sky is blue.",
+            "Grass grows.",
+        ];
+        let claims = vec![
+            claim(
+                "sky-blue",
+                Verdict::Accurate,
+                &[
+                    ("a1", "Sky is green.", Stance::Contradicts),
+                    ("b", "Sky is blue.", Stance::Supports),
+                    ("a2", "Sky is blue.", Stance::Supports),
+                    ("c", "Grass grows.", Stance::Mentions),
+                ],
+            ),
+            claim(
+                "grass",
+                Verdict::Disputed,
+                &[("c", "Grass grows.", Stance::Supports)],
+            ),
+        ];
+        let f = findings(&articles, &texts, &claims);
+        let ids: Vec<&str> = f.outlets.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, ["courier", "gazette", "the-post"]);
+        let post = &f.outlets[2];
+        assert_eq!(post.articles, [0, 1]);
+        assert_eq!(post.name, "The Post");
+        assert_eq!(post.counts.holds_up, 1);
+        assert_eq!(post.counts.does_not_hold_up, 1);
+        assert_eq!(post.statements_checked, 2);
+        assert_eq!(post.blind_spots, [1]);
+        let gazette = &f.outlets[1];
+        assert_eq!(gazette.alone, [(1, Alone::OnlySource)]);
+        assert_eq!(gazette.counts.unsettled, 1);
+        assert_eq!(gazette.counts.reports, 1);
+        // Courier supports too, but nobody besides The Post contradicts.
+        assert_eq!(post.alone, [(0, Alone::OnlyOnItsSide(Stance::Contradicts))]);
+        assert!(f.claims[0].disagreement);
+        assert_eq!(f.disagreements, [0]);
+    }
+}
