@@ -37,6 +37,8 @@ pub struct Article {
     pub title: String,
     pub outlet: String,
     pub url: Option<String>,
+    /// An archive snapshot of the article (Wayback Machine, archive.today).
+    pub archived: Option<String>,
     pub author: Option<String>,
     pub published: Option<String>,
     /// Markdown body, after the front matter, with lone bullet markers
@@ -570,9 +572,10 @@ pub fn parse_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<A
     let title = f.req_str("title");
     let outlet = f.req_str("outlet");
     let url = f.opt_str("url");
+    let archived = f.opt_str("archived");
     let author = f.opt_str("author");
     let published = f.opt_date("published");
-    f.unknown_keys(&["title", "outlet", "url", "author", "published"]);
+    f.unknown_keys(&["title", "outlet", "url", "archived", "author", "published"]);
     let body = match join_lone_bullets(&text[body_start..]) {
         std::borrow::Cow::Borrowed(_) => Body::InFile {
             file: Arc::clone(&file),
@@ -588,6 +591,7 @@ pub fn parse_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<A
         title: title?,
         outlet: outlet?,
         url,
+        archived,
         author,
         published,
         body,

@@ -320,6 +320,7 @@ mod tests {
             title: id.into(),
             outlet: id.into(),
             url: None,
+            archived: None,
             author: None,
             published: None,
             body: String::new().into(),
