@@ -468,6 +468,24 @@ mod tests {
     }
 
     #[test]
+    fn network_failures_say_what_failed_and_name_the_url() {
+        let url = Url::parse("https://news.example/a").unwrap();
+        let t = Duration::from_secs(30);
+        let dns = request_error(&url, ureq::Error::HostNotFound, t).to_string();
+        assert_eq!(
+            dns,
+            "https://news.example/a: cannot resolve the host name `news.example` (DNS)"
+        );
+        let tls = request_error(&url, ureq::Error::Tls("certificate expired"), t).to_string();
+        assert!(
+            tls.starts_with("https://news.example/a: TLS (https) failed"),
+            "{tls}"
+        );
+        let timeout = request_error(&url, ureq::Error::Timeout(ureq::Timeout::Global), t);
+        assert!(timeout.to_string().contains("within 30"), "{timeout}");
+    }
+
+    #[test]
     fn the_timeout_is_a_positive_number_of_seconds() {
         assert_eq!(parse_timeout(None).unwrap(), DEFAULT_TIMEOUT);
         assert_eq!(
