@@ -16,11 +16,15 @@ use url::Url;
 use super::meta;
 
 /// Elements that are never article text.
-const DROP_ELEMENTS: &str = "nav, aside, footer, form, button, dialog, template, iframe, \
-     noscript, svg, canvas, video, audio, object, embed, select, input, textarea, \
-     script, style, link, [hidden], [aria-hidden=true], [role=navigation], \
-     [role=complementary], [role=contentinfo], [role=dialog], [role=alertdialog], \
-     [role=search], [role=toolbar], #wm-ipp-base, #wm-ipp-print, #wm-ipp, #donato";
+const DROP_ELEMENTS: &str = "template, iframe, noscript, svg, canvas, video, audio, object, \
+     embed, select, input, textarea, button, script, style, link, \
+     #wm-ipp-base, #wm-ipp-print, #wm-ipp, #donato";
+
+/// Elements that are not article text either, unless a page misuses one
+/// to wrap everything (ASP.NET pages put the whole page in a `<form>`).
+const DROP_UNLESS_WRAPPER: &str = "nav, aside, footer, form, dialog, [hidden], \
+     [aria-hidden=true], [role=navigation], [role=complementary], [role=contentinfo], \
+     [role=dialog], [role=alertdialog], [role=search], [role=toolbar]";
 
 /// Parts of a class, id or aria-label that mark cruft, matched anywhere in
 /// the lowercased value.
@@ -90,6 +94,12 @@ pub fn markdown(doc: Document, base: Option<&Url>) -> Option<String> {
 /// Removes what is never article text, before Readability scores the page.
 fn clean_page(doc: &Document) {
     doc.select(DROP_ELEMENTS).remove();
+    let total = doc.select("body").text().chars().count().max(1);
+    for node in doc.select(DROP_UNLESS_WRAPPER).nodes() {
+        if !holds_the_article(node, total) {
+            node.remove_from_parent();
+        }
+    }
     // A page header holds the logo and the menu; an article's own header
     // holds its headline, which is kept.
     for header in doc.select("header").nodes() {
@@ -552,6 +562,24 @@ mod tests {
         }
         assert!(out.contains("claim"), "{out}");
         assert_eq!(tidy("a  \n\n\n\nb"), "a\n\nb\n");
+    }
+
+    #[test]
+    fn a_form_wrapping_the_whole_page_keeps_the_article() {
+        let para = "The talks in Moscow ended on Tuesday without agreement, officials said. ";
+        let html = format!(
+            "<html><body><form id=\"aspnetForm\"><nav><a href=\"/\">Home</a></nav>\
+             <div class=\"content\"><h1>Talks</h1><p>{}</p><p>{}</p></div>\
+             <form class=\"search\"><p>Search the site for more</p></form></form></body></html>",
+            para.repeat(4),
+            para.repeat(3)
+        );
+        let md = markdown(Document::from(html), None).unwrap();
+        assert!(md.contains("The talks in Moscow ended"), "{md}");
+        assert!(
+            !md.contains("Home") && !md.contains("Search the site"),
+            "{md}"
+        );
     }
 
     #[test]
