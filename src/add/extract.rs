@@ -200,17 +200,47 @@ fn remove_cruft(doc: &Document) {
 
 /// Elements whose text runs on as prose: what is inside them is part of a
 /// sentence.
-const TEXT_BLOCKS: &str = "p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th, dd, dt, figcaption, pre, code, label, q, cite";
+const TEXT_BLOCKS: &[&str] = &[
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "td",
+    "th",
+    "dd",
+    "dt",
+    "figcaption",
+    "pre",
+    "code",
+    "label",
+    "q",
+    "cite",
+];
+
+const INLINE: &[&str] = &[
+    "span", "small", "time", "a", "strong", "em", "b", "i", "abbr", "sup", "sub", "font", "u", "s",
+    "mark",
+];
+
+/// The element's tag name, lowercase (html5ever's), or "" for other nodes.
+/// Matching names is much cheaper than `NodeRef::is`, which parses its
+/// selector on every call: this runs for every element of the page.
+fn name_in(node: &NodeRef, names: &[&str]) -> bool {
+    node.node_name().is_some_and(|n| names.contains(&&*n))
+}
 
 /// A block element, or an inline one that stands alone: not inside a
 /// paragraph-like block and with no text of its own siblings around it.
 fn standalone(node: &NodeRef) -> bool {
-    let inline =
-        node.is("span, small, time, a, strong, em, b, i, abbr, sup, sub, font, u, s, mark");
-    if !inline {
+    if !name_in(node, INLINE) {
         return true;
     }
-    if node.ancestors_it(None).any(|a| a.is(TEXT_BLOCKS)) {
+    if node.ancestors_it(None).any(|a| name_in(&a, TEXT_BLOCKS)) {
         return false;
     }
     let parent_has_text = node.parent().is_some_and(|p| {
@@ -222,7 +252,7 @@ fn standalone(node: &NodeRef) -> bool {
 }
 
 fn is_cruft_element(node: &NodeRef) -> bool {
-    if node.is("html, body, main, article") {
+    if name_in(node, &["html", "body", "main", "article"]) {
         return false;
     }
     ["class", "id", "aria-label"].iter().any(|attr| {
@@ -285,7 +315,7 @@ fn link_density(node: &NodeRef) -> f64 {
     }
     let linked: usize = node
         .descendants_it()
-        .filter(|d| d.is("a"))
+        .filter(|d| name_in(d, &["a"]))
         .map(|a| a.text().chars().filter(|c| !c.is_whitespace()).count())
         .sum();
     linked as f64 / all as f64
