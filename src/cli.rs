@@ -106,6 +106,24 @@ pub enum Command {
         #[arg(long, requires = "review", value_name = "NAME")]
         reviewer: Option<String>,
     },
+    /// Import web pages as articles: fetch each URL (or read a saved .html, .htm or .mhtml file), extract its main text as Markdown and its metadata as front matter, and write content/articles/ID.md. Never overwrites an article.
+    Add {
+        /// http(s):// URLs or saved pages.
+        #[arg(required = true, value_name = "SOURCE")]
+        sources: Vec<String>,
+        /// The article id (the file name) [default: from the outlet and title]; only with one SOURCE.
+        #[arg(long)]
+        id: Option<String>,
+        /// The outlet to write instead of the one the page names.
+        #[arg(long, value_name = "NAME")]
+        outlet: Option<String>,
+        /// Print the file that would be written; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Project folder (holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Print a shell completion script, e.g. `crosscheck completions bash > /etc/bash_completion.d/crosscheck`.
     Completions {
         /// bash, elvish, fish, powershell or zsh.
@@ -176,6 +194,13 @@ pub fn main() -> ExitCode {
             }
             serve(options)
         }
+        Command::Add {
+            sources,
+            id,
+            outlet,
+            dry_run,
+            root,
+        } => add(sources, id, outlet, dry_run, root),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -510,6 +535,86 @@ fn serve(options: crate::serve::ServeOptions) -> ExitCode {
             }
             ExitCode::from(exit::IO)
         }
+    }
+}
+
+fn add(
+    sources: Vec<String>,
+    id: Option<String>,
+    outlet: Option<String>,
+    dry_run: bool,
+    root: PathBuf,
+) -> ExitCode {
+    use crate::add::{self, Kind};
+    let term = term::get();
+    let code = |kind: Kind| match kind {
+        Kind::Content => exit::CONTENT,
+        Kind::Usage => exit::USAGE,
+        Kind::Io => exit::IO,
+    };
+    if id.is_some() && sources.len() > 1 {
+        term.error("--id names one article: pass one SOURCE with it");
+        return ExitCode::from(exit::USAGE);
+    }
+    let timeout = match add::fetch::timeout_from_env() {
+        Ok(t) => t,
+        Err(e) => {
+            term.error(&e.to_string());
+            return ExitCode::from(code(e.kind()));
+        }
+    };
+    let options = add::Options {
+        root,
+        id,
+        outlet,
+        dry_run,
+        timeout,
+    };
+    let mut taken = std::collections::HashSet::new();
+    let mut first_failure = None;
+    let mut failed = 0;
+    for source in &sources {
+        match add::add(source, &options, &mut taken) {
+            Ok(added) => {
+                if dry_run {
+                    print!("{}", added.text);
+                }
+                let fm = &added.front_matter;
+                let what = format!("“{}” ({})", fm.title, fm.outlet);
+                if dry_run {
+                    term.success(&format!(
+                        "would write {} from {source}: {what}; dry run, nothing written",
+                        added.path
+                    ));
+                } else {
+                    term.success(&format!(
+                        "wrote {}: {what}",
+                        term.paint(Paint::Cyan, &added.path)
+                    ));
+                }
+                if term.verbosity > Verbosity::Quiet {
+                    for note in &added.notes {
+                        eprintln!("  note: {note}");
+                    }
+                }
+            }
+            Err(e) => {
+                term.error(&e.to_string());
+                failed += 1;
+                first_failure.get_or_insert(code(e.kind()));
+            }
+        }
+    }
+    if sources.len() > 1 && failed > 0 {
+        eprintln!(
+            "{failed} of {} sources failed; the others were {}",
+            sources.len(),
+            if dry_run { "checked" } else { "added" }
+        );
+    }
+    match first_failure {
+        Some(c) => ExitCode::from(c),
+        None => ExitCode::SUCCESS,
     }
 }
 

@@ -1734,6 +1734,22 @@ mod tests {
     }
 
     #[test]
+    fn an_archive_snapshot_is_an_optional_front_matter_field() {
+        let mut d = Diagnostics::default();
+        let text = "+++\ntitle = \"T\"\noutlet = \"O\"\nurl = \"https://o.example/a\"\n\
+archived = \"https://web.archive.org/web/20251203101500/https://o.example/a\"\n+++\nBody.\n";
+        let a = parse_article(src("content/articles/a.md", text), &mut d).unwrap();
+        assert!(d.is_empty(), "{}", d.render(false));
+        assert_eq!(
+            a.archived.as_deref(),
+            Some("https://web.archive.org/web/20251203101500/https://o.example/a")
+        );
+        let without = "+++\ntitle = \"T\"\noutlet = \"O\"\n+++\nBody.\n";
+        let b = parse_article(src("content/articles/b.md", without), &mut d).unwrap();
+        assert_eq!(b.archived, None);
+    }
+
+    #[test]
     fn forbidden_chars_are_dropped_with_a_warning_naming_the_line() {
         let mut d = Diagnostics::default();
         let f =

@@ -5,6 +5,7 @@
 //! [`graph`] (claim graph) → [`render`] → [`output`] (write).
 //! [`site`] runs the stages; [`cli`] is the command line.
 
+pub mod add;
 pub mod anchor;
 pub mod annotations;
 pub mod assess;
