@@ -454,7 +454,7 @@ fn check(root: PathBuf) -> ExitCode {
     let renderer = Renderer::new(&root).map_err(|d| diags.extend(d)).ok();
     if let Some(site) = &site {
         // Verdicts at odds with their evidence, claims with no evidence.
-        diags.extend(crate::review::consistency::check(site));
+        diags.extend(crate::claims::consistency::check(site));
         if let Some(renderer) = &renderer {
             diags.extend(crate::render::check_templates(site, renderer));
         }
@@ -476,7 +476,7 @@ fn check(root: PathBuf) -> ExitCode {
             "total",
             percent(linked, total)
         );
-        print!("{}", crate::review::consistency::progress(site));
+        print!("{}", crate::claims::consistency::progress(site));
     }
     let summary = format!(
         "{} error(s), {} warning(s)",

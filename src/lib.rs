@@ -10,6 +10,7 @@ pub mod anchor;
 pub mod annotations;
 pub mod assess;
 pub mod card;
+pub mod claims;
 pub mod cli;
 pub mod content;
 pub mod diag;

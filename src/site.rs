@@ -33,9 +33,16 @@ pub struct Site {
     pub findings: Findings,
     pub options: BuildOptions,
     /// Ids of claims whose approval lapsed: approved, but the evidence
-    /// changed since sign-off (see [`crate::review::signoff`]). They are
+    /// changed since sign-off (see [`crate::claims::signoff`]). They are
     /// treated as in review: published only with `drafts`.
-    pub lapsed: Vec<String>,
+    pub lapsed: Vec<crate::claims::signoff::Lapse>,
+}
+
+impl Site {
+    /// The lapse of claim `id`'s approval, if it lapsed.
+    pub fn lapse(&self, id: &str) -> Option<&crate::claims::signoff::Lapse> {
+        self.lapsed.iter().find(|l| l.claim == id)
+    }
 }
 
 /// Loads and compiles the project at `root`. `None` when the content could
@@ -128,7 +135,7 @@ pub fn assemble(
     options: BuildOptions,
     diags: &mut Diagnostics,
 ) -> Site {
-    let lapsed = crate::review::signoff::lapsed_claims(
+    let lapsed = crate::claims::signoff::lapsed_claims(
         &content.articles,
         &docs,
         &content.claims,
@@ -138,7 +145,7 @@ pub fn assemble(
     let mut claims = Vec::with_capacity(content.claims.len());
     let mut kept = Vec::with_capacity(content.claims.len());
     for (mut claim, anchors) in content.claims.into_iter().zip(anchors) {
-        if lapsed.contains(&claim.id) {
+        if lapsed.iter().any(|l| l.claim == claim.id) {
             claim.status = Status::InReview;
         }
         if options.drafts || claim.status == Status::Approved {

@@ -437,7 +437,7 @@ fn sign_off_lapses_when_a_quoted_sentence_is_edited() {
     let root = dir.path();
     sign_off(root, "meeting-lasted-five-hours");
     let claims = std::fs::read_to_string(root.join("content/claims.toml")).unwrap();
-    assert!(claims.contains("status = \"approved\"\nreviewer = \"A. Reviewer\"\nreviewed = 2026-11-21\nsignoff = \"v1:"), "{claims}");
+    assert!(claims.contains("status = \"approved\"\nreviewer = \"A. Reviewer\"\nreviewed = 2026-11-21\nsignoff = \"v2:"), "{claims}");
     let (site, diags) = site::compile(root, BuildOptions::default());
     assert!(diags.is_empty(), "{}", diags.render(false));
     assert!(
@@ -468,7 +468,9 @@ fn sign_off_lapses_when_a_quoted_sentence_is_edited() {
     let msgs: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
     assert_eq!(
         msgs,
-        ["claim `meeting-lasted-five-hours`: approved, evidence changed since sign-off"]
+        [
+            "claim `meeting-lasted-five-hours`: approved, changed since sign-off: 1 piece of evidence with a new stance or an edited quoted statement"
+        ]
     );
     let loc = diags.iter().next().unwrap().location().unwrap();
     assert!(loc.starts_with("content/claims.toml:6:"), "{loc}");
@@ -487,7 +489,8 @@ fn sign_off_lapses_when_a_quoted_sentence_is_edited() {
         .find(|c| c.id == "meeting-lasted-five-hours")
         .unwrap();
     assert_ne!(c.status, Status::Approved);
-    assert_eq!(site.lapsed, ["meeting-lasted-five-hours"]);
+    let lapsed: Vec<&str> = site.lapsed.iter().map(|l| l.claim.as_str()).collect();
+    assert_eq!(lapsed, ["meeting-lasted-five-hours"]);
     // Signing off again records the new state.
     sign_off(root, "meeting-lasted-five-hours");
     let (_, diags) = site::compile(root, BuildOptions::default());
@@ -1101,9 +1104,9 @@ fn api_sign_off_records_a_fingerprint_that_lapses_when_the_quoted_sentence_chang
     assert_eq!(state_of(&s), "lapsed");
     let (_, diags) = site::compile(s.dir.path(), BuildOptions::default());
     assert!(
-        diags.iter().any(|d| d
-            .message
-            .contains("approved, evidence changed since sign-off")),
+        diags
+            .iter()
+            .any(|d| d.message.contains("approved, changed since sign-off")),
         "{}",
         diags.render(false)
     );
@@ -1265,7 +1268,8 @@ fn a_lapsed_claim_page_says_so_when_published_with_drafts() {
         .unwrap();
     let html = String::from_utf8_lossy(&page.bytes);
     assert!(
-        html.contains("Approved, evidence changed since sign-off."),
+        html.contains("Approved, changed since sign-off.")
+            && html.contains("what changed since: 1 piece of evidence with a new stance or an edited quoted statement."),
         "{html}"
     );
     assert!(html.contains("A. Reviewer signed off this verdict on 2026-11-21"));
@@ -1289,7 +1293,9 @@ fn check_prints_consistency_warnings_and_review_progress() {
         "{stderr}"
     );
     assert!(
-        stdout.contains("claims: 0 approved, 0 lapsed (approved, evidence changed since sign-off), 1 in review, 2 draft"),
+        stdout.contains(
+            "claims: 0 approved, 0 lapsed (approved, changed since sign-off), 1 in review, 2 draft"
+        ),
         "{stdout}"
     );
     assert!(

@@ -166,8 +166,8 @@ pub(super) struct ClaimSummary<'a> {
     status: &'static str,
     status_label: &'static str,
     approved: bool,
-    /// Approved, but the evidence changed since sign-off.
-    lapsed: bool,
+    /// Approved, but the claim changed since sign-off: what changed.
+    lapsed: Option<String>,
     /// Supports, contradicts, mentions: the reports on each side.
     sides: Vec<SideView>,
     /// Reports both support and contradict it.
@@ -190,7 +190,7 @@ pub(super) fn claim_summary<'a>(site: &'a Site, ci: usize, root: &str) -> ClaimS
         status: c.status.as_str(),
         status_label: c.status.label(),
         approved: c.status == Status::Approved,
-        lapsed: site.lapsed.contains(&c.id),
+        lapsed: site.lapse(&c.id).map(|l| l.what()),
         sides: Stance::ALL
             .iter()
             .map(|&s| side_view(site, root, s, sides.side(s)))

@@ -41,12 +41,12 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use crate::claims::signoff::{self, SignoffState};
 use crate::content::{Stance, Status, Verdict};
 use crate::review::ClaimsFiles;
 use crate::review::edit::{self, EditError, Field, NewEvidence};
 use crate::review::rejected::{self, Rejected};
 use crate::review::selection::{self, Selection, SelectionError};
-use crate::review::signoff::{self, SignoffState};
 use crate::site::{self, BuildOptions, Site};
 
 /// Largest request body accepted.
@@ -434,10 +434,10 @@ fn state(
         .enumerate()
         .map(|(ci, c)| {
             let fingerprint = signoff::for_site(&site, ci);
-            let state = if site.lapsed.contains(&c.id) {
+            let state = if site.lapse(&c.id).is_some() {
                 SignoffState::Lapsed
             } else {
-                SignoffState::of(c, &fingerprint)
+                SignoffState::for_site(&site, ci)
             };
             let status = if state == SignoffState::Lapsed {
                 Status::Approved

@@ -8,11 +8,13 @@
 //! small, reviewable edit of it, and nothing else the user wrote changes.
 
 pub mod api;
-pub mod consistency;
 pub mod edit;
 pub mod rejected;
 pub mod selection;
-pub mod signoff;
+
+/// Sign-off and consistency are the core's ([`crate::claims`]); review
+/// mode uses them as every command does.
+pub use crate::claims::{consistency, signoff};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -326,7 +326,7 @@
       'not-approved': 'Not signed off.',
       unrecorded: 'Approved without a recorded fingerprint: sign off again to record one.',
       current: `Signed off by ${claim.reviewer} on ${claim.reviewed}; the evidence is unchanged since.`,
-      lapsed: 'Approved, evidence changed since sign-off: review it and sign off again.',
+      lapsed: 'Approved, changed since sign-off: review it and sign off again.',
     }[claim.signoff];
     const sign = el('button', { type: 'button', class: 'cc-signoff' }, 'Sign off');
     sign.addEventListener('click', async () => {

@@ -498,7 +498,7 @@ impl Workspace {
         }
         if let Some((site, _)) = &compiled {
             // `check` prints these too; they are warnings.
-            diags.extend(crate::review::consistency::check(site));
+            diags.extend(crate::claims::consistency::check(site));
         }
         diags.sort();
         self.laps.lap("check");
@@ -1363,7 +1363,7 @@ mod tests {
             diags.extend(d.clone());
         }
         if let Some(site) = &site {
-            diags.extend(crate::review::consistency::check(site));
+            diags.extend(crate::claims::consistency::check(site));
         }
         diags.sort();
         let text = diags.render(false);

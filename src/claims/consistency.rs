@@ -59,7 +59,7 @@ pub struct Progress {
     pub in_review: usize,
     /// Approved, sign-off current or recorded by hand.
     pub approved: usize,
-    /// Approved, but the evidence changed since sign-off.
+    /// Approved, but the claim changed since sign-off.
     pub lapsed: usize,
     /// `(article id, unlinked statements, all statements)`.
     pub unlinked: Vec<(String, usize, usize)>,
@@ -74,7 +74,7 @@ pub fn progress(site: &Site) -> Progress {
         unlinked: Vec::new(),
     };
     for c in &site.claims {
-        if site.lapsed.contains(&c.id) {
+        if site.lapse(&c.id).is_some() {
             p.lapsed += 1;
             continue;
         }
@@ -104,7 +104,7 @@ impl fmt::Display for Progress {
             "  claims: {} approved, {} lapsed ({}), {} in review, {} draft",
             self.approved,
             self.lapsed,
-            crate::review::signoff::LAPSED,
+            crate::claims::signoff::LAPSED,
             self.in_review,
             self.draft
         )?;
