@@ -56,6 +56,19 @@ pub enum Command {
         drafts: bool,
     },
     /// Validate everything, report all problems at once, and summarise coverage.
+    ///
+    /// Stances: `supports` when a report asserts the claim in its own voice,
+    /// `contradicts` when it asserts the opposite, `mentions` when it only
+    /// relays or touches on it. Attributing a claim to someone ("Moscow
+    /// says it took the city") is `mentions`, not `supports`. Each piece of
+    /// evidence is then assessed against the claim's verdict: holds up, does
+    /// not hold up, unsettled (disputed or unverified claims) or reports it.
+    ///
+    /// Besides errors, check warns about verdicts at odds with their
+    /// evidence, claims with no evidence, verdicts that name no outside
+    /// source, a missing methodology or corrections page, lapsed sign-offs,
+    /// and articles that share most of their statements without declaring
+    /// `derived_from`.
     Check {
         /// Project folder (holding content/ and optionally templates/).
         #[arg(long, default_value = ".")]
@@ -455,6 +468,8 @@ fn check(root: PathBuf) -> ExitCode {
     if let Some(site) = &site {
         // Verdicts at odds with their evidence, claims with no evidence.
         diags.extend(crate::claims::consistency::check(site));
+        // Near-copies that do not say so would count as two sources.
+        diags.extend(crate::findings::check_independence(site));
         if let Some(renderer) = &renderer {
             diags.extend(crate::render::check_templates(site, renderer));
         }

@@ -304,6 +304,159 @@ pub fn check_outlet_names(articles: &[Article], diags: &mut Diagnostics) {
     }
 }
 
+/// Words too common to say two sentences are one.
+const STOP_WORDS: &[&str] = &[
+    "about", "after", "also", "and", "are", "been", "before", "both", "but", "could", "each",
+    "for", "from", "had", "has", "have", "her", "here", "his", "into", "its", "more", "most",
+    "not", "only", "other", "over", "said", "says", "some", "such", "than", "that", "the", "their",
+    "them", "then", "there", "they", "this", "very", "was", "were", "what", "when", "where",
+    "which", "while", "who", "whom", "will", "with", "would", "just",
+];
+
+/// A statement's content words, folded so light rewording still matches:
+/// lower case, at least three letters, stop words dropped, cut to five
+/// characters ("diplomatic" and "diplomacy" are one word here), hashed.
+fn word_set(text: &str) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut out: Vec<u64> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .map(str::to_lowercase)
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .map(|w| {
+            let stem: String = w.chars().take(5).collect();
+            let mut h = rustc_hash::FxHasher::default();
+            stem.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Statements this short say too little to be told apart.
+const MIN_WORDS: usize = 4;
+/// Two statements match when they share at least this many words…
+const MIN_SHARED: usize = 4;
+/// …and at least this share of the shorter one's words.
+const MIN_OVERLAP: f64 = 0.5;
+/// Two articles are near-copies when at least this share of one's
+/// statements, and at least [`MIN_MATCHED`] of them, match a statement of
+/// the other. On the example, the one rewrite pair scores 0.58 and every
+/// independent pair 0.19 or less.
+pub const NEAR_COPY_SHARE: f64 = 0.5;
+/// Two short reports of one event share a sentence or two by nature.
+const MIN_MATCHED: usize = 3;
+/// Words in more statements than this are common vocabulary: they never
+/// make two statements candidates for a match (which keeps this linear
+/// in practice on big sites).
+const RARE_WORD_MAX: usize = 64;
+
+/// Pairs of articles `(a, b, share)` with `a < b` that share most of their
+/// statements (see [`NEAR_COPY_SHARE`]): the share is of the article with
+/// the larger matched fraction.
+pub fn near_copies(docs: &[crate::document::Doc]) -> Vec<(usize, usize, f64)> {
+    use rustc_hash::FxHashMap;
+    // (article, statement) → words, for statements long enough to compare.
+    let words: Vec<Vec<Vec<u64>>> = docs
+        .iter()
+        .map(|d| {
+            (0..d.statements.len())
+                .map(|i| word_set(d.statement_text(i)))
+                .collect()
+        })
+        .collect();
+    let mut postings: FxHashMap<u64, Vec<(u32, u32)>> = FxHashMap::default();
+    for (ai, sts) in words.iter().enumerate() {
+        for (si, w) in sts.iter().enumerate().filter(|(_, w)| w.len() >= MIN_WORDS) {
+            for &word in w {
+                postings
+                    .entry(word)
+                    .or_default()
+                    .push((ai as u32, si as u32));
+            }
+        }
+    }
+    // Statement pairs across articles sharing rare words, and how many.
+    let mut shared: FxHashMap<((u32, u32), (u32, u32)), usize> = FxHashMap::default();
+    for list in postings.values().filter(|l| l.len() <= RARE_WORD_MAX) {
+        for (k, &x) in list.iter().enumerate() {
+            for &y in &list[k + 1..] {
+                if x.0 != y.0 {
+                    *shared.entry((x.min(y), x.max(y))).or_default() += 1;
+                }
+            }
+        }
+    }
+    let overlap = |a: &[u64], b: &[u64]| {
+        let common = a.iter().filter(|w| b.binary_search(w).is_ok()).count();
+        (common, common as f64 / a.len().min(b.len()) as f64)
+    };
+    // Per article pair, the statements of each side that match.
+    let mut matched: FxHashMap<(u32, u32), (Vec<u32>, Vec<u32>)> = FxHashMap::default();
+    for (&(x, y), _) in shared.iter().filter(|(_, n)| **n >= 2) {
+        let (wx, wy) = (
+            &words[x.0 as usize][x.1 as usize],
+            &words[y.0 as usize][y.1 as usize],
+        );
+        let (common, share) = overlap(wx, wy);
+        if common >= MIN_SHARED && share >= MIN_OVERLAP {
+            let e = matched.entry((x.0, y.0)).or_default();
+            e.0.push(x.1);
+            e.1.push(y.1);
+        }
+    }
+    let comparable = |ai: usize| words[ai].iter().filter(|w| w.len() >= MIN_WORDS).count();
+    let mut out: Vec<(usize, usize, f64)> = matched
+        .into_iter()
+        .filter_map(|((a, b), (mut sa, mut sb))| {
+            let (a, b) = (a as usize, b as usize);
+            sa.sort_unstable();
+            sa.dedup();
+            sb.sort_unstable();
+            sb.dedup();
+            let side = |matched: usize, of: usize| {
+                if matched >= MIN_MATCHED {
+                    matched as f64 / of.max(1) as f64
+                } else {
+                    0.0
+                }
+            };
+            let share = side(sa.len(), comparable(a)).max(side(sb.len(), comparable(b)));
+            (share >= NEAR_COPY_SHARE).then_some((a, b, share))
+        })
+        .collect();
+    out.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    out
+}
+
+/// `check`'s warning for every pair of near-copies that no `derived_from`
+/// declares: their agreement would otherwise count as two sources.
+pub fn check_independence(site: &crate::site::Site) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    for (a, b, share) in near_copies(&site.docs) {
+        if site.findings.group[a] == site.findings.group[b] {
+            continue;
+        }
+        let (x, y) = (&site.articles[a], &site.articles[b]);
+        diags.push(
+            Diagnostic::warning(format!(
+                "articles `{}` and `{}` share {:.0}% of their statements, but neither declares it derives from the other",
+                x.id,
+                y.id,
+                share * 100.0
+            ))
+            .in_file(&y.file)
+            .help(format!(
+                "if one is a copy or rewrite of the other (or both of one wire story), add derived_from = [\"{}\"] to the front matter of {} (or the reverse), so their agreement counts once",
+                x.id, y.file.name
+            )),
+        );
+    }
+    diags
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,6 +546,22 @@ mod tests {
         let side = f.claims[0].side(Stance::Supports);
         assert_eq!(side.articles, [0, 1, 2]);
         assert_eq!(side.independent, 2);
+    }
+
+    #[test]
+    fn rewritten_reports_are_near_copies_and_independent_ones_are_not() {
+        let docs: Vec<_> = [
+            "Weeks of intensive diplomacy preceded the Moscow talks with the envoys. The US delegation has not released comments since departing Moscow. Ushakov said a lot of work lies ahead for both governments. Zelensky expects a briefing from the US team after the talks.",
+            "The Moscow talks with the envoys followed weeks of intense diplomatic efforts. Following the Moscow meeting, the US delegation has not released any public comments. A lot of work lies ahead for both governments, Ushakov said. Zelensky said he expects the US team to brief him.",
+            "Fishermen in Lisbon landed a record catch of sardines. Prices at the harbour market fell sharply. Restaurants expect a busy weekend.",
+        ]
+        .iter()
+        .map(|t| crate::document::parse(t))
+        .collect();
+        let pairs = near_copies(&docs);
+        assert_eq!(pairs.len(), 1, "{pairs:?}");
+        assert_eq!((pairs[0].0, pairs[0].1), (0, 1));
+        assert!(pairs[0].2 >= NEAR_COPY_SHARE);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `crosscheck init`: scaffolds a project that builds and checks at once:
-//! a commented `content/site.toml`, one article, and a claims file with
-//! one approved claim and two pieces of evidence.
+//! a commented `content/site.toml`, one article, a claims file with one
+//! approved claim (two pieces of evidence, one outside source), and the
+//! desk's methodology, about and corrections pages to fill in.
 //!
 //! It refuses a folder that is not empty unless `--force`; even then it
 //! never overwrites or deletes a file: if any file it would write already
@@ -14,6 +15,9 @@ pub const FILES: &[(&str, &str)] = &[
     ("content/site.toml", SITE_TOML),
     ("content/articles/harbour-gazette-bridge.md", ARTICLE),
     ("content/claims.toml", CLAIMS),
+    ("content/pages/methodology.md", METHODOLOGY),
+    ("content/pages/about.md", ABOUT),
+    ("content/pages/corrections.md", CORRECTIONS),
 ];
 
 const SITE_TOML: &str = r#"# Site settings for crosscheck. Only `title` is required.
@@ -34,6 +38,10 @@ publisher = "My newsroom"
 
 # Language of the pages (a BCP 47 tag).
 language = "en"
+
+# The date the facts were last checked against the public record, shown
+# on the front page and every claim page.
+as_of = 2025-03-03
 "#;
 
 const ARTICLE: &str = r#"+++
@@ -62,12 +70,23 @@ text = "The old harbour bridge reopens fully on Monday."
 # accurate | mostly-accurate | misleading | inaccurate | disputed | unverified
 verdict = "mostly-accurate"
 summary = """
-The council says the bridge reopens on Monday, but the contractor expects
+The council says the bridge reopens on Monday[^1], but the contractor expects
 one lane to stay closed for another week."""
 # draft (not published) | in-review | approved (needs reviewer and date)
 status = "approved"
 reviewer = "A. Reviewer"
 reviewed = 2025-03-03
+
+  # Every outside fact a verdict uses has a source, cited in the summary as
+  # [^1], [^2]… in this order. Give a url only when you are sure of it: a
+  # source named by publisher and date is honest, a guessed address is not.
+  [[claim.source]]
+  title = "Harbour bridge reopening"
+  publisher = "City council press office"
+  date = 2025-03-01
+  # url = "https://…"            # the source's address
+  # archived = "https://web.archive.org/web/…"   # a snapshot of it
+  note = "The council's announcement of the Monday reopening."
 
   [[claim.evidence]]
   article = "harbour-gazette-bridge"   # an article id
@@ -79,6 +98,58 @@ reviewed = 2025-03-03
   quote = "one lane could stay closed for another week"
   stance = "contradicts"
   note = "The contractor's own estimate."
+"#;
+
+const METHODOLOGY: &str = r#"+++
+title = "Methodology"
+nav = true
++++
+*Replace this page's text with your desk's own; keep the verdict scale line.*
+
+## How we choose claims
+
+We check statements in the reports that matter to readers and that can be
+checked against the public record: facts, figures, dates, quotations and
+who said what. We do not rate opinions or predictions.
+
+## How we rate claims
+
+Each claim gets one verdict. The scale, as this site uses it:
+
+{{ verdict_scale }}
+
+Each report's statement on a claim is then shown as holding up or not,
+given the verdict: a report that repeats a false claim does not hold up,
+one that contradicts it does.
+
+## Sources
+
+Every outside fact a verdict rests on is listed under the claim, with a
+link where one exists and an archived copy where we made one.
+
+## Tell us about a claim or an error
+
+Write to us (see [About](../about/)). We answer every request and record
+every correction on the [corrections page](../../corrections/).
+"#;
+
+const ABOUT: &str = r#"+++
+title = "About this site"
+nav = true
++++
+*Replace this page's text: who publishes this fact-check, who funds it,
+and how readers can reach the desk.*
+"#;
+
+const CORRECTIONS: &str = r#"+++
+title = "Corrections policy"
++++
+*Replace this page's text with your desk's policy.*
+
+When we get something wrong we correct it openly: the claim page says what
+changed and when, a changed verdict says what it was before, and every
+correction is listed on the [corrections page](../../corrections/) and in
+its Atom feed.
 "#;
 
 #[derive(Debug, thiserror::Error)]

@@ -541,7 +541,13 @@ fn consistency_flags_verdicts_at_odds_and_claims_without_evidence() {
     let (site, _) = site::compile(root, BuildOptions { drafts: true });
     let site = site.unwrap();
     let d = consistency::check(&site);
-    let msgs: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
+    // The review fixture names no sources and has no desk pages; those
+    // warnings are tested on their own.
+    let msgs: Vec<String> = d
+        .iter()
+        .map(|d| d.message.clone())
+        .filter(|m| !m.contains("names no source") && !m.contains(" page (content/pages/"))
+        .collect();
     assert_eq!(
         msgs,
         [

@@ -644,7 +644,7 @@ fn build_output_is_one_summary_line_quiet_is_silent_and_no_color_is_plain() {
         "colour despite NO_COLOR and a pipe"
     );
     for part in [
-        "built 11 pages",
+        "built 14 pages",
         "1 articles",
         "1 claims",
         "2 evidence",

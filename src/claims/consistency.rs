@@ -38,6 +38,18 @@ pub fn check(site: &Site) -> Diagnostics {
             }
             _ => None,
         };
+        if claim.verdict != Verdict::Unverified && claim.sources.is_empty() && !claim.basis_reports
+        {
+            diags.push(
+                at(Diagnostic::warning(format!(
+                    "claim `{}`: verdict rests on the public record but names no source",
+                    claim.id
+                )))
+                .help(
+                    "add a [[claim.source]] for each outside fact the verdict uses (cite it in the summary with [^1]), or basis = \"reports\" when the verdict is about the reports' own texts",
+                ),
+            );
+        }
         if let Some(why) = odd {
             diags.push(
                 at(Diagnostic::warning(format!(
@@ -46,6 +58,22 @@ pub fn check(site: &Site) -> Diagnostics {
                     claim.verdict.as_str(),
                 )))
                 .help("check the verdict and the stance of each piece of evidence"),
+            );
+        }
+    }
+    // IFCN: a public methodology and an open corrections policy.
+    for (id, what) in [
+        ("methodology", "how claims are chosen and rated"),
+        ("corrections", "the corrections policy"),
+    ] {
+        if !site.pages.iter().any(|p| p.id == id) {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "the site has no {id} page (content/pages/{id}.md): readers cannot see {what}"
+                ))
+                .help(format!(
+                    "write content/pages/{id}.md (crosscheck init scaffolds one); fact-checkers signing the IFCN code publish it"
+                )),
             );
         }
     }
@@ -61,6 +89,9 @@ pub struct Progress {
     pub approved: usize,
     /// Approved, but the claim changed since sign-off.
     pub lapsed: usize,
+    /// Claims naming at least one outside source, and all claims.
+    pub sourced: usize,
+    pub claims: usize,
     /// `(article id, unlinked statements, all statements)`.
     pub unlinked: Vec<(String, usize, usize)>,
 }
@@ -71,6 +102,8 @@ pub fn progress(site: &Site) -> Progress {
         in_review: 0,
         approved: 0,
         lapsed: 0,
+        sourced: site.claims.iter().filter(|c| !c.sources.is_empty()).count(),
+        claims: site.claims.len(),
         unlinked: Vec::new(),
     };
     for c in &site.claims {
@@ -107,6 +140,11 @@ impl fmt::Display for Progress {
             crate::claims::signoff::LAPSED,
             self.in_review,
             self.draft
+        )?;
+        writeln!(
+            f,
+            "  sources: {} of {} claims name an outside source",
+            self.sourced, self.claims
         )?;
         let width = self
             .unlinked
