@@ -379,7 +379,9 @@ pub fn near_copies(docs: &[crate::document::Doc]) -> Vec<(usize, usize, f64)> {
         }
     }
     // Statement pairs across articles sharing rare words, and how many.
-    let mut shared: FxHashMap<((u32, u32), (u32, u32)), usize> = FxHashMap::default();
+    // (article, statement) pairs and how many rare words they share.
+    type At = (u32, u32);
+    let mut shared: FxHashMap<(At, At), usize> = FxHashMap::default();
     for list in postings.values().filter(|l| l.len() <= RARE_WORD_MAX) {
         for (k, &x) in list.iter().enumerate() {
             for &y in &list[k + 1..] {
@@ -427,7 +429,7 @@ pub fn near_copies(docs: &[crate::document::Doc]) -> Vec<(usize, usize, f64)> {
             (share >= NEAR_COPY_SHARE).then_some((a, b, share))
         })
         .collect();
-    out.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    out.sort_by_key(|x| (x.0, x.1));
     out
 }
 
