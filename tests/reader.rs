@@ -552,12 +552,6 @@ fn the_desk_marks_what_it_added_and_publishes_its_pages() {
 // What check says
 // ---------------------------------------------------------------------------
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 #[test]
 fn check_asks_for_sources_and_the_desks_pages() {
     let proj = project("reader");
