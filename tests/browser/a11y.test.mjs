@@ -1,5 +1,6 @@
 // Accessibility and search in a real browser: axe-core in headless
-// Chromium on the index, an article and a claim page, light and dark, with
+// Chromium on every kind of page (front page, article, claim, outlet, the
+// lists, the verdict scale, the desk's pages), light and dark, with
 // zero serious or critical violations allowed; the search box appears only
 // with JavaScript, loads its index lazily and links to existing anchors.
 //
@@ -21,6 +22,15 @@ const PAGES = {
   index: 'index.html',
   article: 'articles/unnamed-site-no-territory-agreement/',
   claim: 'claims/meeting-lasted-five-hours/',
+  'sourced claim': 'claims/putin-saw-us-proposals-in-four-documents/',
+  outlet: 'outlets/unnamed-news-explainer/',
+  outlets: 'outlets/',
+  reports: 'articles/',
+  claims: 'claims/',
+  disagreements: 'disagreements/',
+  verdicts: 'verdicts/',
+  methodology: 'pages/methodology/',
+  corrections: 'corrections/',
 };
 
 let server;
@@ -160,6 +170,12 @@ test('keyboard: the skip link and the next-checked-statement links work in order
   await page.goto(`${server.url}/${PAGES.article}`);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+  // A note opens from the keyboard (Enter on its one-line summary), and
+  // its link to the next checked statement follows.
+  const summary = page.locator('details.note > summary').first();
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('details.note').first().getAttribute('open'), '');
   const next = page.locator('.note-nav a[rel=next]').first();
   const href = await next.getAttribute('href');
   await next.focus();

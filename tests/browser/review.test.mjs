@@ -110,11 +110,12 @@ test('a sentence selected on an article page becomes contradicting evidence of a
     return st && st.classList.contains('st-linked');
   }, SENTENCE.slice(0, -1), { timeout: PATIENCE, polling: 100 });
 
-  // The rebuilt claim page lists it under "Contradicts".
+  // The rebuilt claim page lists it with its stance, "Contradicts" (the
+  // claim is unverified, so its assessment is "unsettled").
   const claim = await browser.newPage();
   await claim.goto(`${serve.url}/claims/met-on-tuesday/`);
-  const group = await claim.textContent('.group.stance-contradicts');
-  assert.ok(group.includes(SENTENCE), group);
+  const item = await claim.textContent('.group.a-unsettled li:has(.stance-contradicts)');
+  assert.ok(item.includes(SENTENCE), item);
   // And the review panel on the claim page offers to remove it.
   await claim.waitForSelector('#cc-claim-panel .cc-evidence li', { timeout: PATIENCE });
   const listed = await claim.$$eval('#cc-claim-panel .cc-evidence li q', (qs) => qs.map((q) => q.textContent));

@@ -4,7 +4,8 @@
 #   1. the example site (this repository's content/);
 #   2. a 50-article fixture from the benchmark generator, built with an
 #      absolute base_url (canonical, og:url, og:image) and --drafts;
-#   3. the project `crosscheck init` scaffolds.
+#   3. the project `crosscheck init` scaffolds;
+#   4. tests/fixtures/reader (sources, updates, derived reports, desk pages).
 # Usage: bash tests/validate/run.sh   (CROSSCHECK_BIN overrides the binary)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,10 +37,12 @@ grep -q '^base_url = "https://example.org/checks/"' "$tmp/c50/content/site.toml"
 "$bin" init --quiet "$tmp/scaffold"
 "$bin" build --quiet --root "$tmp/scaffold"
 
-pages=$(find "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" -name '*.html' | wc -l)
+"$bin" build --quiet --drafts --root "$repo/tests/fixtures/reader" --out "$tmp/reader"
+
+pages=$(find "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" "$tmp/reader" -name '*.html' | wc -l)
 [ "$pages" -gt 60 ] || { echo "error: only $pages pages to check" >&2; exit 1; }
 echo "Nu Html Checker: $pages pages"
-if java -jar "$vnu" --errors-only --skip-non-html "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site"; then
+if java -jar "$vnu" --errors-only --skip-non-html "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" "$tmp/reader"; then
   echo "nu: $pages passed, 0 failed"
 else
   echo "nu: Nu Html Checker reported errors (above)" >&2
