@@ -2,8 +2,11 @@
 //! Annotation (<https://www.w3.org/TR/annotation-model/>), so annotation
 //! tools can load the fact-check.
 //!
-//! The file is an `AnnotationCollection` whose first (and only) page
-//! embeds every annotation. Each annotation:
+//! `annotations.jsonld` is an `AnnotationCollection` with the `total` and
+//! the `first` and `last` of its pages, `annotations/N.jsonld`: each an
+//! `AnnotationPage` of at most [`PER_PAGE`] annotations with `partOf`,
+//! `startIndex`, `prev` and `next`, so no file is larger than a few hundred
+//! KB whatever the size of the site. Each annotation:
 //!
 //! - `target.source`: the article's original `url` when the article has
 //!   one, else its page on this site;
@@ -14,11 +17,11 @@
 //!   crosscheck extracts it: markdown removed, blocks separated by a blank
 //!   line);
 //! - `body`: a plain-text comment naming the stance, the claim and its
-//!   verdict; `stance:…` and `verdict:…` tags; a link to the claim page;
+//!   verdict; `stance:…`, `verdict:…` and `assessment:…` tags; a link to the claim page;
 //!   the evidence note, when there is one, as markdown.
 //!
-//! Ids and links are relative to the file (it sits at the site root)
-//! unless `base_url` is absolute.
+//! Ids and links are relative to the file that holds them unless
+//! `base_url` is absolute.
 
 #[cfg(test)]
 use serde::Serialize;
@@ -28,8 +31,31 @@ use crate::feeds::absolute_url;
 use crate::shallow_json;
 use crate::site::Site;
 
-/// How deep the collection is pretty-printed: each annotation is one line.
-const ANNOTATIONS_DEPTH: usize = 3;
+/// How deep a page is pretty-printed: each annotation is one line.
+const ANNOTATIONS_DEPTH: usize = 2;
+
+/// Annotations per page: about 1 KB each, so a page is about 250 KB.
+pub const PER_PAGE: usize = 250;
+
+/// Where page `n` (from 1) of the collection is, relative to the root.
+pub fn page_path(n: usize) -> String {
+    format!("annotations/{n}.jsonld")
+}
+
+/// How many pages the site's annotations take.
+pub fn page_count(site: &Site) -> usize {
+    evidence_count(site).div_ceil(PER_PAGE)
+}
+
+fn evidence_count(site: &Site) -> usize {
+    site.graph.evidence.iter().map(Vec::len).sum()
+}
+
+/// A link to `path` (relative to the root) from a file `depth` folders
+/// below it: absolute when `base_url` is.
+fn link_from(site: &Site, depth: usize, path: &str) -> String {
+    absolute_url(site, path).unwrap_or_else(|| format!("{}{path}", "../".repeat(depth)))
+}
 
 /// How many characters of context the quote selector carries each side.
 pub const CONTEXT_CHARS: usize = 32;
@@ -180,42 +206,60 @@ impl Annotation<'_> {
     }
 }
 
-/// The annotation collection as pretty JSON-LD (one trailing newline).
-pub fn annotations_jsonld(site: &Site) -> String {
-    collection(site, |a, out| a.write_json(out))
+/// `annotations.jsonld`: the collection, naming its pages.
+pub fn collection_jsonld(site: &Site) -> String {
+    let link = |path: &str| link_from(site, 0, path);
+    let pages = page_count(site);
+    let mut collection = json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": link("annotations.jsonld"),
+        "type": "AnnotationCollection",
+        "label": format!("{}: evidence", site.config.title),
+        "total": evidence_count(site),
+    });
+    if pages > 0 {
+        collection["first"] = link(&page_path(1)).into();
+        collection["last"] = link(&page_path(pages)).into();
+    }
+    let mut out = shallow_json::to_string(&collection, 1);
+    out.push('\n');
+    out
 }
 
-/// Writes [`annotations_jsonld`] to `w` a few hundred annotations at a
-/// time: the build streams it to disk, as it does `data.json`, rather than
-/// growing a buffer the size of the file (20 MB at 10,000 articles).
-pub fn write_annotations_jsonld(site: &Site, w: &mut impl std::io::Write) -> std::io::Result<()> {
-    write_collection(site, w, |a, out| a.write_json(out))
+/// Page `n` (from 1) of the collection, one annotation per line.
+pub fn page_jsonld(site: &Site, n: usize) -> String {
+    page(site, n, |a, out| a.write_json(out))
 }
 
-/// [`annotations_jsonld`], each annotation written (on one line) by `write`.
-fn collection(site: &Site, write: impl Fn(&Annotation, &mut Vec<u8>) + Sync) -> String {
+/// [`page_jsonld`], each annotation written (on one line) by `write`.
+fn page(site: &Site, n: usize, write: impl Fn(&Annotation, &mut Vec<u8>) + Sync) -> String {
     let mut out = Vec::new();
-    write_collection(site, &mut out, write).expect("writing to memory cannot fail");
+    write_page(site, n, &mut out, write).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-fn write_collection(
+fn write_page(
     site: &Site,
+    n: usize,
     w: &mut impl std::io::Write,
     write: impl Fn(&Annotation, &mut Vec<u8>) + Sync,
 ) -> std::io::Result<()> {
-    let link = |path: &str| absolute_url(site, path).unwrap_or_else(|| path.to_string());
+    // Pages sit one folder below the root.
+    let link = |path: &str| link_from(site, 1, path);
     let creator = site
         .config
         .publisher
         .as_deref()
         .unwrap_or(&site.config.title);
+    let start = (n - 1) * PER_PAGE;
     let evidence: Vec<(usize, &crate::graph::EvidenceRef)> = site
         .graph
         .evidence
         .iter()
         .enumerate()
         .flat_map(|(ci, refs)| refs.iter().map(move |r| (ci, r)))
+        .skip(start)
+        .take(PER_PAGE)
         .collect();
     // Each annotation is serialised as soon as it is built, a batch at a
     // time in parallel, so the whole collection never exists as a `Value`
@@ -258,6 +302,11 @@ fn write_collection(
             Body {
                 purpose: "tagging",
                 value: Some(format!("verdict:{}", claim.verdict.as_str())),
+                ..Body::default()
+            },
+            Body {
+                purpose: "tagging",
+                value: Some(format!("assessment:{}", r.assessment.as_str())),
                 ..Body::default()
             },
             Body {
@@ -305,33 +354,35 @@ fn write_collection(
             },
             kind: "Annotation",
         };
-        // An element of `first.items`, an array three levels deep: below
+        // An element of `items`, an array two levels deep: below
         // ANNOTATIONS_DEPTH, so on one line.
         let mut out = Vec::with_capacity(1024);
         write(&annotation, &mut out);
         out
     };
-    let collection = json!({
+    let pages = page_count(site);
+    let mut page = json!({
         "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": link("annotations.jsonld"),
-        "type": "AnnotationCollection",
-        "label": format!("{}: evidence", site.config.title),
-        "total": evidence.len(),
-        "first": {
-            "id": link("annotations.jsonld#page1"),
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": [],
-        },
+        "id": link(&page_path(n)),
+        "type": "AnnotationPage",
+        "partOf": link("annotations.jsonld"),
+        "startIndex": start,
     });
-    let skeleton = shallow_json::to_string(&collection, ANNOTATIONS_DEPTH);
+    if n > 1 {
+        page["prev"] = link(&page_path(n - 1)).into();
+    }
+    if n < pages {
+        page["next"] = link(&page_path(n + 1)).into();
+    }
+    page["items"] = json!([]);
+    let skeleton = shallow_json::to_string(&page, ANNOTATIONS_DEPTH);
     // Splice the items in where serde_json wrote the empty array: the one
-    // `"items": []` at the depth of the page's keys (a string value cannot
-    // hold it: its quotes would be escaped).
-    let marker = "\n    \"items\": []";
+    // `"items": []` among the page's keys (a string value cannot hold it:
+    // its quotes would be escaped).
+    let marker = "\n  \"items\": []";
     let at = skeleton.find(marker).expect("the page has an items key") + marker.len() - 2;
     w.write_all(&skeleton.as_bytes()[..at])?;
-    shallow_json::write_array(w, evidence.len(), 3, annotation_item)?;
+    shallow_json::write_array(w, evidence.len(), 2, annotation_item)?;
     w.write_all(&skeleton.as_bytes()[at + 2..])?;
     w.write_all(b"\n")
 }
@@ -349,11 +400,13 @@ mod tests {
             let site = site
                 .filter(|_| !diags.has_errors())
                 .unwrap_or_else(|| panic!("{}: {diags:?}", root.display()));
-            let by_serde = collection(&site, |a, out| {
-                shallow_json::write_item(out, a, 3, ANNOTATIONS_DEPTH).unwrap();
-            });
-            assert_eq!(annotations_jsonld(&site), by_serde, "{}", root.display());
-            annotations += site.graph.evidence.iter().map(Vec::len).sum::<usize>();
+            for n in 1..=page_count(&site) {
+                let by_serde = page(&site, n, |a, out| {
+                    shallow_json::write_item(out, a, 2, ANNOTATIONS_DEPTH).unwrap();
+                });
+                assert_eq!(page_jsonld(&site, n), by_serde, "{}", root.display());
+            }
+            annotations += evidence_count(&site);
         }
         assert!(annotations > 50, "{annotations}");
     }

@@ -347,10 +347,6 @@ fn render_with_progress(
                 fn(&site::Site, &mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>;
             let streamed: Option<(&str, Writer)> = match job {
                 render::Job::Data => Some(("data.json", render::write_data_json)),
-                render::Job::Annotations => Some((
-                    "annotations.jsonld",
-                    crate::annotations::write_annotations_jsonld,
-                )),
                 _ => None,
             };
             if let Some((path, write)) = streamed.filter(|_| !failed.load(Ordering::Relaxed)) {

@@ -223,6 +223,7 @@ pub fn site_jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.claims.len()).map(Job::Card));
     jobs.extend((0..site.findings.outlets.len()).map(Job::Outlet));
     jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend((1..=crate::annotations::page_count(site)).map(Job::AnnotationPage));
     jobs
 }
 
@@ -249,8 +250,10 @@ pub enum Job {
     Robots,
     /// `404.html`.
     NotFound,
-    /// `annotations.jsonld`.
+    /// `annotations.jsonld`: the collection.
     Annotations,
+    /// `annotations/N.jsonld`: page N (from 1) of the collection.
+    AnnotationPage(usize),
     /// `claims/ID/card.svg`.
     Card(usize),
     /// `articles/index.html`: every report.
@@ -360,7 +363,11 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
         Job::NotFound => page("404.html".into(), &pages::not_found_view(site)),
         Job::Annotations => Ok(Page::new(
             "annotations.jsonld",
-            crate::annotations::annotations_jsonld(site),
+            crate::annotations::collection_jsonld(site),
+        )),
+        Job::AnnotationPage(n) => Ok(Page::new(
+            crate::annotations::page_path(n),
+            crate::annotations::page_jsonld(site, n),
         )),
         Job::Card(i) => Ok(Page::new(
             format!("claims/{}/card.svg", site.claims[i].id),

@@ -438,16 +438,48 @@ fn claim_and_article_pages_carry_open_graph_and_twitter_meta() {
     assert!(doc.select(&sel("link[rel=canonical]")).next().is_none());
 }
 
+/// Every annotation of a site, reached as a client would: from the
+/// collection's `first` page through each page's `next` (relative links
+/// resolved against the file holding them).
+fn annotation_items(pages: &BTreeMap<String, Vec<u8>>) -> Vec<Value> {
+    let json: Value = serde_json::from_str(&text(pages, "annotations.jsonld")).unwrap();
+    assert_eq!(json["@context"], "http://www.w3.org/ns/anno.jsonld");
+    assert_eq!(json["type"], "AnnotationCollection");
+    let mut items = Vec::new();
+    // Absolute when base_url is; else relative to the file holding the link.
+    let site_path = |link: &str, dir: &str| match link.find("://") {
+        Some(_) => link[link.find("annotations/").unwrap()..].to_string(),
+        None => format!("{dir}{link}").replace("annotations/../", ""),
+    };
+    let mut next = json["first"].as_str().map(|l| site_path(l, ""));
+    let mut seen = 0;
+    while let Some(path) = next {
+        let page: Value = serde_json::from_str(&text(pages, &path)).unwrap();
+        assert_eq!(page["type"], "AnnotationPage");
+        assert!(
+            page["partOf"]
+                .as_str()
+                .unwrap()
+                .ends_with("annotations.jsonld")
+        );
+        assert_eq!(page["startIndex"], items.len());
+        let these = page["items"].as_array().unwrap();
+        assert!(these.len() <= crosscheck::annotations::PER_PAGE);
+        items.extend(these.iter().cloned());
+        next = page["next"].as_str().map(|n| site_path(n, "annotations/"));
+        seen += 1;
+        assert!(seen < 10_000, "a loop of pages");
+    }
+    assert_eq!(json["total"], items.len());
+    items
+}
+
 #[test]
 fn annotations_round_trip_to_the_article_text() {
     let (site, pages) = example(None);
-    let json: Value = serde_json::from_str(&text(&pages, "annotations.jsonld")).unwrap();
-    assert_eq!(json["@context"], "http://www.w3.org/ns/anno.jsonld");
-    assert_eq!(json["type"], "AnnotationCollection");
-    let items = json["first"]["items"].as_array().unwrap();
+    let items = &annotation_items(&pages);
     let evidence: usize = site.graph.evidence.iter().map(Vec::len).sum();
     assert_eq!(items.len(), evidence);
-    assert_eq!(json["total"], evidence);
     let mut ids = BTreeSet::new();
     for (item, r) in items.iter().zip(site.graph.evidence.iter().flatten()) {
         assert_eq!(item["type"], "Annotation");
@@ -456,7 +488,7 @@ fn annotations_round_trip_to_the_article_text() {
         let expected_source = article
             .url
             .clone()
-            .unwrap_or_else(|| format!("articles/{}/", article.id));
+            .unwrap_or_else(|| format!("../articles/{}/", article.id));
         assert_eq!(item["target"]["source"], expected_source.as_str());
         let text = &site.docs[r.article].text;
         let selectors = item["target"]["selector"].as_array().unwrap();
@@ -487,11 +519,14 @@ fn annotations_round_trip_to_the_article_text() {
         let values: Vec<&str> = bodies.iter().filter_map(|b| b["value"].as_str()).collect();
         assert!(values.contains(&&*format!("stance:{}", r.stance.as_str())));
         assert!(values.contains(&&*format!("verdict:{}", claim.verdict.as_str())));
+        assert!(values.contains(&&*format!("assessment:{}", r.assessment.as_str())));
         assert!(values.iter().any(|v| v.contains(&claim.text)));
+        // Links are relative to the page, one folder below the root.
         let link = bodies.iter().find(|b| b["purpose"] == "linking").unwrap();
-        assert_eq!(link["source"], format!("claims/{}/", claim.id).as_str());
+        assert_eq!(link["source"], format!("../claims/{}/", claim.id).as_str());
         // The id's fragment exists on the claim page.
-        assert_link_resolves(&pages, item["id"].as_str().unwrap());
+        let id = item["id"].as_str().unwrap();
+        assert_link_resolves(&pages, id.strip_prefix("../").unwrap());
     }
 }
 
@@ -594,8 +629,7 @@ fn hostile_text_stays_text_in_every_output() {
     // JSON outputs round-trip the text.
     let index: Value = serde_json::from_str(&text(&pages, "search-index.json")).unwrap();
     assert_eq!(index["claims"][0][1], claim_text.as_str());
-    let notes: Value = serde_json::from_str(&text(&pages, "annotations.jsonld")).unwrap();
-    let items = notes["first"]["items"].as_array().unwrap();
+    let items = annotation_items(&pages);
     assert_eq!(
         items[0]["target"]["source"],
         "https://example.com/a?x=1&y=2"
@@ -736,4 +770,54 @@ fn article_templates_get_a_passage_per_run_of_blocks_ending_where_notes_go() {
         passages_seen < blocks_seen,
         "{passages_seen} of {blocks_seen}"
     );
+}
+
+#[test]
+fn annotations_are_paged_with_links_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("articles")).unwrap();
+    std::fs::write(content.join("site.toml"), "title = \"Many\"\n").unwrap();
+    let n = 2 * crosscheck::annotations::PER_PAGE + 7;
+    let body: String = (0..n)
+        .map(|i| format!("Sentence number {i} is here.\n\n"))
+        .collect();
+    std::fs::write(
+        content.join("articles/a.md"),
+        format!("+++\ntitle = \"A\"\noutlet = \"O\"\n+++\n{body}"),
+    )
+    .unwrap();
+    let mut claims = String::from(
+        "[[claim]]\nid = \"c\"\ntext = \"C\"\nverdict = \"unverified\"\nstatus = \"approved\"\nreviewer = \"R\"\nreviewed = 2026-01-01\n",
+    );
+    for i in 0..n {
+        claims.push_str(&format!(
+            "[[claim.evidence]]\narticle = \"a\"\nquote = \"Sentence number {i} is here.\"\nstance = \"mentions\"\n"
+        ));
+    }
+    std::fs::write(content.join("claims.toml"), claims).unwrap();
+    let site = compile(dir.path());
+    let pages = render(&site, dir.path());
+    let items = annotation_items(&pages);
+    assert_eq!(items.len(), n);
+    assert_eq!(crosscheck::annotations::page_count(&site), 3);
+    // Back from the last page to the first.
+    let last: Value = serde_json::from_str(&text(&pages, "annotations/3.jsonld")).unwrap();
+    assert_eq!(last["prev"], "../annotations/2.jsonld");
+    assert!(last.get("next").is_none());
+    let first: Value = serde_json::from_str(&text(&pages, "annotations/1.jsonld")).unwrap();
+    assert!(first.get("prev").is_none());
+    let collection: Value = serde_json::from_str(&text(&pages, "annotations.jsonld")).unwrap();
+    assert_eq!(collection["last"], "annotations/3.jsonld");
+    for page in [
+        "annotations/1.jsonld",
+        "annotations/2.jsonld",
+        "annotations/3.jsonld",
+    ] {
+        assert!(
+            pages[page].len() < 400_000,
+            "{page}: {} bytes",
+            pages[page].len()
+        );
+    }
 }
