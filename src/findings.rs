@@ -206,25 +206,46 @@ impl Findings {
             }
             cs.disagreement = !cs.side(Stance::Supports).articles.is_empty()
                 && !cs.side(Stance::Contradicts).articles.is_empty();
-            // Which outlets are alone on it, and which miss it.
+            // Which outlets are alone on it (counting independence groups:
+            // a copy of an outlet's own report by another outlet does not
+            // keep it company), and which miss it.
             let all: Vec<usize> = {
                 let mut v: Vec<usize> = cs.sides.iter().flat_map(|s| s.outlets.clone()).collect();
                 v.sort_unstable();
                 v.dedup();
                 v
             };
-            if all.len() == 1 {
-                outlets[all[0]].alone.push((ci, Alone::OnlySource));
-            } else {
+            let groups_of = |articles: &[usize], only: Option<usize>| -> Vec<usize> {
+                let mut g: Vec<usize> = articles
+                    .iter()
+                    .filter(|&&a| only.is_none_or(|o| article_outlet[a] == o))
+                    .map(|&a| group[a])
+                    .collect();
+                g.sort_unstable();
+                g.dedup();
+                g
+            };
+            let every: Vec<usize> = {
+                let mut a: Vec<usize> = cs.sides.iter().flat_map(|s| s.articles.clone()).collect();
+                a.sort_unstable();
+                a.dedup();
+                a
+            };
+            for &oi in &all {
+                let own = groups_of(&every, Some(oi));
+                if groups_of(&every, None).iter().all(|g| own.contains(g)) {
+                    outlets[oi].alone.push((ci, Alone::OnlySource));
+                    continue;
+                }
                 for stance in [Stance::Supports, Stance::Contradicts] {
-                    let own = &cs.side(stance).outlets;
-                    let other = stance
-                        .opposite()
-                        .expect("supports and contradicts have one");
-                    if own.len() == 1 && !cs.side(other).outlets.is_empty() {
-                        outlets[own[0]]
-                            .alone
-                            .push((ci, Alone::OnlyOnItsSide(stance)));
+                    let side = &cs.side(stance).articles;
+                    let other = stance.opposite().expect("supports and contradicts have one");
+                    let own = groups_of(side, Some(oi));
+                    if !own.is_empty()
+                        && groups_of(side, None).iter().all(|g| own.contains(g))
+                        && !cs.side(other).articles.is_empty()
+                    {
+                        outlets[oi].alone.push((ci, Alone::OnlyOnItsSide(stance)));
                     }
                 }
             }
