@@ -863,6 +863,34 @@ fn api_changes_and_removes_exactly_the_intended_lines() {
 }
 
 #[test]
+fn api_summary_ending_in_quotes_reads_back_as_sent() {
+    // `no-compromise` has a `"""` summary; the new one ends in `"""`, which
+    // used to be written as `x ""\"` (an extra backslash).
+    let s = http::start();
+    for summary in [
+        "x \"\"\"",
+        "Wire A: \"five hours\"\nPaper B: \"\"\"",
+        "ends \\",
+    ] {
+        let (status, r) = s.call(
+            "PATCH",
+            "claims/no-compromise",
+            Some(json!({"version": s.version(), "summary": summary})),
+        );
+        assert_eq!(status, 200, "{r}");
+        let text = s.claims();
+        let doc = toml::de::DeTable::parse(&text).unwrap().into_inner();
+        let claims = doc["claim"].get_ref().as_array().unwrap();
+        let claim = claims
+            .iter()
+            .map(|c| c.get_ref().as_table().unwrap())
+            .find(|c| c["id"].get_ref().as_str() == Some("no-compromise"))
+            .unwrap();
+        assert_eq!(claim["summary"].get_ref().as_str(), Some(summary), "{text}");
+    }
+}
+
+#[test]
 fn api_refuses_stale_writes_with_409_and_leaves_the_file() {
     let s = http::start();
     let seen = s.version();

@@ -793,31 +793,44 @@ fn basic(s: &str) -> String {
     out
 }
 
+/// A multi-line basic string (`"""…"""`). Quotes stay readable except
+/// where the closing delimiter could swallow them: every third quote of a
+/// run, and the quotes that end the text (a raw `"` right before `"""`
+/// would make four or five, which TOML reads as content plus the
+/// delimiter, so those are escaped too).
 fn multiline_basic(s: &str) -> String {
     let mut out = String::from("\"\"\"\n");
+    // Raw quotes at the end of `out`, in the current run.
     let mut quotes = 0;
     for c in s.chars() {
         if c == '"' {
-            quotes += 1;
-            if quotes == 3 {
+            if quotes == 2 {
                 out.push_str("\\\"");
                 quotes = 0;
-                continue;
+            } else {
+                out.push('"');
+                quotes += 1;
             }
-            out.push('"');
             continue;
         }
         quotes = 0;
         match c {
             '\\' => out.push_str("\\\\"),
             '\n' | '\t' => out.push(c),
-            '\r' => {}
+            // A raw CR would read back as part of a line ending, or not
+            // parse at all; escaped, it reads back as itself.
+            '\r' => out.push_str("\\r"),
             c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }
-    if out.ends_with('"') {
+    // Only raw quotes need escaping here: an escaped one (`\"`) already
+    // ends the text safely, and rewriting it was what turned `x """` into
+    // `x ""\"`.
+    for _ in 0..quotes {
         out.pop();
+    }
+    for _ in 0..quotes {
         out.push_str("\\\"");
     }
     out.push_str("\"\"\"");
