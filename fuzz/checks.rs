@@ -713,3 +713,84 @@ fn check_loader_reads(
     assert_eq!(claims.len(), 1, "{}", d.render(false));
     assert_eq!(get(&claims[0]).as_deref(), Some(kept.as_str()));
 }
+
+/// Template names a `templates` fuzz input's parts are written to, in
+/// order: the built-in names (so they replace the built-in templates) and
+/// two more to include.
+pub const TEMPLATE_NAMES: &[&str] = &[
+    "base.html",
+    "macros.html",
+    "claim.html",
+    "a.html",
+    "article.html",
+    "index.html",
+    "404.html",
+    "b.html",
+];
+
+struct TemplateProject {
+    dir: tempfile::TempDir,
+    site: site::Site,
+}
+
+static TEMPLATE_PROJECT: std::sync::OnceLock<std::sync::Mutex<TemplateProject>> =
+    std::sync::OnceLock::new();
+
+/// Random template text and include graphs: `data` split at NUL bytes
+/// into templates named after [`TEMPLATE_NAMES`]. Loading them either
+/// fails with diagnostics that render, or every page renders (or fails
+/// with a diagnostic); nothing panics, aborts or recurses without end.
+pub fn check_templates(data: &[u8]) {
+    let project = TEMPLATE_PROJECT.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+            if Path::new(env!("CARGO_MANIFEST_DIR")).ends_with("fuzz") {
+                "../tests/fixtures/basic"
+            } else {
+                "tests/fixtures/basic"
+            },
+        );
+        copy_tree(&fixture.join("content"), &dir.path().join("content"));
+        let (site, diags) = site::compile(dir.path(), BuildOptions { drafts: true });
+        let site = site.unwrap_or_else(|| panic!("fixture compiles: {}", diags.render(false)));
+        std::sync::Mutex::new(TemplateProject { dir, site })
+    });
+    let project = project.lock().unwrap_or_else(|e| e.into_inner());
+    let templates = project.dir.path().join("templates");
+    let _ = std::fs::remove_dir_all(&templates);
+    std::fs::create_dir_all(&templates).expect("templates folder");
+    for (i, part) in data
+        .split(|&b| b == 0)
+        .take(TEMPLATE_NAMES.len())
+        .enumerate()
+    {
+        let text = String::from_utf8_lossy(part);
+        std::fs::write(templates.join(TEMPLATE_NAMES[i]), text.as_bytes()).expect("write");
+    }
+    match render::Renderer::new(project.dir.path()) {
+        Err(diags) => {
+            assert!(
+                diags.has_errors(),
+                "a refused template set comes with an error"
+            );
+            render_diags(&diags);
+        }
+        Ok(renderer) => {
+            if let Err(diags) = render::render_site(&project.site, &renderer) {
+                render_diags(&diags);
+            }
+        }
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("fixture").flatten() {
+        let target = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).expect("copy");
+        }
+    }
+}

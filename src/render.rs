@@ -42,6 +42,7 @@ const MAX_SOURCES_LISTED: usize = 8;
 pub const MAX_MATRIX_CELLS: usize = 10_000;
 
 mod builtin;
+mod template_check;
 
 /// Which pages [`builtin`] writes.
 #[derive(Default, Clone, Copy)]
@@ -117,12 +118,26 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         // Tera's default also escapes `/`, which makes every href unreadable.
         tera.set_escape_fn(escape_html);
-        // Parse each template alone first so an error names its file and line.
+        // Parse each template alone first so an error names its file and
+        // line; then refuse what would recurse without end (a stack
+        // overflow aborts the process: nothing could report it later).
+        let mut parsed = BTreeMap::new();
         for (name, file) in &sources {
-            if let Err(e) = tera::Template::new(name, None, &file.text) {
-                diags.push(template_diagnostic(file, &e));
+            if let Some(d) = template_check::check_nesting(file) {
+                diags.push(d);
+                continue;
+            }
+            match tera::Template::new(name, None, &file.text) {
+                Ok(t) => {
+                    parsed.insert(name.clone(), (file.clone(), t));
+                }
+                Err(e) => diags.push(template_diagnostic(file, &e)),
             }
         }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        diags.extend(template_check::check(&parsed));
         if diags.has_errors() {
             return Err(diags);
         }

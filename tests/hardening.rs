@@ -1,0 +1,184 @@
+//! Hostile and careless inputs to `build` and `check` (issue 19): the
+//! output guard, recursive templates, unsafe `base_url`, raw HTML in
+//! summaries and notes, symlinks and special files in the project, claim
+//! ids, and temporary folders of killed builds. Every test drives the real
+//! binary on a project made by the test in a temporary folder. The table
+//! of these cases is in docs/reliability.md.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::{BIN, stderr};
+
+/// A small valid project: one article, one approved claim with two
+/// pieces of evidence, no templates.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "content/site.toml", "title = \"Hardening\"\n");
+    write(
+        root,
+        "content/articles/wire-a.md",
+        "+++\ntitle = \"Talks end\"\noutlet = \"Wire A\"\n+++\nThe talks lasted five hours. Nobody agreed on anything.\n",
+    );
+    write(root, "content/claims.toml", &claim("c", ""));
+    dir
+}
+
+/// An approved claim quoting `wire-a`, with `extra` lines (summary…).
+fn claim(id: &str, extra: &str) -> String {
+    format!(
+        "[[claim]]\nid = \"{id}\"\ntext = \"The talks lasted five hours.\"\nverdict = \"accurate\"\nstatus = \"approved\"\nreviewer = \"R\"\nreviewed = 2026-01-02\n{extra}\n  [[claim.evidence]]\n  article = \"wire-a\"\n  quote = \"The talks lasted five hours.\"\n  stance = \"supports\"\n"
+    )
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn run(args: &[&str]) -> Output {
+    std::process::Command::new(BIN)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn build(root: &Path, out: &Path) -> Output {
+    run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+fn check(root: &Path) -> Output {
+    run(&["check", "--root", root.to_str().unwrap()])
+}
+
+/// Exited with `code`, not by a signal (a stack overflow is SIGABRT).
+fn assert_exit(o: &Output, code: i32, what: &str) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "{what}: {:?}\n{}",
+        o.status,
+        stderr(o)
+    );
+}
+
+/// Hidden temporary folders of ours in `dir`.
+fn temporaries(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".crosscheck-tmp-")
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Recursive templates
+// ---------------------------------------------------------------------------
+
+/// What a case is, its template files (name, text), and where the error
+/// must point.
+type TemplateCase<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+
+#[test]
+fn recursive_templates_are_a_template_error_not_a_crash() {
+    let cases: &[TemplateCase] = &[
+        (
+            "a template that includes itself",
+            &[("base.html", "{% include \"base.html\" %}\n")],
+            "templates/base.html:1:1",
+        ),
+        (
+            "a macro that calls itself",
+            &[(
+                "macros.html",
+                "{% macro verdict(v) %}\n  <b>{{ self::verdict(v=v) }}</b>\n{% endmacro verdict %}\n{% macro stance(s) %}{{ s.label }}{% endmacro stance %}\n",
+            )],
+            "templates/macros.html:2:9",
+        ),
+        (
+            "two macros that call each other",
+            &[(
+                "macros.html",
+                "{% macro verdict(v) %}{{ self::stance(s=v) }}{% endmacro verdict %}\n{% macro stance(s) %}{{ self::verdict(v=s) }}{% endmacro stance %}\n",
+            )],
+            "templates/macros.html:2:25",
+        ),
+        (
+            "a macro file that imports itself",
+            &[(
+                "macros.html",
+                "{% import \"macros.html\" as again %}\n{% macro verdict(v) %}{{ v.label }}{% endmacro verdict %}\n{% macro stance(s) %}{{ s.label }}{% endmacro stance %}\n",
+            )],
+            "templates/macros.html:1:1",
+        ),
+        (
+            "an include loop through extends",
+            &[
+                ("nav.html", "{% extends \"base.html\" %}\n"),
+                (
+                    "base.html",
+                    "<!DOCTYPE html>\n<html><body>\n{% include \"nav.html\" %}\n{% block main %}{% endblock main %}</body></html>\n",
+                ),
+            ],
+            "templates/base.html:3:1",
+        ),
+    ];
+    for (what, files, location) in cases {
+        let p = project();
+        for (name, text) in *files {
+            write(p.path(), &format!("templates/{name}"), text);
+        }
+        let out = p.path().join("site");
+        let o = build(p.path(), &out);
+        assert_exit(&o, 1, what);
+        let err = stderr(&o);
+        assert!(err.contains("template recursion"), "{what}:\n{err}");
+        assert!(err.contains(location), "{what}: no {location}:\n{err}");
+        assert!(!out.exists(), "{what}: a site was written");
+        assert!(
+            temporaries(p.path()).is_empty(),
+            "{what}: temporaries left behind"
+        );
+        let o = check(p.path());
+        assert_exit(&o, 1, what);
+        assert!(stderr(&o).contains("template recursion"), "{what}");
+    }
+}
+
+#[test]
+fn templates_nested_thousands_deep_are_refused_not_a_crash() {
+    let p = project();
+    let deep = format!(
+        "{}x{}",
+        "{% if true %}".repeat(5000),
+        "{% endif %}".repeat(5000)
+    );
+    write(p.path(), "templates/base.html", &deep);
+    let parens = format!("{{{{ {}1{} }}}}", "(".repeat(5000), ")".repeat(5000));
+    write(p.path(), "templates/404.html", &parens);
+    let o = check(p.path());
+    assert_exit(&o, 1, "deep template");
+    let err = stderr(&o);
+    assert!(
+        err.contains("templates/base.html:1:") && err.contains("nest more than 64 levels"),
+        "{err}"
+    );
+    assert!(err.contains("templates/404.html:1:1"), "{err}");
+}
