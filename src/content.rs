@@ -506,7 +506,23 @@ pub fn parse_site_config(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Opt
     let doc = parse_toml(file, 0, &file.text, diags)?;
     let mut f = Fields::new(file, 0, &doc, 0..0, "site.toml", diags);
     let title = f.req_str("title");
-    let base_url = f.opt_str("base_url").unwrap_or_else(|| "/".into());
+    let base_url = match f.opt_str_spanned("base_url") {
+        None => "/".to_string(),
+        Some((url, span)) => match check_base_url(&url) {
+            Ok(()) => url,
+            Err(why) => {
+                f.diags.push(
+                    Diagnostic::error(format!("`base_url` {why}: `{url}`"))
+                        .at(file, span)
+                        .label("links of 404.html, the feed and canonical links start with this")
+                        .help("write a path such as \"/\" or \"/factchecks/\", or an absolute URL such as \"https://example.org/factchecks/\""),
+                );
+                // Keep going with the default, so every other problem is
+                // reported too; the error stops the build.
+                "/".to_string()
+            }
+        },
+    };
     let description = f.opt_str("description");
     let publisher = f.opt_str("publisher");
     let language = f.opt_str("language").unwrap_or_else(|| "en".into());
@@ -523,6 +539,69 @@ pub fn parse_site_config(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Opt
         publisher,
         language,
     })
+}
+
+/// `base_url` starts every link of the 404 page and of the feed, and the
+/// canonical and Open Graph URLs, so it may only be a path on this host
+/// (`/`, `/factchecks/`) or an absolute `http(s)` URL. Anything else could
+/// point those links elsewhere: `javascript:…`, `data:…`, a
+/// protocol-relative `//other.host/`, or `/\other.host/` (browsers read a
+/// backslash as a slash).
+pub fn check_base_url(url: &str) -> Result<(), &'static str> {
+    // RFC 3986 path characters; `%` only as an escape.
+    fn path_ok(path: &str) -> bool {
+        let b = path.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'%' => {
+                    let hex = |j: usize| b.get(j).is_some_and(u8::is_ascii_hexdigit);
+                    if !(hex(i + 1) && hex(i + 2)) {
+                        return false;
+                    }
+                    i += 3;
+                    continue;
+                }
+                c if c.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&c) => {}
+                _ => return false,
+            }
+            i += 1;
+        }
+        true
+    }
+    let lower = url.to_ascii_lowercase();
+    let after_scheme = ["https://", "http://"]
+        .iter()
+        .find_map(|s| lower.strip_prefix(s).map(|_| &url[s.len()..]));
+    if let Some(rest) = after_scheme {
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let host_ok = !host.is_empty()
+            && !host.starts_with(':')
+            && host
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"-.:[]".contains(&c));
+        if !host_ok {
+            return Err("is not an absolute http(s) URL with a host name");
+        }
+        if !path_ok(path) {
+            return Err(
+                "holds characters a URL path cannot have (only letters, digits, `-._~!$&'()*+,;=:@/` and %-escapes)",
+            );
+        }
+        return Ok(());
+    }
+    if url.starts_with("//") {
+        return Err("is a protocol-relative URL: it names another host");
+    }
+    if !url.starts_with('/') {
+        return Err("must be a path starting with `/` or an absolute http(s) URL");
+    }
+    if !path_ok(url) {
+        return Err(
+            "holds characters a URL path cannot have (only letters, digits, `-._~!$&'()*+,;=:@/` and %-escapes)",
+        );
+    }
+    Ok(())
 }
 
 /// Article ids are file stems: lowercase letters, digits and `-`.
@@ -1170,6 +1249,38 @@ mod tests {
 
     fn src(name: &str, text: &str) -> Arc<SourceFile> {
         SourceFile::new(name, text)
+    }
+
+    #[test]
+    fn base_url_is_a_path_or_an_absolute_web_url() {
+        for ok in [
+            "/",
+            "/factchecks/moscow/",
+            "/a%20b/",
+            "https://example.org",
+            "https://example.org/factchecks/",
+            "HTTP://localhost:8080/x/",
+            "https://[::1]:8443/",
+        ] {
+            assert_eq!(check_base_url(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(document.domain)//",
+            "//evil.example/",
+            "/\\evil.example/",
+            "data:text/html,x",
+            "factchecks/",
+            "",
+            "https://",
+            "https:///x",
+            "https://user@evil.example/",
+            "https://example.org/a b/",
+            "/a\"onmouseover=\"x/",
+            "/%zz/",
+            "/x?y#z",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -182,3 +182,56 @@ fn templates_nested_thousands_deep_are_refused_not_a_crash() {
     );
     assert!(err.contains("templates/404.html:1:1"), "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// base_url
+// ---------------------------------------------------------------------------
+
+#[test]
+fn unsafe_base_url_is_an_error_in_site_toml() {
+    for url in [
+        "javascript:alert(document.domain)//",
+        "//evil.example/",
+        "/\\\\evil.example/",
+        "data:text/html,<script>alert(1)</script>",
+    ] {
+        let p = project();
+        write(
+            p.path(),
+            "content/site.toml",
+            &format!("title = \"Hardening\"\nbase_url = \"{url}\"\n"),
+        );
+        let out = p.path().join("site");
+        let o = build(p.path(), &out);
+        assert_exit(&o, 1, url);
+        let err = stderr(&o);
+        assert!(
+            err.contains("content/site.toml:2:12") && err.contains("`base_url`"),
+            "{url}:\n{err}"
+        );
+        assert!(err.contains("help:"), "{url}:\n{err}");
+        assert!(!out.exists(), "{url}: a site was written");
+    }
+    // The forms the README documents still build.
+    for url in [
+        "/",
+        "/factchecks/moscow/",
+        "https://example.org/factchecks/",
+    ] {
+        let p = project();
+        write(
+            p.path(),
+            "content/site.toml",
+            &format!("title = \"Hardening\"\nbase_url = \"{url}\"\n"),
+        );
+        let out = p.path().join("site");
+        assert_exit(&build(p.path(), &out), 0, url);
+        let page = std::fs::read_to_string(out.join("404.html")).unwrap();
+        let want = if url.ends_with('/') {
+            url.to_string()
+        } else {
+            format!("{url}/")
+        };
+        assert!(page.contains(&format!("href=\"{want}")), "{url}");
+    }
+}
