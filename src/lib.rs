@@ -18,6 +18,7 @@ pub mod init;
 pub mod output;
 pub mod render;
 pub mod review;
+pub mod safe_markdown;
 pub mod search;
 pub mod serve;
 pub mod shallow_json;

@@ -1171,8 +1171,10 @@ fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
     }
 }
 
-/// Markdown from the claims file, rendered and sanitised: links and
-/// emphasis survive, scripts and handlers do not.
+/// Markdown from the claims file, rendered and sanitised: Markdown only
+/// (raw HTML is shown as text, images become links, nesting is bounded:
+/// see [`crate::safe_markdown`]), then ammonia as a second line of
+/// defence.
 pub fn markdown_html(md: &str) -> String {
     // A sanitiser's configuration is a set of tables (allowed tags,
     // attributes, URL schemes) that took half of this function's time to
@@ -1181,10 +1183,12 @@ pub fn markdown_html(md: &str) -> String {
         std::sync::LazyLock::new(|| {
             let mut b = ammonia::Builder::default();
             b.link_rel(Some("nofollow noopener noreferrer"));
+            // Markdown images are links by now; no image is ever loaded.
+            b.rm_tags(["img"]);
             b
         });
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(md));
+    pulldown_cmark::html::push_html(&mut html, crate::safe_markdown::events(md));
     SANITISER.clean(&html).to_string()
 }
 
@@ -1664,8 +1668,14 @@ mod tests {
             "**bold** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
         );
         assert!(html.contains("<strong>bold</strong>"));
+        // Raw HTML is text: shown, never live.
         assert!(
-            !html.contains("<script") && !html.contains("javascript:") && !html.contains("onerror"),
+            !html.contains("<script") && !html.contains("<img") && !html.contains("javascript:"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+                && html.contains("&lt;img src=x onerror=alert(1)&gt;"),
             "{html}"
         );
     }

@@ -235,3 +235,116 @@ fn unsafe_base_url_is_an_error_in_site_toml() {
         assert!(page.contains(&format!("href=\"{want}")), "{url}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Raw HTML and deep nesting in summaries and notes
+// ---------------------------------------------------------------------------
+
+/// A claim page's HTML, parsed.
+fn claim_page(out: &Path, id: &str) -> (String, scraper::Html) {
+    let text = std::fs::read_to_string(out.join(format!("claims/{id}/index.html"))).unwrap();
+    let doc = scraper::Html::parse_document(&text);
+    (text, doc)
+}
+
+#[test]
+fn raw_html_in_summaries_and_notes_is_shown_as_text() {
+    let p = project();
+    let summary = "Pixel: <img src=\\\"https://tracker.example/pixel.gif\\\"> and <a rel=\\\"nofollow\\\">no href</a>, <img>. Chart: ![the chart](https://example.org/chart.png), ![](https://example.org/bare.png), [bad](javascript:alert(1)).";
+    let claims = claim("c", &format!("summary = \"{summary}\"\n")).replace(
+        "stance = \"supports\"\n",
+        "stance = \"supports\"\n  note = \"*seen* <iframe src=\\\"https://evil.example/\\\"></iframe>\"\n",
+    );
+    write(p.path(), "content/claims.toml", &claims);
+    let out = p.path().join("site");
+    assert_exit(&build(p.path(), &out), 0, "build");
+    let (text, doc) = claim_page(&out, "c");
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    // No image but the verdict card, every link has a target, nothing
+    // loads from another host.
+    for img in doc.select(&sel("img")) {
+        assert_eq!(img.value().attr("src"), Some("card.svg"), "{}", img.html());
+        assert!(img.value().attr("alt").is_some());
+    }
+    for a in doc.select(&sel("a")) {
+        assert!(
+            a.value().attr("href").is_some(),
+            "link without href: {}",
+            a.html()
+        );
+    }
+    assert!(doc.select(&sel("iframe")).next().is_none());
+    // The raw tags are there as text, the Markdown image as a link.
+    assert!(
+        text.contains("&lt;img src=\"https://tracker.example/pixel.gif\"&gt;"),
+        "{text}"
+    );
+    assert!(text.contains("&lt;iframe"), "{text}");
+    assert!(text.contains("<em>seen</em>"), "{text}");
+    let links: Vec<(String, String)> = doc
+        .select(&sel("a[href^=\"https://example.org/\"]"))
+        .map(|a| {
+            (
+                a.value().attr("href").unwrap().to_string(),
+                a.text().collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            (
+                "https://example.org/chart.png".to_string(),
+                "the chart".to_string()
+            ),
+            (
+                "https://example.org/bare.png".to_string(),
+                "https://example.org/bare.png".to_string()
+            )
+        ]
+    );
+    assert!(!text.contains("javascript:"));
+    // The feed carries the summary as escaped HTML: the raw tag is text
+    // in it (escaped twice), never an element (escaped once).
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert!(
+        feed.contains("&amp;lt;img src=&quot;https://tracker"),
+        "{feed}"
+    );
+    assert!(
+        !feed.contains("&lt;img") && !feed.contains("<img"),
+        "{feed}"
+    );
+}
+
+#[test]
+fn a_summary_of_100_000_nested_quotes_is_flattened_to_16_levels() {
+    let p = project();
+    let deep = format!("{} the innermost words", ">".repeat(100_000));
+    let claims = claim("c", &format!("summary = \"{deep}\"\n")).replace(
+        "stance = \"supports\"\n",
+        &format!(
+            "stance = \"supports\"\n  note = \"{}deep note\"\n",
+            "- ".repeat(20_000)
+        ),
+    );
+    write(p.path(), "content/claims.toml", &claims);
+    let out = p.path().join("site");
+    let started = std::time::Instant::now();
+    assert_exit(&build(p.path(), &out), 0, "build");
+    eprintln!("built in {:?}", started.elapsed());
+    let text = std::fs::read_to_string(out.join("claims/c/index.html")).unwrap();
+    assert!(text.contains("the innermost words") && text.contains("deep note"));
+    // 16 levels of quotes in the summary, 8 lists (each with its item) in
+    // the note: the rest are flattened into the deepest. (Counted in the
+    // text: parsing a page nested 100,000 deep is itself quadratic.)
+    let part = |class: &str| {
+        let start = text.find(&format!("<div class=\"{class}\">")).unwrap();
+        let end = start + text[start..].find("</div>").unwrap();
+        &text[start..end]
+    };
+    assert_eq!(part("summary").matches("<blockquote>").count(), 16);
+    assert_eq!(part("summary").matches("</blockquote>").count(), 16);
+    assert_eq!(part("note").matches("<ul>").count(), 8);
+    assert_eq!(part("note").matches("<li>").count(), 8);
+}
