@@ -348,3 +348,181 @@ fn a_summary_of_100_000_nested_quotes_is_flattened_to_16_levels() {
     assert_eq!(part("note").matches("<ul>").count(), 8);
     assert_eq!(part("note").matches("<li>").count(), 8);
 }
+
+// ---------------------------------------------------------------------------
+// The output folder: `..`, links, and what killed builds leave
+// ---------------------------------------------------------------------------
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn out_through_a_missing_folder_and_dotdot_cannot_replace_a_folder() {
+    let p = project();
+    let top = tempfile::tempdir().unwrap();
+    write(top.path(), "x/precious/thesis.tex", "mine");
+    let root = p.path().to_str().unwrap();
+    // Relative to the working folder, and absolute.
+    let absolute = format!("{}/x/nothere/../precious", top.path().display());
+    for out in ["x/nothere/../precious", absolute.as_str()] {
+        let o = run_in(top.path(), &["build", "--root", root, "--out", out]);
+        assert_exit(&o, 3, out);
+        assert!(
+            stderr(&o).contains("not a crosscheck site"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(
+            std::fs::read_to_string(top.path().join("x/precious/thesis.tex")).unwrap(),
+            "mine"
+        );
+        assert!(
+            !top.path().join("x/nothere").exists(),
+            "{out}: created a folder before refusing"
+        );
+        assert!(temporaries(&top.path().join("x")).is_empty());
+    }
+    // The project's own content/, reached the same way.
+    let out = format!("{root}/nothere/../content");
+    let o = run(&["build", "--root", root, "--out", &out]);
+    assert_exit(&o, 3, &out);
+    assert!(stderr(&o).contains("inside content/"), "{}", stderr(&o));
+    assert!(p.path().join("content/claims.toml").is_file());
+    assert!(!p.path().join("nothere").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_out_replaces_the_folder_it_leads_to_and_keeps_the_link() {
+    use std::os::unix::fs::symlink;
+    let p = project();
+    let top = tempfile::tempdir().unwrap();
+    let deploy = top.path().join("deploy");
+    assert_exit(&build(p.path(), &deploy), 0, "first build");
+    let link = top.path().join("current");
+    symlink(&deploy, &link).unwrap();
+    write(
+        p.path(),
+        "content/site.toml",
+        "title = \"Second edition\"\n",
+    );
+    let o = build(p.path(), &link);
+    assert_exit(&o, 0, "build through the link");
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert_eq!(std::fs::read_link(&link).unwrap(), deploy);
+    let index = std::fs::read_to_string(deploy.join("index.html")).unwrap();
+    assert!(
+        index.contains("Second edition"),
+        "the link's target is stale"
+    );
+    assert!(temporaries(top.path()).is_empty());
+
+    // A link to a folder that is not a site is refused, saying where it
+    // leads; a dangling link is refused and stays a link.
+    let mine = top.path().join("mine");
+    write(&mine, "notes.txt", "keep");
+    symlink(&mine, top.path().join("to-mine")).unwrap();
+    let o = build(p.path(), &top.path().join("to-mine"));
+    assert_exit(&o, 3, "link to a folder that is not a site");
+    assert!(stderr(&o).contains("the link leads to"), "{}", stderr(&o));
+    assert!(mine.join("notes.txt").is_file());
+    let dangling = top.path().join("dangling");
+    symlink(top.path().join("nowhere"), &dangling).unwrap();
+    let o = build(p.path(), &dangling);
+    assert_exit(&o, 3, "dangling link");
+    assert!(
+        stderr(&o).contains("which does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(std::fs::symlink_metadata(&dangling).unwrap().is_symlink());
+    assert!(!top.path().join("nowhere").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn temporaries_of_killed_builds_are_removed_unless_a_build_holds_them() {
+    use rustix::fs::{FlockOperation, flock};
+    let p = project();
+    let top = tempfile::tempdir().unwrap();
+    let out = top.path().join("site");
+    // A killed build's: folder and lock file, nobody holding the lock.
+    write(
+        top.path(),
+        ".crosscheck-tmp-dead/index.html",
+        &"x".repeat(1 << 20),
+    );
+    write(top.path(), ".crosscheck-tmp-dead.lock", "");
+    // A running build's: its lock held (here, by this test).
+    write(top.path(), ".crosscheck-tmp-live/index.html", "x");
+    write(top.path(), ".crosscheck-tmp-live.lock", "");
+    let held = std::fs::File::open(top.path().join(".crosscheck-tmp-live.lock")).unwrap();
+    flock(&held, FlockOperation::NonBlockingLockExclusive).unwrap();
+    assert_exit(&build(p.path(), &out), 0, "build");
+    let left: Vec<String> = std::fs::read_dir(top.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".crosscheck-tmp-"))
+        .collect();
+    let mut left = left;
+    left.sort();
+    assert_eq!(left, [".crosscheck-tmp-live", ".crosscheck-tmp-live.lock"]);
+    drop(held);
+
+    // A build really killed while writing: the next one cleans up.
+    let big = project();
+    for i in 0..400 {
+        write(
+            big.path(),
+            &format!("content/articles/a{i}.md"),
+            &format!(
+                "+++\ntitle = \"A {i}\"\noutlet = \"O\"\n+++\n{}",
+                "Some sentence here. ".repeat(200)
+            ),
+        );
+    }
+    let out = top.path().join("big-site");
+    let mut killed = false;
+    for _ in 0..20 {
+        let mut child = std::process::Command::new(BIN)
+            .args(["build", "--root", big.path().to_str().unwrap(), "--out"])
+            .arg(&out)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while temporaries(top.path()).is_empty()
+            && child.try_wait().unwrap().is_none()
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let running = child.try_wait().unwrap().is_none();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if running && !temporaries(top.path()).is_empty() {
+            killed = true;
+            break;
+        }
+    }
+    assert!(killed, "never caught a build while it was writing");
+    assert_exit(&build(big.path(), &out), 0, "build after the kill");
+    assert!(
+        temporaries(top.path()).is_empty(),
+        "{:?}",
+        temporaries(top.path())
+    );
+    let locks = std::fs::read_dir(top.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".lock"))
+        .count();
+    assert_eq!(locks, 0);
+}
