@@ -444,6 +444,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
         return None;
     }
     let config = load_site_config(root, &files.site, diags);
+    let taken: std::collections::HashSet<String> = files
+        .articles
+        .iter()
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
     // A big claims file takes as long to parse as thousands of articles:
     // parse it beside them rather than after.
     let (results, (claims, claims_diags)) = rayon::join(
@@ -453,7 +458,8 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
                 .par_iter()
                 .map(|path| {
                     let mut d = Diagnostics::default();
-                    let a = read_source(root, path, &mut d).and_then(|f| parse_article(f, &mut d));
+                    let a = read_source(root, path, &mut d)
+                        .and_then(|f| parse_article_among(f, &|id| taken.contains(id), &mut d));
                     (a, d)
                 })
                 .collect()
@@ -604,6 +610,41 @@ pub fn check_base_url(url: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// The longest claim id, in characters. An id names a folder of the site
+/// (`claims/ID/`), and file systems refuse names over 255 bytes; 100
+/// leaves room and is far longer than an id needs to be.
+pub const MAX_ID_LEN: usize = 100;
+
+/// Names Windows reserves for devices, in any case and with any
+/// extension: a file or folder so named cannot be created there, so a site
+/// with `claims/con/` cannot be checked out or hosted on Windows.
+pub fn is_windows_reserved(id: &str) -> bool {
+    let stem = id.split('.').next().unwrap_or(id).to_ascii_lowercase();
+    match stem.as_str() {
+        "con" | "prn" | "aux" | "nul" => true,
+        s if s.len() == 4 && (s.starts_with("com") || s.starts_with("lpt")) => {
+            matches!(s.as_bytes()[3], b'1'..=b'9')
+        }
+        _ => false,
+    }
+}
+
+/// An id for a file name that is not one: its slug, or the slug with the
+/// first free `-2`, `-3`… when `taken` says the slug is already an id.
+pub fn free_id(name: &str, taken: &dyn Fn(&str) -> bool) -> String {
+    let mut base = slugify(name);
+    if base.is_empty() {
+        base = "article".into();
+    }
+    if !taken(&base) && !is_windows_reserved(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken(id))
+        .expect("some suffix is free")
+}
+
 /// Article ids are file stems: lowercase letters, digits and `-`.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
@@ -626,20 +667,45 @@ pub fn slugify(name: &str) -> String {
 }
 
 pub fn parse_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Article> {
+    parse_article_among(file, &|_| false, diags)
+}
+
+/// [`parse_article`], knowing which other article ids exist (`taken`), so
+/// that advice to rename a file never names one of them.
+pub fn parse_article_among(
+    file: Arc<SourceFile>,
+    taken: &dyn Fn(&str) -> bool,
+    diags: &mut Diagnostics,
+) -> Option<Article> {
     let stem = Path::new(&file.name)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut ok = true;
     if !is_valid_id(&stem) {
+        let slug = slugify(&stem);
+        let id = free_id(&stem, taken);
+        let help = if id != slug && !slug.is_empty() && taken(&slug) {
+            format!("rename it to `{id}.md` (`{slug}` is taken by content/articles/{slug}.md)")
+        } else {
+            format!("rename it to `{id}.md`")
+        };
         diags.push(
             Diagnostic::error(format!(
                 "article file name `{stem}` is not a valid id: use lowercase letters, digits and `-`"
             ))
             .in_file(&file)
-            .help(format!("rename it to `{}.md`", slugify(&stem))),
+            .help(help),
         );
         ok = false;
+    } else if is_windows_reserved(&stem) {
+        diags.push(
+            Diagnostic::warning(format!(
+                "article id `{stem}` is a device name on Windows: the file and the site's folder articles/{stem}/ cannot be checked out or hosted there"
+            ))
+            .in_file(&file)
+            .help(format!("rename it to `{}.md`", free_id(&format!("{stem}-article"), taken))),
+        );
     }
     let text = &file.text;
     let (fm_range, body_start) = split_front_matter(&file, diags)?;
@@ -1086,6 +1152,26 @@ fn parse_claim(
                 .help(format!("for example `{}`", slugify(id))),
             );
             f.failed = true;
+        }
+        let len = id.chars().count();
+        if len > MAX_ID_LEN {
+            f.diags.push(
+                Diagnostic::error(format!(
+                    "claim id is {len} characters long; ids are at most {MAX_ID_LEN} (the id names the claim's folder, claims/ID/)"
+                ))
+                .at(file, span.clone())
+                .help("shorten it: the first few words of the claim are enough"),
+            );
+            f.failed = true;
+        }
+        if is_windows_reserved(id) {
+            f.diags.push(
+                Diagnostic::warning(format!(
+                    "claim id `{id}` is a device name on Windows: the site's folder claims/{id}/ cannot be checked out or hosted there"
+                ))
+                .at(file, span.clone())
+                .help(format!("for example `{id}-claim`")),
+            );
         }
     }
     let text = f.req_str("text");

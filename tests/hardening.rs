@@ -526,3 +526,86 @@ fn temporaries_of_killed_builds_are_removed_unless_a_build_holds_them() {
         .count();
     assert_eq!(locks, 0);
 }
+
+// ---------------------------------------------------------------------------
+// Ids
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_claim_id_over_100_characters_is_an_error_in_check() {
+    let p = project();
+    let long = "a".repeat(300);
+    write(p.path(), "content/claims.toml", &claim(&long, ""));
+    let o = check(p.path());
+    assert_exit(&o, 1, "check");
+    let err = stderr(&o);
+    assert!(
+        err.contains("claim id is 300 characters long; ids are at most 100")
+            && err.contains("content/claims.toml:2:6"),
+        "{err}"
+    );
+    // 100 is fine.
+    write(
+        p.path(),
+        "content/claims.toml",
+        &claim(&"a".repeat(100), ""),
+    );
+    assert_exit(&check(p.path()), 0, "100 characters");
+    assert_exit(&build(p.path(), &p.path().join("site")), 0, "build");
+}
+
+#[test]
+fn windows_device_names_as_ids_are_warned_about() {
+    let p = project();
+    let mut claims = String::new();
+    for id in ["con", "nul", "aux", "prn", "com1", "lpt9"] {
+        claims.push_str(&claim(id, ""));
+    }
+    write(p.path(), "content/claims.toml", &claims);
+    write(
+        p.path(),
+        "content/articles/con.md",
+        "+++\ntitle = \"T\"\noutlet = \"O\"\n+++\nText.\n",
+    );
+    let o = check(p.path());
+    assert_exit(&o, 0, "check");
+    let err = stderr(&o);
+    for id in ["con", "nul", "aux", "prn", "com1", "lpt9"] {
+        assert!(
+            err.contains(&format!("claim id `{id}` is a device name on Windows")),
+            "{id}:\n{err}"
+        );
+    }
+    assert!(
+        err.contains("article id `con` is a device name on Windows"),
+        "{err}"
+    );
+    assert!(
+        err.contains("check passed: 0 error(s), 7 warning(s)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rename_advice_never_names_an_existing_article() {
+    let p = project();
+    for name in ["moscow-times", "moscow-times-2"] {
+        write(
+            p.path(),
+            &format!("content/articles/{name}.md"),
+            "+++\ntitle = \"T\"\noutlet = \"O\"\n+++\nText.\n",
+        );
+    }
+    write(
+        p.path(),
+        "content/articles/Moscow-Times.md",
+        "+++\ntitle = \"T\"\noutlet = \"O\"\n+++\nText.\n",
+    );
+    let o = check(p.path());
+    assert_exit(&o, 1, "check");
+    let err = stderr(&o);
+    assert!(
+        err.contains("rename it to `moscow-times-3.md` (`moscow-times` is taken by content/articles/moscow-times.md)"),
+        "{err}"
+    );
+}

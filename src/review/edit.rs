@@ -756,7 +756,7 @@ pub fn claim_id_for(text: &str, taken: &HashSet<String>) -> String {
     if base.is_empty() {
         base = "claim".into();
     }
-    if !taken.contains(&base) {
+    if !taken.contains(&base) && !crate::content::is_windows_reserved(&base) {
         return base;
     }
     (2..)
@@ -990,6 +990,8 @@ mod tests {
             "the-kremlin-meeting-between-putin-witkoff-and"
         );
         assert_eq!(claim_id_for("¿?", &HashSet::new()), "claim");
+        // Never a Windows device name.
+        assert_eq!(claim_id_for("Con.", &HashSet::new()), "con-2");
     }
 
     #[test]

@@ -645,7 +645,9 @@ impl Workspace {
             return ReadArticle::Unchanged;
         }
         let name = file.name.clone();
-        let parsed = content::parse_article(file, &mut diags).map(|article| {
+        // Rename advice must not name another article's id.
+        let taken = |id: &str| self.slots.keys().any(|p| article_id(p) == id);
+        let parsed = content::parse_article_among(file, &taken, &mut diags).map(|article| {
             let same_body = self
                 .position(&name)
                 .is_ok_and(|i| self.articles[i].body == article.body);
