@@ -21,6 +21,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::input::{InputError, ListingProblem, Project};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteConfig {
@@ -232,53 +233,108 @@ pub struct Content {
     pub claims: Vec<Claim>,
 }
 
-/// The files that make up a project's content, in a stable order.
+/// The files that make up a project's content, in a stable order, and the
+/// problems with what else is in its folders (see [`crate::input`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContentFiles {
     pub site: PathBuf,
     pub articles: Vec<PathBuf>,
     pub claims: Vec<PathBuf>,
+    pub problems: Vec<ListingProblem>,
 }
+
+/// What `content/` may hold besides editor temporaries.
+const CONTENT_ENTRIES: &[&str] = &["site.toml", "claims.toml", "articles", "claims", "review"];
 
 impl ContentFiles {
     pub fn discover(root: &Path) -> ContentFiles {
-        let content = root.join("content");
-        let mut articles = list_files(&content.join("articles"), "md");
-        articles.sort();
+        let project = Project::new(root);
+        let (articles, mut problems) = Self::discover_articles_in(&project, root);
+        let (claims, claims_problems) = Self::discover_claims_in(&project, root);
+        problems.extend(claims_problems);
         ContentFiles {
-            site: content.join("site.toml"),
+            site: root.join("content").join("site.toml"),
             articles,
-            claims: Self::discover_claims(root),
+            claims,
+            problems,
         }
+    }
+
+    /// Only the articles, and the problems with the other entries of
+    /// `content/` and `content/articles/`.
+    pub fn discover_articles(root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
+        Self::discover_articles_in(&Project::new(root), root)
+    }
+
+    fn discover_articles_in(project: &Project, root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
+        let content = root.join("content");
+        let top = project.list(
+            &content,
+            None,
+            "content/ holds site.toml, claims.toml, articles/ and claims/ (and review/, written by review mode)",
+            CONTENT_ENTRIES,
+            &is_editor_temp,
+        );
+        let articles = project.list(
+            &content.join("articles"),
+            Some("md"),
+            "articles",
+            &[],
+            &is_editor_temp,
+        );
+        let mut problems = top.problems;
+        problems.extend(articles.problems);
+        (articles.files, problems)
     }
 
     /// Only the claims files: `content/claims.toml`, then
-    /// `content/claims/*.toml` by name. Listing the articles folder too
-    /// would cost serve tens of milliseconds per claims edit on a big site.
-    pub fn discover_claims(root: &Path) -> Vec<PathBuf> {
+    /// `content/claims/*.toml` by name, and the problems with the claims
+    /// folder's other entries. Listing the articles folder too would cost
+    /// serve tens of milliseconds per claims edit on a big site.
+    pub fn discover_claims(root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
+        Self::discover_claims_in(&Project::new(root), root)
+    }
+
+    fn discover_claims_in(project: &Project, root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
         let content = root.join("content");
         let mut claims = Vec::new();
         let main = content.join("claims.toml");
-        if main.is_file() {
+        // Whatever it is: reading it says what is wrong with it.
+        if std::fs::symlink_metadata(&main).is_ok() {
             claims.push(main);
         }
-        let mut more = list_files(&content.join("claims"), "toml");
-        more.sort();
-        claims.extend(more);
-        claims
+        let more = project.list(
+            &content.join("claims"),
+            Some("toml"),
+            "claims files",
+            &[],
+            &is_editor_temp,
+        );
+        claims.extend(more.files);
+        (claims, more.problems)
+    }
+
+    /// The listing problems as diagnostics.
+    pub fn diagnostics(&self) -> Diagnostics {
+        listing_diagnostics(&self.problems)
     }
 }
 
-fn list_files(dir: &Path, ext: &str) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .max_depth(1)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == ext) && !is_editor_temp(p))
-        .collect()
+/// Listing problems as diagnostics.
+pub fn listing_diagnostics(problems: &[ListingProblem]) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    for p in problems {
+        let mut d = if p.error {
+            Diagnostic::error(p.message.clone())
+        } else {
+            Diagnostic::warning(p.message.clone())
+        };
+        if let Some(h) = &p.help {
+            d = d.help(h.clone());
+        }
+        diags.push(d);
+    }
+    diags
 }
 
 /// Editor backup, swap and lock files that sit beside real content.
@@ -295,6 +351,8 @@ pub fn is_editor_temp(path: &Path) -> bool {
         || name.contains(".tmp.")
         || name.ends_with("___jb_tmp___")
         || name.ends_with("___jb_old___")
+        // Vim's probe that a folder is writable, made and removed at once.
+        || name == "4913"
 }
 
 /// Path relative to the root, `/`-separated, for messages.
@@ -308,16 +366,38 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 
 /// Reads a file as UTF-8 text, accepting a BOM and CRLF line endings and
 /// dropping characters HTML forbids (with a warning naming the line).
+/// The file must pass [`crate::input`]'s rule (a regular file, links only
+/// within the project).
 pub fn read_source(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
-    let name = display_path(root, path);
-    let bytes = match std::fs::read(path) {
+    read_source_in(&Project::new(root), path, false, diags)
+}
+
+/// [`read_source`] for a file of a folder already listed (so known to be
+/// inside the project), with the project resolved once.
+pub fn read_source_in(
+    project: &Project,
+    path: &Path,
+    listed: bool,
+    diags: &mut Diagnostics,
+) -> Option<Arc<SourceFile>> {
+    let bytes = match project.read(path, listed) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(Diagnostic::error(format!("cannot read {name}: {e}")));
+            diags.push(input_diagnostic(&e));
             return None;
         }
     };
-    source_from_bytes(name, bytes, diags)
+    source_from_bytes(project.name(path), bytes, diags)
+}
+
+/// A file that may not be read, as an error. It has no excerpt: the file
+/// may be anything (a device, a file outside the project).
+pub fn input_diagnostic(e: &InputError) -> Diagnostic {
+    let d = Diagnostic::error(e.to_string());
+    match e.help() {
+        Some(h) => d.help(h),
+        None => d,
+    }
 }
 
 pub fn source_from_bytes(
@@ -443,6 +523,8 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
         );
         return None;
     }
+    diags.extend(files.diagnostics());
+    let project = Project::new(root);
     let config = load_site_config(root, &files.site, diags);
     let taken: std::collections::HashSet<String> = files
         .articles
@@ -458,7 +540,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
                 .par_iter()
                 .map(|path| {
                     let mut d = Diagnostics::default();
-                    let a = read_source(root, path, &mut d)
+                    let a = read_source_in(&project, path, true, &mut d)
                         .and_then(|f| parse_article_among(f, &|id| taken.contains(id), &mut d));
                     (a, d)
                 })
@@ -468,7 +550,9 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
             let mut d = Diagnostics::default();
             let mut claims = Vec::new();
             for path in &files.claims {
-                if let Some(f) = read_source(root, path, &mut d) {
+                // `content/claims.toml` is not in a listed folder.
+                let listed = path.parent() != Some(&root.join("content"));
+                if let Some(f) = read_source_in(&project, path, listed, &mut d) {
                     claims.extend(parse_claims(&f, &mut d));
                 }
             }
@@ -497,7 +581,9 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
 }
 
 pub fn load_site_config(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
-    if !path.is_file() {
+    // Only a missing file is "missing": a folder, a FIFO or a link out of
+    // the project is refused by the reader, saying so.
+    if std::fs::symlink_metadata(path).is_err() {
         diags.push(
             Diagnostic::error(format!("missing {}", display_path(root, path)))
                 .help("create it with at least: title = \"…\""),

@@ -15,6 +15,7 @@ pub mod document;
 pub mod feeds;
 pub mod graph;
 pub mod init;
+pub mod input;
 pub mod output;
 pub mod render;
 pub mod review;

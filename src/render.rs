@@ -75,20 +75,44 @@ impl Renderer {
                 )
             })
             .collect();
+        // Every file under templates/ is read under the input rule (see
+        // `crate::input`): a link out of the project, a FIFO or an
+        // unreadable entry is an error, never skipped. Links to folders are
+        // not followed (a folder loop would never end).
         let dir = root.join("templates");
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir)
-                .min_depth(1)
-                .into_iter()
-                .filter_map(Result::ok)
-            {
-                let path = entry.path();
-                if !entry.file_type().is_file() || crate::content::is_editor_temp(path) {
-                    continue;
-                }
-                let name = crate::content::display_path(&dir, path);
-                if let Some(file) = crate::content::read_source(root, path, &mut diags) {
-                    sources.insert(name, file);
+        let project = crate::input::Project::new(root);
+        let folder = std::fs::symlink_metadata(&dir).ok().map(|_| {
+            std::fs::canonicalize(&dir).ok().filter(|real| {
+                real.is_dir() && real.starts_with(std::fs::canonicalize(root).unwrap_or_default())
+            })
+        });
+        match folder {
+            None => {}
+            Some(None) => diags.push(
+                Diagnostic::error(
+                    "templates is not a folder inside the project (a file, or a link that leads elsewhere or nowhere)",
+                )
+                .help("templates/ must be a folder of template files in the project"),
+            ),
+            Some(Some(_)) => {
+                for entry in walkdir::WalkDir::new(&dir).min_depth(1) {
+                    let entry = match entry {
+                        Ok(e) => e,
+                        Err(e) => {
+                            diags.push(Diagnostic::error(format!("cannot read templates/: {e}")));
+                            continue;
+                        }
+                    };
+                    let path = entry.path();
+                    if entry.file_type().is_dir() || crate::content::is_editor_temp(path) {
+                        continue;
+                    }
+                    let name = crate::content::display_path(&dir, path);
+                    if let Some(file) =
+                        crate::content::read_source_in(&project, path, true, &mut diags)
+                    {
+                        sources.insert(name, file);
+                    }
                 }
             }
         }

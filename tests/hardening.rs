@@ -609,3 +609,255 @@ fn rename_advice_never_names_an_existing_article() {
         "{err}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// One rule for every input file: links, special files, odd names
+// ---------------------------------------------------------------------------
+
+/// `build` (or `check`), failing the test if it has not finished within a
+/// minute: a FIFO opened for reading blocks until someone writes to it.
+#[cfg(unix)]
+fn run_bounded(args: &[&str]) -> Output {
+    use std::time::{Duration, Instant};
+    let mut child = std::process::Command::new(BIN)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("crosscheck {args:?} blocked");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Builds `p`, expecting exit 1 and every one of `messages` on stderr;
+/// writes nothing.
+#[cfg(unix)]
+fn expect_build_error(p: &Path, what: &str, messages: &[&str]) -> String {
+    let out = p.join("site");
+    let o = run_bounded(&[
+        "build",
+        "--root",
+        p.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_exit(&o, 1, what);
+    let err = stderr(&o);
+    for m in messages {
+        assert!(err.contains(m), "{what}: no {m:?} in\n{err}");
+    }
+    assert!(!out.exists(), "{what}: a site was written");
+    err
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_project_are_refused_and_never_quoted() {
+    use std::os::unix::fs::symlink;
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
+    let first_line = passwd.lines().next().unwrap();
+    for file in ["content/claims.toml", "content/site.toml"] {
+        let p = project();
+        std::fs::remove_file(p.path().join(file)).unwrap();
+        symlink("/etc/passwd", p.path().join(file)).unwrap();
+        let err = expect_build_error(
+            p.path(),
+            file,
+            &[&format!(
+                "{file} is a symbolic link to /etc/passwd, outside the project folder"
+            )],
+        );
+        assert!(
+            !err.contains(first_line),
+            "{file}: quoted /etc/passwd:\n{err}"
+        );
+    }
+    // An article, a template, a claims file in content/claims/, and the
+    // articles folder itself, linked out.
+    let outside = tempfile::tempdir().unwrap();
+    write(
+        outside.path(),
+        "a.md",
+        "+++\ntitle = \"T\"\noutlet = \"O\"\n+++\nSecret text.\n",
+    );
+    let p = project();
+    symlink(
+        outside.path().join("a.md"),
+        p.path().join("content/articles/b.md"),
+    )
+    .unwrap();
+    symlink("/dev/zero", p.path().join("content/articles/zero.md")).unwrap();
+    std::fs::create_dir_all(p.path().join("templates")).unwrap();
+    symlink(
+        outside.path().join("a.md"),
+        p.path().join("templates/base.html"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(p.path().join("content/claims")).unwrap();
+    symlink(
+        outside.path().join("a.md"),
+        p.path().join("content/claims/more.toml"),
+    )
+    .unwrap();
+    let err = expect_build_error(
+        p.path(),
+        "links out",
+        &[
+            "content/articles/b.md is a symbolic link to",
+            "content/articles/zero.md is a symbolic link to /dev/zero, outside the project folder",
+            "content/claims/more.toml is a symbolic link to",
+            "templates/base.html is a symbolic link to",
+        ],
+    );
+    assert!(!err.contains("Secret text"), "{err}");
+    let p = project();
+    std::fs::rename(
+        p.path().join("content/articles"),
+        outside.path().join("articles"),
+    )
+    .unwrap();
+    symlink(
+        outside.path().join("articles"),
+        p.path().join("content/articles"),
+    )
+    .unwrap();
+    expect_build_error(
+        p.path(),
+        "articles folder linked out",
+        &["content/articles leads outside the project folder"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn links_within_the_project_are_followed() {
+    use std::os::unix::fs::symlink;
+    let p = project();
+    write(
+        p.path(),
+        "shared/other.md",
+        "+++\ntitle = \"Other\"\noutlet = \"Wire B\"\n+++\nThe talks lasted five hours.\n",
+    );
+    symlink(
+        "../../shared/other.md",
+        p.path().join("content/articles/wire-b.md"),
+    )
+    .unwrap();
+    let out = p.path().join("site");
+    let o = build(p.path(), &out);
+    assert_exit(&o, 0, "build");
+    assert!(
+        out.join("articles/wire-b/index.html").is_file(),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn loops_fifos_folders_and_odd_names_are_errors_never_skipped() {
+    use std::os::unix::fs::symlink;
+    let p = project();
+    let articles = p.path().join("content/articles");
+    symlink(articles.join("loop.md"), articles.join("loop.md")).unwrap();
+    symlink(articles.join("nowhere"), articles.join("gone.md")).unwrap();
+    mkfifo(&articles.join("pipe.md"));
+    std::fs::create_dir(articles.join("folder.md")).unwrap();
+    write(&articles, "Upper.MD", "x");
+    write(&articles, "wire-a.MD", "x");
+    write(&articles, "notes.txt", "x");
+    std::fs::create_dir(articles.join("drafts")).unwrap();
+    write(p.path(), "content/Claims.toml", "");
+    let err = expect_build_error(
+        p.path(),
+        "odd entries",
+        &[
+            "content/articles/loop.md is a symbolic link that loops",
+            "content/articles/gone.md is a symbolic link to",
+            "content/articles/pipe.md is a named pipe (FIFO), not a regular file",
+            "content/articles/folder.md is a folder, not a file",
+            "content/articles/Upper.MD has an upper-case extension",
+            "rename it to `upper.md`",
+            "content/articles/wire-a.MD has an upper-case extension",
+            "content/articles/wire-a.md has the same id",
+            "content/Claims.toml is named like content/claims.toml but in another case",
+        ],
+    );
+    // Not errors, but never silent either.
+    assert!(
+        err.contains("⚠ content/articles/notes.txt is not read"),
+        "{err}"
+    );
+    assert!(
+        err.contains("⚠ content/articles/drafts/ is not read"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_as_site_toml_claims_or_templates_do_not_block() {
+    for (file, message) in [
+        (
+            "content/claims.toml",
+            "content/claims.toml is a named pipe (FIFO), not a regular file",
+        ),
+        (
+            "content/site.toml",
+            "content/site.toml is a named pipe (FIFO), not a regular file",
+        ),
+        (
+            "templates/base.html",
+            "templates/base.html is a named pipe (FIFO), not a regular file",
+        ),
+    ] {
+        let p = project();
+        let path = p.path().join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let _ = std::fs::remove_file(&path);
+        mkfifo(&path);
+        expect_build_error(p.path(), file, &[message]);
+        let o = run_bounded(&["check", "--root", p.path().to_str().unwrap()]);
+        assert_exit(&o, 1, file);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_articles_path_that_is_no_folder_is_an_error() {
+    let p = project();
+    let articles = p.path().join("content/articles");
+    std::fs::remove_dir_all(&articles).unwrap();
+    std::fs::write(&articles, "not a folder").unwrap();
+    // The claim's evidence names wire-a, which is gone: reported too.
+    expect_build_error(p.path(), "file", &["content/articles is not a folder"]);
+    // Unreadable: only observable when permissions apply to this user
+    // (not to root).
+    use std::os::unix::fs::PermissionsExt;
+    let p = project();
+    let articles = p.path().join("content/articles");
+    std::fs::set_permissions(&articles, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read_dir(&articles).is_err() {
+        expect_build_error(p.path(), "unreadable", &["cannot read content/articles"]);
+    } else {
+        eprintln!("skipped the unreadable-folder case: permissions do not apply to this user");
+    }
+    std::fs::set_permissions(&articles, std::fs::Permissions::from_mode(0o755)).unwrap();
+}

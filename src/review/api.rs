@@ -243,6 +243,7 @@ impl From<EditError> for ApiError {
             }
             EditError::Invalid { .. } => ApiError::BadRequest(msg),
             EditError::Read { .. }
+            | EditError::Input(_)
             | EditError::Write { .. }
             | EditError::Parse { .. }
             | EditError::Unsafe { .. } => ApiError::Internal(msg),

@@ -52,6 +52,9 @@ pub enum EditError {
     },
     #[error("{field}: {why}")]
     Invalid { field: &'static str, why: String },
+    /// The file may not be read at all (see [`crate::input`]).
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
 }
 
 impl EditError {
@@ -170,9 +173,9 @@ impl ClaimsFile {
     /// Reads and parses a claims file.
     pub fn open(path: &Path, name: impl Into<String>) -> Result<ClaimsFile, EditError> {
         let name = name.into();
-        let bytes = std::fs::read(path).map_err(|source| EditError::Read {
+        let bytes = crate::input::read_regular(path).map_err(|e| EditError::Read {
             path: name.clone(),
-            source,
+            source: e.into(),
         })?;
         ClaimsFile::parse(name, bytes)
     }
@@ -935,7 +938,8 @@ pub fn write_atomic(
         .map_err(write_err)?;
     tmp.write_all(bytes).map_err(write_err)?;
     tmp.as_file().sync_all().map_err(write_err)?;
-    let current = std::fs::read(path);
+    // Never blocks, and refuses anything but a regular file.
+    let current = crate::input::read_regular(path).map_err(std::io::Error::from);
     match &current {
         Ok(now) if now.as_slice() == expected => {}
         Ok(now) => {

@@ -62,6 +62,9 @@ pub struct Changes {
     /// lost events: discover every file again (unchanged ones are still
     /// not re-parsed).
     pub rescan: bool,
+    /// Something that is not an article changed in `content/articles/`
+    /// (or in `content/`): list them again, for the problems with it.
+    pub listing: bool,
 }
 
 impl Changes {
@@ -86,6 +89,7 @@ impl Changes {
         self.config |= other.config;
         self.templates |= other.templates;
         self.rescan |= other.rescan;
+        self.listing |= other.listing;
     }
 }
 
@@ -384,6 +388,11 @@ pub struct Workspace {
     config: Option<SiteConfig>,
     config_hash: Option<blake3::Hash>,
     config_diags: Diagnostics,
+    /// Problems with entries of `content/` and `content/articles/` that
+    /// are not articles (see [`crate::input`]).
+    listing_diags: Diagnostics,
+    /// The same for `content/claims/`.
+    claims_listing_diags: Diagnostics,
     slots: BTreeMap<PathBuf, ArticleSlot>,
     /// Parsed articles sorted as `build` loads them (by file name), and
     /// their docs, index for index.
@@ -426,6 +435,8 @@ impl Workspace {
             config: None,
             config_hash: None,
             config_diags: Diagnostics::default(),
+            listing_diags: Diagnostics::default(),
+            claims_listing_diags: Diagnostics::default(),
             slots: BTreeMap::new(),
             articles: Vec::new(),
             docs: Vec::new(),
@@ -525,9 +536,13 @@ impl Workspace {
             what.push("templates".into());
         }
         let mut paths: BTreeSet<PathBuf> = changes.articles.clone();
-        if changes.rescan {
-            paths.extend(ContentFiles::discover(&self.root).articles);
-            paths.extend(self.slots.keys().cloned());
+        if changes.rescan || changes.listing {
+            let (articles, problems) = ContentFiles::discover_articles(&self.root);
+            self.listing_diags = content::listing_diagnostics(&problems);
+            if changes.rescan {
+                paths.extend(articles);
+                paths.extend(self.slots.keys().cloned());
+            }
         }
         let changed = self.load_articles(&paths);
         match changed.as_slice() {
@@ -552,7 +567,12 @@ impl Workspace {
     fn load_config(&mut self) -> bool {
         let path = self.root.join("content").join("site.toml");
         let mut diags = Diagnostics::default();
-        let hash = std::fs::read(&path).ok().map(|b| blake3::hash(&b));
+        // Read under the input rule (a FIFO must not block the builder);
+        // anything unreadable is loaded again, to report why.
+        let hash = crate::input::Project::new(&self.root)
+            .read(&path, false)
+            .ok()
+            .map(|b| blake3::hash(&b));
         if hash.is_some() && hash == self.config_hash {
             return false;
         }
@@ -625,10 +645,10 @@ impl Workspace {
     }
 
     fn read_article(&self, path: &Path) -> ReadArticle {
-        // Same rule as `ContentFiles::discover`: regular files only, so a
-        // symlink is not followed out of the project.
-        let is_file = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
-        if !is_file || !is_article_path(&self.root, path) {
+        // Every entry named like an article is read under the input rule
+        // (as `ContentFiles::discover` lists them): a folder, a FIFO or a
+        // link out of the project is an error naming it, not skipped.
+        if !is_article_path(&self.root, path) || std::fs::symlink_metadata(path).is_err() {
             return ReadArticle::Gone;
         }
         let mut diags = Diagnostics::default();
@@ -697,7 +717,8 @@ impl Workspace {
     /// Re-reads every claims file (unchanged ones are not re-parsed) and
     /// marks the claims that changed. Returns how many did.
     fn load_claims(&mut self) -> usize {
-        let paths = ContentFiles::discover_claims(&self.root);
+        let (paths, problems) = ContentFiles::discover_claims(&self.root);
+        self.claims_listing_diags = content::listing_diagnostics(&problems);
         // Split the current claims back into their files, so the claims of
         // unchanged files move into the new list without being re-parsed.
         let mut rest = std::mem::take(&mut self.claims).into_iter();
@@ -800,6 +821,8 @@ impl Workspace {
             return (None, diags);
         }
         diags.extend(self.config_diags.clone());
+        diags.extend(self.listing_diags.clone());
+        diags.extend(self.claims_listing_diags.clone());
         for slot in self.slots.values() {
             diags.extend(slot.diags.clone());
         }
