@@ -105,6 +105,9 @@ pub enum Command {
         /// Your name for sign-offs in review mode [default: $CROSSCHECK_REVIEWER].
         #[arg(long, requires = "review", value_name = "NAME")]
         reviewer: Option<String>,
+        /// A host name the preview may be reached by besides IP addresses and localhost (repeatable); requests naming any other host are refused.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Print a shell completion script, e.g. `crosscheck completions bash > /etc/bash_completion.d/crosscheck`.
     Completions {
@@ -164,11 +167,13 @@ pub fn main() -> ExitCode {
             open,
             review,
             reviewer,
+            allow_host,
         } => {
             let mut options = crate::serve::ServeOptions {
                 bind,
                 port,
                 open,
+                hosts: allow_host,
                 ..crate::serve::ServeOptions::new(root)
             };
             if review {
