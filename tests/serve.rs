@@ -1102,24 +1102,46 @@ fn slow_headers_and_idle_connections_are_closed() {
 }
 
 #[test]
-fn connections_beyond_the_cap_are_answered_503_not_left_hanging() {
+fn at_the_connection_cap_slowloris_gives_way_and_busy_slots_get_a_quick_503() {
     let dir = project();
     let serve = Serve::start_with(
         dir.path(),
         &[],
         &[
             ("CROSSCHECK_SERVE_MAX_CONNECTIONS", "3"),
-            ("CROSSCHECK_SERVE_MAX_WAITING", "1"),
-            ("CROSSCHECK_SERVE_HEADER_TIMEOUT_MS", "3000"),
+            ("CROSSCHECK_SERVE_MAX_WAITING", "2"),
+            ("CROSSCHECK_SERVE_MAX_LIVE", "3"),
         ],
     )
     .unwrap();
     serve.ready();
-    // Every slot held by a connection that sends nothing.
-    let idle: Vec<TcpStream> = (0..3)
+    // Every slot held by a connection that never sends a request: a page
+    // request takes the oldest one's slot.
+    let mut idle: Vec<TcpStream> = (0..3)
         .map(|_| TcpStream::connect(serve.addr).unwrap())
         .collect();
+    std::thread::sleep(Duration::from_millis(700));
+    let started = Instant::now();
+    let page = serve.get(ARTICLE_URL);
+    assert_eq!(page.status, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    // The evicted connection was closed by the server.
+    let closed = idle.iter_mut().any(|s| {
+        s.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        matches!(s.read(&mut [0u8; 16]), Ok(0))
+    });
+    assert!(closed, "no idle connection was closed");
+    drop(idle);
+
+    // Every slot busy (open pages' reload streams): a quick 503, never a
+    // hang.
     std::thread::sleep(Duration::from_millis(200));
+    let streams: Vec<Events> = (0..3).map(|_| serve.events()).collect();
     let started = Instant::now();
     let head = head_within(
         serve.addr,
@@ -1134,10 +1156,9 @@ fn connections_beyond_the_cap_are_answered_503_not_left_hanging() {
         "{:?}",
         started.elapsed()
     );
-    // The idle ones time out and give their slots back.
+    drop(streams);
     let r = wait_for(&serve, ARTICLE_URL, "a page again", |r| r.status == 200);
     assert!(r.body.contains("for a third day on Monday"));
-    drop(idle);
 }
 
 #[test]

@@ -8,6 +8,10 @@
 //! * the reload streams of open pages are capped lower (`live.rs`,
 //!   [`Limits::live`]), so pages are still answered while every stream
 //!   slot is taken;
+//! * at the limit, a new connection takes the slot of the oldest one that
+//!   has been open for [`EVICT_AFTER`] without sending a whole request
+//!   (slowloris), which is closed: a flood of such connections cannot
+//!   keep pages from being answered;
 //! * a client gets [`Limits::header_timeout`] to send a request's headers,
 //!   the first or the next on a kept-alive connection (hyper's header read
 //!   timeout), so slow or idle connections give their slot back;
@@ -18,12 +22,14 @@
 //! measured (`bench/serve_limits.py`). Environment variables override them
 //! ([`Limits::from_env`]), for tests and for unusual setups.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, ready};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -59,6 +65,11 @@ impl Default for Limits {
         }
     }
 }
+
+/// How long a connection may be open without a whole request before a
+/// new connection at the limit may take its slot. A browser sends its
+/// request at once.
+pub const EVICT_AFTER: Duration = Duration::from_millis(500);
 
 /// The environment variables that override [`Limits`], with what they set.
 pub const ENV: &[(&str, &str)] = &[
@@ -120,6 +131,7 @@ pub async fn serve(
         .header_read_timeout(limits.header_timeout)
         .keep_alive(true);
     let http = Arc::new(http);
+    let open = Arc::new(Open::default());
     tokio::pin!(stop);
     loop {
         let accepted = tokio::select! {
@@ -149,12 +161,15 @@ pub async fn serve(
             service: service.clone(),
             watcher: graceful.watcher(),
             write_timeout: limits.write_timeout,
+            open: open.clone(),
         };
         if let Ok(slot) = slots.clone().try_acquire_owned() {
             tokio::spawn(connection.serve(stream, slot));
         } else if let Ok(in_line) = waiting.clone().try_acquire_owned() {
-            // Wait a moment for a slot: a short wait is cheaper for a
-            // browser than an error it must retry.
+            // Make room by closing a connection that never sent a request,
+            // then wait a moment for its slot (or any): a short wait is
+            // cheaper for a browser than an error it must retry.
+            open.evict_one();
             let slots = slots.clone();
             tokio::spawn(async move {
                 let slot = tokio::time::timeout(limits.queue_wait, slots.acquire_owned()).await;
@@ -181,17 +196,85 @@ struct Connection {
     service: Service,
     watcher: hyper_util::server::graceful::Watcher,
     write_timeout: Duration,
+    open: Arc<Open>,
 }
 
 impl Connection {
-    /// Serves `stream` until it closes, holding `slot` meanwhile.
+    /// Serves `stream` until it closes (or is evicted), holding `slot`
+    /// meanwhile.
     async fn serve(self, stream: TcpStream, slot: tokio::sync::OwnedSemaphorePermit) {
+        use hyper::service::Service as _;
+        let (id, requested, evicted) = self.open.add();
         let io = TokioIo::new(WriteTimeout::new(stream, self.write_timeout));
-        let conn = self
-            .watcher
-            .watch(self.http.serve_connection(io, self.service));
-        let _ = conn.await;
+        let service = self.service;
+        let seen = requested.clone();
+        let service = hyper::service::service_fn(move |req| {
+            seen.store(true, Ordering::Relaxed);
+            service.call(req)
+        });
+        let conn = self.watcher.watch(self.http.serve_connection(io, service));
+        tokio::select! {
+            _ = conn => {}
+            // Dropping the connection closes it.
+            _ = evicted.notified() => {}
+        }
+        self.open.remove(id);
         drop(slot);
+    }
+}
+
+/// The connections being served, for eviction.
+#[derive(Default)]
+struct Open {
+    next: AtomicU64,
+    by_id: Mutex<HashMap<u64, OpenConnection>>,
+}
+
+struct OpenConnection {
+    since: Instant,
+    /// Set once the connection has sent a whole request head.
+    requested: Arc<AtomicBool>,
+    evict: Arc<tokio::sync::Notify>,
+}
+
+impl Open {
+    fn add(&self) -> (u64, Arc<AtomicBool>, Arc<tokio::sync::Notify>) {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let requested = Arc::new(AtomicBool::new(false));
+        let evict = Arc::new(tokio::sync::Notify::new());
+        self.by_id.lock().unwrap_or_else(|e| e.into_inner()).insert(
+            id,
+            OpenConnection {
+                since: Instant::now(),
+                requested: requested.clone(),
+                evict: evict.clone(),
+            },
+        );
+        (id, requested, evict)
+    }
+
+    fn remove(&self, id: u64) {
+        self.by_id
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
+    }
+
+    /// Closes the oldest connection that has been open for
+    /// [`EVICT_AFTER`] without a request, if any.
+    fn evict_one(&self) {
+        let mut by_id = self.by_id.lock().unwrap_or_else(|e| e.into_inner());
+        let oldest = by_id
+            .iter()
+            .filter(|(_, c)| {
+                !c.requested.load(Ordering::Relaxed) && c.since.elapsed() >= EVICT_AFTER
+            })
+            .min_by_key(|(_, c)| c.since)
+            .map(|(id, _)| *id);
+        if let Some(c) = oldest.and_then(|id| by_id.remove(&id)) {
+            // `notify_one` keeps the wake-up if the task is not waiting yet.
+            c.evict.notify_one();
+        }
     }
 }
 
