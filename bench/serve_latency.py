@@ -91,7 +91,7 @@ class Serve:
 
     def get(self, path, timeout=600, method="GET"):
         s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
-        s.sendall(("%s %s HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n" % (method, path)).encode())
+        s.sendall(("%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" % (method, path)).encode())
         chunks = []
         while True:
             c = s.recv(1 << 16)
@@ -117,7 +117,7 @@ class Events:
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port))
         self.sock.sendall(
-            b"GET /__crosscheck/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n"
+            b"GET /__crosscheck/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
         )
         self.raw = b""
         self.text = ""

@@ -510,3 +510,294 @@ pub fn anchor_input(data: &[u8]) -> (String, Vec<String>) {
     quotes.extend(raw);
     (markdown, quotes)
 }
+
+/// Claims files the review checks edit: the claim's `summary` absent or in
+/// each TOML string style, with a comment and an evidence table around it,
+/// LF and CRLF. The line `summary = …` (if any) is line 4 of each.
+const REVIEW_FILES: &[&str] = &[
+    "# top comment\n[[claim]]\nid = \"c\"\ntext = \"T\"\n  # keep me\n\n  [[claim.evidence]]\n  article = \"a\"\n  quote = \"q\"\n  stance = \"supports\"\n",
+    "# top comment\n[[claim]]\nid = \"c\"\nsummary = \"old \\\"one\\\"\"  # why\ntext = \"T\"\n\n  [[claim.evidence]]\n  article = \"a\"\n  quote = \"q\"\n  stance = \"supports\"\n",
+    "# top comment\n[[claim]]\nid = \"c\"\nsummary = 'old literal'\ntext = \"T\"\n",
+    "# top comment\n[[claim]]\nid = \"c\"\nsummary = \"\"\"\nold \"\"\\\" multi\nline\"\"\"\ntext = \"T\"\n",
+    "# top comment\n[[claim]]\nid = \"c\"\nsummary = '''\nold literal\nmulti'''\ntext = \"T\"\n",
+];
+
+/// Any string written through the review edit path (`set_field` of a
+/// summary or reviewer, a new evidence's quote and note, a new claim's
+/// text) reads back as exactly that string with the `toml` crate's parser
+/// and with crosscheck's loader, and every line the edit did not touch
+/// keeps its bytes.
+pub fn check_review_string(s: &str) {
+    use crosscheck::review::edit::{ClaimsFile, EditError, Field, NewEvidence};
+    for (fi, base) in REVIEW_FILES.iter().enumerate() {
+        for crlf in [false, true] {
+            let original = if crlf {
+                base.replace('\n', "\r\n")
+            } else {
+                base.to_string()
+            };
+            let parse = || ClaimsFile::parse("c.toml", original.clone().into_bytes()).unwrap();
+            let expect = |v: &str| {
+                if crlf {
+                    v.replace('\n', "\r\n")
+                } else {
+                    v.to_string()
+                }
+            };
+            let trimmed = s.trim();
+
+            // The summary: trimmed, removed when empty, at most 20,000 chars.
+            let mut f = parse();
+            match f.set_field("c", Field::Summary(Some(s.to_string()))) {
+                Err(EditError::Invalid { .. }) => {
+                    assert!(trimmed.chars().count() > 20_000, "refused {s:?}");
+                }
+                Err(e) => panic!("file {fi}: summary {s:?} refused: {e}"),
+                Ok(()) => {
+                    let bytes = f.to_bytes();
+                    let got = read_back(&bytes, &["summary"]);
+                    let want = (!trimmed.is_empty()).then(|| expect(trimmed));
+                    assert_eq!(
+                        got, want,
+                        "file {fi} crlf {crlf}: summary {s:?} read back wrong"
+                    );
+                    check_untouched(original.as_bytes(), &bytes, "summary", fi);
+                    check_loader_reads(&bytes, trimmed, |c| c.summary.clone());
+                }
+            }
+
+            // One-line fields keep their rule: no line breaks.
+            let mut f = parse();
+            match f.set_field("c", Field::Reviewer(Some(s.to_string()))) {
+                Err(EditError::Invalid { .. }) => {
+                    assert!(
+                        trimmed.contains('\n') || trimmed.chars().count() > 20_000,
+                        "refused {s:?}"
+                    );
+                }
+                Err(e) => panic!("reviewer {s:?} refused: {e}"),
+                Ok(()) => {
+                    let got = read_back(&f.to_bytes(), &["reviewer"]);
+                    let want = (!trimmed.is_empty()).then(|| trimmed.to_string());
+                    assert_eq!(got, want, "reviewer {s:?} read back wrong");
+                }
+            }
+
+            if fi > 0 {
+                continue;
+            }
+            // New evidence: the quote as given, the note trimmed.
+            let mut f = parse();
+            let ev = NewEvidence {
+                article: "a".into(),
+                quote: s.to_string(),
+                stance: crosscheck::content::Stance::Mentions,
+                note: Some(s.to_string()),
+                occurrence: None,
+            };
+            match f.add_evidence("c", &ev) {
+                Err(EditError::Invalid { .. }) => {
+                    assert!(
+                        s.trim().is_empty() || s.chars().count() > 5000,
+                        "refused {s:?}"
+                    );
+                }
+                Err(e) => panic!("evidence {s:?} refused: {e}"),
+                Ok(i) => {
+                    let bytes = f.to_bytes();
+                    assert_eq!(
+                        read_evidence(&bytes, i, "quote"),
+                        Some(expect(s)),
+                        "quote {s:?} read back wrong"
+                    );
+                    let note = (!trimmed.is_empty()).then(|| expect(trimmed));
+                    assert_eq!(read_evidence(&bytes, i, "note"), note, "note {s:?}");
+                    assert!(
+                        bytes.starts_with(original.as_bytes()),
+                        "adding evidence changed the lines before it"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `claim[0].KEY` as the `toml` crate's parser reads the file.
+fn read_back(bytes: &[u8], path: &[&str]) -> Option<String> {
+    let text = std::str::from_utf8(bytes).expect("written as UTF-8");
+    let doc = toml::de::DeTable::parse(text)
+        .unwrap_or_else(|e| panic!("written file is not TOML ({e}):\n{text}"))
+        .into_inner();
+    let claim = doc
+        .get("claim")?
+        .get_ref()
+        .as_array()?
+        .first()?
+        .get_ref()
+        .as_table()?;
+    let mut item = claim.get(path[0])?;
+    for key in &path[1..] {
+        item = item.get_ref().as_table()?.get(*key)?;
+    }
+    Some(
+        item.get_ref()
+            .as_str()
+            .unwrap_or_else(|| panic!("{path:?} is not a string"))
+            .to_string(),
+    )
+}
+
+fn read_evidence(bytes: &[u8], index: usize, key: &str) -> Option<String> {
+    let text = std::str::from_utf8(bytes).expect("written as UTF-8");
+    let doc = toml::de::DeTable::parse(text)
+        .unwrap_or_else(|e| panic!("written file is not TOML ({e}):\n{text}"))
+        .into_inner();
+    let claim = doc
+        .get("claim")?
+        .get_ref()
+        .as_array()?
+        .first()?
+        .get_ref()
+        .as_table()?;
+    let ev = claim.get("evidence")?.get_ref().as_array()?.get(index)?;
+    let v = ev.get_ref().as_table()?.get(key)?;
+    Some(v.get_ref().as_str().expect("a string").to_string())
+}
+
+/// Every line of `before` but the edited key's (the `summary = …` line of
+/// the fixture and any continuation lines of its value) is in `after`
+/// byte for byte, in order: the edit touched that entry only.
+fn check_untouched(before: &[u8], after: &[u8], key: &str, fi: usize) {
+    let before = String::from_utf8_lossy(before);
+    let after = String::from_utf8_lossy(after);
+    let lines: Vec<&str> = before.split_inclusive('\n').collect();
+    let at = lines.iter().position(|l| l.starts_with(key));
+    let (head, tail) = match at {
+        Some(i) => {
+            // The old value ends on the line holding its closing delimiter.
+            let end = (i..lines.len())
+                .find(|&j| {
+                    let l = lines[j].trim_end();
+                    j > i && (l.ends_with("\"\"\"") || l.ends_with("'''"))
+                        || (j == i && !l.ends_with("\"\"\"") && !l.ends_with("'''"))
+                })
+                .unwrap_or(i);
+            (&lines[..i], &lines[end + 1..])
+        }
+        // A new key goes after the claim's last key: the first four lines
+        // stay, and so does everything from the comment on.
+        None => (&lines[..4], &lines[4..]),
+    };
+    let head: String = head.concat();
+    let tail: String = tail.concat();
+    assert!(
+        after.starts_with(&head)
+            && after.ends_with(&tail)
+            && after.len() >= head.len() + tail.len(),
+        "file {fi}: lines the edit did not touch changed:\n--- before\n{before}\n--- after\n{after}"
+    );
+}
+
+/// crosscheck's own loader reads the value back too (less the code points
+/// HTML forbids, which it drops with a warning).
+fn check_loader_reads(
+    bytes: &[u8],
+    want: &str,
+    get: impl Fn(&crosscheck::content::Claim) -> Option<String>,
+) {
+    let mut d = Diagnostics::default();
+    let Some(file) = content::source_from_bytes("c.toml".into(), bytes.to_vec(), &mut d) else {
+        panic!("written file is not UTF-8");
+    };
+    let claims = content::parse_claims(&file, &mut d);
+    let kept: String = want
+        .chars()
+        .filter(|&c| !content::is_forbidden_char(c))
+        .collect();
+    if kept.trim().is_empty() {
+        return;
+    }
+    assert_eq!(claims.len(), 1, "{}", d.render(false));
+    assert_eq!(get(&claims[0]).as_deref(), Some(kept.as_str()));
+}
+
+/// Template names a `templates` fuzz input's parts are written to, in
+/// order: the built-in names (so they replace the built-in templates) and
+/// two more to include.
+pub const TEMPLATE_NAMES: &[&str] = &[
+    "base.html",
+    "macros.html",
+    "claim.html",
+    "a.html",
+    "article.html",
+    "index.html",
+    "404.html",
+    "b.html",
+];
+
+struct TemplateProject {
+    dir: tempfile::TempDir,
+    site: site::Site,
+}
+
+static TEMPLATE_PROJECT: std::sync::OnceLock<std::sync::Mutex<TemplateProject>> =
+    std::sync::OnceLock::new();
+
+/// Random template text and include graphs: `data` split at NUL bytes
+/// into templates named after [`TEMPLATE_NAMES`]. Loading them either
+/// fails with diagnostics that render, or every page renders (or fails
+/// with a diagnostic); nothing panics, aborts or recurses without end.
+pub fn check_templates(data: &[u8]) {
+    let project = TEMPLATE_PROJECT.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+            if Path::new(env!("CARGO_MANIFEST_DIR")).ends_with("fuzz") {
+                "../tests/fixtures/basic"
+            } else {
+                "tests/fixtures/basic"
+            },
+        );
+        copy_tree(&fixture.join("content"), &dir.path().join("content"));
+        let (site, diags) = site::compile(dir.path(), BuildOptions { drafts: true });
+        let site = site.unwrap_or_else(|| panic!("fixture compiles: {}", diags.render(false)));
+        std::sync::Mutex::new(TemplateProject { dir, site })
+    });
+    let project = project.lock().unwrap_or_else(|e| e.into_inner());
+    let templates = project.dir.path().join("templates");
+    let _ = std::fs::remove_dir_all(&templates);
+    std::fs::create_dir_all(&templates).expect("templates folder");
+    for (i, part) in data
+        .split(|&b| b == 0)
+        .take(TEMPLATE_NAMES.len())
+        .enumerate()
+    {
+        let text = String::from_utf8_lossy(part);
+        std::fs::write(templates.join(TEMPLATE_NAMES[i]), text.as_bytes()).expect("write");
+    }
+    match render::Renderer::new(project.dir.path()) {
+        Err(diags) => {
+            assert!(
+                diags.has_errors(),
+                "a refused template set comes with an error"
+            );
+            render_diags(&diags);
+        }
+        Ok(renderer) => {
+            if let Err(diags) = render::render_site(&project.site, &renderer) {
+                render_diags(&diags);
+            }
+        }
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("fixture").flatten() {
+        let target = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).expect("copy");
+        }
+    }
+}

@@ -118,6 +118,9 @@ pub enum Command {
         /// Your name for sign-offs in review mode [default: $CROSSCHECK_REVIEWER].
         #[arg(long, requires = "review", value_name = "NAME")]
         reviewer: Option<String>,
+        /// A host name the preview may be reached by besides IP addresses and localhost (repeatable); requests naming any other host are refused.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Import web pages as articles: fetch each URL (or read a saved .html, .htm or .mhtml file), extract its main text as Markdown and its metadata as front matter, and write content/articles/ID.md. Never overwrites an article.
     Add {
@@ -195,11 +198,13 @@ pub fn main() -> ExitCode {
             open,
             review,
             reviewer,
+            allow_host,
         } => {
             let mut options = crate::serve::ServeOptions {
                 bind,
                 port,
                 open,
+                hosts: allow_host,
                 ..crate::serve::ServeOptions::new(root)
             };
             if review {

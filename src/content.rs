@@ -21,6 +21,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::input::{InputError, ListingProblem, Project};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteConfig {
@@ -329,62 +330,136 @@ pub struct Content {
     pub pages: Vec<ContentPage>,
 }
 
-/// The files that make up a project's content, in a stable order.
+/// The files that make up a project's content, in a stable order, and the
+/// problems with what else is in its folders (see [`crate::input`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContentFiles {
     pub site: PathBuf,
     pub articles: Vec<PathBuf>,
     pub claims: Vec<PathBuf>,
     pub pages: Vec<PathBuf>,
+    pub problems: Vec<ListingProblem>,
 }
+
+/// What `content/` may hold besides editor temporaries.
+const CONTENT_ENTRIES: &[&str] = &[
+    "site.toml",
+    "claims.toml",
+    "articles",
+    "claims",
+    "pages",
+    "review",
+];
 
 impl ContentFiles {
     pub fn discover(root: &Path) -> ContentFiles {
-        let content = root.join("content");
-        let mut articles = list_files(&content.join("articles"), "md");
-        articles.sort();
+        let project = Project::new(root);
+        let (articles, mut problems) = Self::discover_articles_in(&project, root);
+        let (claims, claims_problems) = Self::discover_claims_in(&project, root);
+        problems.extend(claims_problems);
+        let (pages, pages_problems) = Self::discover_pages_in(&project, root);
+        problems.extend(pages_problems);
         ContentFiles {
-            site: content.join("site.toml"),
+            site: root.join("content").join("site.toml"),
             articles,
-            claims: Self::discover_claims(root),
-            pages: Self::discover_pages(root),
+            claims,
+            pages,
+            problems,
         }
     }
 
-    /// Only the desk's pages: `content/pages/*.md` by name.
-    pub fn discover_pages(root: &Path) -> Vec<PathBuf> {
-        let mut pages = list_files(&root.join("content").join("pages"), "md");
-        pages.sort();
-        pages
+    /// Only the desk's pages: `content/pages/*.md` by name, and the
+    /// problems with the folder's other entries.
+    pub fn discover_pages(root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
+        Self::discover_pages_in(&Project::new(root), root)
+    }
+
+    fn discover_pages_in(project: &Project, root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
+        let listing = project.list(
+            &root.join("content").join("pages"),
+            Some("md"),
+            "pages",
+            &[],
+            &is_editor_temp,
+        );
+        (listing.files, listing.problems)
+    }
+
+    /// Only the articles, and the problems with the other entries of
+    /// `content/` and `content/articles/`.
+    pub fn discover_articles(root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
+        Self::discover_articles_in(&Project::new(root), root)
+    }
+
+    fn discover_articles_in(project: &Project, root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
+        let content = root.join("content");
+        let top = project.list(
+            &content,
+            None,
+            "content/ holds site.toml, claims.toml, articles/, claims/ and pages/ (and review/, written by review mode)",
+            CONTENT_ENTRIES,
+            &is_editor_temp,
+        );
+        let articles = project.list(
+            &content.join("articles"),
+            Some("md"),
+            "articles",
+            &[],
+            &is_editor_temp,
+        );
+        let mut problems = top.problems;
+        problems.extend(articles.problems);
+        (articles.files, problems)
     }
 
     /// Only the claims files: `content/claims.toml`, then
-    /// `content/claims/*.toml` by name. Listing the articles folder too
-    /// would cost serve tens of milliseconds per claims edit on a big site.
-    pub fn discover_claims(root: &Path) -> Vec<PathBuf> {
+    /// `content/claims/*.toml` by name, and the problems with the claims
+    /// folder's other entries. Listing the articles folder too would cost
+    /// serve tens of milliseconds per claims edit on a big site.
+    pub fn discover_claims(root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
+        Self::discover_claims_in(&Project::new(root), root)
+    }
+
+    fn discover_claims_in(project: &Project, root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
         let content = root.join("content");
         let mut claims = Vec::new();
         let main = content.join("claims.toml");
-        if main.is_file() {
+        // Whatever it is: reading it says what is wrong with it.
+        if std::fs::symlink_metadata(&main).is_ok() {
             claims.push(main);
         }
-        let mut more = list_files(&content.join("claims"), "toml");
-        more.sort();
-        claims.extend(more);
-        claims
+        let more = project.list(
+            &content.join("claims"),
+            Some("toml"),
+            "claims files",
+            &[],
+            &is_editor_temp,
+        );
+        claims.extend(more.files);
+        (claims, more.problems)
+    }
+
+    /// The listing problems as diagnostics.
+    pub fn diagnostics(&self) -> Diagnostics {
+        listing_diagnostics(&self.problems)
     }
 }
 
-fn list_files(dir: &Path, ext: &str) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .max_depth(1)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == ext) && !is_editor_temp(p))
-        .collect()
+/// Listing problems as diagnostics.
+pub fn listing_diagnostics(problems: &[ListingProblem]) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    for p in problems {
+        let mut d = if p.error {
+            Diagnostic::error(p.message.clone())
+        } else {
+            Diagnostic::warning(p.message.clone())
+        };
+        if let Some(h) = &p.help {
+            d = d.help(h.clone());
+        }
+        diags.push(d);
+    }
+    diags
 }
 
 /// Editor backup, swap and lock files that sit beside real content.
@@ -401,6 +476,8 @@ pub fn is_editor_temp(path: &Path) -> bool {
         || name.contains(".tmp.")
         || name.ends_with("___jb_tmp___")
         || name.ends_with("___jb_old___")
+        // Vim's probe that a folder is writable, made and removed at once.
+        || name == "4913"
 }
 
 /// Path relative to the root, `/`-separated, for messages.
@@ -414,16 +491,38 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 
 /// Reads a file as UTF-8 text, accepting a BOM and CRLF line endings and
 /// dropping characters HTML forbids (with a warning naming the line).
+/// The file must pass [`crate::input`]'s rule (a regular file, links only
+/// within the project).
 pub fn read_source(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
-    let name = display_path(root, path);
-    let bytes = match std::fs::read(path) {
+    read_source_in(&Project::new(root), path, false, diags)
+}
+
+/// [`read_source`] for a file of a folder already listed (so known to be
+/// inside the project), with the project resolved once.
+pub fn read_source_in(
+    project: &Project,
+    path: &Path,
+    listed: bool,
+    diags: &mut Diagnostics,
+) -> Option<Arc<SourceFile>> {
+    let bytes = match project.read(path, listed) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(Diagnostic::error(format!("cannot read {name}: {e}")));
+            diags.push(input_diagnostic(&e));
             return None;
         }
     };
-    source_from_bytes(name, bytes, diags)
+    source_from_bytes(project.name(path), bytes, diags)
+}
+
+/// A file that may not be read, as an error. It has no excerpt: the file
+/// may be anything (a device, a file outside the project).
+pub fn input_diagnostic(e: &InputError) -> Diagnostic {
+    let d = Diagnostic::error(e.to_string());
+    match e.help() {
+        Some(h) => d.help(h),
+        None => d,
+    }
 }
 
 pub fn source_from_bytes(
@@ -549,7 +648,14 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
         );
         return None;
     }
+    diags.extend(files.diagnostics());
+    let project = Project::new(root);
     let config = load_site_config(root, &files.site, diags);
+    let taken: std::collections::HashSet<String> = files
+        .articles
+        .iter()
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
     // A big claims file takes as long to parse as thousands of articles:
     // parse it beside them rather than after.
     let (results, (claims, claims_diags)) = rayon::join(
@@ -559,7 +665,8 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
                 .par_iter()
                 .map(|path| {
                     let mut d = Diagnostics::default();
-                    let a = read_source(root, path, &mut d).and_then(|f| parse_article(f, &mut d));
+                    let a = read_source_in(&project, path, true, &mut d)
+                        .and_then(|f| parse_article_among(f, &|id| taken.contains(id), &mut d));
                     (a, d)
                 })
                 .collect()
@@ -568,7 +675,9 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
             let mut d = Diagnostics::default();
             let mut claims = Vec::new();
             for path in &files.claims {
-                if let Some(f) = read_source(root, path, &mut d) {
+                // `content/claims.toml` is not in a listed folder.
+                let listed = path.parent() != Some(&root.join("content"));
+                if let Some(f) = read_source_in(&project, path, listed, &mut d) {
                     claims.extend(parse_claims(&f, &mut d));
                 }
             }
@@ -599,7 +708,9 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Content> {
 }
 
 pub fn load_site_config(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
-    if !path.is_file() {
+    // Only a missing file is "missing": a folder, a FIFO or a link out of
+    // the project is refused by the reader, saying so.
+    if std::fs::symlink_metadata(path).is_err() {
         diags.push(
             Diagnostic::error(format!("missing {}", display_path(root, path)))
                 .help("create it with at least: title = \"…\""),
@@ -614,7 +725,23 @@ pub fn parse_site_config(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Opt
     let doc = parse_toml(file, 0, &file.text, diags)?;
     let mut f = Fields::new(file, 0, &doc, 0..0, "site.toml", diags);
     let title = f.req_str("title");
-    let base_url = f.opt_str("base_url").unwrap_or_else(|| "/".into());
+    let base_url = match f.opt_str_spanned("base_url") {
+        None => "/".to_string(),
+        Some((url, span)) => match check_base_url(&url) {
+            Ok(()) => url,
+            Err(why) => {
+                f.diags.push(
+                    Diagnostic::error(format!("`base_url` {why}: `{url}`"))
+                        .at(file, span)
+                        .label("links of 404.html, the feed and canonical links start with this")
+                        .help("write a path such as \"/\" or \"/factchecks/\", or an absolute URL such as \"https://example.org/factchecks/\""),
+                );
+                // Keep going with the default, so every other problem is
+                // reported too; the error stops the build.
+                "/".to_string()
+            }
+        },
+    };
     let description = f.opt_str("description");
     let publisher = f.opt_str("publisher");
     let language = f.opt_str("language").unwrap_or_else(|| "en".into());
@@ -642,6 +769,104 @@ pub fn parse_site_config(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Opt
     })
 }
 
+/// `base_url` starts every link of the 404 page and of the feed, and the
+/// canonical and Open Graph URLs, so it may only be a path on this host
+/// (`/`, `/factchecks/`) or an absolute `http(s)` URL. Anything else could
+/// point those links elsewhere: `javascript:…`, `data:…`, a
+/// protocol-relative `//other.host/`, or `/\other.host/` (browsers read a
+/// backslash as a slash).
+pub fn check_base_url(url: &str) -> Result<(), &'static str> {
+    // RFC 3986 path characters; `%` only as an escape.
+    fn path_ok(path: &str) -> bool {
+        let b = path.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'%' => {
+                    let hex = |j: usize| b.get(j).is_some_and(u8::is_ascii_hexdigit);
+                    if !(hex(i + 1) && hex(i + 2)) {
+                        return false;
+                    }
+                    i += 3;
+                    continue;
+                }
+                c if c.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&c) => {}
+                _ => return false,
+            }
+            i += 1;
+        }
+        true
+    }
+    let lower = url.to_ascii_lowercase();
+    let after_scheme = ["https://", "http://"]
+        .iter()
+        .find_map(|s| lower.strip_prefix(s).map(|_| &url[s.len()..]));
+    if let Some(rest) = after_scheme {
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let host_ok = !host.is_empty()
+            && !host.starts_with(':')
+            && host
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"-.:[]".contains(&c));
+        if !host_ok {
+            return Err("is not an absolute http(s) URL with a host name");
+        }
+        if !path_ok(path) {
+            return Err(
+                "holds characters a URL path cannot have (only letters, digits, `-._~!$&'()*+,;=:@/` and %-escapes)",
+            );
+        }
+        return Ok(());
+    }
+    if url.starts_with("//") {
+        return Err("is a protocol-relative URL: it names another host");
+    }
+    if !url.starts_with('/') {
+        return Err("must be a path starting with `/` or an absolute http(s) URL");
+    }
+    if !path_ok(url) {
+        return Err(
+            "holds characters a URL path cannot have (only letters, digits, `-._~!$&'()*+,;=:@/` and %-escapes)",
+        );
+    }
+    Ok(())
+}
+
+/// The longest claim id, in characters. An id names a folder of the site
+/// (`claims/ID/`), and file systems refuse names over 255 bytes; 100
+/// leaves room and is far longer than an id needs to be.
+pub const MAX_ID_LEN: usize = 100;
+
+/// Names Windows reserves for devices, in any case and with any
+/// extension: a file or folder so named cannot be created there, so a site
+/// with `claims/con/` cannot be checked out or hosted on Windows.
+pub fn is_windows_reserved(id: &str) -> bool {
+    let stem = id.split('.').next().unwrap_or(id).to_ascii_lowercase();
+    match stem.as_str() {
+        "con" | "prn" | "aux" | "nul" => true,
+        s if s.len() == 4 && (s.starts_with("com") || s.starts_with("lpt")) => {
+            matches!(s.as_bytes()[3], b'1'..=b'9')
+        }
+        _ => false,
+    }
+}
+
+/// An id for a file name that is not one: its slug, or the slug with the
+/// first free `-2`, `-3`… when `taken` says the slug is already an id.
+pub fn free_id(name: &str, taken: &dyn Fn(&str) -> bool) -> String {
+    let mut base = slugify(name);
+    if base.is_empty() {
+        base = "article".into();
+    }
+    if !taken(&base) && !is_windows_reserved(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken(id))
+        .expect("some suffix is free")
+}
+
 /// Article ids are file stems: lowercase letters, digits and `-`.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
@@ -664,20 +889,45 @@ pub fn slugify(name: &str) -> String {
 }
 
 pub fn parse_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Article> {
+    parse_article_among(file, &|_| false, diags)
+}
+
+/// [`parse_article`], knowing which other article ids exist (`taken`), so
+/// that advice to rename a file never names one of them.
+pub fn parse_article_among(
+    file: Arc<SourceFile>,
+    taken: &dyn Fn(&str) -> bool,
+    diags: &mut Diagnostics,
+) -> Option<Article> {
     let stem = Path::new(&file.name)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut ok = true;
     if !is_valid_id(&stem) {
+        let slug = slugify(&stem);
+        let id = free_id(&stem, taken);
+        let help = if id != slug && !slug.is_empty() && taken(&slug) {
+            format!("rename it to `{id}.md` (`{slug}` is taken by content/articles/{slug}.md)")
+        } else {
+            format!("rename it to `{id}.md`")
+        };
         diags.push(
             Diagnostic::error(format!(
                 "article file name `{stem}` is not a valid id: use lowercase letters, digits and `-`"
             ))
             .in_file(&file)
-            .help(format!("rename it to `{}.md`", slugify(&stem))),
+            .help(help),
         );
         ok = false;
+    } else if is_windows_reserved(&stem) {
+        diags.push(
+            Diagnostic::warning(format!(
+                "article id `{stem}` is a device name on Windows: the file and the site's folder articles/{stem}/ cannot be checked out or hosted there"
+            ))
+            .in_file(&file)
+            .help(format!("rename it to `{}.md`", free_id(&format!("{stem}-article"), taken))),
+        );
     }
     let text = &file.text;
     let (fm_range, body_start) = split_front_matter(&file, diags)?;
@@ -1233,6 +1483,26 @@ fn parse_claim(
             );
             f.failed = true;
         }
+        let len = id.chars().count();
+        if len > MAX_ID_LEN {
+            f.diags.push(
+                Diagnostic::error(format!(
+                    "claim id is {len} characters long; ids are at most {MAX_ID_LEN} (the id names the claim's folder, claims/ID/)"
+                ))
+                .at(file, span.clone())
+                .help("shorten it: the first few words of the claim are enough"),
+            );
+            f.failed = true;
+        }
+        if is_windows_reserved(id) {
+            f.diags.push(
+                Diagnostic::warning(format!(
+                    "claim id `{id}` is a device name on Windows: the site's folder claims/{id}/ cannot be checked out or hosted there"
+                ))
+                .at(file, span.clone())
+                .help(format!("for example `{id}-claim`")),
+            );
+        }
     }
     let text = f.req_str("text");
     let verdict = match f.get("verdict") {
@@ -1708,6 +1978,38 @@ mod tests {
 
     fn src(name: &str, text: &str) -> Arc<SourceFile> {
         SourceFile::new(name, text)
+    }
+
+    #[test]
+    fn base_url_is_a_path_or_an_absolute_web_url() {
+        for ok in [
+            "/",
+            "/factchecks/moscow/",
+            "/a%20b/",
+            "https://example.org",
+            "https://example.org/factchecks/",
+            "HTTP://localhost:8080/x/",
+            "https://[::1]:8443/",
+        ] {
+            assert_eq!(check_base_url(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(document.domain)//",
+            "//evil.example/",
+            "/\\evil.example/",
+            "data:text/html,x",
+            "factchecks/",
+            "",
+            "https://",
+            "https:///x",
+            "https://user@evil.example/",
+            "https://example.org/a b/",
+            "/a\"onmouseover=\"x/",
+            "/%zz/",
+            "/x?y#z",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -239,7 +239,9 @@ impl Findings {
                 }
                 for stance in [Stance::Supports, Stance::Contradicts] {
                     let side = &cs.side(stance).articles;
-                    let other = stance.opposite().expect("supports and contradicts have one");
+                    let other = stance
+                        .opposite()
+                        .expect("supports and contradicts have one");
                     let own = groups_of(side, Some(oi));
                     if !own.is_empty()
                         && groups_of(side, None).iter().all(|g| own.contains(g))

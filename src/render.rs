@@ -50,6 +50,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("search.js", include_str!("../templates/search.js")),
 ];
 
+mod template_check;
+
 pub struct Renderer {
     tera: Tera,
     style: String,
@@ -70,20 +72,44 @@ impl Renderer {
                 )
             })
             .collect();
+        // Every file under templates/ is read under the input rule (see
+        // `crate::input`): a link out of the project, a FIFO or an
+        // unreadable entry is an error, never skipped. Links to folders are
+        // not followed (a folder loop would never end).
         let dir = root.join("templates");
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir)
-                .min_depth(1)
-                .into_iter()
-                .filter_map(Result::ok)
-            {
-                let path = entry.path();
-                if !entry.file_type().is_file() || crate::content::is_editor_temp(path) {
-                    continue;
-                }
-                let name = crate::content::display_path(&dir, path);
-                if let Some(file) = crate::content::read_source(root, path, &mut diags) {
-                    sources.insert(name, file);
+        let project = crate::input::Project::new(root);
+        let folder = std::fs::symlink_metadata(&dir).ok().map(|_| {
+            std::fs::canonicalize(&dir).ok().filter(|real| {
+                real.is_dir() && real.starts_with(std::fs::canonicalize(root).unwrap_or_default())
+            })
+        });
+        match folder {
+            None => {}
+            Some(None) => diags.push(
+                Diagnostic::error(
+                    "templates is not a folder inside the project (a file, or a link that leads elsewhere or nowhere)",
+                )
+                .help("templates/ must be a folder of template files in the project"),
+            ),
+            Some(Some(_)) => {
+                for entry in walkdir::WalkDir::new(&dir).min_depth(1) {
+                    let entry = match entry {
+                        Ok(e) => e,
+                        Err(e) => {
+                            diags.push(Diagnostic::error(format!("cannot read templates/: {e}")));
+                            continue;
+                        }
+                    };
+                    let path = entry.path();
+                    if entry.file_type().is_dir() || crate::content::is_editor_temp(path) {
+                        continue;
+                    }
+                    let name = crate::content::display_path(&dir, path);
+                    if let Some(file) =
+                        crate::content::read_source_in(&project, path, true, &mut diags)
+                    {
+                        sources.insert(name, file);
+                    }
                 }
             }
         }
@@ -102,12 +128,26 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         // Tera's default also escapes `/`, which makes every href unreadable.
         tera.set_escape_fn(escape_html);
-        // Parse each template alone first so an error names its file and line.
+        // Parse each template alone first so an error names its file and
+        // line; then refuse what would recurse without end (a stack
+        // overflow aborts the process: nothing could report it later).
+        let mut parsed = BTreeMap::new();
         for (name, file) in &sources {
-            if let Err(e) = tera::Template::new(name, None, &file.text) {
-                diags.push(template_diagnostic(file, &e));
+            if let Some(d) = template_check::check_nesting(file) {
+                diags.push(d);
+                continue;
+            }
+            match tera::Template::new(name, None, &file.text) {
+                Ok(t) => {
+                    parsed.insert(name.clone(), (file.clone(), t));
+                }
+                Err(e) => diags.push(template_diagnostic(file, &e)),
             }
         }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        diags.extend(template_check::check(&parsed));
         if diags.has_errors() {
             return Err(diags);
         }
@@ -522,11 +562,13 @@ fn is_flat(text: &str) -> bool {
     !after_space || text.is_empty()
 }
 
-/// Markdown from the claims file, rendered and sanitised: links and
-/// emphasis survive, scripts and handlers do not.
+/// Markdown from the claims file, rendered and sanitised: Markdown only
+/// (raw HTML is shown as text, images become links, nesting is bounded:
+/// see [`crate::safe_markdown`]), then ammonia as a second line of
+/// defence.
 pub fn markdown_html(md: &str) -> String {
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(md));
+    pulldown_cmark::html::push_html(&mut html, crate::safe_markdown::events(md));
     sanitise(&html)
 }
 
@@ -540,6 +582,8 @@ fn sanitise(html: &str) -> String {
         std::sync::LazyLock::new(|| {
             let mut b = ammonia::Builder::default();
             b.link_rel(Some("nofollow noopener noreferrer"));
+            // Markdown images are links by now; no image is ever loaded.
+            b.rm_tags(["img"]);
             b
         });
     SANITISER.clean(html).to_string()
@@ -590,7 +634,7 @@ impl Markdown {
 }
 
 /// Markdown from the content, with its links resolved (see [`Markdown`])
-/// and sanitised as [`markdown_html`] does.
+/// and made safe as [`markdown_html`] does.
 pub fn markdown(md: &str, links: &Markdown) -> String {
     use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
     // `[^N]` becomes a link to `source:N` first, so the parser sees it
@@ -603,52 +647,70 @@ pub fn markdown(md: &str, links: &Markdown) -> String {
         last = range.end;
     }
     text.push_str(&md[last..]);
-    let mut in_citation = Vec::new();
-    let events = pulldown_cmark::Parser::new(&text).map(|event| match event {
+    // The generator's own link targets become ordinary relative links
+    // before the safety filter sees them: `claim:ID` the claim's page,
+    // `source:N` the Sources entry (or plain text where there is none).
+    let mut in_citation: Vec<bool> = Vec::new();
+    let resolved = pulldown_cmark::Parser::new(&text).filter_map(|event| match event {
         Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
         }) => {
-            if let Some(n) = dest_url.strip_prefix("source:") {
-                in_citation.push(true);
-                let href = match &links.sources {
-                    Some(page) => format!("{page}#source-{n}"),
-                    None => String::new(),
-                };
-                if href.is_empty() {
-                    return Event::Text(CowStr::from(""));
+            let citation = dest_url.starts_with("source:");
+            in_citation.push(citation);
+            let dest_url = if let Some(n) = dest_url.strip_prefix("source:") {
+                match &links.sources {
+                    Some(page) => CowStr::from(format!("{page}#source-{n}")),
+                    None => return None,
                 }
-                return Event::Html(CowStr::from(format!(
-                    "<sup><a href=\"{}\">",
-                    escape_html(&href)
-                )));
-            }
-            in_citation.push(false);
-            let dest_url = match dest_url.strip_prefix("claim:") {
-                Some(id) => CowStr::from(format!("{}claims/{id}/", links.root)),
-                None => dest_url,
+            } else if let Some(id) = dest_url.strip_prefix("claim:") {
+                CowStr::from(format!("{}claims/{id}/", links.root))
+            } else {
+                dest_url
             };
-            Event::Start(Tag::Link {
+            Some(Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            })
+            }))
         }
         Event::End(TagEnd::Link) => match in_citation.pop() {
-            Some(true) if links.sources.is_some() => Event::Html(CowStr::from("</a></sup>")),
-            Some(true) => Event::Text(CowStr::from("")),
-            _ => Event::End(TagEnd::Link),
+            Some(true) if links.sources.is_none() => None,
+            _ => Some(Event::End(TagEnd::Link)),
         },
-        // Text inside a citation is its number: shown as [N].
+        // A citation's text is its number: shown as [N].
         Event::Text(t) if in_citation.last() == Some(&true) => {
-            Event::Text(CowStr::from(format!("[{t}]")))
+            Some(Event::Text(CowStr::from(format!("[{t}]"))))
         }
-        // Markdown only: raw HTML is shown as the text it is.
-        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
-        e => e,
+        e => Some(e),
+    });
+    // Citations are superscript; the filter has turned any raw HTML of the
+    // content into text by then, so only these tags are markup.
+    let mut citation_links: Vec<bool> = Vec::new();
+    let events = crate::safe_markdown::filter(resolved).flat_map(|event| {
+        let out: Vec<Event> = match event {
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                let cite = dest_url.contains("#source-");
+                citation_links.push(cite);
+                if cite {
+                    vec![Event::Html(CowStr::from("<sup>")), event]
+                } else {
+                    vec![event]
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if citation_links.pop() == Some(true) {
+                    vec![event, Event::Html(CowStr::from("</sup>"))]
+                } else {
+                    vec![event]
+                }
+            }
+            e => vec![e],
+        };
+        out
     });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
@@ -830,8 +892,14 @@ mod tests {
             "**bold** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
         );
         assert!(html.contains("<strong>bold</strong>"));
+        // Raw HTML is text: shown, never live.
         assert!(
-            !html.contains("<script") && !html.contains("javascript:") && !html.contains("onerror"),
+            !html.contains("<script") && !html.contains("<img") && !html.contains("javascript:"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+                && html.contains("&lt;img src=x onerror=alert(1)&gt;"),
             "{html}"
         );
     }

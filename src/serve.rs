@@ -7,9 +7,11 @@
 //! * the builder (a plain thread): coalesces a burst of saves into one
 //!   batch, runs an incremental rebuild ([`workspace`]), and publishes the
 //!   result as one immutable snapshot (`live::Store`) before announcing it;
-//! * the HTTP server (axum on tokio): answers every request from the
-//!   current snapshot, in memory. Nothing is written to disk: `site/` and
-//!   any other output folder are never touched.
+//! * the HTTP server (axum routes on hyper and tokio, within the limits
+//!   of `limits.rs`, every request's `Host` checked by `host.rs`): answers
+//!   every request from the current snapshot, in memory. Nothing is
+//!   written to disk: `site/` and any other output folder are never
+//!   touched.
 //!
 //! # Extending the server (review mode)
 //!
@@ -25,7 +27,9 @@
 //! other save.
 
 mod claims;
+mod host;
 mod http;
+pub mod limits;
 mod listen;
 mod live;
 mod watch;
@@ -41,7 +45,9 @@ use std::time::{Duration, Instant};
 
 use notify_debouncer_full::DebounceEventResult;
 
+pub use host::check_host;
 pub use http::InjectFn;
+pub use limits::Limits;
 pub use listen::{DEFAULT_PORT, DEFAULT_PORT_ENV, ListenError};
 pub use watch::WatchError;
 
@@ -70,6 +76,12 @@ pub struct ServeOptions {
     pub extra_routes: Option<axum::Router>,
     /// More HTML for every served page (see the module docs).
     pub inject_html: Option<Arc<InjectFn>>,
+    /// Host names (without port) the preview may be reached by besides IP
+    /// addresses and `localhost` (`--allow-host`); requests naming any
+    /// other host get 403 (see `host.rs`).
+    pub hosts: Vec<String>,
+    /// Connection, stream and time limits (see `limits.rs`).
+    pub limits: Limits,
 }
 
 impl ServeOptions {
@@ -81,6 +93,8 @@ impl ServeOptions {
             open: false,
             extra_routes: None,
             inject_html: None,
+            hosts: Vec::new(),
+            limits: Limits::from_env(),
         }
     }
 }
@@ -158,7 +172,7 @@ pub fn run(options: ServeOptions) -> Result<(), ServeError> {
         }
     }
 
-    let store = Arc::new(Store::new());
+    let store = Arc::new(Store::with_stream_limit(options.limits.live));
     let builder_store = store.clone();
     std::thread::Builder::new()
         .name("crosscheck-build".into())
@@ -169,17 +183,18 @@ pub fn run(options: ServeOptions) -> Result<(), ServeError> {
         store: store.clone(),
         inject: options.inject_html,
     };
-    let router = http::router(app, options.extra_routes);
+    let router = http::router(app, options.extra_routes, options.hosts);
     runtime
-        .block_on(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    stop_signal().await;
-                    // Open event streams would hold the shutdown forever.
-                    store.shut_down();
-                })
-                .await
-        })
+        .block_on(limits::serve(
+            listener,
+            router,
+            options.limits,
+            async move {
+                stop_signal().await;
+                // Open event streams would hold the shutdown forever.
+                store.shut_down();
+            },
+        ))
         .map_err(ServeError::Server)
 }
 

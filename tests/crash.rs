@@ -236,9 +236,9 @@ fn kill_build_many_times(articles: usize, iterations: usize) {
                 now.len()
             );
         }
-        // Anything else beside the site is a hidden temporary of ours;
-        // clean it up so the disk does not fill (a later build removes
-        // those older than an hour itself).
+        // Anything else beside the site is a hidden temporary of ours (a
+        // folder, or its lock file); clean it up so the disk does not
+        // fill (a later build removes those no build holds itself).
         for e in std::fs::read_dir(&parent).unwrap().flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if name == "site" {
@@ -248,8 +248,12 @@ fn kill_build_many_times(articles: usize, iterations: usize) {
                 name.starts_with(".crosscheck-tmp-"),
                 "iteration {i}: unexpected {name:?} beside the site"
             );
-            leftovers += 1;
-            std::fs::remove_dir_all(e.path()).unwrap();
+            if e.file_type().unwrap().is_dir() {
+                leftovers += 1;
+                std::fs::remove_dir_all(e.path()).unwrap();
+            } else {
+                std::fs::remove_file(e.path()).unwrap();
+            }
         }
     }
     // The build still works after all that.

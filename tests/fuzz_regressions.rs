@@ -1,7 +1,8 @@
 //! Inputs found by the fuzz targets (fuzz/fuzz_targets/), replayed through
 //! the same checks (fuzz/checks.rs). One folder per target under
-//! tests/fixtures/fuzz-regressions/: `article/`, `claims/`, `split/` and
-//! `anchor/` hold raw fuzz inputs; `whole_build/` holds project folders.
+//! tests/fixtures/fuzz-regressions/: `article/`, `claims/`, `split/`,
+//! `anchor/`, `templates/` and `review_strings/` hold raw fuzz inputs;
+//! `whole_build/` holds project folders.
 //! Files named `slow-*` were slow units: they must also finish in time.
 
 #[path = "../fuzz/checks.rs"]
@@ -66,6 +67,20 @@ fn anchor_regressions() {
     replay("anchor", |f| {
         let (markdown, quotes) = checks::anchor_input(&std::fs::read(f).unwrap());
         checks::check_anchor(&markdown, &quotes);
+    });
+}
+
+#[test]
+fn templates_regressions() {
+    replay("templates", |f| {
+        checks::check_templates(&std::fs::read(f).unwrap())
+    });
+}
+
+#[test]
+fn review_strings_regressions() {
+    replay("review_strings", |f| {
+        checks::check_review_string(&String::from_utf8_lossy(&std::fs::read(f).unwrap()))
     });
 }
 

@@ -912,3 +912,69 @@ proptest! {
         checks::check_split(&text);
     }
 }
+
+// ---------------------------------------------------------------------------
+// 6. Review writes read back as written (the `review_strings` fuzz target's
+//    checks)
+// ---------------------------------------------------------------------------
+
+/// Strings made of what TOML's string syntaxes treat specially.
+fn tricky_string() -> impl Strategy<Value = String> {
+    let fragments = &[
+        "\"",
+        "\"\"",
+        "\"\"\"",
+        "'",
+        "''",
+        "'''",
+        "\\",
+        "\\\"",
+        "\\n",
+        "\n",
+        "\r",
+        "\r\n",
+        "\t",
+        " ",
+        "x",
+        "é",
+        "“",
+        "\u{0}",
+        "\u{7}",
+        "\u{7f}",
+        "\u{85}",
+        "\u{2028}",
+        "\u{feff}",
+        "#",
+        "=",
+        "[[claim]]",
+        "{",
+        "}",
+        "$",
+    ][..];
+    prop_oneof![
+        prop::collection::vec(prop::sample::select(fragments), 0..24).prop_map(|v| v.concat()),
+        any::<String>(),
+        (
+            "\\PC{0,30}",
+            prop::collection::vec(prop::sample::select(&["\"", "'", "\\"][..]), 1..6)
+        )
+            .prop_map(|(s, tail)| format!("{s}{}", tail.concat())),
+    ]
+}
+
+proptest! {
+    #![proptest_config(cases(256))]
+
+    #[test]
+    fn strings_written_by_the_review_api_read_back_identical(s in tricky_string()) {
+        checks::check_review_string(&s);
+    }
+}
+
+#[test]
+fn a_summary_ending_in_three_quotes_reads_back_identical() {
+    // The reported case: a summary in a `"""` string, edited to end in `"""`.
+    for s in ["x \"\"\"", "x \"", "x \"\"", "\"\"\"\"", "a\"\"\"b\"\"\""] {
+        checks::check_review_string(s);
+    }
+}

@@ -872,6 +872,86 @@ fn api_changes_and_removes_exactly_the_intended_lines() {
 }
 
 #[test]
+fn api_summary_ending_in_quotes_reads_back_as_sent() {
+    // `no-compromise` has a `"""` summary; the new one ends in `"""`, which
+    // used to be written as `x ""\"` (an extra backslash).
+    let s = http::start();
+    for summary in [
+        "x \"\"\"",
+        "Wire A: \"five hours\"\nPaper B: \"\"\"",
+        "ends \\",
+    ] {
+        let (status, r) = s.call(
+            "PATCH",
+            "claims/no-compromise",
+            Some(json!({"version": s.version(), "summary": summary})),
+        );
+        assert_eq!(status, 200, "{r}");
+        let text = s.claims();
+        let doc = toml::de::DeTable::parse(&text).unwrap().into_inner();
+        let claims = doc["claim"].get_ref().as_array().unwrap();
+        let claim = claims
+            .iter()
+            .map(|c| c.get_ref().as_table().unwrap())
+            .find(|c| c["id"].get_ref().as_str() == Some("no-compromise"))
+            .unwrap();
+        assert_eq!(claim["summary"].get_ref().as_str(), Some(summary), "{text}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn api_writes_a_linked_claims_file_through_the_link_and_refuses_one_linked_out() {
+    use std::os::unix::fs::symlink;
+    let s = http::start();
+    let content = s.dir.path().join("content");
+    std::fs::create_dir_all(s.dir.path().join("shared")).unwrap();
+    let real = s.dir.path().join("shared/claims.toml");
+    std::fs::rename(content.join("claims.toml"), &real).unwrap();
+    symlink("../shared/claims.toml", content.join("claims.toml")).unwrap();
+    let (status, r) = s.call(
+        "PATCH",
+        "claims/no-compromise",
+        Some(json!({"version": s.version(), "verdict": "disputed"})),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert!(
+        std::fs::symlink_metadata(content.join("claims.toml"))
+            .unwrap()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("verdict = 'disputed'")
+    );
+
+    // Linked out of the project: no read, no write.
+    let outside = tempfile::tempdir().unwrap();
+    let foreign = outside.path().join("claims.toml");
+    std::fs::copy(&real, &foreign).unwrap();
+    std::fs::remove_file(content.join("claims.toml")).unwrap();
+    symlink(&foreign, content.join("claims.toml")).unwrap();
+    let (status, r) = s.call("GET", "state", None);
+    assert_eq!(status, 500, "{r}");
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("outside the project folder"),
+        "{r}"
+    );
+    let before = std::fs::read(&foreign).unwrap();
+    let (status, _) = s.call(
+        "PATCH",
+        "claims/no-compromise",
+        Some(json!({"version": "0", "verdict": "accurate"})),
+    );
+    assert_ne!(status, 200);
+    assert_eq!(std::fs::read(&foreign).unwrap(), before);
+}
+
+#[test]
 fn api_refuses_stale_writes_with_409_and_leaves_the_file() {
     let s = http::start();
     let seen = s.version();

@@ -131,7 +131,7 @@ impl Serve {
     fn get(&self, path: &str) -> Response {
         request(
             self.addr,
-            &format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"),
+            &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
         )
     }
 
@@ -279,7 +279,7 @@ impl Events {
     fn connect(addr: SocketAddr) -> Events {
         let mut stream = TcpStream::connect(addr).unwrap();
         stream
-            .write_all(b"GET /__crosscheck/events HTTP/1.1\r\nHost: test\r\nAccept: text/event-stream\r\n\r\n")
+            .write_all(b"GET /__crosscheck/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
             .unwrap();
         // Read the head byte by byte, so no event is swallowed with it.
         let mut head = Vec::new();
@@ -651,7 +651,7 @@ fn requests_outside_the_site_get_404() {
     ] {
         let r = request(
             serve.addr,
-            &format!("GET {target} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"),
+            &format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
         );
         assert_eq!(r.status, 404, "{target} answered {}", r.body);
         assert!(
@@ -662,7 +662,7 @@ fn requests_outside_the_site_get_404() {
     // Absolute-form targets name a path too; still only the site.
     let r = request(
         serve.addr,
-        "GET http://test/../secret.txt HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
+        "GET http://localhost/../secret.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     );
     assert_eq!(r.status, 404);
 }
@@ -700,13 +700,13 @@ fn folders_redirect_and_files_have_their_types() {
     assert!(r.body.contains("/__crosscheck/live.js"));
     let head = request(
         serve.addr,
-        "HEAD /style.css HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
+        "HEAD /style.css HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     );
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
     let post = request(
         serve.addr,
-        "POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
     );
     assert_eq!(post.status, 405);
 }
@@ -938,4 +938,288 @@ fn build_output_has_no_reload_script() {
         }
     }
     assert!(files > 5);
+}
+
+// ---------------------------------------------------------------------------
+// Hardening (issue 19): Host check, limits, recursion and FIFOs at runtime
+// ---------------------------------------------------------------------------
+
+fn get_as(addr: SocketAddr, path: &str, host: &str) -> Response {
+    request(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+#[test]
+fn requests_for_another_host_are_refused_pages_included() {
+    let dir = project();
+    let serve = Serve::start(dir.path(), &[]);
+    serve.ready();
+    let port = serve.addr.port();
+    for path in [
+        "/",
+        ARTICLE_URL,
+        "/style.css",
+        "/__crosscheck/live.js",
+        "/nowhere",
+    ] {
+        let r = get_as(serve.addr, path, &format!("evil.example:{port}"));
+        assert_eq!(r.status, 403, "{path}");
+        assert!(r.body.contains("not `evil.example:"), "{}", r.body);
+        assert!(!r.body.contains("Harbour"), "{}", r.body);
+    }
+    for host in [format!("localhost:{port}"), serve.addr.to_string()] {
+        assert_eq!(get_as(serve.addr, "/", &host).status, 200, "{host}");
+    }
+    drop(serve);
+    // A name the user allows.
+    let serve = Serve::start(dir.path(), &["--allow-host", "preview.lan"]);
+    serve.ready();
+    assert_eq!(get_as(serve.addr, "/", "preview.lan:1111").status, 200);
+    assert_eq!(get_as(serve.addr, "/", "evil.example").status, 403);
+}
+
+#[test]
+fn review_mode_never_shows_its_token_to_another_host() {
+    let dir = project();
+    let serve = Serve::start(dir.path(), &["--review"]);
+    serve.ready();
+    let port = serve.addr.port();
+    let ours = get_as(serve.addr, "/", &format!("127.0.0.1:{port}"));
+    assert_eq!(ours.status, 200);
+    assert!(ours.body.contains("data-crosscheck-token"));
+    let theirs = get_as(serve.addr, "/", &format!("evil.example:{port}"));
+    assert_eq!(theirs.status, 403);
+    assert!(
+        !theirs.body.contains("data-crosscheck-token"),
+        "{}",
+        theirs.body
+    );
+    let api = get_as(
+        serve.addr,
+        "/__crosscheck/review/api/state",
+        &format!("evil.example:{port}"),
+    );
+    assert_eq!(api.status, 403);
+}
+
+/// Reads a response head from a fresh connection that sent `raw`, within
+/// `wait`; `None` when the server closed the connection without one.
+fn head_within(addr: SocketAddr, raw: &str, wait: Duration) -> Option<String> {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(wait)).unwrap();
+    s.write_all(raw.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !bytes.windows(4).any(|w| w == b"\r\n\r\n") {
+        match s.read(&mut buf) {
+            Ok(0) => return None,
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            Err(e) => panic!("no answer within {wait:?}: {e}"),
+        }
+    }
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[test]
+fn reload_streams_beyond_the_cap_get_a_quick_503_and_pages_still_answer() {
+    let dir = project();
+    let serve = Serve::start_with(dir.path(), &[], &[("CROSSCHECK_SERVE_MAX_LIVE", "2")]).unwrap();
+    serve.ready();
+    let _a = serve.events();
+    let _b = serve.events();
+    let started = Instant::now();
+    let head = head_within(
+        serve.addr,
+        "GET /__crosscheck/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n",
+        Duration::from_secs(5),
+    )
+    .expect("an answer");
+    assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(serve.get(ARTICLE_URL).status, 200);
+    // A slot frees when a page closes.
+    drop(_a);
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let head = head_within(
+            serve.addr,
+            "GET /__crosscheck/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n",
+            Duration::from_secs(5),
+        )
+        .unwrap();
+        if head.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the slot never came back");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn slow_headers_and_idle_connections_are_closed() {
+    let dir = project();
+    let serve = Serve::start_with(
+        dir.path(),
+        &[],
+        &[("CROSSCHECK_SERVE_HEADER_TIMEOUT_MS", "500")],
+    )
+    .unwrap();
+    serve.ready();
+    // Slowloris: half a request line, then nothing.
+    let started = Instant::now();
+    assert_eq!(
+        head_within(
+            serve.addr,
+            "GET / HTTP/1.1\r\nHost: loc",
+            Duration::from_secs(10)
+        ),
+        None
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    // Kept alive after a response, then idle: closed too.
+    let mut s = TcpStream::connect(serve.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"GET /robots.txt HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let started = Instant::now();
+    let mut all = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => all.extend_from_slice(&buf[..n]),
+            Err(e) => panic!("idle connection kept open: {e}"),
+        }
+    }
+    assert!(String::from_utf8_lossy(&all).starts_with("HTTP/1.1 200"));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn at_the_connection_cap_slowloris_gives_way_and_busy_slots_get_a_quick_503() {
+    let dir = project();
+    let serve = Serve::start_with(
+        dir.path(),
+        &[],
+        &[
+            ("CROSSCHECK_SERVE_MAX_CONNECTIONS", "3"),
+            ("CROSSCHECK_SERVE_MAX_WAITING", "2"),
+            ("CROSSCHECK_SERVE_MAX_LIVE", "3"),
+        ],
+    )
+    .unwrap();
+    serve.ready();
+    // Every slot held by a connection that never sends a request: a page
+    // request takes the oldest one's slot.
+    let mut idle: Vec<TcpStream> = (0..3)
+        .map(|_| TcpStream::connect(serve.addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(700));
+    let started = Instant::now();
+    let page = serve.get(ARTICLE_URL);
+    assert_eq!(page.status, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    // The evicted connection was closed by the server.
+    let closed = idle.iter_mut().any(|s| {
+        s.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        matches!(s.read(&mut [0u8; 16]), Ok(0))
+    });
+    assert!(closed, "no idle connection was closed");
+    drop(idle);
+
+    // Every slot busy (open pages' reload streams): a quick 503, never a
+    // hang.
+    std::thread::sleep(Duration::from_millis(200));
+    let streams: Vec<Events> = (0..3).map(|_| serve.events()).collect();
+    let started = Instant::now();
+    let head = head_within(
+        serve.addr,
+        &format!("GET {ARTICLE_URL} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+        Duration::from_secs(10),
+    )
+    .expect("an answer");
+    assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+    assert!(head.to_ascii_lowercase().contains("retry-after"), "{head}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(streams);
+    let r = wait_for(&serve, ARTICLE_URL, "a page again", |r| r.status == 200);
+    assert!(r.body.contains("for a third day on Monday"));
+}
+
+#[test]
+fn a_recursive_template_saved_while_serving_is_an_error_not_a_crash() {
+    let dir = project();
+    let root = dir.path();
+    let mut serve = Serve::start(root, &[]);
+    serve.ready();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/base.html"),
+        "{% include \"base.html\" %}\n",
+    )
+    .unwrap();
+    let page = wait_for(&serve, ARTICLE_URL, "the recursion error", |r| {
+        r.body.contains("template recursion")
+    });
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("templates/base.html:1:1"),
+        "{}",
+        page.body
+    );
+    assert!(serve.child.try_wait().unwrap().is_none(), "serve died");
+    // Nothing written beside the project.
+    let hidden: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".crosscheck-tmp-")
+        })
+        .collect();
+    assert!(hidden.is_empty());
+    std::fs::remove_file(root.join("templates/base.html")).unwrap();
+    wait_for(&serve, ARTICLE_URL, "the fix", |r| {
+        !r.body.contains("crosscheck-error-overlay")
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_link_out_saved_while_serving_is_shown_as_an_error_not_a_hang() {
+    let dir = project();
+    let root = dir.path();
+    let serve = Serve::start(root, &[]);
+    serve.ready();
+    std::fs::create_dir_all(root.join("content/claims")).unwrap();
+    let status = Command::new("mkfifo")
+        .arg(root.join("content/claims/more.toml"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::os::unix::fs::symlink("/etc/passwd", root.join("content/articles/passwd.md")).unwrap();
+    let page = wait_for(&serve, ARTICLE_URL, "both errors", |r| {
+        r.body
+            .contains("content/claims/more.toml is a named pipe (FIFO)")
+            && r.body
+                .contains("content/articles/passwd.md is a symbolic link to /etc/passwd")
+    });
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
+    assert!(!page.body.contains(passwd.lines().next().unwrap()));
 }

@@ -130,7 +130,7 @@ pub fn enable(options: &mut crate::serve::ServeOptions, reviewer: Option<String>
         root,
         token: token.clone(),
         reviewer,
-        hosts: Vec::new(),
+        hosts: options.hosts.clone(),
     };
     let extra = router(config);
     options.extra_routes = Some(match options.extra_routes.take() {
@@ -243,6 +243,7 @@ impl From<EditError> for ApiError {
             }
             EditError::Invalid { .. } => ApiError::BadRequest(msg),
             EditError::Read { .. }
+            | EditError::Input(_)
             | EditError::Write { .. }
             | EditError::Parse { .. }
             | EditError::Unsafe { .. } => ApiError::Internal(msg),
@@ -268,34 +269,12 @@ async fn guard(State(api): State<Arc<Api>>, req: Request, next: Next) -> Respons
     }
 }
 
-/// The name part of a `Host` value: `localhost` of `localhost:8000`,
-/// `::1` of `[::1]:8000`.
-fn host_name(host: &str) -> &str {
-    if let Some(rest) = host.strip_prefix('[') {
-        return rest.split(']').next().unwrap_or("");
-    }
-    host.rsplit_once(':').map_or(host, |(name, _)| name)
-}
-
 /// The preview is reached by an IP address or `localhost` (or a name the
-/// user configured). A page on another site that makes the reviewer's
-/// browser send requests here by rebinding its own domain name to this
-/// address still sends that domain name as `Host`, and is refused.
+/// user allowed): the check serve makes of every request
+/// ([`crate::serve::check_host`]), made again here so the API is safe on
+/// any server.
 fn check_request(config: &ReviewConfig, headers: &HeaderMap) -> Result<(), ApiError> {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let name = host_name(&host);
-    let own_name = name == "localhost"
-        || name.parse::<std::net::IpAddr>().is_ok()
-        || config.hosts.iter().any(|h| h.eq_ignore_ascii_case(name));
-    if host.is_empty() || !own_name {
-        return Err(ApiError::Forbidden(format!(
-            "requests must be addressed to the preview itself, not `{host}`"
-        )));
-    }
+    let host = crate::serve::check_host(&config.hosts, headers).map_err(ApiError::Forbidden)?;
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("").to_ascii_lowercase();
         if origin != format!("http://{host}") {

@@ -52,6 +52,9 @@ pub enum EditError {
     },
     #[error("{field}: {why}")]
     Invalid { field: &'static str, why: String },
+    /// The file may not be read at all (see [`crate::input`]).
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
 }
 
 impl EditError {
@@ -170,9 +173,9 @@ impl ClaimsFile {
     /// Reads and parses a claims file.
     pub fn open(path: &Path, name: impl Into<String>) -> Result<ClaimsFile, EditError> {
         let name = name.into();
-        let bytes = std::fs::read(path).map_err(|source| EditError::Read {
+        let bytes = crate::input::read_regular(path).map_err(|e| EditError::Read {
             path: name.clone(),
-            source,
+            source: e.into(),
         })?;
         ClaimsFile::parse(name, bytes)
     }
@@ -756,7 +759,7 @@ pub fn claim_id_for(text: &str, taken: &HashSet<String>) -> String {
     if base.is_empty() {
         base = "claim".into();
     }
-    if !taken.contains(&base) {
+    if !taken.contains(&base) && !crate::content::is_windows_reserved(&base) {
         return base;
     }
     (2..)
@@ -793,31 +796,44 @@ fn basic(s: &str) -> String {
     out
 }
 
+/// A multi-line basic string (`"""…"""`). Quotes stay readable except
+/// where the closing delimiter could swallow them: every third quote of a
+/// run, and the quotes that end the text (a raw `"` right before `"""`
+/// would make four or five, which TOML reads as content plus the
+/// delimiter, so those are escaped too).
 fn multiline_basic(s: &str) -> String {
     let mut out = String::from("\"\"\"\n");
+    // Raw quotes at the end of `out`, in the current run.
     let mut quotes = 0;
     for c in s.chars() {
         if c == '"' {
-            quotes += 1;
-            if quotes == 3 {
+            if quotes == 2 {
                 out.push_str("\\\"");
                 quotes = 0;
-                continue;
+            } else {
+                out.push('"');
+                quotes += 1;
             }
-            out.push('"');
             continue;
         }
         quotes = 0;
         match c {
             '\\' => out.push_str("\\\\"),
             '\n' | '\t' => out.push(c),
-            '\r' => {}
+            // A raw CR would read back as part of a line ending, or not
+            // parse at all; escaped, it reads back as itself.
+            '\r' => out.push_str("\\r"),
             c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }
-    if out.ends_with('"') {
+    // Only raw quotes need escaping here: an escaped one (`\"`) already
+    // ends the text safely, and rewriting it was what turned `x """` into
+    // `x ""\"`.
+    for _ in 0..quotes {
         out.pop();
+    }
+    for _ in 0..quotes {
         out.push_str("\\\"");
     }
     out.push_str("\"\"\"");
@@ -922,7 +938,8 @@ pub fn write_atomic(
         .map_err(write_err)?;
     tmp.write_all(bytes).map_err(write_err)?;
     tmp.as_file().sync_all().map_err(write_err)?;
-    let current = std::fs::read(path);
+    // Never blocks, and refuses anything but a regular file.
+    let current = crate::input::read_regular(path).map_err(std::io::Error::from);
     match &current {
         Ok(now) if now.as_slice() == expected => {}
         Ok(now) => {
@@ -977,6 +994,8 @@ mod tests {
             "the-kremlin-meeting-between-putin-witkoff-and"
         );
         assert_eq!(claim_id_for("¿?", &HashSet::new()), "claim");
+        // Never a Windows device name.
+        assert_eq!(claim_id_for("Con.", &HashSet::new()), "con-2");
     }
 
     #[test]

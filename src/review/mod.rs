@@ -31,24 +31,30 @@ pub struct ClaimsFiles {
     root: PathBuf,
     /// `(path, name relative to the root, bytes)`, in loading order.
     files: Vec<(PathBuf, String, Vec<u8>)>,
+    /// Where each file is written: its path, or for a link within the
+    /// project the file it leads to (so the link stays a link).
+    real: Vec<PathBuf>,
 }
 
 impl ClaimsFiles {
-    /// Reads every claims file of the project (none yet is fine).
+    /// Reads every claims file of the project (none yet is fine), under
+    /// the input rule: a claims file that may not be read refuses every
+    /// edit, as it fails the build.
     pub fn read(root: &Path) -> Result<ClaimsFiles, EditError> {
-        let found = ContentFiles::discover(root).claims;
+        let (found, _) = ContentFiles::discover_claims(root);
+        let project = crate::input::Project::new(root);
         let mut files = Vec::with_capacity(found.len());
+        let mut real = Vec::with_capacity(found.len());
         for path in found {
             let name = content::display_path(root, &path);
-            let bytes = std::fs::read(&path).map_err(|source| EditError::Read {
-                path: name.clone(),
-                source,
-            })?;
+            real.push(project.check(&path, false)?);
+            let bytes = project.read(&path, false)?;
             files.push((path, name, bytes));
         }
         Ok(ClaimsFiles {
             root: root.to_path_buf(),
             files,
+            real,
         })
     }
 
@@ -121,7 +127,12 @@ impl ClaimsFiles {
                 why: "the edit would leave the file with errors; it was not written".into(),
             });
         }
-        let path = self.root.join(file.name());
+        let path = self
+            .files
+            .iter()
+            .position(|(_, name, _)| name == file.name())
+            .map(|i| self.real[i].clone())
+            .unwrap_or_else(|| self.root.join(file.name()));
         edit::write_atomic(&path, file.name(), file.original(), &new)
     }
 }

@@ -35,6 +35,19 @@ pub fn path(root: &Path) -> PathBuf {
     root.join(FILE)
 }
 
+/// The file's bytes and where to write it (the file a link within the
+/// project leads to), under the input rule; `None` when there is none.
+fn read(root: &Path) -> Result<Option<(PathBuf, Vec<u8>)>, EditError> {
+    let project = crate::input::Project::new(root);
+    let path = path(root);
+    let real = match project.check(&path, false) {
+        Ok(real) => real,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Some((real, project.read(&path, false)?)))
+}
+
 /// The rejected (claim, article, statement) triples.
 #[derive(Debug, Clone, Default)]
 pub struct Rejected {
@@ -44,16 +57,10 @@ pub struct Rejected {
 impl Rejected {
     /// Reads the file; a missing file means nothing was rejected.
     pub fn load(root: &Path) -> Result<Rejected, EditError> {
-        let path = path(root);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Rejected::default()),
-            Err(source) => {
-                return Err(EditError::Read {
-                    path: FILE.into(),
-                    source,
-                });
-            }
+        let bytes = match read(root) {
+            Ok(Some((_, b))) => b,
+            Ok(None) => return Ok(Rejected::default()),
+            Err(e) => return Err(e),
         };
         let text = String::from_utf8_lossy(&bytes);
         let doc: toml_edit::DocumentMut =
@@ -105,17 +112,7 @@ pub fn add(
     if Rejected::load(root)?.contains(claim, article, statement) {
         return Ok(());
     }
-    let path = path(root);
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(source) => {
-            return Err(EditError::Read {
-                path: FILE.into(),
-                source,
-            });
-        }
-    };
+    let (path, bytes) = read(root)?.unwrap_or_else(|| (path(root), Vec::new()));
     let fresh = bytes.is_empty();
     let mut file = ClaimsFile::parse(FILE, bytes)?;
     let doc = file.document_mut();

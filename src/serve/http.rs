@@ -24,8 +24,10 @@ pub struct App {
 }
 
 /// The server's routes: the live-reload endpoints, `extra` (merged as is),
-/// then every other GET answered from the snapshot.
-pub fn router(app: App, extra: Option<Router>) -> Router {
+/// then every other GET answered from the snapshot; every request of
+/// every route first passes the `Host` check ([`super::check_host`]),
+/// with `hosts` the names allowed besides IP addresses and `localhost`.
+pub fn router(app: App, extra: Option<Router>, hosts: Vec<String>) -> Router {
     let store = app.store.clone();
     let mut router = Router::new().route(live::SCRIPT_PATH, get(script)).route(
         live::EVENTS_PATH,
@@ -37,10 +39,28 @@ pub fn router(app: App, extra: Option<Router>) -> Router {
     if let Some(extra) = extra {
         router = router.merge(extra);
     }
-    router.fallback(move |method: Method, uri: Uri| {
-        let app = app.clone();
-        async move { page(&app, &method, &uri).await }
-    })
+    let hosts = Arc::new(hosts);
+    router
+        .fallback(move |method: Method, uri: Uri| {
+            let app = app.clone();
+            async move { page(&app, &method, &uri).await }
+        })
+        .layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| {
+                let hosts = hosts.clone();
+                async move {
+                    match super::check_host(&hosts, req.headers()) {
+                        Ok(_) => next.run(req).await,
+                        Err(message) => {
+                            let mut r =
+                                (StatusCode::FORBIDDEN, format!("{message}\n")).into_response();
+                            set(&mut r, header::CONTENT_TYPE, "text/plain; charset=utf-8");
+                            r
+                        }
+                    }
+                }
+            },
+        ))
 }
 
 async fn script() -> Response {

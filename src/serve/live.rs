@@ -7,7 +7,9 @@ use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
 use tokio::sync::{broadcast, watch};
 
@@ -40,13 +42,18 @@ pub const SCRIPT: &str = r#"// crosscheck serve: reload this page when the site 
     // while away, or a server restart, the build differs and we reload.
     source.addEventListener('hello', check);
     source.addEventListener('reload', check);
+    source.onopen = function () { wait = 1000; };
     source.onerror = function () {
-      // Browsers retry by themselves unless the stream was refused.
+      // Browsers retry by themselves unless the stream was refused (the
+      // server restarting, or at its limit of open pages): retry, backing
+      // off to half a minute.
       if (source.readyState === EventSource.CLOSED) {
-        setTimeout(connect, 1000);
+        setTimeout(connect, wait);
+        wait = Math.min(wait * 2, 30000);
       }
     };
   }
+  var wait = 1000;
   connect();
   var overlay = document.getElementById('crosscheck-error-overlay');
   var close = overlay && overlay.querySelector('button');
@@ -108,10 +115,18 @@ pub struct Store {
     current: RwLock<Arc<Snapshot>>,
     reloads: broadcast::Sender<u64>,
     shutdown: watch::Sender<bool>,
+    /// Slots for open event streams (see `limits.rs`): beyond them, a
+    /// quick 503, so open pages cannot use up the server's connections.
+    streams: Arc<tokio::sync::Semaphore>,
 }
 
 impl Store {
     pub fn new() -> Store {
+        Store::with_stream_limit(super::limits::Limits::default().live)
+    }
+
+    /// A store that serves at most `streams` event streams at once.
+    pub fn with_stream_limit(streams: usize) -> Store {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
@@ -128,6 +143,7 @@ impl Store {
             })),
             reloads: broadcast::channel(16).0,
             shutdown: watch::channel(false).0,
+            streams: Arc::new(tokio::sync::Semaphore::new(streams)),
         }
     }
 
@@ -214,8 +230,27 @@ impl Store {
     }
 
     /// The event stream for one open page: `hello` with the current build,
-    /// then `reload` with each new one.
-    pub fn events(self: &Arc<Self>) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
+    /// then `reload` with each new one; a quick `503` when every stream
+    /// slot is taken (the page's script retries later, backing off).
+    pub fn events(self: &Arc<Self>) -> Response {
+        match self.streams.clone().try_acquire_owned() {
+            Ok(slot) => self.stream(slot).into_response(),
+            Err(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [
+                    (header::RETRY_AFTER, "10"),
+                    (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                ],
+                "too many open pages: this one will not reload by itself until some are closed\n",
+            )
+                .into_response(),
+        }
+    }
+
+    fn stream(
+        self: &Arc<Self>,
+        slot: tokio::sync::OwnedSemaphorePermit,
+    ) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
         // Subscribe before reading the current build: a publish in between
         // is then seen twice (harmless), never missed.
         let rx = self.reloads.subscribe();
@@ -225,6 +260,7 @@ impl Store {
             rx,
             shutdown: self.shutdown.subscribe(),
             hello: Some(hello),
+            _slot: slot,
         };
         let stream = futures_util::stream::unfold(state, |mut s| async move {
             if let Some(hello) = s.hello.take() {
@@ -266,6 +302,8 @@ struct EventState {
     rx: broadcast::Receiver<u64>,
     shutdown: watch::Receiver<bool>,
     hello: Option<String>,
+    /// Held while the stream is open.
+    _slot: tokio::sync::OwnedSemaphorePermit,
 }
 
 /// The overlay shown over every page while the latest build is broken.

@@ -293,6 +293,9 @@ pub fn classify(root: &Path, path: &Path, changes: &mut Changes, rewatch: &mut b
         ["content", "articles", _] if is_article_path(root, path) => {
             changes.articles.insert(path.to_path_buf());
         }
+        // Not an article (`X.MD`, `notes.txt`, a folder): reported, so
+        // the folder is listed again.
+        ["content", "articles", _] | ["content", _] if !temp => changes.listing = true,
         _ => {}
     }
 }
@@ -382,7 +385,6 @@ mod tests {
             "content/articles/a.md.tmp",
             "content/articles/a.md___jb_tmp___",
             "content/articles/4913",
-            "content/articles/notes.txt",
             "content/articles/sub/a.md",
             "content/claims/.c.toml.swp",
             "templates/.base.html.swp",
@@ -403,6 +405,20 @@ mod tests {
             &mut rewatch,
         );
         assert!(c.is_empty());
+    }
+
+    #[test]
+    fn other_entries_of_content_folders_are_listed_again() {
+        // Reported as problems (see `crate::input`), so they must be seen.
+        for rel in [
+            "content/articles/notes.txt",
+            "content/articles/X.MD",
+            "content/articles/drafts",
+            "content/notes.txt",
+        ] {
+            let (c, _) = classified(rel);
+            assert!(c.listing && c.articles.is_empty(), "{rel} caused {c:?}");
+        }
     }
 
     #[test]

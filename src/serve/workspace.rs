@@ -66,6 +66,9 @@ pub struct Changes {
     /// lost events: discover every file again (unchanged ones are still
     /// not re-parsed).
     pub rescan: bool,
+    /// Something that is not an article changed in `content/articles/`
+    /// (or in `content/`): list them again, for the problems with it.
+    pub listing: bool,
 }
 
 impl Changes {
@@ -92,6 +95,7 @@ impl Changes {
         self.pages |= other.pages;
         self.templates |= other.templates;
         self.rescan |= other.rescan;
+        self.listing |= other.listing;
     }
 }
 
@@ -401,6 +405,11 @@ pub struct Workspace {
     content_pages: Vec<ContentPage>,
     content_pages_hash: Option<blake3::Hash>,
     content_pages_diags: Diagnostics,
+    /// Problems with entries of `content/` and `content/articles/` that
+    /// are not articles (see [`crate::input`]).
+    listing_diags: Diagnostics,
+    /// The same for `content/claims/`.
+    claims_listing_diags: Diagnostics,
     slots: BTreeMap<PathBuf, ArticleSlot>,
     /// Parsed articles sorted as `build` loads them (by file name), and
     /// their docs, index for index.
@@ -446,6 +455,8 @@ impl Workspace {
             content_pages: Vec::new(),
             content_pages_hash: None,
             content_pages_diags: Diagnostics::default(),
+            listing_diags: Diagnostics::default(),
+            claims_listing_diags: Diagnostics::default(),
             slots: BTreeMap::new(),
             articles: Vec::new(),
             docs: Vec::new(),
@@ -548,9 +559,13 @@ impl Workspace {
             what.push("templates".into());
         }
         let mut paths: BTreeSet<PathBuf> = changes.articles.clone();
-        if changes.rescan {
-            paths.extend(ContentFiles::discover(&self.root).articles);
-            paths.extend(self.slots.keys().cloned());
+        if changes.rescan || changes.listing {
+            let (articles, problems) = ContentFiles::discover_articles(&self.root);
+            self.listing_diags = content::listing_diagnostics(&problems);
+            if changes.rescan {
+                paths.extend(articles);
+                paths.extend(self.slots.keys().cloned());
+            }
         }
         let changed = self.load_articles(&paths);
         match changed.as_slice() {
@@ -575,7 +590,12 @@ impl Workspace {
     fn load_config(&mut self) -> bool {
         let path = self.root.join("content").join("site.toml");
         let mut diags = Diagnostics::default();
-        let hash = std::fs::read(&path).ok().map(|b| blake3::hash(&b));
+        // Read under the input rule (a FIFO must not block the builder);
+        // anything unreadable is loaded again, to report why.
+        let hash = crate::input::Project::new(&self.root)
+            .read(&path, false)
+            .ok()
+            .map(|b| blake3::hash(&b));
         if hash.is_some() && hash == self.config_hash {
             return false;
         }
@@ -591,19 +611,24 @@ impl Workspace {
     /// and every page of the site links to them, so a change re-renders
     /// everything.
     fn load_content_pages(&mut self) -> bool {
-        let paths = ContentFiles::discover_pages(&self.root);
+        let (paths, problems) = ContentFiles::discover_pages(&self.root);
+        // Read through the input rules (no FIFO blocks, no link leads out).
+        let project = crate::input::Project::new(&self.root);
         let mut h = blake3::Hasher::new();
         for p in &paths {
             h.update(p.as_os_str().as_encoded_bytes());
             h.update(&[0]);
-            h.update(&std::fs::read(p).unwrap_or_default());
+            h.update(&project.read(p, true).unwrap_or_default());
             h.update(&[0]);
+        }
+        for p in &problems {
+            h.update(p.message.as_bytes());
         }
         let hash = Some(h.finalize());
         if hash == self.content_pages_hash {
             return false;
         }
-        let mut diags = Diagnostics::default();
+        let mut diags = content::listing_diagnostics(&problems);
         self.content_pages = content::load_pages(&self.root, &paths, &mut diags);
         self.content_pages_diags = diags;
         self.content_pages_hash = hash;
@@ -672,10 +697,10 @@ impl Workspace {
     }
 
     fn read_article(&self, path: &Path) -> ReadArticle {
-        // Same rule as `ContentFiles::discover`: regular files only, so a
-        // symlink is not followed out of the project.
-        let is_file = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
-        if !is_file || !is_article_path(&self.root, path) {
+        // Every entry named like an article is read under the input rule
+        // (as `ContentFiles::discover` lists them): a folder, a FIFO or a
+        // link out of the project is an error naming it, not skipped.
+        if !is_article_path(&self.root, path) || std::fs::symlink_metadata(path).is_err() {
             return ReadArticle::Gone;
         }
         let mut diags = Diagnostics::default();
@@ -692,7 +717,9 @@ impl Workspace {
             return ReadArticle::Unchanged;
         }
         let name = file.name.clone();
-        let parsed = content::parse_article(file, &mut diags).map(|article| {
+        // Rename advice must not name another article's id.
+        let taken = |id: &str| self.slots.keys().any(|p| article_id(p) == id);
+        let parsed = content::parse_article_among(file, &taken, &mut diags).map(|article| {
             let same_body = self
                 .position(&name)
                 .is_ok_and(|i| self.articles[i].body == article.body);
@@ -742,7 +769,8 @@ impl Workspace {
     /// Re-reads every claims file (unchanged ones are not re-parsed) and
     /// marks the claims that changed. Returns how many did.
     fn load_claims(&mut self) -> usize {
-        let paths = ContentFiles::discover_claims(&self.root);
+        let (paths, problems) = ContentFiles::discover_claims(&self.root);
+        self.claims_listing_diags = content::listing_diagnostics(&problems);
         // Split the current claims back into their files, so the claims of
         // unchanged files move into the new list without being re-parsed.
         let mut rest = std::mem::take(&mut self.claims).into_iter();
@@ -846,6 +874,8 @@ impl Workspace {
         }
         diags.extend(self.config_diags.clone());
         diags.extend(self.content_pages_diags.clone());
+        diags.extend(self.listing_diags.clone());
+        diags.extend(self.claims_listing_diags.clone());
         for slot in self.slots.values() {
             diags.extend(slot.diags.clone());
         }

@@ -5,7 +5,9 @@
 #   2. a 50-article fixture from the benchmark generator, built with an
 #      absolute base_url (canonical, og:url, og:image) and --drafts;
 #   3. the project `crosscheck init` scaffolds;
-#   4. tests/fixtures/reader (sources, updates, derived reports, desk pages).
+#   4. that project with raw HTML, images and bad links in a summary and a
+#      note;
+#   5. tests/fixtures/reader (sources, updates, derived reports, desk pages).
 # Usage: bash tests/validate/run.sh   (CROSSCHECK_BIN overrides the binary)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,12 +39,30 @@ grep -q '^base_url = "https://example.org/checks/"' "$tmp/c50/content/site.toml"
 "$bin" init --quiet "$tmp/scaffold"
 "$bin" build --quiet --root "$tmp/scaffold"
 
+# 4. The scaffold again, with raw HTML, images and bad links in a summary
+#    and a note: shown as text, images as links, nothing invalid.
+"$bin" init --quiet "$tmp/raw-html"
+python3 - "$tmp/raw-html/content/claims.toml" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+s = s.replace('one lane to stay closed for another week."""',
+  'one lane to stay closed. <img src="https://tracker.example/pixel.gif"> <a rel="nofollow">x</a> <img>\n\n'
+  '<div onclick="x">block</div>\n\n![](https://example.org/chart.png) ![chart](https://example.org/c.png) [bad](javascript:alert(1)) [empty]()"""')
+s = s.replace('note = "The contractor\'s own estimate."',
+  'note = "The contractor\'s <a>own</a> estimate. <img alt> ![](x.png)"')
+open(p, "w").write(s)
+PY
+grep -q tracker.example "$tmp/raw-html/content/claims.toml" || { echo "error: raw-html case not set up" >&2; exit 1; }
+"$bin" build --quiet --root "$tmp/raw-html"
+
+# 5. Sources, updates, derived reports and the desk's pages.
 "$bin" build --quiet --drafts --root "$repo/tests/fixtures/reader" --out "$tmp/reader"
 
-pages=$(find "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" "$tmp/reader" -name '*.html' | wc -l)
+pages=$(find "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" "$tmp/raw-html/site" "$tmp/reader" -name '*.html' | wc -l)
 [ "$pages" -gt 60 ] || { echo "error: only $pages pages to check" >&2; exit 1; }
 echo "Nu Html Checker: $pages pages"
-if java -jar "$vnu" --errors-only --skip-non-html "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" "$tmp/reader"; then
+if java -jar "$vnu" --errors-only --skip-non-html "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" "$tmp/raw-html/site" "$tmp/reader"; then
   echo "nu: $pages passed, 0 failed"
 else
   echo "nu: Nu Html Checker reported errors (above)" >&2
