@@ -256,9 +256,10 @@ fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode
             return ExitCode::from(exit::CONTENT);
         }
     };
-    // Pages are written as they are rendered, into a temporary folder that
-    // replaces `out` only once every page is there: memory holds one page
-    // per thread, not the whole site.
+    // Pages are compared with the site and its staging tree as they are
+    // rendered, and only those that changed are written, into the staging
+    // tree that replaces `out` once every page is there: memory holds one
+    // page per thread, not the whole site.
     let staged = match output::StagedSite::new(&root, &out) {
         Ok(s) => s,
         Err(e) => {
@@ -290,12 +291,27 @@ fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode
     clock.mark("commit");
     progress.finish();
     print_diagnostics(&diags);
-    if let Err(e) = written {
-        term.error(&e.to_string());
-        return ExitCode::from(exit::IO);
-    }
+    let written = match written {
+        Ok(w) => w,
+        Err(e) => {
+            term.error(&e.to_string());
+            return ExitCode::from(exit::IO);
+        }
+    };
     if term.verbosity == Verbosity::Verbose {
         report_outputs(&term, &site, &pages);
+        term.detail(&format!(
+            "files: {} written, {} linked from the previous site, {} unchanged, {} removed{}",
+            written.written,
+            written.linked,
+            written.unchanged,
+            written.removed,
+            if written.swapped {
+                ""
+            } else {
+                " (nothing changed: the site was left as it was)"
+            }
+        ));
     }
     let evidence: usize = site.graph.evidence.iter().map(Vec::len).sum();
     let html = pages.iter().filter(|(p, _)| p.ends_with(".html")).count();
@@ -346,22 +362,6 @@ fn render_with_progress(
     let results: Vec<Result<(String, usize), RenderError>> = jobs
         .par_iter()
         .map(|&job| {
-            // The largest files by far: streamed to disk, never whole in
-            // memory.
-            type Writer =
-                fn(&site::Site, &mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>;
-            let streamed: Option<(&str, Writer)> = match job {
-                render::Job::Data => Some(("data.json", render::write_data_json)),
-                _ => None,
-            };
-            if let Some((path, write)) = streamed.filter(|_| !failed.load(Ordering::Relaxed)) {
-                let written = staged
-                    .write_streamed(path, |w| write(site, w))
-                    .map(|len| (path.to_string(), len as usize))
-                    .map_err(RenderError::Io);
-                progress.inc(1);
-                return written;
-            }
             let rendered = render::render_job(site, renderer, job);
             progress.inc(1);
             match rendered {

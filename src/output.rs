@@ -1,13 +1,37 @@
-//! Stage 6: write the site. The new site is written to a hidden temporary
-//! folder beside the output and swapped in with one atomic rename, so a
-//! failed or interrupted build leaves the previous site untouched and no
-//! file of an earlier build lingers.
+//! Stage 6: write the site, touching only what changed, atomically.
+//!
+//! Beside the output folder (`site/`) lives its staging twin
+//! (`.site.crosscheck-stage/`), the previous generation of the site. Each
+//! tree holds a manifest (`.crosscheck-manifest`: every file's path, size
+//! and hash). A build renders every file, hashes it and compares:
+//!
+//! * with the site's manifest: when every file is the same and none is
+//!   gone, nothing is written at all (a rebuild with nothing changed);
+//! * otherwise the staging tree is brought to the new site: a file it
+//!   already holds is left alone, a file the current site holds is
+//!   hard-linked from it (no bytes written), any other is written to a
+//!   temporary name and renamed into place; files of neither are removed.
+//!   Then the two trees are exchanged in one atomic rename (`renameat2`
+//!   `RENAME_EXCHANGE` on Linux), and the old site becomes the next
+//!   build's staging tree.
+//!
+//! The site itself is never written to, so a failed or interrupted build
+//! leaves it exactly as it was, and a finished one appears at once. A file
+//! in the staging tree may be a link to the same file of the site, so the
+//! staging tree is never written in place either: a changed file is always
+//! a new file renamed over the old name. The staging tree's manifest is
+//! removed before its first change and written after its last, so a build
+//! killed half-way leaves a staging tree the next build knows not to trust
+//! (it then checks every file of it). A build holds an advisory lock on
+//! `.site.crosscheck-stage.lock` while it works; a second build of the same
+//! site waits for it.
 
-use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// One output file, path relative to the site root with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,43 +64,108 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     }
 }
 
+/// Temporary folders of earlier versions (cleaned up when found).
 const TMP_PREFIX: &str = ".crosscheck-tmp-";
 const LOCK_SUFFIX: &str = ".lock";
+/// The manifest at the root of the site and of its staging tree.
+pub const MANIFEST: &str = ".crosscheck-manifest";
+/// A file being written into the staging tree, before its rename.
+const PART_SUFFIX: &str = ".crosscheck-part";
 
 /// Replaces the folder `out` with exactly `pages`.
-pub fn write_site(root: &Path, out: &Path, pages: &[Page]) -> Result<(), OutputError> {
+pub fn write_site(root: &Path, out: &Path, pages: &[Page]) -> Result<Written, OutputError> {
     let staged = StagedSite::new(root, out)?;
-    write_tree(staged.dir(), pages)?;
+    pages.par_iter().try_for_each(|p| staged.write(p))?;
     staged.commit()
 }
 
+/// A file's fingerprint in a manifest: its size and 64 bits of its
+/// BLAKE3 hash (a change detector, not a security boundary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Print {
+    len: u64,
+    hash: u64,
+}
+
+impl Print {
+    fn of(bytes: &[u8]) -> Print {
+        let h = blake3::hash(bytes);
+        Print {
+            len: bytes.len() as u64,
+            hash: u64::from_le_bytes(h.as_bytes()[..8].try_into().expect("eight bytes")),
+        }
+    }
+}
+
+/// Path → fingerprint, as read from a tree's manifest.
+type Manifest = FxHashMap<String, Print>;
+
+/// Reads the manifest of the tree at `dir`; `None` when it has none (a
+/// tree written by an older crosscheck, or one a killed build left).
+fn read_manifest(dir: &Path) -> Option<Manifest> {
+    let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
+    let mut m = Manifest::default();
+    for line in text.lines().skip(1) {
+        let mut parts = line.splitn(3, ' ');
+        let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+        let len = parts.next()?.parse().ok()?;
+        m.insert(parts.next()?.to_string(), Print { len, hash });
+    }
+    Some(m)
+}
+
+fn manifest_text(files: &[(String, Print)]) -> String {
+    let mut out = String::with_capacity(40 + files.len() * 80);
+    out.push_str("crosscheck manifest 1: hash size path\n");
+    for (path, p) in files {
+        out.push_str(&format!("{:016x} {} {path}\n", p.hash, p.len));
+    }
+    out
+}
+
+/// What a build did to the output, for `-v` and the tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Files whose bytes were written.
+    pub written: usize,
+    /// Files the staging tree took from the site by a hard link.
+    pub linked: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+    /// Files of the previous site that are gone from the new one.
+    pub removed: usize,
+    /// Whether the site was replaced (false: nothing had changed).
+    pub swapped: bool,
+}
+
 /// A site being written page by page, so a build need not hold every page
-/// in memory: pages go into a hidden temporary folder beside `out` as they
-/// are rendered, and [`StagedSite::commit`] swaps that folder in. Dropped
-/// without a commit (a page failed to render), the temporary folder is
-/// removed and the previous site stays untouched.
-///
-/// While it lives, the build holds an advisory lock on a file beside the
-/// folder (`.crosscheck-tmp-XXXX.lock`); the next build removes any
-/// temporary folder whose lock nobody holds (a killed build's), and never
-/// one a running build holds.
+/// in memory: each page is hashed as it comes and written into the staging
+/// tree only when it must be (see the module docs); [`StagedSite::commit`]
+/// finishes the staging tree and swaps it in. Dropped without a commit (a
+/// page failed to render), it leaves the site untouched.
 pub struct StagedSite {
-    tmp: PathBuf,
-    /// Held until the folder is committed or removed.
-    lock: Option<tempfile::NamedTempFile>,
     /// The folder replaced: `--out` resolved through links and `..`.
     out: PathBuf,
-    committed: bool,
-    /// Folders already created under `tmp`. The folder is new, so a page's
-    /// folder is known to be missing until this set says otherwise: each
-    /// folder costs one `mkdir` and no page costs a failed `open` first
-    /// (15,000 of them in a 10,000-article build).
-    made: std::sync::Mutex<rustc_hash::FxHashSet<String>>,
+    stage: PathBuf,
+    /// Held while the build works on `out` and its staging tree.
+    _lock: std::fs::File,
+    /// The site's manifest (`None`: no site yet, or one without a manifest).
+    site: Option<Manifest>,
+    /// The staging tree's manifest (`None`: unknown, every file checked).
+    staged: Option<Manifest>,
+    /// Every file of the new site and its fingerprint.
+    files: Mutex<Vec<(String, Print)>>,
+    /// Whether the staging tree's manifest has been removed (its first
+    /// change is due or done).
+    dirty: std::sync::Once,
+    /// Folders known to exist in the staging tree.
+    made: Mutex<FxHashSet<String>>,
+    written: std::sync::atomic::AtomicUsize,
 }
 
 impl StagedSite {
-    /// Checks that `out` may be replaced (before creating anything) and
-    /// creates the temporary folder beside the folder it resolves to.
+    /// Checks that `out` may be replaced (before creating anything), locks
+    /// it and reads the manifests.
     pub fn new(root: &Path, out: &Path) -> Result<StagedSite, OutputError> {
         let out = check_target(root, out)?;
         let parent = out
@@ -84,19 +173,57 @@ impl StagedSite {
             .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
         std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
         remove_stale_temporaries(&parent);
-        let (tmp, lock) = locked_temporary(&parent).map_err(io_err(&parent))?;
+        let name = out
+            .file_name()
+            .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+        let stage = parent.join(format!(".{name}.crosscheck-stage"));
+        let lock_path = parent.join(format!(".{name}.crosscheck-stage{LOCK_SUFFIX}"));
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_err(&lock_path))?;
+        lock_exclusive(&lock, true).map_err(io_err(&lock_path))?;
+        if stage.exists() && !stage.is_dir() {
+            return Err(OutputError::Refused {
+                path: stage,
+                why: "it is where the site's staging folder goes, and it is not a folder".into(),
+            });
+        }
+        std::fs::create_dir_all(&stage).map_err(io_err(&stage))?;
+        let site = out.is_dir().then(|| read_manifest(&out)).flatten();
+        let staged = read_manifest(&stage);
+        // The staging tree's folders exist: no `mkdir` for them.
+        let made: FxHashSet<String> = staged
+            .iter()
+            .flat_map(|m| m.keys())
+            .flat_map(|p| {
+                let mut dirs = Vec::new();
+                let mut rest = p.as_str();
+                while let Some((d, _)) = rest.rsplit_once('/') {
+                    dirs.push(d.to_string());
+                    rest = d;
+                }
+                dirs
+            })
+            .collect();
         Ok(StagedSite {
-            tmp,
-            lock: Some(lock),
             out,
-            committed: false,
-            made: Default::default(),
+            stage,
+            _lock: lock,
+            site,
+            staged,
+            files: Mutex::new(Vec::new()),
+            dirty: std::sync::Once::new(),
+            made: Mutex::new(made),
+            written: Default::default(),
         })
     }
 
-    /// The temporary folder the pages go to.
+    /// The staging tree the new site is made in.
     pub fn dir(&self) -> &Path {
-        &self.tmp
+        &self.stage
     }
 
     /// The folder the site replaces, resolved (see [`check_target`]).
@@ -104,24 +231,54 @@ impl StagedSite {
         &self.out
     }
 
-    /// Writes one page; may be called from many threads at once.
-    pub fn write(&self, page: &Page) -> Result<(), OutputError> {
-        self.make_parent(&page.path)?;
-        let path = self.tmp.join(&page.path);
-        match std::fs::write(&path, &page.bytes) {
-            // Another thread recorded the folder and is still creating it.
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    /// Before the staging tree's first change: it is no longer what its
+    /// manifest says.
+    fn touch(&self) -> Result<(), OutputError> {
+        let mut result = Ok(());
+        self.dirty.call_once(|| {
+            let m = self.stage.join(MANIFEST);
+            if let Err(e) = std::fs::remove_file(&m) {
+                if e.kind() != io::ErrorKind::NotFound {
+                    result = Err(io_err(&m)(e));
                 }
-                std::fs::write(&path, &page.bytes).map_err(io_err(&path))
             }
-            r => r.map_err(io_err(&path)),
-        }
+        });
+        result
     }
 
-    /// Creates the folder of `rel` (and its parents) unless an earlier
-    /// page did. The lock is held only to check and record the name.
+    /// Adds one page to the new site; may be called from many threads at
+    /// once. Written to the staging tree only if neither the site nor the
+    /// staging tree already holds these bytes.
+    pub fn write(&self, page: &Page) -> Result<(), OutputError> {
+        let print = Print::of(&page.bytes);
+        let in_site = self
+            .site
+            .as_ref()
+            .and_then(|m| m.get(&page.path))
+            .is_some_and(|p| *p == print);
+        let in_stage = self
+            .staged
+            .as_ref()
+            .and_then(|m| m.get(&page.path))
+            .is_some_and(|p| *p == print);
+        if !in_site && !in_stage {
+            self.touch()?;
+            self.make_parent(&page.path)?;
+            replace_file(&self.stage.join(&page.path), |path| {
+                std::fs::write(path, &page.bytes)
+            })?;
+            self.written
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((page.path.clone(), print));
+        Ok(())
+    }
+
+    /// Creates the folder of `rel` (and its parents) in the staging tree
+    /// unless it is known to exist.
     fn make_parent(&self, rel: &str) -> Result<(), OutputError> {
         let Some((dir, _)) = rel.rsplit_once('/') else {
             return Ok(());
@@ -131,71 +288,143 @@ impl StagedSite {
             made.insert(dir.to_string())
         };
         if new {
-            let path = self.tmp.join(dir);
+            let path = self.stage.join(dir);
             // Tolerates another thread creating a shared parent meanwhile.
             std::fs::create_dir_all(&path).map_err(io_err(&path))?;
         }
         Ok(())
     }
 
-    /// Writes the file at `path` (relative, `/`-separated) through a
-    /// buffer, for outputs too large to build in memory first. Returns the
-    /// number of bytes written.
-    pub fn write_streamed(
-        &self,
-        path: &str,
-        write: impl FnOnce(&mut io::BufWriter<std::fs::File>) -> io::Result<()>,
-    ) -> Result<u64, OutputError> {
-        self.make_parent(path)?;
-        let path = self.tmp.join(path);
-        let file = std::fs::File::create(&path).map_err(io_err(&path))?;
-        let mut w = io::BufWriter::with_capacity(1 << 20, file);
-        write(&mut w).map_err(io_err(&path))?;
-        let file = w.into_inner().map_err(|e| io_err(&path)(e.into_error()))?;
-        Ok(file.metadata().map_err(io_err(&path))?.len())
-    }
-
-    /// Swaps the written site in for `out` in one atomic rename.
-    pub fn commit(mut self) -> Result<(), OutputError> {
-        let result = swap_in(&self.tmp, &self.out);
-        // Swapped in, the folder is the site: not ours to remove.
-        self.committed = result.is_ok();
-        result
+    /// Finishes the staging tree and swaps it in for the site, unless the
+    /// new site is the site as it is (then nothing is touched).
+    pub fn commit(self) -> Result<Written, OutputError> {
+        let mut files = std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()));
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let same = |m: Option<&Manifest>, path: &str, p: &Print| {
+            m.and_then(|m| m.get(path)).is_some_and(|q| q == p)
+        };
+        let written = self.written.load(std::sync::atomic::Ordering::Relaxed);
+        let site_unchanged = written == 0
+            && self.site.as_ref().is_some_and(|m| {
+                m.len() == files.len() && files.iter().all(|(path, p)| same(Some(m), path, p))
+            });
+        if site_unchanged {
+            return Ok(Written {
+                unchanged: files.len(),
+                ..Written::default()
+            });
+        }
+        let mut out = Written {
+            written,
+            swapped: true,
+            ..Written::default()
+        };
+        // Files the site holds as they should be: linked into the staging
+        // tree unless it has them already.
+        let to_link: Vec<&(String, Print)> = files
+            .iter()
+            .filter(|(path, p)| {
+                same(self.site.as_ref(), path, p) && !same(self.staged.as_ref(), path, p)
+            })
+            .collect();
+        if !to_link.is_empty() {
+            self.touch()?;
+        }
+        to_link.par_iter().try_for_each(|(path, _)| {
+            self.make_parent(path)?;
+            let from = self.out.join(path);
+            replace_file(&self.stage.join(path), |tmp| {
+                // A host without hard links gets a copy.
+                std::fs::hard_link(&from, tmp).or_else(|_| std::fs::copy(&from, tmp).map(|_| ()))
+            })
+        })?;
+        out.linked = to_link.len();
+        out.unchanged = files.len() - out.written - out.linked;
+        // What the staging tree holds beyond the new site goes.
+        let keep: FxHashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        let extra: Vec<String> = match &self.staged {
+            Some(m) => m
+                .keys()
+                .filter(|p| !keep.contains(p.as_str()))
+                .cloned()
+                .collect(),
+            None => files_under(&self.stage)
+                .into_iter()
+                .filter(|p| p != MANIFEST && !keep.contains(p.as_str()))
+                .collect(),
+        };
+        if !extra.is_empty() {
+            self.touch()?;
+        }
+        for rel in &extra {
+            let path = self.stage.join(rel);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(io_err(&path)(e)),
+                _ => {}
+            }
+            remove_empty_parents(&self.stage, rel);
+        }
+        out.removed = match &self.site {
+            Some(m) => m.keys().filter(|p| !keep.contains(p.as_str())).count(),
+            None => 0,
+        };
+        // The manifest last: the staging tree is now exactly the new site.
+        let manifest = self.stage.join(MANIFEST);
+        replace_file(&manifest, |tmp| std::fs::write(tmp, manifest_text(&files)))?;
+        swap_in(&self.stage, &self.out)?;
+        Ok(out)
     }
 }
 
-impl Drop for StagedSite {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.tmp);
+/// Puts a new file at `path` without writing to the file there (which may
+/// be a link to the live site's): `make` creates it under a temporary name
+/// beside it, then it is renamed over.
+fn replace_file(path: &Path, make: impl Fn(&Path) -> io::Result<()>) -> Result<(), OutputError> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(PART_SUFFIX);
+    let tmp = PathBuf::from(tmp);
+    let _ = std::fs::remove_file(&tmp);
+    match make(&tmp) {
+        // Another thread recorded the folder and is still creating it.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+            }
+            make(&tmp).map_err(io_err(path))?;
         }
-        // Last: the folder is gone (or is the site) before the lock goes.
-        drop(self.lock.take());
+        r => r.map_err(io_err(path))?,
     }
+    std::fs::rename(&tmp, path).map_err(io_err(path))
 }
 
-/// Creates the lock file `.crosscheck-tmp-XXXX.lock` in `parent`, locks
-/// it, then the folder `.crosscheck-tmp-XXXX` beside it. The lock comes
-/// first, so no other build ever sees the folder unlocked.
-fn locked_temporary(parent: &Path) -> io::Result<(PathBuf, tempfile::NamedTempFile)> {
-    loop {
-        let lock = tempfile::Builder::new()
-            .prefix(TMP_PREFIX)
-            .suffix(LOCK_SUFFIX)
-            .tempfile_in(parent)?;
-        lock_exclusive(lock.as_file(), true)?;
-        let name = lock
-            .path()
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("");
-        let dir = parent.join(name.trim_end_matches(LOCK_SUFFIX));
-        match std::fs::create_dir(&dir) {
-            Ok(()) => return Ok((dir, lock)),
-            // A folder of that name without its lock: try another name.
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
+/// Every file under `dir`, relative, `/`-separated.
+fn files_under(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            Some(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            )
+        })
+        .collect()
+}
+
+/// Removes the folders of `rel` under `dir` that are now empty, deepest
+/// first (an article gone leaves no empty `articles/ID/`).
+fn remove_empty_parents(dir: &Path, rel: &str) {
+    let mut rest = rel;
+    while let Some((parent, _)) = rest.rsplit_once('/') {
+        if std::fs::remove_dir(dir.join(parent)).is_err() {
+            break;
         }
+        rest = parent;
     }
 }
 
@@ -222,30 +451,13 @@ fn lock_exclusive(file: &std::fs::File, wait: bool) -> io::Result<()> {
     }
 }
 
-/// Writes pages under `dir`: folders first (each once), then files in
-/// parallel.
-pub fn write_tree(dir: &Path, pages: &[Page]) -> Result<(), OutputError> {
-    let dirs: BTreeSet<&str> = pages
-        .iter()
-        .filter_map(|p| p.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    for d in dirs {
-        let path = dir.join(d);
-        std::fs::create_dir_all(&path).map_err(io_err(&path))?;
-    }
-    pages.par_iter().try_for_each(|p| {
-        let path = dir.join(&p.path);
-        std::fs::write(&path, &p.bytes).map_err(io_err(&path))
-    })
-}
-
-fn swap_in(tmp: &Path, out: &Path) -> Result<(), OutputError> {
+/// Exchanges the staging tree and the site; the first time, when there is
+/// no site yet, the staging tree becomes it.
+fn swap_in(stage: &Path, out: &Path) -> Result<(), OutputError> {
     if !out.exists() {
-        return std::fs::rename(tmp, out).map_err(io_err(out));
+        return std::fs::rename(stage, out).map_err(io_err(out));
     }
-    exchange(tmp, out).map_err(io_err(out))?;
-    // `tmp` now holds the previous site.
-    std::fs::remove_dir_all(tmp).map_err(io_err(tmp))
+    exchange(stage, out).map_err(io_err(out))
 }
 
 #[cfg(target_os = "linux")]
@@ -456,7 +668,23 @@ mod tests {
             .flatten()
             .map(|e| e.file_name())
             .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("site")]);
+        let mut leftovers: Vec<String> = leftovers
+            .into_iter()
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect();
+        leftovers.sort();
+        assert_eq!(
+            leftovers,
+            [
+                ".site.crosscheck-stage",
+                ".site.crosscheck-stage.lock",
+                "site"
+            ]
+        );
+        // The staging tree holds the previous generation, nothing else.
+        let stage = dir.path().join(".site.crosscheck-stage");
+        assert!(stage.join("a/index.html").exists());
+        assert!(!stage.join("b").exists());
     }
 
     #[test]

@@ -449,6 +449,114 @@ fn files_of_an_earlier_build_never_linger() {
     let o = build(proj.path(), &out);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!out.join("articles/town-radio").exists());
+    assert!(!out.join("outlets/town-radio").exists());
+    // Built a second time (the staging tree now reused), still gone, and
+    // the site is exactly what a fresh build makes.
+    let o = build(proj.path(), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let fresh = proj.path().join("fresh");
+    assert!(build(proj.path(), &fresh).status.success());
+    assert_eq!(snapshot(&out), snapshot(&fresh));
+}
+
+/// Every file of a folder: relative path → (inode, modification time),
+/// what changes when a file is written.
+#[cfg(unix)]
+fn identities(dir: &Path) -> std::collections::BTreeMap<String, (u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, (m.ino(), m.mtime(), m.mtime_nsec()))
+        })
+        .collect()
+}
+
+fn verbose_build(root: &Path, out: &Path) -> String {
+    let o = run(&[
+        "build",
+        "-v",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stderr(&o)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_with_nothing_changed_writes_no_file() {
+    let proj = project("reader");
+    let out = proj.path().join("site");
+    verbose_build(proj.path(), &out);
+    let before = identities(&out);
+    let log = verbose_build(proj.path(), &out);
+    assert_eq!(identities(&out), before, "a file was written");
+    assert!(
+        log.contains("files: 0 written, 0 linked from the previous site")
+            && log.contains("(nothing changed: the site was left as it was)"),
+        "{log}"
+    );
+    // The same the third time, once the staging tree exists.
+    verbose_build(proj.path(), &out);
+    assert_eq!(identities(&out), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_one_article_edit_rewrites_exactly_the_files_whose_bytes_change() {
+    let proj = project("reader");
+    let root = proj.path();
+    let out = root.join("site");
+    // Twice, so the staging tree holds the previous site.
+    verbose_build(root, &out);
+    verbose_build(root, &out);
+    let old_ids = identities(&out);
+    let old_bytes = snapshot(&out);
+    replace_in_file(
+        &root.join("content/articles/copy.md"),
+        "Drivers queued for an hour.",
+        "Drivers queued for two hours.",
+    );
+    let log = verbose_build(root, &out);
+    let new_ids = identities(&out);
+    let new_bytes = snapshot(&out);
+    let rewritten: Vec<&String> = new_ids
+        .iter()
+        .filter(|(p, id)| old_ids.get(*p) != Some(id))
+        .map(|(p, _)| p)
+        .collect();
+    let differ: Vec<&String> = new_bytes
+        .iter()
+        .filter(|(p, b)| old_bytes.get(*p) != Some(b))
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(rewritten, differ);
+    // The article's page and statements, and the manifest naming them.
+    assert_eq!(
+        differ,
+        [
+            ".crosscheck-manifest",
+            "articles/copy/data.json",
+            "articles/copy/index.html",
+        ]
+    );
+    assert!(log.contains("files: 2 written"), "{log}");
+    // And the site is what a fresh build makes.
+    let fresh = root.join("fresh");
+    assert!(build(root, &fresh).status.success());
+    assert_eq!(new_bytes, snapshot(&fresh));
 }
 
 #[test]

@@ -476,7 +476,9 @@ fn temporaries_of_killed_builds_are_removed_unless_a_build_holds_them() {
     assert_eq!(left, [".crosscheck-tmp-live", ".crosscheck-tmp-live.lock"]);
     drop(held);
 
-    // A build really killed while writing: the next one cleans up.
+    // A build killed while writing leaves only the site's staging tree
+    // (reused, never shown) beside the site; the next build makes the site
+    // exactly what a fresh build makes.
     let big = project();
     for i in 0..400 {
         write(
@@ -489,6 +491,7 @@ fn temporaries_of_killed_builds_are_removed_unless_a_build_holds_them() {
         );
     }
     let out = top.path().join("big-site");
+    let stage = top.path().join(".big-site.crosscheck-stage");
     let mut killed = false;
     for _ in 0..20 {
         let mut child = std::process::Command::new(BIN)
@@ -498,7 +501,12 @@ fn temporaries_of_killed_builds_are_removed_unless_a_build_holds_them() {
             .spawn()
             .unwrap();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while temporaries(top.path()).is_empty()
+        let writing = || {
+            std::fs::read_dir(&stage)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false)
+        };
+        while !writing()
             && child.try_wait().unwrap().is_none()
             && std::time::Instant::now() < deadline
         {
@@ -507,24 +515,37 @@ fn temporaries_of_killed_builds_are_removed_unless_a_build_holds_them() {
         let running = child.try_wait().unwrap().is_none();
         child.kill().unwrap();
         child.wait().unwrap();
-        if running && !temporaries(top.path()).is_empty() {
+        if running && writing() {
             killed = true;
             break;
         }
     }
     assert!(killed, "never caught a build while it was writing");
     assert_exit(&build(big.path(), &out), 0, "build after the kill");
+    let fresh = top.path().join("fresh");
+    assert_exit(&build(big.path(), &fresh), 0, "fresh build");
+    assert_eq!(common::snapshot(&out), common::snapshot(&fresh));
     assert!(
         temporaries(top.path()).is_empty(),
         "{:?}",
         temporaries(top.path())
     );
-    let locks = std::fs::read_dir(top.path())
+    let mut beside: Vec<String> = std::fs::read_dir(top.path())
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".lock"))
-        .count();
-    assert_eq!(locks, 0);
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".big-site"))
+        .collect();
+    beside.sort();
+    // The lock, and the staging tree once a build has swapped one in
+    // (the first build, killed here, renames its tree into place instead).
+    assert!(
+        beside
+            .iter()
+            .all(|n| n.starts_with(".big-site.crosscheck-stage"))
+            && beside.contains(&".big-site.crosscheck-stage.lock".to_string()),
+        "{beside:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------
