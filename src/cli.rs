@@ -419,7 +419,9 @@ fn report_outputs(term: &Term, site: &site::Site, pages: &[(String, usize)]) {
     term.detail(&format!("{cards} verdict cards (claims/ID/card.svg)"));
     term.detail(&format!(
         "feed.xml lists {} reviewed claim(s)",
-        crate::feeds::feed_claims(site).len()
+        crate::feeds::feed_claims(site)
+            .len()
+            .min(crate::feeds::FEED_ENTRIES)
     ));
     if !crate::feeds::is_absolute(&site.config.base_url) {
         term.detail(&format!(

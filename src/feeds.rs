@@ -157,11 +157,16 @@ pub fn feed_claims(site: &Site) -> Vec<&Claim> {
     claims
 }
 
-/// The Atom feed (RFC 4287) of reviewed claims. `updated` is the newest
-/// review date, never the clock, so rebuilds are byte-identical.
+/// How many of the newest reviewed claims the feed carries: a feed is read
+/// for what is new, and every claim is on the site and in `data.json`.
+pub const FEED_ENTRIES: usize = 100;
+
+/// The Atom feed (RFC 4287) of the newest reviewed claims. `updated` is
+/// the newest review date, never the clock, so rebuilds are byte-identical.
 pub fn atom(site: &Site) -> String {
     let c = &site.config;
-    let claims = feed_claims(site);
+    let mut claims = feed_claims(site);
+    claims.truncate(FEED_ENTRIES);
     let updated = claims
         .first()
         .and_then(|c| c.reviewed.as_deref())
@@ -286,6 +291,7 @@ pub fn corrections_atom(site: &Site) -> String {
             .then_with(|| a.0.id.cmp(&b.0.id))
             .then(b.1.cmp(&a.1))
     });
+    entries.truncate(FEED_ENTRIES);
     let updated = entries
         .first()
         .map(|(claim, k)| claim.updates[*k].date.as_str())

@@ -93,6 +93,10 @@ pub struct Findings {
     /// Claims with reports on both sides, most contested first (see
     /// [`Findings::build`]).
     pub disagreements: Vec<usize>,
+    /// Article index → the articles it declares it derives from, and the
+    /// articles that declare they derive from it (site order).
+    pub derived_from: Vec<Vec<usize>>,
+    pub copied_by: Vec<Vec<usize>>,
 }
 
 /// An outlet's id: its name as a slug (`"The Evening Post"` →
@@ -278,6 +282,24 @@ impl Findings {
             let c = sides[ci].side(Stance::Contradicts).independent;
             (std::cmp::Reverse(s.min(c)), std::cmp::Reverse(s.max(c)), ci)
         });
+        let index = graph::article_index(articles);
+        let derived_from: Vec<Vec<usize>> = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                a.derived_from
+                    .iter()
+                    .filter_map(|(id, _)| index.get(id.as_str()).copied())
+                    .filter(|&j| j != i)
+                    .collect()
+            })
+            .collect();
+        let mut copied_by = vec![Vec::new(); articles.len()];
+        for (i, from) in derived_from.iter().enumerate() {
+            for &j in from {
+                copied_by[j].push(i);
+            }
+        }
         Findings {
             outlets,
             article_outlet,
@@ -285,6 +307,8 @@ impl Findings {
             article_counts,
             claims: sides,
             disagreements,
+            derived_from,
+            copied_by,
         }
     }
 

@@ -720,7 +720,8 @@ pub fn markdown(md: &str, links: &Markdown) -> String {
 /// JSON that is safe inside `<script>`: `<`, `>` and `&` are escaped so no
 /// claim text can close the element or open a comment.
 pub fn script_safe_json(value: &serde_json::Value) -> String {
-    let s = serde_json::to_string_pretty(value).expect("JSON values serialise");
+    // Compact: machines read it, and it is on every claim page.
+    let s = serde_json::to_string(value).expect("JSON values serialise");
     let mut out = String::with_capacity(s.len());
     let mut copied = 0;
     // A byte at a time, copying the stretches between the few chars replaced: U+2028 and

@@ -166,9 +166,21 @@ fn statements_show_claims_verdicts_and_cross_source_links() {
         .next()
         .expect("note for a linked statement");
     let text: String = note.text().collect();
-    // Who got it right comes first: the report asserts an accurate claim.
+    // Who got it right comes first: the note's one line is the assessment
+    // and the claim; its body says what the report does with it.
+    let summary: String = scraper::ElementRef::wrap(note.parent().unwrap())
+        .unwrap()
+        .select(&sel("summary"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
     assert!(
-        text.contains("▲ Holds up This report asserts The fire broke out on Monday night."),
+        summary.contains("▲ Holds up The fire broke out on Monday night."),
+        "{summary}"
+    );
+    assert!(
+        text.contains("This report asserts the claim above — rated ✔ Accurate"),
         "{text}"
     );
     assert!(text.contains("Accurate"), "{text}");

@@ -93,19 +93,13 @@ pub(super) fn article_summary<'a>(site: &'a Site, ai: usize, root: &str) -> Arti
         title: format!("{}: {}", site.articles[j].outlet, site.articles[j].title),
         href: article_href(site, root, j),
     };
-    let index = crate::graph::article_index(&site.articles);
-    let derived_from = a
-        .derived_from
+    let derived_from = site.findings.derived_from[ai]
         .iter()
-        .filter_map(|(id, _)| index.get(id.as_str()).copied())
-        .map(link)
+        .map(|&j| link(j))
         .collect();
-    let copied_by = site
-        .articles
+    let copied_by = site.findings.copied_by[ai]
         .iter()
-        .enumerate()
-        .filter(|(_, b)| b.derived_from.iter().any(|(id, _)| *id == a.id))
-        .map(|(j, _)| link(j))
+        .map(|&j| link(j))
         .collect();
     ArticleSummary {
         id: &a.id,
@@ -494,7 +488,7 @@ pub(super) struct OutletView<'a> {
     #[serde(flatten)]
     frame: Frame<'a>,
     outlet: OutletSummary,
-    articles: Vec<ArticleSummary<'a>>,
+    articles: Capped<ArticleSummary<'a>>,
     alone: Capped<AloneView<'a>>,
     blind_spots: Capped<ClaimSummary<'a>>,
 }
@@ -521,11 +515,9 @@ pub(super) fn outlet_view(site: &Site, oi: usize) -> OutletView<'_> {
         frame: frame(site, root, o.name.clone(), description)
             .at_page(site, &format!("outlets/{}/", o.id)),
         outlet: summary,
-        articles: o
-            .articles
-            .iter()
-            .map(|&ai| article_summary(site, ai, root))
-            .collect(),
+        articles: capped(o.articles.len(), OUTLET_LIST, |k| {
+            article_summary(site, o.articles[k], root)
+        }),
         alone: capped(o.alone.len(), OUTLET_LIST, |k| {
             let (ci, why) = o.alone[k];
             AloneView {
