@@ -329,7 +329,7 @@ pub fn anchor_all(doc: &Doc, queries: &[QuoteQuery<'_>]) -> Vec<Result<Anchor, A
 /// A vectorised substring search per quote. One Aho-Corasick pass for all of
 /// an article's quotes (what this replaced) scans a byte at a time: it cost
 /// twice as much even at 460 quotes in one article (`cargo bench --bench
-/// stages -- anchor_`, see BENCHMARKS.md), and articles carry two or three.
+/// stages -- anchor_`, see bench/README.md), and articles carry two or three.
 fn for_each_occurrence(text: &str, pattern: &str, mut found: impl FnMut(Range<usize>)) {
     let finder = memchr::memmem::Finder::new(pattern.as_bytes());
     let hay = text.as_bytes();

@@ -59,8 +59,8 @@ pub fn compile(root: &Path, options: BuildOptions) -> (Option<Site>, Diagnostics
 /// [`compile`] for a build that only renders the result: each article's
 /// Markdown is freed as soon as it is split (see [`Article::release_text`]),
 /// so the memory of the sources is reused for the documents instead of
-/// adding to it (peak RSS 1.18 → 0.91 GB at 50,000 articles, see
-/// BENCHMARKS.md). Marks each stage on `clock`.
+/// adding to it (a quarter less peak memory at 50,000 articles when it was
+/// measured). Marks each stage on `clock`.
 pub fn compile_for_build(
     root: &Path,
     options: BuildOptions,

@@ -1,6 +1,6 @@
 //! Per-stage wall time and memory of a build, printed to standard error when
 //! `CROSSCHECK_TIME_STAGES` is set (to anything). For developers measuring
-//! where a large build spends its time (see BENCHMARKS.md): a profiler says
+//! where a large build spends its time (see bench/README.md): a profiler says
 //! which functions are hot, this says which stage grew when the corpus did.
 //!
 //! Off by default and free when off: one environment lookup per build.
