@@ -8,10 +8,8 @@ use std::time::Instant;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::diag::Diagnostics;
-use crate::output;
-use crate::render::{self, Renderer};
+use crate::project::{self, BuildError, Checked, Project};
 use crate::site::{self, BuildOptions};
-use crate::stages::StageClock;
 use crate::term::{self, Paint, Term, Verbosity};
 
 /// Exit codes, documented in the README.
@@ -231,22 +229,44 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Opens the project folder, or says why not.
+fn open(root: &std::path::Path) -> Result<Project, ExitCode> {
+    Project::open(root).map_err(|e| {
+        term::get().error(&e.to_string());
+        eprintln!(
+            "  help: run crosscheck in a project folder, pass --root DIR, or create one with `crosscheck init`"
+        );
+        ExitCode::from(exit::CONTENT)
+    })
+}
+
+/// The build's progress bar, as the front door reports its stages.
+struct Bar<'a>(&'a term::Progress);
+
+impl project::Observer for Bar<'_> {
+    fn stage(&self, what: &'static str, total: u64) {
+        self.0.stage(what, total);
+    }
+
+    fn done_one(&self) {
+        self.0.inc(1);
+    }
+}
+
 fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode {
     let term = term::get();
     let started = Instant::now();
     let out = out.unwrap_or_else(|| root.join("site"));
+    let project = match open(&root) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let progress = term.progress();
-    progress.stage("loading and anchoring…", 0);
-    let mut clock = StageClock::from_env();
-    let (site, mut diags) = site::compile_for_build(&root, options, &mut clock);
-    let renderer = Renderer::new(&root);
-    let (site, renderer) = match (site, renderer) {
-        (Some(site), Ok(r)) if !diags.has_errors() => (site, r),
-        (_, r) => {
-            if let Err(d) = r {
-                diags.extend(d);
-            }
-            progress.finish();
+    let result = project.build(&out, options, &Bar(&progress));
+    progress.finish();
+    let built = match result {
+        Ok(b) => b,
+        Err(BuildError::Content(diags)) => {
             print_diagnostics(&diags);
             term.error(&format!(
                 "build failed with {} error(s); {} left untouched",
@@ -255,51 +275,17 @@ fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode
             ));
             return ExitCode::from(exit::CONTENT);
         }
-    };
-    // Pages are compared with the site and its staging tree as they are
-    // rendered, and only those that changed are written, into the staging
-    // tree that replaces `out` once every page is there: memory holds one
-    // page per thread, not the whole site.
-    let staged = match output::StagedSite::new(&root, &out) {
-        Ok(s) => s,
-        Err(e) => {
-            progress.finish();
+        Err(BuildError::Io(e, diags)) => {
             print_diagnostics(&diags);
             term.error(&e.to_string());
             return ExitCode::from(exit::IO);
         }
     };
-    let pages = match render_with_progress(&site, &renderer, &progress, &staged) {
-        Ok(p) => p,
-        Err(RenderError::Content(d)) => {
-            diags.extend(d);
-            progress.finish();
-            print_diagnostics(&diags);
-            term.error(&format!("build failed; {} left untouched", out.display()));
-            return ExitCode::from(exit::CONTENT);
-        }
-        Err(RenderError::Io(e)) => {
-            progress.finish();
-            print_diagnostics(&diags);
-            term.error(&e.to_string());
-            return ExitCode::from(exit::IO);
-        }
-    };
-    clock.mark("render");
-    progress.stage("writing…", 0);
-    let written = staged.commit();
-    clock.mark("commit");
-    progress.finish();
-    print_diagnostics(&diags);
-    let written = match written {
-        Ok(w) => w,
-        Err(e) => {
-            term.error(&e.to_string());
-            return ExitCode::from(exit::IO);
-        }
-    };
+    let diags = &built.diagnostics;
+    print_diagnostics(diags);
+    let (site, pages, written) = (&built.site, &built.files, built.written);
     if term.verbosity == Verbosity::Verbose {
-        report_outputs(&term, &site, &pages);
+        report_outputs(&term, site, pages);
         term.detail(&format!(
             "files: {} written, {} linked from the previous site, {} unchanged, {} removed{}",
             written.written,
@@ -334,77 +320,8 @@ fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode
     ));
     // Freeing a big site's millions of small allocations one by one takes
     // a noticeable part of a second; the process is about to exit.
-    std::mem::forget(site);
-    std::mem::forget(renderer);
+    std::mem::forget(built);
     ExitCode::SUCCESS
-}
-
-enum RenderError {
-    Content(Diagnostics),
-    Io(output::OutputError),
-}
-
-/// Renders every output in parallel, writing each page into `staged` as
-/// soon as it is rendered and keeping only its path and size. After the
-/// first page that fails to render, the rest are rendered (to report every
-/// distinct error) but no longer written.
-fn render_with_progress(
-    site: &site::Site,
-    renderer: &Renderer,
-    progress: &term::Progress,
-    staged: &output::StagedSite,
-) -> Result<Vec<(String, usize)>, RenderError> {
-    use rayon::prelude::*;
-    use std::sync::atomic::{AtomicBool, Ordering};
-    let jobs = render::site_jobs(site);
-    progress.stage("rendering", jobs.len() as u64);
-    let failed = AtomicBool::new(false);
-    let results: Vec<Result<(String, usize), RenderError>> = jobs
-        .par_iter()
-        .map(|&job| {
-            let rendered = render::render_job(site, renderer, job);
-            progress.inc(1);
-            match rendered {
-                Ok(page) if !failed.load(Ordering::Relaxed) => {
-                    staged.write(&page).map_err(RenderError::Io)?;
-                    Ok((page.path, page.bytes.len()))
-                }
-                Ok(page) => Ok((page.path, page.bytes.len())),
-                Err(d) => {
-                    failed.store(true, Ordering::Relaxed);
-                    let mut diags = Diagnostics::default();
-                    diags.push(d);
-                    Err(RenderError::Content(diags))
-                }
-            }
-        })
-        .collect();
-    let mut pages = Vec::with_capacity(results.len());
-    let mut diags = Diagnostics::default();
-    let mut io = None;
-    for r in results {
-        match r {
-            Ok(p) => pages.push(p),
-            // The same template error would repeat for every page.
-            Err(RenderError::Content(d)) => {
-                for x in d {
-                    if !diags.iter().any(|y| y.message == x.message) {
-                        diags.push(x);
-                    }
-                }
-            }
-            Err(RenderError::Io(e)) => {
-                io.get_or_insert(e);
-            }
-        }
-    }
-    if diags.has_errors() {
-        Err(RenderError::Content(diags))
-    } else if let Some(e) = io {
-        Err(RenderError::Io(e))
-    } else {
-        Ok(pages)
-    }
 }
 
 /// `--verbose`: the site-wide files and their sizes, and what was skipped.
@@ -465,19 +382,14 @@ fn init(dir: PathBuf, force: bool) -> ExitCode {
 }
 
 fn check(root: PathBuf) -> ExitCode {
-    // Coverage counts every claim, drafts included: it measures the work.
-    let (site, mut diags) = site::compile(&root, BuildOptions { drafts: true });
-    let renderer = Renderer::new(&root).map_err(|d| diags.extend(d)).ok();
-    if let Some(site) = &site {
-        // Verdicts at odds with their evidence, claims with no evidence.
-        diags.extend(crate::claims::consistency::check(site));
-        // Near-copies that do not say so would count as two sources.
-        diags.extend(crate::findings::check_independence(site));
-        if let Some(renderer) = &renderer {
-            diags.extend(crate::render::check_templates(site, renderer));
-        }
-    }
-    diags.sort();
+    let project = match open(&root) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let Checked {
+        site,
+        diagnostics: diags,
+    } = project.check();
     print_diagnostics(&diags);
     if let Some(site) = &site {
         let rows = site::coverage(site);

@@ -266,6 +266,16 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
+    /// Adds each diagnostic of `more` unless one with its message is
+    /// already here: a template error repeats on every page it fails on.
+    pub fn extend_distinct(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
+        for d in more {
+            if !self.items.iter().any(|x| x.message == d.message) {
+                self.items.push(d);
+            }
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }

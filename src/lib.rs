@@ -21,6 +21,7 @@ pub mod graph;
 pub mod init;
 pub mod input;
 pub mod output;
+pub mod project;
 pub mod render;
 pub mod review;
 pub mod safe_markdown;

@@ -330,12 +330,7 @@ pub fn render_jobs(
     for r in results {
         match r {
             Ok(p) => pages.push(p),
-            Err(d) => {
-                // The same template error would repeat for every page.
-                if !diags.iter().any(|x| x.message == d.message) {
-                    diags.push(d);
-                }
-            }
+            Err(d) => diags.extend_distinct([d]),
         }
     }
     if diags.has_errors() {
@@ -345,16 +340,14 @@ pub fn render_jobs(
     }
 }
 
-/// Renders every page that comes from a template, in memory, and reports
-/// what failed: a template can parse and still fail on the data of one page
-/// (a field a custom template expects that this page lacks), and `check`
-/// passing must mean `build` will.
-pub fn check_templates(site: &Site, renderer: &Renderer) -> Diagnostics {
-    let jobs: Vec<Job> = site_jobs(site)
+/// The jobs `check` renders in memory: every page that comes from a
+/// template (a template can parse and still fail on the data of one page,
+/// and `check` passing must mean `build` will).
+pub fn check_jobs(site: &Site) -> Vec<Job> {
+    site_jobs(site)
         .into_iter()
         .filter(|j| template_of(*j).is_some())
-        .collect();
-    render_jobs(site, renderer, &jobs).err().unwrap_or_default()
+        .collect()
 }
 
 /// The template a job renders, if it renders one.

@@ -1,0 +1,337 @@
+//! The front door: the one way the commands run the pipeline.
+//!
+//! A [`Project`] owns the project folder, resolved once, and runs the
+//! stages for every command the same way: [`Project::compile`] (load →
+//! split → anchor → graph → findings), [`Project::check`] (that, plus every
+//! check `crosscheck check` makes, templates rendered in memory),
+//! [`Project::build`] (that, rendered into the site's staging tree and
+//! swapped in). Rendering goes to a [`Sink`]: the staged folder for
+//! `build`, memory for `check` (and for the live preview, which renders
+//! into its own page map; see [`crate::serve`]).
+//!
+//! ```no_run
+//! use crosscheck::project::Project;
+//! use crosscheck::site::BuildOptions;
+//!
+//! let project = Project::open("path/to/project".as_ref())?;
+//! let checked = project.check();
+//! assert!(!checked.diagnostics.has_errors(), "{}", checked.diagnostics.render(false));
+//! let built = project
+//!     .build("path/to/project/site".as_ref(), BuildOptions::default(), &())
+//!     .expect("the site builds");
+//! println!("{} files, {} written", built.files.len(), built.written.written);
+//! # Ok::<(), crosscheck::project::ProjectError>(())
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use crate::diag::Diagnostics;
+use crate::output::{OutputError, Page, StagedSite, Written};
+use crate::render::{self, Job, Renderer};
+use crate::site::{self, BuildOptions, Site};
+use crate::stages::StageClock;
+
+/// A project folder (holding `content/` and optionally `templates/`).
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// As given, for messages.
+    given: PathBuf,
+    /// Resolved once (links, `.` and `..`), for every file operation.
+    root: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    #[error("cannot use project folder {}: {source}", .path.display())]
+    Root {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("project folder {} is not a folder", .0.display())]
+    NotAFolder(PathBuf),
+}
+
+/// What a build reports back, besides the site it wrote.
+pub trait Observer: Sync {
+    /// A stage began; `total` units of work follow (0: unknown).
+    fn stage(&self, _what: &'static str, _total: u64) {}
+    /// One unit of work is done.
+    fn done_one(&self) {}
+}
+
+/// No one is watching.
+impl Observer for () {}
+
+/// Where rendered files go.
+pub trait Sink: Sync {
+    fn put(&self, page: Page) -> Result<(), OutputError>;
+}
+
+impl Sink for StagedSite {
+    fn put(&self, page: Page) -> Result<(), OutputError> {
+        self.write(&page)
+    }
+}
+
+/// Files kept in memory, in the order they were rendered.
+#[derive(Default)]
+pub struct Memory(pub std::sync::Mutex<Vec<Page>>);
+
+impl Sink for Memory {
+    fn put(&self, page: Page) -> Result<(), OutputError> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(page);
+        Ok(())
+    }
+}
+
+/// Why a render did not finish.
+#[derive(Debug)]
+pub enum RenderError {
+    /// Templates failed on some pages: each distinct error once.
+    Content(Diagnostics),
+    /// A file could not be written.
+    Io(OutputError),
+}
+
+/// What `check` found.
+pub struct Checked {
+    /// The compiled site (drafts included), when the content loaded.
+    pub site: Option<Site>,
+    /// Everything `check` prints, sorted.
+    pub diagnostics: Diagnostics,
+}
+
+/// A finished build.
+#[derive(Debug)]
+pub struct Built {
+    pub site: Site,
+    /// Every file of the site with its size, site-wide files first.
+    pub files: Vec<(String, usize)>,
+    /// What the build did to the output folder.
+    pub written: Written,
+    /// Warnings (a build with errors does not finish).
+    pub diagnostics: Diagnostics,
+}
+
+/// Why a build did not finish: the output folder is untouched either way.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The content or templates have errors (all of them here).
+    Content(Diagnostics),
+    /// The output could not be written; warnings found before it.
+    Io(OutputError, Diagnostics),
+}
+
+impl Project {
+    /// Resolves `root` once; every later step uses that folder.
+    pub fn open(root: &Path) -> Result<Project, ProjectError> {
+        let resolved = std::fs::canonicalize(root).map_err(|source| ProjectError::Root {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        if !resolved.is_dir() {
+            return Err(ProjectError::NotAFolder(root.to_path_buf()));
+        }
+        Ok(Project {
+            given: root.to_path_buf(),
+            root: resolved,
+        })
+    }
+
+    /// The project folder, resolved.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The project folder as it was given (for messages).
+    pub fn given(&self) -> &Path {
+        &self.given
+    }
+
+    /// Loads and compiles the content (see [`site::compile`]).
+    pub fn compile(&self, options: BuildOptions) -> (Option<Site>, Diagnostics) {
+        site::compile(&self.root, options)
+    }
+
+    /// The templates: the built-in ones and the project's overrides.
+    pub fn renderer(&self) -> Result<Renderer, Diagnostics> {
+        Renderer::new(&self.root)
+    }
+
+    /// Everything `crosscheck check` reports: the content's problems, the
+    /// consistency and standards rules, near-copies without
+    /// `derived_from`, and every page rendered in memory (a template can
+    /// fail on one page's data). Drafts are included: check measures the
+    /// work.
+    pub fn check(&self) -> Checked {
+        let (site, mut diags) = self.compile(BuildOptions { drafts: true });
+        let renderer = self.renderer().map_err(|d| diags.extend(d)).ok();
+        if let Some(site) = &site {
+            diags.extend(crate::claims::consistency::check(site));
+            diags.extend(crate::findings::check_independence(site));
+            if let Some(renderer) = &renderer {
+                let memory = Memory::default();
+                if let Err(RenderError::Content(d)) =
+                    render_into(site, renderer, &render::check_jobs(site), &memory, &())
+                {
+                    diags.extend(d);
+                }
+            }
+        }
+        diags.sort();
+        Checked {
+            site,
+            diagnostics: diags,
+        }
+    }
+
+    /// Builds the site into `out`: compiled (each article's Markdown freed
+    /// once split), every file rendered in parallel and handed to the
+    /// site's staging tree as soon as it is rendered, which replaces `out`
+    /// once every file is there (see [`crate::output`]).
+    pub fn build(
+        &self,
+        out: &Path,
+        options: BuildOptions,
+        observer: &dyn Observer,
+    ) -> Result<Built, BuildError> {
+        observer.stage("loading and anchoring…", 0);
+        let mut clock = StageClock::from_env();
+        let (site, mut diags) = site::compile_for_build(&self.root, options, &mut clock);
+        let renderer = self.renderer();
+        let (site, renderer) = match (site, renderer) {
+            (Some(site), Ok(r)) if !diags.has_errors() => (site, r),
+            (_, r) => {
+                if let Err(d) = r {
+                    diags.extend(d);
+                }
+                return Err(BuildError::Content(diags));
+            }
+        };
+        let staged = match StagedSite::new(&self.root, out) {
+            Ok(s) => s,
+            Err(e) => return Err(BuildError::Io(e, diags)),
+        };
+        let files = match render_into(
+            &site,
+            &renderer,
+            &render::site_jobs(&site),
+            &staged,
+            observer,
+        ) {
+            Ok(files) => files,
+            Err(RenderError::Content(d)) => {
+                diags.extend(d);
+                return Err(BuildError::Content(diags));
+            }
+            Err(RenderError::Io(e)) => return Err(BuildError::Io(e, diags)),
+        };
+        clock.mark("render");
+        observer.stage("writing…", 0);
+        let written = match staged.commit() {
+            Ok(w) => w,
+            Err(e) => return Err(BuildError::Io(e, diags)),
+        };
+        clock.mark("commit");
+        // Freeing a big site's templates one allocation at a time takes a
+        // noticeable part of a second; the renderer is not needed again.
+        std::mem::forget(renderer);
+        Ok(Built {
+            site,
+            files,
+            written,
+            diagnostics: diags,
+        })
+    }
+}
+
+/// Renders `jobs` in parallel into `sink`, each file as soon as it is
+/// rendered, keeping only its path and size. After the first page that
+/// fails to render the rest are still rendered (to report every distinct
+/// error) but no longer handed on.
+pub fn render_into(
+    site: &Site,
+    renderer: &Renderer,
+    jobs: &[Job],
+    sink: &dyn Sink,
+    observer: &dyn Observer,
+) -> Result<Vec<(String, usize)>, RenderError> {
+    observer.stage("rendering", jobs.len() as u64);
+    let failed = AtomicBool::new(false);
+    let results: Vec<Result<(String, usize), RenderError>> = jobs
+        .par_iter()
+        .map(|&job| {
+            let rendered = render::render_job(site, renderer, job);
+            observer.done_one();
+            match rendered {
+                Ok(page) if !failed.load(Ordering::Relaxed) => {
+                    let entry = (page.path.clone(), page.bytes.len());
+                    sink.put(page).map_err(RenderError::Io)?;
+                    Ok(entry)
+                }
+                Ok(page) => Ok((page.path, page.bytes.len())),
+                Err(d) => {
+                    failed.store(true, Ordering::Relaxed);
+                    let mut diags = Diagnostics::default();
+                    diags.push(d);
+                    Err(RenderError::Content(diags))
+                }
+            }
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut diags = Diagnostics::default();
+    let mut io = None;
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(RenderError::Content(d)) => diags.extend_distinct(d),
+            Err(RenderError::Io(e)) => {
+                io.get_or_insert(e);
+            }
+        }
+    }
+    if diags.has_errors() {
+        Err(RenderError::Content(diags))
+    } else if let Some(e) = io {
+        Err(RenderError::Io(e))
+    } else {
+        Ok(files)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_and_build_see_the_same_site() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reader");
+        let project = Project::open(&root).unwrap();
+        let checked = project.check();
+        assert!(!checked.diagnostics.has_errors());
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let Ok(built) = project.build(&out, BuildOptions::default(), &()) else {
+            panic!("the reader fixture builds");
+        };
+        assert_eq!(built.site.claims.len(), checked.site.unwrap().claims.len());
+        assert_eq!(built.written.written, built.files.len());
+        assert!(out.join("index.html").is_file());
+        // A second build finds nothing to write.
+        let Ok(again) = project.build(&out, BuildOptions::default(), &()) else {
+            panic!("it builds again");
+        };
+        assert!(!again.written.swapped);
+    }
+
+    #[test]
+    fn a_missing_project_folder_is_an_error_naming_it() {
+        let err = Project::open(Path::new("/no/such/project")).unwrap_err();
+        assert!(err.to_string().contains("/no/such/project"), "{err}");
+    }
+}
