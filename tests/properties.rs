@@ -978,3 +978,158 @@ fn a_summary_ending_in_three_quotes_reads_back_identical() {
         checks::check_review_string(s);
     }
 }
+
+// ---------------------------------------------------------------------------
+// 7. A new [[claim.update]] adds its lines and nothing else
+// ---------------------------------------------------------------------------
+
+/// One claim of a generated claims file: how its keys are spaced, and
+/// which of sources, updates and evidence (as tables or inline) it has.
+#[derive(Debug, Clone)]
+struct EditClaim {
+    spacing: &'static str,
+    indent: &'static str,
+    comment: bool,
+    sources: usize,
+    updates: usize,
+    evidence: usize,
+    inline_evidence: bool,
+}
+
+fn edit_claim() -> impl Strategy<Value = EditClaim> {
+    (
+        prop::sample::select(&[" = ", "=", "   =   "][..]),
+        prop::sample::select(&["", "  ", "\t"][..]),
+        any::<bool>(),
+        0..2usize,
+        0..3usize,
+        0..3usize,
+        any::<bool>(),
+    )
+        .prop_map(
+            |(spacing, indent, comment, sources, updates, evidence, inline_evidence)| EditClaim {
+                spacing,
+                indent,
+                comment,
+                sources,
+                updates,
+                evidence,
+                inline_evidence,
+            },
+        )
+}
+
+fn edit_file(claims: &[EditClaim]) -> String {
+    let mut out = String::from("# generated\n");
+    for (ci, c) in claims.iter().enumerate() {
+        let kv = |k: &str, v: &str| format!("{}{k}{}{v}\n", c.indent, c.spacing);
+        out.push_str("\n[[claim]]\n");
+        out.push_str(&kv("id", &format!("\"c{ci}\"")));
+        out.push_str(&kv("text", "'Claim text.'"));
+        out.push_str(&kv("verdict", "\"accurate\""));
+        if c.inline_evidence {
+            out.push_str(&kv(
+                "evidence",
+                "[ { article = \"a\", quote = \"one\", stance = \"supports\" } ]",
+            ));
+        }
+        for s in 0..c.sources {
+            out.push_str(&format!(
+                "\n  [[claim.source]]\n  title = \"Source {s}\"\n  url = \"https://example.org/{s}\"\n"
+            ));
+        }
+        for u in 0..c.updates {
+            out.push_str(&format!(
+                "\n    [[claim.update]]\n    date = 2026-01-0{}\n    note = \"Old {u}.\"\n",
+                u + 1
+            ));
+        }
+        if !c.inline_evidence {
+            for e in 0..c.evidence {
+                if c.comment {
+                    out.push_str("\n  # a comment on the evidence");
+                }
+                out.push_str(&format!(
+                    "\n  [[claim.evidence]]\n  article = \"a\"\n  quote = \"q{e}\"\n  stance = \"mentions\"\n"
+                ));
+            }
+        }
+    }
+    out.push_str("\n# the end\n");
+    out
+}
+
+fn loaded(text: &[u8]) -> (Vec<crosscheck::content::Claim>, usize) {
+    let mut d = crosscheck::diag::Diagnostics::default();
+    let file = crosscheck::content::source_from_bytes("c.toml".into(), text.to_vec(), &mut d)
+        .expect("UTF-8");
+    let claims = crosscheck::content::parse_claims(&file, &mut d);
+    (claims, d.error_count())
+}
+
+proptest! {
+    #![proptest_config(cases(256))]
+
+    #[test]
+    fn a_new_update_adds_one_block_of_lines_and_reads_back(
+        claims in prop::collection::vec(edit_claim(), 1..4),
+        target in 0..3usize,
+        note in tricky_string(),
+        before in prop::option::of(prop::sample::select(crosscheck::content::Verdict::ALL)),
+        crlf in any::<bool>(),
+    ) {
+        use crosscheck::review::{ClaimsFile, EditError, NewUpdate};
+        let target = target % claims.len();
+        let mut text = edit_file(&claims);
+        if crlf {
+            text = text.replace('\n', "\r\n");
+        }
+        let (old_claims, old_errors) = loaded(text.as_bytes());
+        prop_assert_eq!(old_errors, 0, "{}", text);
+        let mut f = ClaimsFile::parse("c.toml", text.clone().into_bytes()).unwrap();
+        let up = NewUpdate { date: "2026-12-07".into(), note: note.clone(), verdict_before: before };
+        let id = format!("c{target}");
+        match f.add_update(&id, &up) {
+            Err(EditError::Invalid { field: "note", .. }) => {
+                let kept = note.chars().filter(|&c| !crosscheck::content::is_forbidden_char(c)).collect::<String>();
+                prop_assert!(kept.trim().is_empty() || note.trim().chars().count() > 5000);
+                return Ok(());
+            }
+            Err(e) => return Err(TestCaseError::fail(format!("refused: {e}"))),
+            Ok(i) => prop_assert_eq!(i, claims[target].updates),
+        }
+        let bytes = f.to_bytes();
+        let new = String::from_utf8(bytes.clone()).unwrap();
+        // Every original line is still there, byte for byte and in order,
+        // and the new lines are one block.
+        let a: Vec<&str> = text.split_inclusive('\n').collect();
+        let b: Vec<&str> = new.split_inclusive('\n').collect();
+        let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        let suffix = a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+        prop_assert_eq!(prefix + suffix, a.len(), "original lines changed:\n{}\n---\n{}", text, new);
+        prop_assert!(b[prefix..b.len() - suffix].concat().contains("[[claim.update]]"));
+        // The loader reads the same claims, the target with one update more,
+        // last, as written.
+        let (new_claims, new_errors) = loaded(&bytes);
+        prop_assert_eq!(new_errors, 0, "{}", new);
+        prop_assert_eq!(new_claims.len(), old_claims.len());
+        for (o, n) in old_claims.iter().zip(&new_claims) {
+            prop_assert_eq!(&o.evidence.iter().map(|e| &e.quote).collect::<Vec<_>>(), &n.evidence.iter().map(|e| &e.quote).collect::<Vec<_>>());
+            prop_assert_eq!(o.sources.len(), n.sources.len());
+            if o.id == id {
+                prop_assert_eq!(n.updates.len(), o.updates.len() + 1);
+                let last = n.updates.last().unwrap();
+                let kept: String = note.trim().chars().filter(|&c| !crosscheck::content::is_forbidden_char(c)).collect();
+                // The loader reads CRLF as LF, as it does everywhere.
+                prop_assert_eq!(last.note.replace("\r\n", "\n"), kept.replace("\r\n", "\n"));
+                prop_assert_eq!(last.verdict_before, before);
+                prop_assert_eq!(last.date.as_str(), "2026-12-07");
+                for (x, y) in o.updates.iter().zip(&n.updates) {
+                    prop_assert_eq!(&x.note, &y.note);
+                }
+            } else {
+                prop_assert_eq!(o.updates.len(), n.updates.len());
+            }
+        }
+    }
+}

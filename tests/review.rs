@@ -1389,3 +1389,103 @@ fn check_prints_consistency_warnings_and_review_progress() {
         "{stdout}"
     );
 }
+
+#[test]
+fn an_update_goes_after_the_claims_updates_or_before_its_evidence() {
+    use crosscheck::review::NewUpdate;
+    let up = |note: &str, before: Option<Verdict>| NewUpdate {
+        date: "2026-12-07".into(),
+        note: note.into(),
+        verdict_before: before,
+    };
+    // No update yet: before the first evidence table, after the claim's
+    // keys, in the style of its evidence; the evidence's comment stays
+    // with the evidence.
+    let text = claims_text();
+    let mut f = file(&text);
+    let i = f
+        .add_update(
+            "meeting-lasted-five-hours",
+            &up("Five minutes was a typo.", Some(Verdict::Misleading)),
+        )
+        .unwrap();
+    assert_eq!(i, 0);
+    let new = edited(&f);
+    assert_eq!(
+        diff(&text, &new),
+        [
+            "+  [[claim.update]]",
+            "+  date = 2026-12-07",
+            "+  note = \"Five minutes was a typo.\"",
+            "+  verdict_before = \"misleading\"",
+            "+",
+        ]
+    );
+    let at = new.find("[[claim.update]]").unwrap();
+    assert!(at > new.find("status = \"in-review\"").unwrap());
+    assert!(at < new.find("article = \"wire-a\"").unwrap());
+    // A second one follows the first, before the evidence still.
+    let mut g = file(&new);
+    assert_eq!(
+        g.add_update(
+            "meeting-lasted-five-hours",
+            &up("Second line\nof a note.", None)
+        )
+        .unwrap(),
+        1
+    );
+    let newer = edited(&g);
+    assert_eq!(
+        diff(&new, &newer),
+        [
+            "+  [[claim.update]]",
+            "+  date = 2026-12-07",
+            "+  note = \"\"\"",
+            "+Second line",
+            "+of a note.\"\"\"",
+            "+",
+        ]
+    );
+    assert!(newer.find("Second line").unwrap() < newer.find("article = \"wire-a\"").unwrap());
+    // Inline evidence: after the claim's keys.
+    let mut h = file(&text);
+    h.add_update("met-on-tuesday", &up("Checked again.", None))
+        .unwrap();
+    assert!(edited(&h).ends_with(
+        "\tverdict = \"unverified\"\n\n  [[claim.update]]\n  date = 2026-12-07\n  note = \"Checked again.\"\n\n# end of claims\n"
+    ), "{}", edited(&h));
+    // The loader reads them, in order.
+    let mut d = crosscheck::diag::Diagnostics::default();
+    let src = crosscheck::diag::SourceFile::new("content/claims.toml", newer.clone());
+    let claims = crosscheck::content::parse_claims(&src, &mut d);
+    assert!(!d.has_errors(), "{}", d.render(false));
+    let notes: Vec<(&str, Option<Verdict>)> = claims[0]
+        .updates
+        .iter()
+        .map(|u| (u.note.as_str(), u.verdict_before))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            ("Five minutes was a typo.", Some(Verdict::Misleading)),
+            ("Second line\nof a note.", None)
+        ]
+    );
+    // An empty note or a bad date is refused, the file untouched.
+    let mut f = file(&text);
+    assert!(matches!(
+        f.add_update("no-compromise", &up("  ", None)),
+        Err(EditError::Invalid { field: "note", .. })
+    ));
+    assert!(matches!(
+        f.add_update(
+            "no-compromise",
+            &NewUpdate {
+                date: "tomorrow".into(),
+                ..up("x", None)
+            }
+        ),
+        Err(EditError::Invalid { field: "date", .. })
+    ));
+    assert_eq!(edited(&f), text);
+}

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use crate::content::{self, ContentFiles};
 use crate::diag::Diagnostics;
 
-pub use edit::{ClaimsFile, EditError, Field, NewEvidence};
+pub use edit::{ClaimsFile, EditError, Field, NewEvidence, NewUpdate};
 
 /// The claims files of a project as read for one edit, and the combined
 /// version a client must send back to write.
