@@ -208,7 +208,15 @@ pub fn main() -> ExitCode {
                 ..crate::serve::ServeOptions::new(root)
             };
             if review {
-                crate::review::api::enable(&mut options, reviewer);
+                let mode = crate::review::api::ReviewMode::new(
+                    &options.root,
+                    reviewer,
+                    options.hosts.clone(),
+                    options.bind,
+                );
+                options.extra_routes = Some(mode.routes);
+                options.inject_html = Some(mode.inject);
+                options.site_cell = Some(mode.cell);
             }
             serve(options)
         }

@@ -1133,3 +1133,154 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// 8. An edit of one claim's table alone writes what an edit of the whole
+//    file would
+// ---------------------------------------------------------------------------
+
+/// A claims file of `claims`, with summaries that would fool a line-based
+/// split (a `[[claim]]` line inside a multi-line string) and comments
+/// between claims.
+fn tricky_file(claims: &[EditClaim], crlf: bool, bom: bool) -> String {
+    let mut out = edit_file(claims);
+    out = out.replace(
+        "verdict = \"accurate\"\n",
+        "verdict = \"accurate\"\nsummary = \"\"\"\nWhat a claims file looks like:\n[[claim]]\nid = \"fake\"\n# not a comment \"\"\\\"\n\"\"\"\n",
+    );
+    out = out.replace(
+        "\n[[claim]]\nid = \"c1\"",
+        "\n# --- the second claim ---\n\n[[claim]]\nid = \"c1\"",
+    );
+    if crlf {
+        out = out.replace('\n', "\r\n");
+    }
+    if bom {
+        out.insert(0, '\u{feff}');
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+enum ClaimOp {
+    Evidence(String),
+    Summary(String),
+    Verdict,
+    Remove(usize),
+    Update(String),
+    SignOff,
+    Create(String),
+}
+
+fn claim_op() -> impl Strategy<Value = ClaimOp> {
+    prop_oneof![
+        tricky_string().prop_map(ClaimOp::Evidence),
+        tricky_string().prop_map(ClaimOp::Summary),
+        Just(ClaimOp::Verdict),
+        (0..3usize).prop_map(ClaimOp::Remove),
+        tricky_string().prop_map(ClaimOp::Update),
+        Just(ClaimOp::SignOff),
+        "[A-Za-z ]{1,30}".prop_map(ClaimOp::Create),
+    ]
+}
+
+fn apply_op(
+    f: &mut crosscheck::review::ClaimsFile,
+    id: &str,
+    op: &ClaimOp,
+) -> Result<(), crosscheck::review::EditError> {
+    use crosscheck::content::{Stance, Status, Verdict};
+    use crosscheck::review::{Field, NewEvidence, NewUpdate};
+    match op {
+        ClaimOp::Evidence(q) => f
+            .add_evidence(
+                id,
+                &NewEvidence {
+                    article: "a".into(),
+                    quote: q.clone(),
+                    stance: Stance::Contradicts,
+                    note: Some(q.clone()),
+                    occurrence: None,
+                },
+            )
+            .map(drop),
+        ClaimOp::Summary(s) => f.set_field(id, Field::Summary(Some(s.clone()))),
+        ClaimOp::Verdict => f.set_field(id, Field::Verdict(Verdict::Misleading)),
+        ClaimOp::Remove(i) => f.remove_evidence(id, *i).map(drop),
+        ClaimOp::Update(n) => f
+            .add_update(
+                id,
+                &NewUpdate {
+                    date: "2026-12-07".into(),
+                    note: n.clone(),
+                    verdict_before: Some(Verdict::Accurate),
+                },
+            )
+            .map(drop),
+        ClaimOp::SignOff => {
+            f.set_field(id, Field::Status(Status::InReview))?;
+            f.sign_off(id, "R", "2026-12-07", "v2:x")
+        }
+        ClaimOp::Create(text) => f
+            .create_claim(text, Verdict::Unverified, &Default::default(), None)
+            .map(drop),
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(192))]
+
+    #[test]
+    fn a_claims_table_edited_alone_writes_what_a_whole_file_edit_would(
+        claims in prop::collection::vec(edit_claim(), 1..4),
+        target in 0..3usize,
+        op in claim_op(),
+        crlf in any::<bool>(),
+        bom in any::<bool>(),
+    ) {
+        use crosscheck::review::{ClaimsFile, ClaimsFiles};
+        let target = target % claims.len();
+        let text = tricky_file(&claims, crlf, bom);
+        let id = format!("c{target}");
+        let mut whole = ClaimsFile::parse("content/claims.toml", text.clone().into_bytes()).unwrap();
+        let expected = apply_op(&mut whole, &id, &op).map(|()| whole.to_bytes());
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        let path = dir.path().join("content/claims.toml");
+        std::fs::write(&path, &text).unwrap();
+        let files = ClaimsFiles::read(dir.path()).unwrap();
+        let mut edit = match op {
+            ClaimOp::Create(_) => files.main_file().unwrap(),
+            _ => files.file_of(&id).unwrap(),
+        };
+        prop_assert!(edit.is_section(), "edited whole:\n{}", text);
+        let got = apply_op(&mut edit, &id, &op);
+        match (expected, got) {
+            (Ok(want), Ok(())) => {
+                let version = files.version_after(&edit);
+                match files.commit(&edit) {
+                    Ok(()) => {
+                        let written = std::fs::read(&path).unwrap();
+                        prop_assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&want));
+                        prop_assert_eq!(ClaimsFiles::read(dir.path()).unwrap().version(), version);
+                    }
+                    // Refused as unsafe: then a whole-file edit leaves more
+                    // problems too.
+                    Err(e) => {
+                        let problems = |b: &[u8]| {
+                            let mut d = crosscheck::diag::Diagnostics::default();
+                            let f = crosscheck::content::source_from_bytes("c".into(), b.to_vec(), &mut d).unwrap();
+                            crosscheck::content::parse_claims(&f, &mut d);
+                            d.error_count()
+                        };
+                        prop_assert!(problems(&want) > problems(text.as_bytes()), "refused ({e}) what a whole edit writes cleanly");
+                        prop_assert_eq!(std::fs::read(&path).unwrap(), text.as_bytes().to_vec());
+                    }
+                }
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => return Err(TestCaseError::fail(format!("whole {:?} vs table {:?}", a.map(drop), b))),
+        }
+    }
+}

@@ -598,7 +598,15 @@ mod http {
     /// Serves the review API for a fresh copy of the fixture project on
     /// 127.0.0.1 and a free port.
     pub fn start() -> Server {
-        let dir = super::project();
+        start_in(super::project(), None)
+    }
+
+    /// Serves the review API for the project in `dir`, reading the sites
+    /// published to `cell` when there is one.
+    pub fn start_in(
+        dir: tempfile::TempDir,
+        cell: Option<std::sync::Arc<crosscheck::compiled::SiteCell>>,
+    ) -> Server {
         let token = api::new_token();
         let config = ReviewConfig {
             root: dir.path().to_path_buf(),
@@ -606,7 +614,10 @@ mod http {
             reviewer: Some("A. Reviewer".into()),
             hosts: Vec::new(),
         };
-        let router = api::router(config);
+        let router = match cell {
+            Some(cell) => api::router_with_cell(config, cell),
+            None => api::router(config),
+        };
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -1488,4 +1499,237 @@ fn an_update_goes_after_the_claims_updates_or_before_its_evidence() {
         Err(EditError::Invalid { field: "date", .. })
     ));
     assert_eq!(edited(&f), text);
+}
+
+#[test]
+fn edits_of_the_examples_claims_touch_only_their_table_and_equal_whole_file_edits() {
+    use crosscheck::review::NewUpdate;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("content")).unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/claims.toml");
+    let text = std::fs::read_to_string(&example).unwrap();
+    std::fs::write(dir.path().join("content/claims.toml"), &text).unwrap();
+    let files = ClaimsFiles::read(dir.path()).unwrap();
+    let ids = file(&text).claim_ids();
+    assert!(ids.len() > 40);
+    for id in &ids {
+        let edit = |f: &mut ClaimsFile| {
+            f.add_update(
+                id,
+                &NewUpdate {
+                    date: "2026-12-07".into(),
+                    note: "Checked again.".into(),
+                    verdict_before: None,
+                },
+            )
+            .unwrap();
+            f.add_evidence(id, &ev("a", "q", Stance::Mentions)).unwrap();
+            f.set_field(id, Field::Summary(Some("New summary.".into())))
+                .unwrap();
+        };
+        let mut whole = file(&text);
+        edit(&mut whole);
+        let mut part = files.file_of(id).unwrap();
+        assert!(part.is_section(), "{id} edited with the whole file");
+        assert!(part.original().len() < text.len() / 10);
+        edit(&mut part);
+        let spliced = {
+            let at = text
+                .find(std::str::from_utf8(part.original()).unwrap())
+                .unwrap();
+            let mut s = text[..at].to_string();
+            s.push_str(std::str::from_utf8(&part.to_bytes()).unwrap());
+            s.push_str(&text[at + part.original().len()..]);
+            s
+        };
+        assert_eq!(spliced, edited(&whole), "{id}");
+    }
+}
+
+/// A project of `n` short articles and `n / 2` claims quoting two of them
+/// each: the benchmark corpus's shape, small texts.
+fn big_project(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("articles")).unwrap();
+    std::fs::write(content.join("site.toml"), "title = \"Big\"\n").unwrap();
+    const PLACES: [&str; 8] = [
+        "harbour",
+        "airport",
+        "border",
+        "parliament",
+        "factory",
+        "station",
+        "embassy",
+        "market",
+    ];
+    const DAYS: [&str; 5] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
+    let fact = |i: usize| {
+        format!(
+            "Officials closed the {} number {i} on {} after talks with delegation {}.",
+            PLACES[i % 8],
+            DAYS[i % 5],
+            i / 3
+        )
+    };
+    for i in 0..n {
+        std::fs::write(
+            content.join(format!("articles/a-{i:05}.md")),
+            format!(
+                "+++\ntitle = \"Report {i}\"\noutlet = \"Outlet {}\"\n+++\n{} Nobody was hurt in district {i}.\n",
+                i % 40,
+                fact(i)
+            ),
+        )
+        .unwrap();
+    }
+    let mut claims = String::from("# Claims of the big project.\n");
+    for c in 0..n / 2 {
+        claims.push_str(&format!(
+            "\n[[claim]]\nid = \"c-{c:05}\"\ntext = \"The {} number {} closed on {}.\"\nverdict = \"accurate\"\nstatus = \"in-review\"\n",
+            PLACES[(2 * c) % 8],
+            2 * c,
+            DAYS[(2 * c) % 5]
+        ));
+        for a in [2 * c, 2 * c + 1] {
+            claims.push_str(&format!(
+                "\n  [[claim.evidence]]\n  article = \"a-{a:05}\"\n  quote = \"{}\"\n  stance = \"supports\"\n",
+                fact(a)
+            ));
+        }
+    }
+    std::fs::write(content.join("claims.toml"), claims).unwrap();
+    dir
+}
+
+/// Compiles the project and publishes it to `cell`, as serve's builder
+/// does after each save.
+fn publish(root: &Path, cell: &crosscheck::compiled::SiteCell) {
+    let (site, diags) = site::compile(root, BuildOptions { drafts: true });
+    assert!(!diags.has_errors(), "{}", diags.render(false));
+    let version = ClaimsFiles::read(root).unwrap().version();
+    cell.publish(Some(std::sync::Arc::new(site.unwrap())), Some(version));
+}
+
+#[test]
+fn review_reads_and_writes_at_10k_articles_never_compile_the_site_from_disk() {
+    let cell = crosscheck::compiled::SiteCell::new();
+    let dir = big_project(10_000);
+    let root = dir.path().to_path_buf();
+    publish(&root, &cell);
+    let s = http::start_in(dir, Some(cell.clone()));
+
+    // The page's state and suggestions, and claims ranked for a selection.
+    let (status, state) = s.call("GET", "state?article=a-00007&claims=cited", None);
+    assert_eq!(status, 200, "{state}");
+    assert_eq!(state["claim_count"], 5000);
+    let cited: Vec<&str> = state["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(cited, ["c-00003"]);
+    let version = state["version"].as_str().unwrap().to_string();
+    let passage = "closed the border number 18 on Thursday";
+    let (status, ranked) = s.call(
+        "POST",
+        "rank",
+        Some(json!({"article": "a-00018", "selection": s.selection("a-00018", passage)})),
+    );
+    assert_eq!(status, 200, "{ranked}");
+    assert_eq!(ranked["quote"], passage);
+    assert_eq!(ranked["claims"][0]["id"], "c-00009");
+    assert_eq!(ranked["claims"][0]["linked"], true);
+    let (status, all) = s.call("GET", "state", None);
+    assert_eq!(status, 200);
+    assert_eq!(all["claims"].as_array().unwrap().len(), 5000);
+
+    // Writes, one after another, each against the version the last one
+    // answered: evidence, a verdict, a removal, an accepted suggestion.
+    let before = s.claims();
+    let (status, r) = s.call(
+        "POST",
+        "evidence",
+        Some(
+            json!({"version": version, "claim": "c-00100", "article": "a-00018",
+                    "selection": s.selection("a-00018", "Nobody was hurt in district 18."),
+                    "stance": "mentions"}),
+        ),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(
+        diff(&before, &s.claims()),
+        [
+            "+  [[claim.evidence]]",
+            "+  article = \"a-00018\"",
+            "+  quote = \"Nobody was hurt in district 18.\"",
+            "+  stance = \"mentions\"",
+            "+",
+        ]
+    );
+    let version = r["version"].as_str().unwrap().to_string();
+    assert_eq!(version, ClaimsFiles::read(s.dir.path()).unwrap().version());
+    let (status, r) = s.call(
+        "PATCH",
+        "claims/c-04000",
+        Some(json!({"version": version, "verdict": "misleading"})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let (status, r) = s.call(
+        "DELETE",
+        "claims/c-04001/evidence/1",
+        Some(json!({"version": r["version"]})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let (status, r) = s.call(
+        "POST",
+        "suggestions/accept",
+        Some(json!({"version": r["version"], "article": "a-00018",
+                    "statement": s.statement("a-00018", "Officials closed").0,
+                    "claim": "c-04002", "stance": "contradicts"})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let (status, _) = s.call(
+        "POST",
+        "suggestions/reject",
+        Some(
+            json!({"article": "a-00019", "statement": s.statement("a-00019", "Nobody").0,
+                    "claim": "c-04003"}),
+        ),
+    );
+    assert_eq!(status, 200);
+
+    // Once the preview rebuilt: a new claim (checked against the others'
+    // texts) and a sign-off.
+    publish(s.dir.path(), &cell);
+    let (status, r) = s.call(
+        "POST",
+        "claims",
+        Some(json!({"version": r["version"], "text": "Talks with delegation 6 ended on Friday."})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let (status, r) = s.call(
+        "POST",
+        "claims/c-00009/signoff",
+        Some(json!({"version": r["version"]})),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert!(s.claims().contains("reviewer = \"A. Reviewer\""));
+    assert_eq!(
+        cell.disk_compiles(),
+        0,
+        "the API compiled the site from disk"
+    );
+}
+
+#[test]
+fn without_a_current_site_the_api_compiles_from_disk_and_counts_it() {
+    let cell = crosscheck::compiled::SiteCell::new();
+    // The builder found no site to publish: reads compile for themselves.
+    cell.publish(None, None);
+    let s = http::start_in(project(), Some(cell.clone()));
+    let (status, _) = s.call("GET", "state", None);
+    assert_eq!(status, 200);
+    assert_eq!(cell.disk_compiles(), 1);
 }

@@ -24,9 +24,8 @@ use crate::content::{Stance, Status, Verdict, slugify};
 /// Why an edit was refused. The file is untouched in every case.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
-    #[error(
-        "{path} changed since the page was loaded (it is now version {found}); reload to see the current state"
-    )]
+    /// `found`: the version on disk now.
+    #[error("{path} changed on disk since this page was loaded.")]
     Conflict { path: String, found: String },
     #[error("cannot read {path}: {source}")]
     Read {
@@ -134,6 +133,10 @@ pub struct ClaimsFile {
     /// toml_edit's rendering of the unedited document, line for line
     /// parallel to `lines` (modulo line endings and normalised spellings).
     baseline: Vec<String>,
+    /// For a claim's table edited on its own: other tables of its file
+    /// whose `[[claim.KEY]]` subtables set the style of new ones, by KEY
+    /// (the last such table in the file, as when it is edited whole).
+    donors: Vec<(String, ClaimsFile)>,
 }
 
 impl ClaimsFile {
@@ -178,6 +181,7 @@ impl ClaimsFile {
             crlf,
             doc,
             baseline,
+            donors: Vec::new(),
         })
     }
 
@@ -220,6 +224,17 @@ impl ClaimsFile {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Another part of the same file whose `[[claim.KEY]]` subtables are
+    /// the file's last, to copy the style of when this part has none.
+    pub(crate) fn add_style_donor(&mut self, key: &str, donor: ClaimsFile) {
+        self.donors.push((key.to_string(), donor));
+    }
+
+    /// The document's top-level keys (`claim`, for a claims file).
+    pub fn top_level_keys(&self) -> impl Iterator<Item = &str> {
+        self.doc.as_table().iter().map(|(k, _)| k)
     }
 
     pub fn has_claim(&self, id: &str) -> bool {
@@ -299,7 +314,17 @@ impl ClaimsFile {
                 .find(|t| t.get("id").and_then(Item::as_str) == Some(claim))
                 .and_then(|t| tables_of(t, key))
         };
-        let any = |key: &str| claims.iter().rev().find_map(|t| tables_of(t, key));
+        let any = |key: &str| {
+            claims
+                .iter()
+                .rev()
+                .find_map(|t| tables_of(t, key))
+                .or_else(|| {
+                    let (_, donor) = self.donors.iter().find(|(k, _)| k == key)?;
+                    let theirs: Vec<&Table> = donor.claims()?.iter().collect();
+                    theirs.iter().rev().find_map(|t| tables_of(t, key))
+                })
+        };
         let found = own(key).or_else(|| any(key)).or_else(|| {
             if key == "evidence" {
                 None
