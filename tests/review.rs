@@ -1733,3 +1733,318 @@ fn without_a_current_site_the_api_compiles_from_disk_and_counts_it() {
     assert_eq!(status, 200);
     assert_eq!(cell.disk_compiles(), 1);
 }
+
+fn crosscheck(root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .env_remove("CROSSCHECK_REVIEWER")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn signoff_from_the_command_line_edits_only_the_claims_sign_off_lines() {
+    let dir = project();
+    let path = dir.path().join("content/claims.toml");
+    let before = std::fs::read_to_string(&path).unwrap();
+    let out = crosscheck(
+        dir.path(),
+        &[
+            "signoff",
+            "meeting-lasted-five-hours",
+            "--reviewer",
+            "C. Li",
+            "--date",
+            "2026-12-07",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = std::fs::read_to_string(&path).unwrap();
+    let changed = diff(&before, &after);
+    assert_eq!(changed.len(), 5, "{changed:#?}");
+    assert_eq!(changed[0], "-status = \"in-review\"");
+    assert_eq!(changed[1], "+status = \"approved\"");
+    assert_eq!(changed[2], "+reviewer = \"C. Li\"");
+    assert_eq!(changed[3], "+reviewed = 2026-12-07");
+    assert!(
+        changed[4].starts_with("+signoff = \"v2:accurate:"),
+        "{}",
+        changed[4]
+    );
+    let (site, diags) = site::compile(dir.path(), BuildOptions { drafts: false });
+    assert!(!diags.has_errors(), "{}", diags.render(false));
+    let site = site.unwrap();
+    let ci = site
+        .claims
+        .iter()
+        .position(|c| c.id == "meeting-lasted-five-hours")
+        .expect("published: approved, sign-off current");
+    assert_eq!(
+        signoff::SignoffState::for_site(&site, ci),
+        signoff::SignoffState::Current
+    );
+
+    // Run again: nothing to do.
+    let out = crosscheck(
+        dir.path(),
+        &[
+            "signoff",
+            "--all-approved",
+            "--reviewer",
+            "C. Li",
+            "--date",
+            "2026-12-07",
+        ],
+    );
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
+
+    // The verdict changed in the editor: refused without a note, and
+    // nothing written; with one, the update and the new sign-off only.
+    replace_in_file(
+        &path,
+        "verdict   =   \"accurate\"",
+        "verdict   =   \"misleading\"",
+    );
+    let edited = std::fs::read_to_string(&path).unwrap();
+    let out = crosscheck(
+        dir.path(),
+        &["signoff", "--all-approved", "--reviewer", "C. Li"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("claim `meeting-lasted-five-hours`: its verdict changed from accurate to misleading since it was signed off"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), edited);
+    let out = crosscheck(
+        dir.path(),
+        &[
+            "signoff",
+            "--all-approved",
+            "--reviewer",
+            "C. Li",
+            "--date",
+            "2026-12-08",
+            "--update",
+            "Paper B's five minutes was a misprint.",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let resigned = std::fs::read_to_string(&path).unwrap();
+    let changed = diff(&edited, &resigned);
+    let removed: Vec<&String> = changed.iter().filter(|l| l.starts_with('-')).collect();
+    let added: Vec<&String> = changed.iter().filter(|l| l.starts_with('+')).collect();
+    assert_eq!(removed.len(), 2, "{changed:#?}");
+    assert_eq!(removed[0], "-reviewed = 2026-12-07");
+    assert!(removed[1].starts_with("-signoff = \"v2:accurate:"));
+    assert_eq!(added[0], "+reviewed = 2026-12-08");
+    assert!(added[1].starts_with("+signoff = \"v2:misleading:"));
+    assert_eq!(
+        added[2..].iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        [
+            "+",
+            "+  [[claim.update]]",
+            "+  date = 2026-12-08",
+            "+  note = \"Paper B's five minutes was a misprint.\"",
+            "+  verdict_before = \"accurate\"",
+        ]
+    );
+    assert!(resigned.contains(
+        "  [[claim.update]]\n  date = 2026-12-08\n  note = \"Paper B's five minutes was a misprint.\"\n  verdict_before = \"accurate\"\n"
+    ));
+    let (_, diags) = site::compile(dir.path(), BuildOptions { drafts: false });
+    assert!(!diags.has_errors(), "{}", diags.render(false));
+}
+
+#[test]
+fn api_a_signed_verdict_changes_only_with_an_update_note_and_the_lapse_says_what_changed() {
+    let s = http::start();
+    let claim = "meeting-lasted-five-hours";
+    let state = |s: &http::Server| {
+        let (status, st) = s.call("GET", &format!("state?claim={claim}&claims=cited"), None);
+        assert_eq!(status, 200, "{st}");
+        st
+    };
+    let st = state(&s);
+    let (status, r) = s.call(
+        "POST",
+        &format!("claims/{claim}/signoff"),
+        Some(json!({"version": st["version"], "fingerprint": st["claims"][0]["fingerprint"]})),
+    );
+    assert_eq!(status, 200, "{r}");
+    // A new verdict without a note is refused, saying why; the file stays.
+    let before = s.claims();
+    let (status, r) = s.call(
+        "PATCH",
+        &format!("claims/{claim}"),
+        Some(json!({"version": r["version"], "verdict": "mostly-accurate"})),
+    );
+    assert_eq!(status, 400, "{r}");
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("was signed off as accurate"),
+        "{r}"
+    );
+    assert_eq!(s.claims(), before);
+    let (status, r) = s.call(
+        "PATCH",
+        &format!("claims/{claim}"),
+        Some(json!({"version": s.version(), "verdict": "mostly-accurate",
+                    "update": "About five hours, not exactly five."})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let changed = diff(&before, &s.claims());
+    assert!(
+        changed.contains(&"+verdict   =   \"mostly-accurate\"".to_string()),
+        "{changed:#?}"
+    );
+    assert!(
+        changed.contains(&"+  verdict_before = \"accurate\"".to_string()),
+        "{changed:#?}"
+    );
+    // The lapse names the verdict.
+    let st = state(&s);
+    let c = &st["claims"][0];
+    assert_eq!(c["signoff"], "lapsed");
+    assert_eq!(c["changes"][0]["kind"], "verdict");
+    assert_eq!(c["changes"][0]["from"], "accurate");
+    assert_eq!(c["changes"][0]["to"], "mostly-accurate");
+    assert_eq!(c["needs_update_note"], false, "the update records it");
+    // Signing off again needs no other note now.
+    let (status, r) = s.call(
+        "POST",
+        &format!("claims/{claim}/signoff"),
+        Some(json!({"version": st["version"], "fingerprint": c["fingerprint"]})),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(state(&s)["claims"][0]["signoff"], "current");
+
+    // Changed in the editor with no update: re-signing asks for the note.
+    replace_in_file(
+        &s.dir.path().join("content/claims.toml"),
+        "\"mostly-accurate\"",
+        "\"misleading\"",
+    );
+    let st = state(&s);
+    assert_eq!(st["claims"][0]["needs_update_note"], true);
+    let (status, r) = s.call(
+        "POST",
+        &format!("claims/{claim}/signoff"),
+        Some(json!({"version": st["version"]})),
+    );
+    assert_eq!(status, 400, "{r}");
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("say why in an update note"),
+        "{r}"
+    );
+    let (status, r) = s.call(
+        "POST",
+        &format!("claims/{claim}/signoff"),
+        Some(json!({"version": st["version"], "update": "Misleading after all."})),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert!(
+        s.claims().contains(
+            "  note = \"Misleading after all.\"\n  verdict_before = \"mostly-accurate\"\n"
+        )
+    );
+}
+
+#[test]
+fn api_a_new_claim_saying_what_one_says_asks_first() {
+    let s = http::start();
+    let before = s.claims();
+    let (status, r) = s.call(
+        "POST",
+        "claims",
+        Some(json!({"version": s.version(), "text": "the meeting lasted about FIVE hours"})),
+    );
+    assert_eq!(status, 422, "{r}");
+    assert_eq!(r["similar"][0]["id"], "meeting-lasted-five-hours");
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("A claim already says this"),
+        "{r}"
+    );
+    assert_eq!(s.claims(), before);
+    let (status, r) = s.call(
+        "POST",
+        "claims",
+        Some(
+            json!({"version": s.version(), "text": "the meeting lasted about FIVE hours",
+                    "allow_similar": true}),
+        ),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["id"], "the-meeting-lasted-about-five-hours");
+}
+
+#[test]
+fn api_ranks_claims_for_a_selection_and_saves_a_mid_word_selection_as_whole_words() {
+    let s = http::start();
+    let (id, text) = s.statement("paper-b", "Putin met the envoys");
+    // "utin met the envoys on Wedn": cut at both ends.
+    let start = text.find("utin").unwrap();
+    let end = text.find("esday").unwrap();
+    let sel = json!({
+        "start": {"statement": id, "offset": start},
+        "end": {"statement": id, "offset": end},
+        "text": &text[start..end],
+    });
+    let (status, r) = s.call(
+        "POST",
+        "rank",
+        Some(json!({"article": "paper-b", "selection": sel})),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["quote"], "Putin met the envoys on Wednesday");
+    assert_eq!(r["claims"][0]["id"], "met-on-tuesday");
+    assert!(r["claims"][0]["score"].as_f64().unwrap() > 0.3, "{r}");
+    let (status, r) = s.call(
+        "POST",
+        "evidence",
+        Some(
+            json!({"version": s.version(), "claim": "met-on-tuesday", "article": "paper-b",
+                    "selection": sel, "stance": "contradicts"}),
+        ),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert!(
+        s.claims()
+            .contains("quote = \"Putin met the envoys on Wednesday\"")
+    );
+    // Typed words narrow the list to the claims holding them.
+    let (status, r) = s.call(
+        "POST",
+        "rank",
+        Some(json!({"article": "paper-b", "statement": id, "filter": "compromise"})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let ids: Vec<&str> = r["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["no-compromise"]);
+}

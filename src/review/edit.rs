@@ -983,6 +983,11 @@ fn restyle(old: &Value, new: Value) -> Value {
     v
 }
 
+/// Refuses anything but a date like `2026-11-20`.
+pub fn check_date(d: &str) -> Result<(), EditError> {
+    date_value("date", d).map(drop)
+}
+
 fn date_value(field: &'static str, d: &str) -> Result<Value, EditError> {
     let b = d.as_bytes();
     let ok = b.len() == 10

@@ -12,6 +12,7 @@ pub mod edit;
 pub mod rejected;
 pub mod sections;
 pub mod selection;
+pub mod sign;
 
 /// Sign-off and consistency are the core's ([`crate::claims`]); review
 /// mode uses them as every command does.
@@ -159,6 +160,25 @@ impl ClaimsFiles {
             range: Some(range),
             doc,
         }))
+    }
+
+    /// The claims file named `name` (relative to the root), parsed whole
+    /// for editing.
+    pub fn whole(&self, name: &str) -> Result<Edit, EditError> {
+        let fi = self
+            .files
+            .iter()
+            .position(|(_, n, _)| n == name)
+            .ok_or_else(|| EditError::Unsafe {
+                path: name.to_string(),
+                why: "it is not one of the project's claims files".into(),
+            })?;
+        let (_, name, bytes) = &self.files[fi];
+        Ok(Edit {
+            file: fi,
+            range: None,
+            doc: ClaimsFile::parse(name.clone(), bytes.clone())?,
+        })
     }
 
     /// Where new claims go: after the last claim of `content/claims.toml`
