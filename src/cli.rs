@@ -120,6 +120,27 @@ pub enum Command {
         #[arg(long = "allow-host", value_name = "NAME")]
         allow_host: Vec<String>,
     },
+    /// Sign claims off from the command line: status approved, reviewer, date and the fingerprint of the claim as it stands, written to the claims file without changing anything else.
+    Signoff {
+        /// Claim ids.
+        #[arg(value_name = "CLAIM")]
+        claims: Vec<String>,
+        /// Also every claim already approved (records a fingerprint where there is none, renews a lapsed one).
+        #[arg(long)]
+        all_approved: bool,
+        /// Who signs off [default: $CROSSCHECK_REVIEWER].
+        #[arg(long, value_name = "NAME")]
+        reviewer: Option<String>,
+        /// The sign-off date, YYYY-MM-DD [default: today].
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        /// Why the verdict changed since the last sign-off: written as a [[claim.update]] (needed when it did).
+        #[arg(long, value_name = "NOTE")]
+        update: Option<String>,
+        /// Project folder (holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Import web pages as articles: fetch each URL (or read a saved .html, .htm or .mhtml file), extract its main text as Markdown and its metadata as front matter, and write content/articles/ID.md. Never overwrites an article.
     Add {
         /// http(s):// URLs or saved pages.
@@ -206,10 +227,26 @@ pub fn main() -> ExitCode {
                 ..crate::serve::ServeOptions::new(root)
             };
             if review {
-                crate::review::api::enable(&mut options, reviewer);
+                let mode = crate::review::api::ReviewMode::new(
+                    &options.root,
+                    reviewer,
+                    options.hosts.clone(),
+                    options.bind,
+                );
+                options.extra_routes = Some(mode.routes);
+                options.inject_html = Some(mode.inject);
+                options.site_cell = Some(mode.cell);
             }
             serve(options)
         }
+        Command::Signoff {
+            claims,
+            all_approved,
+            reviewer,
+            date,
+            update,
+            root,
+        } => signoff(claims, all_approved, reviewer, date, update, root),
         Command::Add {
             sources,
             id,
@@ -464,6 +501,86 @@ fn serve(options: crate::serve::ServeOptions) -> ExitCode {
                 eprintln!("  help: {help}");
             }
             ExitCode::from(exit::IO)
+        }
+    }
+}
+
+fn signoff(
+    claims: Vec<String>,
+    all_approved: bool,
+    reviewer: Option<String>,
+    date: Option<String>,
+    update: Option<String>,
+    root: PathBuf,
+) -> ExitCode {
+    use crate::review::sign::{self, SignError};
+    let term = term::get();
+    let Some(reviewer) = reviewer
+        .or_else(|| std::env::var("CROSSCHECK_REVIEWER").ok())
+        .filter(|r| !r.trim().is_empty())
+    else {
+        term.error("a sign-off needs the reviewer's name: give --reviewer NAME (or set CROSSCHECK_REVIEWER)");
+        return ExitCode::from(exit::USAGE);
+    };
+    let opts = sign::SignOptions {
+        root,
+        claims,
+        all_approved,
+        reviewer,
+        date,
+        update,
+    };
+    match sign::run(&opts) {
+        Ok(signed) => {
+            for s in &signed {
+                if s.unchanged {
+                    term.detail(&format!("{}: signed off already, unchanged", s.claim));
+                } else {
+                    term.detail(&format!(
+                        "{}: signed off{} ({})",
+                        s.claim,
+                        if s.update {
+                            ", with an update note"
+                        } else {
+                            ""
+                        },
+                        s.fingerprint
+                    ));
+                }
+            }
+            let written = signed.iter().filter(|s| !s.unchanged).count();
+            let mut files: Vec<&str> = signed
+                .iter()
+                .filter(|s| !s.unchanged)
+                .map(|s| s.file.as_str())
+                .collect();
+            files.dedup();
+            term.success(&format!(
+                "signed off {written} claim{} as {}{}",
+                if written == 1 { "" } else { "s" },
+                opts.reviewer.trim(),
+                if files.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in {}", files.join(", "))
+                }
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(SignError::Content(diags)) => {
+            print_diagnostics(&diags);
+            term.error("nothing signed off: the content could not be loaded");
+            ExitCode::from(exit::CONTENT)
+        }
+        Err(e) => {
+            term.error(&format!("nothing signed off: {e}"));
+            ExitCode::from(if e.is_content() {
+                exit::CONTENT
+            } else if e.is_usage() {
+                exit::USAGE
+            } else {
+                exit::IO
+            })
         }
     }
 }

@@ -48,6 +48,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("style.css", include_str!("../templates/style.css")),
     ("404.html", include_str!("../templates/404.html")),
     ("search.js", include_str!("../templates/search.js")),
+    ("favicon.svg", include_str!("../templates/favicon.svg")),
 ];
 
 mod template_check;
@@ -57,6 +58,8 @@ pub struct Renderer {
     style: String,
     /// `search.js`, copied as is (not a Tera template).
     script: String,
+    /// `favicon.svg`, copied as is.
+    favicon: String,
 }
 
 impl Renderer {
@@ -124,6 +127,10 @@ impl Renderer {
             .remove("search.js")
             .map(|f| f.text.to_string())
             .unwrap_or_default();
+        let favicon = sources
+            .remove("favicon.svg")
+            .map(|f| f.text.to_string())
+            .unwrap_or_default();
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         // Tera's default also escapes `/`, which makes every href unreadable.
@@ -160,6 +167,7 @@ impl Renderer {
             tera,
             style,
             script,
+            favicon,
         })
     }
 
@@ -238,7 +246,7 @@ pub fn render_site(site: &Site, renderer: &Renderer) -> Result<Vec<Page>, Diagno
 
 /// Every output file of a site, as jobs.
 pub fn site_jobs(site: &Site) -> Vec<Job> {
-    let mut jobs: Vec<Job> = vec![Job::Index, Job::Data, Job::Style];
+    let mut jobs: Vec<Job> = vec![Job::Index, Job::Data, Job::Style, Job::Favicon];
     jobs.extend([
         Job::SearchIndex,
         Job::SearchScript,
@@ -273,6 +281,8 @@ pub enum Job {
     Index,
     Data,
     Style,
+    /// `favicon.svg`, the site's icon.
+    Favicon,
     /// `articles/ID/index.html`.
     Article(usize),
     /// `articles/ID/data.json`: the article's statements.
@@ -378,6 +388,7 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
         Job::Index => page("index.html".into(), &pages::index_view(site)),
         Job::Data => Ok(Page::new("data.json", data_json(site))),
         Job::Style => Ok(Page::new("style.css", renderer.style.clone())),
+        Job::Favicon => Ok(Page::new("favicon.svg", renderer.favicon.clone())),
         Job::SearchIndex => Ok(Page::new(
             crate::search::INDEX_PATH,
             crate::search::index_json(site),

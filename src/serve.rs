@@ -8,7 +8,7 @@
 //!   batch, runs an incremental rebuild ([`workspace`]), and publishes the
 //!   result as one immutable snapshot (`live::Store`) before announcing it;
 //! * the HTTP server (axum routes on hyper and tokio, within the limits
-//!   of `limits.rs`, every request's `Host` checked by `host.rs`): answers
+//!   of `limits.rs`, every request's `Host` checked by [`crate::host`]): answers
 //!   every request from the current snapshot, in memory. Nothing is
 //!   written to disk: `site/` and any other output folder are never
 //!   touched.
@@ -21,13 +21,14 @@
 //! (`crate::review::api::enable`) lives under `/__crosscheck/review/`.
 //! [`ServeOptions::inject_html`] adds HTML to every page served, before
 //! `</body>` and after the reload script, given the page's path in the site
-//! (`articles/ID/index.html`; empty for the pages serve makes itself). A
-//! review mode that writes content files needs nothing else: the watcher
+//! (`articles/ID/index.html`; empty for the pages serve makes itself).
+//! [`ServeOptions::site_cell`] receives every site the builder compiles
+//! ([`crate::compiled`]), so such routes can read the project from memory.
+//! A review mode that writes content files needs nothing else: the watcher
 //! sees its writes, and open pages reload with the result like after any
 //! other save.
 
 mod claims;
-mod host;
 mod http;
 pub mod limits;
 mod listen;
@@ -45,7 +46,7 @@ use std::time::{Duration, Instant};
 
 use notify_debouncer_full::DebounceEventResult;
 
-pub use host::check_host;
+pub use crate::host::check_host;
 pub use http::InjectFn;
 pub use limits::Limits;
 pub use listen::{DEFAULT_PORT, DEFAULT_PORT_ENV, ListenError};
@@ -78,10 +79,13 @@ pub struct ServeOptions {
     pub inject_html: Option<Arc<InjectFn>>,
     /// Host names (without port) the preview may be reached by besides IP
     /// addresses and `localhost` (`--allow-host`); requests naming any
-    /// other host get 403 (see `host.rs`).
+    /// other host get 403 (see [`crate::host`]).
     pub hosts: Vec<String>,
     /// Connection, stream and time limits (see `limits.rs`).
     pub limits: Limits,
+    /// Where every compiled site is published for readers other than the
+    /// pages (the review API), as soon as it is compiled.
+    pub site_cell: Option<Arc<crate::compiled::SiteCell>>,
 }
 
 impl ServeOptions {
@@ -95,6 +99,7 @@ impl ServeOptions {
             inject_html: None,
             hosts: Vec::new(),
             limits: Limits::from_env(),
+            site_cell: None,
         }
     }
 }
@@ -174,9 +179,13 @@ pub fn run(options: ServeOptions) -> Result<(), ServeError> {
 
     let store = Arc::new(Store::with_stream_limit(options.limits.live));
     let builder_store = store.clone();
+    let workspace = match options.site_cell {
+        Some(cell) => Workspace::with_cell(&root, cell),
+        None => Workspace::new(&root),
+    };
     std::thread::Builder::new()
         .name("crosscheck-build".into())
-        .spawn(move || builder(root, builder_store, rx, watch, stamp))
+        .spawn(move || builder(root, workspace, builder_store, rx, watch, stamp))
         .map_err(ServeError::Runtime)?;
 
     let app = http::App {
@@ -217,12 +226,12 @@ async fn stop_signal() {
 /// changes, each published whole.
 fn builder(
     root: PathBuf,
+    mut workspace: Workspace,
     store: Arc<Store>,
     rx: Receiver<DebounceEventResult>,
     mut watch: Watch,
     stamp: Arc<Stamp>,
 ) {
-    let mut workspace = Workspace::new(&root);
     let mut reporter = Reporter::default();
     let outcome = workspace.rebuild(&Changes::everything());
     reporter.report(&store, &outcome, None, true);

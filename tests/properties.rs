@@ -978,3 +978,309 @@ fn a_summary_ending_in_three_quotes_reads_back_identical() {
         checks::check_review_string(s);
     }
 }
+
+// ---------------------------------------------------------------------------
+// 7. A new [[claim.update]] adds its lines and nothing else
+// ---------------------------------------------------------------------------
+
+/// One claim of a generated claims file: how its keys are spaced, and
+/// which of sources, updates and evidence (as tables or inline) it has.
+#[derive(Debug, Clone)]
+struct EditClaim {
+    spacing: &'static str,
+    indent: &'static str,
+    comment: bool,
+    sources: usize,
+    updates: usize,
+    evidence: usize,
+    inline_evidence: bool,
+}
+
+fn edit_claim() -> impl Strategy<Value = EditClaim> {
+    (
+        prop::sample::select(&[" = ", "=", "   =   "][..]),
+        prop::sample::select(&["", "  ", "\t"][..]),
+        any::<bool>(),
+        0..2usize,
+        0..3usize,
+        0..3usize,
+        any::<bool>(),
+    )
+        .prop_map(
+            |(spacing, indent, comment, sources, updates, evidence, inline_evidence)| EditClaim {
+                spacing,
+                indent,
+                comment,
+                sources,
+                updates,
+                evidence,
+                inline_evidence,
+            },
+        )
+}
+
+fn edit_file(claims: &[EditClaim]) -> String {
+    let mut out = String::from("# generated\n");
+    for (ci, c) in claims.iter().enumerate() {
+        let kv = |k: &str, v: &str| format!("{}{k}{}{v}\n", c.indent, c.spacing);
+        out.push_str("\n[[claim]]\n");
+        out.push_str(&kv("id", &format!("\"c{ci}\"")));
+        out.push_str(&kv("text", "'Claim text.'"));
+        out.push_str(&kv("verdict", "\"accurate\""));
+        if c.inline_evidence {
+            out.push_str(&kv(
+                "evidence",
+                "[ { article = \"a\", quote = \"one\", stance = \"supports\" } ]",
+            ));
+        }
+        for s in 0..c.sources {
+            out.push_str(&format!(
+                "\n  [[claim.source]]\n  title = \"Source {s}\"\n  url = \"https://example.org/{s}\"\n"
+            ));
+        }
+        for u in 0..c.updates {
+            out.push_str(&format!(
+                "\n    [[claim.update]]\n    date = 2026-01-0{}\n    note = \"Old {u}.\"\n",
+                u + 1
+            ));
+        }
+        if !c.inline_evidence {
+            for e in 0..c.evidence {
+                if c.comment {
+                    out.push_str("\n  # a comment on the evidence");
+                }
+                out.push_str(&format!(
+                    "\n  [[claim.evidence]]\n  article = \"a\"\n  quote = \"q{e}\"\n  stance = \"mentions\"\n"
+                ));
+            }
+        }
+    }
+    out.push_str("\n# the end\n");
+    out
+}
+
+fn loaded(text: &[u8]) -> (Vec<crosscheck::content::Claim>, usize) {
+    let mut d = crosscheck::diag::Diagnostics::default();
+    let file = crosscheck::content::source_from_bytes("c.toml".into(), text.to_vec(), &mut d)
+        .expect("UTF-8");
+    let claims = crosscheck::content::parse_claims(&file, &mut d);
+    (claims, d.error_count())
+}
+
+proptest! {
+    #![proptest_config(cases(256))]
+
+    #[test]
+    fn a_new_update_adds_one_block_of_lines_and_reads_back(
+        claims in prop::collection::vec(edit_claim(), 1..4),
+        target in 0..3usize,
+        note in tricky_string(),
+        before in prop::option::of(prop::sample::select(crosscheck::content::Verdict::ALL)),
+        crlf in any::<bool>(),
+    ) {
+        use crosscheck::review::{ClaimsFile, EditError, NewUpdate};
+        let target = target % claims.len();
+        let mut text = edit_file(&claims);
+        if crlf {
+            text = text.replace('\n', "\r\n");
+        }
+        let (old_claims, old_errors) = loaded(text.as_bytes());
+        prop_assert_eq!(old_errors, 0, "{}", text);
+        let mut f = ClaimsFile::parse("c.toml", text.clone().into_bytes()).unwrap();
+        let up = NewUpdate { date: "2026-12-07".into(), note: note.clone(), verdict_before: before };
+        let id = format!("c{target}");
+        match f.add_update(&id, &up) {
+            Err(EditError::Invalid { field: "note", .. }) => {
+                let kept = note.chars().filter(|&c| !crosscheck::content::is_forbidden_char(c)).collect::<String>();
+                prop_assert!(kept.trim().is_empty() || note.trim().chars().count() > 5000);
+                return Ok(());
+            }
+            Err(e) => return Err(TestCaseError::fail(format!("refused: {e}"))),
+            Ok(i) => prop_assert_eq!(i, claims[target].updates),
+        }
+        let bytes = f.to_bytes();
+        let new = String::from_utf8(bytes.clone()).unwrap();
+        // Every original line is still there, byte for byte and in order,
+        // and the new lines are one block.
+        let a: Vec<&str> = text.split_inclusive('\n').collect();
+        let b: Vec<&str> = new.split_inclusive('\n').collect();
+        let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        let suffix = a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+        prop_assert_eq!(prefix + suffix, a.len(), "original lines changed:\n{}\n---\n{}", text, new);
+        prop_assert!(b[prefix..b.len() - suffix].concat().contains("[[claim.update]]"));
+        // The loader reads the same claims, the target with one update more,
+        // last, as written.
+        let (new_claims, new_errors) = loaded(&bytes);
+        prop_assert_eq!(new_errors, 0, "{}", new);
+        prop_assert_eq!(new_claims.len(), old_claims.len());
+        for (o, n) in old_claims.iter().zip(&new_claims) {
+            prop_assert_eq!(&o.evidence.iter().map(|e| &e.quote).collect::<Vec<_>>(), &n.evidence.iter().map(|e| &e.quote).collect::<Vec<_>>());
+            prop_assert_eq!(o.sources.len(), n.sources.len());
+            if o.id == id {
+                prop_assert_eq!(n.updates.len(), o.updates.len() + 1);
+                let last = n.updates.last().unwrap();
+                let kept: String = note.trim().chars().filter(|&c| !crosscheck::content::is_forbidden_char(c)).collect();
+                // The loader reads CRLF as LF, as it does everywhere.
+                prop_assert_eq!(last.note.replace("\r\n", "\n"), kept.replace("\r\n", "\n"));
+                prop_assert_eq!(last.verdict_before, before);
+                prop_assert_eq!(last.date.as_str(), "2026-12-07");
+                for (x, y) in o.updates.iter().zip(&n.updates) {
+                    prop_assert_eq!(&x.note, &y.note);
+                }
+            } else {
+                prop_assert_eq!(o.updates.len(), n.updates.len());
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 8. An edit of one claim's table alone writes what an edit of the whole
+//    file would
+// ---------------------------------------------------------------------------
+
+/// A claims file of `claims`, with summaries that would fool a line-based
+/// split (a `[[claim]]` line inside a multi-line string) and comments
+/// between claims.
+fn tricky_file(claims: &[EditClaim], crlf: bool, bom: bool) -> String {
+    let mut out = edit_file(claims);
+    out = out.replace(
+        "verdict = \"accurate\"\n",
+        "verdict = \"accurate\"\nsummary = \"\"\"\nWhat a claims file looks like:\n[[claim]]\nid = \"fake\"\n# not a comment \"\"\\\"\n\"\"\"\n",
+    );
+    out = out.replace(
+        "\n[[claim]]\nid = \"c1\"",
+        "\n# --- the second claim ---\n\n[[claim]]\nid = \"c1\"",
+    );
+    if crlf {
+        out = out.replace('\n', "\r\n");
+    }
+    if bom {
+        out.insert(0, '\u{feff}');
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+enum ClaimOp {
+    Evidence(String),
+    Summary(String),
+    Verdict,
+    Remove(usize),
+    Update(String),
+    SignOff,
+    Create(String),
+}
+
+fn claim_op() -> impl Strategy<Value = ClaimOp> {
+    prop_oneof![
+        tricky_string().prop_map(ClaimOp::Evidence),
+        tricky_string().prop_map(ClaimOp::Summary),
+        Just(ClaimOp::Verdict),
+        (0..3usize).prop_map(ClaimOp::Remove),
+        tricky_string().prop_map(ClaimOp::Update),
+        Just(ClaimOp::SignOff),
+        "[A-Za-z ]{1,30}".prop_map(ClaimOp::Create),
+    ]
+}
+
+fn apply_op(
+    f: &mut crosscheck::review::ClaimsFile,
+    id: &str,
+    op: &ClaimOp,
+) -> Result<(), crosscheck::review::EditError> {
+    use crosscheck::content::{Stance, Status, Verdict};
+    use crosscheck::review::{Field, NewEvidence, NewUpdate};
+    match op {
+        ClaimOp::Evidence(q) => f
+            .add_evidence(
+                id,
+                &NewEvidence {
+                    article: "a".into(),
+                    quote: q.clone(),
+                    stance: Stance::Contradicts,
+                    note: Some(q.clone()),
+                    occurrence: None,
+                },
+            )
+            .map(drop),
+        ClaimOp::Summary(s) => f.set_field(id, Field::Summary(Some(s.clone()))),
+        ClaimOp::Verdict => f.set_field(id, Field::Verdict(Verdict::Misleading)),
+        ClaimOp::Remove(i) => f.remove_evidence(id, *i).map(drop),
+        ClaimOp::Update(n) => f
+            .add_update(
+                id,
+                &NewUpdate {
+                    date: "2026-12-07".into(),
+                    note: n.clone(),
+                    verdict_before: Some(Verdict::Accurate),
+                },
+            )
+            .map(drop),
+        ClaimOp::SignOff => {
+            f.set_field(id, Field::Status(Status::InReview))?;
+            f.sign_off(id, "R", "2026-12-07", "v2:x")
+        }
+        ClaimOp::Create(text) => f
+            .create_claim(text, Verdict::Unverified, &Default::default(), None)
+            .map(drop),
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(192))]
+
+    #[test]
+    fn a_claims_table_edited_alone_writes_what_a_whole_file_edit_would(
+        claims in prop::collection::vec(edit_claim(), 1..4),
+        target in 0..3usize,
+        op in claim_op(),
+        crlf in any::<bool>(),
+        bom in any::<bool>(),
+    ) {
+        use crosscheck::review::{ClaimsFile, ClaimsFiles};
+        let target = target % claims.len();
+        let text = tricky_file(&claims, crlf, bom);
+        let id = format!("c{target}");
+        let mut whole = ClaimsFile::parse("content/claims.toml", text.clone().into_bytes()).unwrap();
+        let expected = apply_op(&mut whole, &id, &op).map(|()| whole.to_bytes());
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        let path = dir.path().join("content/claims.toml");
+        std::fs::write(&path, &text).unwrap();
+        let files = ClaimsFiles::read(dir.path()).unwrap();
+        let mut edit = match op {
+            ClaimOp::Create(_) => files.main_file().unwrap(),
+            _ => files.file_of(&id).unwrap(),
+        };
+        prop_assert!(edit.is_section(), "edited whole:\n{}", text);
+        let got = apply_op(&mut edit, &id, &op);
+        match (expected, got) {
+            (Ok(want), Ok(())) => {
+                let version = files.version_after(&edit);
+                match files.commit(&edit) {
+                    Ok(()) => {
+                        let written = std::fs::read(&path).unwrap();
+                        prop_assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&want));
+                        prop_assert_eq!(ClaimsFiles::read(dir.path()).unwrap().version(), version);
+                    }
+                    // Refused as unsafe: then a whole-file edit leaves more
+                    // problems too.
+                    Err(e) => {
+                        let problems = |b: &[u8]| {
+                            let mut d = crosscheck::diag::Diagnostics::default();
+                            let f = crosscheck::content::source_from_bytes("c".into(), b.to_vec(), &mut d).unwrap();
+                            crosscheck::content::parse_claims(&f, &mut d);
+                            d.error_count()
+                        };
+                        prop_assert!(problems(&want) > problems(text.as_bytes()), "refused ({e}) what a whole edit writes cleanly");
+                        prop_assert_eq!(std::fs::read(&path).unwrap(), text.as_bytes().to_vec());
+                    }
+                }
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => return Err(TestCaseError::fail(format!("whole {:?} vs table {:?}", a.map(drop), b))),
+        }
+    }
+}

@@ -598,7 +598,15 @@ mod http {
     /// Serves the review API for a fresh copy of the fixture project on
     /// 127.0.0.1 and a free port.
     pub fn start() -> Server {
-        let dir = super::project();
+        start_in(super::project(), None)
+    }
+
+    /// Serves the review API for the project in `dir`, reading the sites
+    /// published to `cell` when there is one.
+    pub fn start_in(
+        dir: tempfile::TempDir,
+        cell: Option<std::sync::Arc<crosscheck::compiled::SiteCell>>,
+    ) -> Server {
         let token = api::new_token();
         let config = ReviewConfig {
             root: dir.path().to_path_buf(),
@@ -606,7 +614,10 @@ mod http {
             reviewer: Some("A. Reviewer".into()),
             hosts: Vec::new(),
         };
-        let router = api::router(config);
+        let router = match cell {
+            Some(cell) => api::router_with_cell(config, cell),
+            None => api::router(config),
+        };
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -1388,4 +1399,652 @@ fn check_prints_consistency_warnings_and_review_progress() {
         stdout.contains("unlinked statements per article:"),
         "{stdout}"
     );
+}
+
+#[test]
+fn an_update_goes_after_the_claims_updates_or_before_its_evidence() {
+    use crosscheck::review::NewUpdate;
+    let up = |note: &str, before: Option<Verdict>| NewUpdate {
+        date: "2026-12-07".into(),
+        note: note.into(),
+        verdict_before: before,
+    };
+    // No update yet: before the first evidence table, after the claim's
+    // keys, in the style of its evidence; the evidence's comment stays
+    // with the evidence.
+    let text = claims_text();
+    let mut f = file(&text);
+    let i = f
+        .add_update(
+            "meeting-lasted-five-hours",
+            &up("Five minutes was a typo.", Some(Verdict::Misleading)),
+        )
+        .unwrap();
+    assert_eq!(i, 0);
+    let new = edited(&f);
+    assert_eq!(
+        diff(&text, &new),
+        [
+            "+  [[claim.update]]",
+            "+  date = 2026-12-07",
+            "+  note = \"Five minutes was a typo.\"",
+            "+  verdict_before = \"misleading\"",
+            "+",
+        ]
+    );
+    let at = new.find("[[claim.update]]").unwrap();
+    assert!(at > new.find("status = \"in-review\"").unwrap());
+    assert!(at < new.find("article = \"wire-a\"").unwrap());
+    // A second one follows the first, before the evidence still.
+    let mut g = file(&new);
+    assert_eq!(
+        g.add_update(
+            "meeting-lasted-five-hours",
+            &up("Second line\nof a note.", None)
+        )
+        .unwrap(),
+        1
+    );
+    let newer = edited(&g);
+    assert_eq!(
+        diff(&new, &newer),
+        [
+            "+  [[claim.update]]",
+            "+  date = 2026-12-07",
+            "+  note = \"\"\"",
+            "+Second line",
+            "+of a note.\"\"\"",
+            "+",
+        ]
+    );
+    assert!(newer.find("Second line").unwrap() < newer.find("article = \"wire-a\"").unwrap());
+    // Inline evidence: after the claim's keys.
+    let mut h = file(&text);
+    h.add_update("met-on-tuesday", &up("Checked again.", None))
+        .unwrap();
+    assert!(edited(&h).ends_with(
+        "\tverdict = \"unverified\"\n\n  [[claim.update]]\n  date = 2026-12-07\n  note = \"Checked again.\"\n\n# end of claims\n"
+    ), "{}", edited(&h));
+    // The loader reads them, in order.
+    let mut d = crosscheck::diag::Diagnostics::default();
+    let src = crosscheck::diag::SourceFile::new("content/claims.toml", newer.clone());
+    let claims = crosscheck::content::parse_claims(&src, &mut d);
+    assert!(!d.has_errors(), "{}", d.render(false));
+    let notes: Vec<(&str, Option<Verdict>)> = claims[0]
+        .updates
+        .iter()
+        .map(|u| (u.note.as_str(), u.verdict_before))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            ("Five minutes was a typo.", Some(Verdict::Misleading)),
+            ("Second line\nof a note.", None)
+        ]
+    );
+    // An empty note or a bad date is refused, the file untouched.
+    let mut f = file(&text);
+    assert!(matches!(
+        f.add_update("no-compromise", &up("  ", None)),
+        Err(EditError::Invalid { field: "note", .. })
+    ));
+    assert!(matches!(
+        f.add_update(
+            "no-compromise",
+            &NewUpdate {
+                date: "tomorrow".into(),
+                ..up("x", None)
+            }
+        ),
+        Err(EditError::Invalid { field: "date", .. })
+    ));
+    assert_eq!(edited(&f), text);
+}
+
+#[test]
+fn edits_of_the_examples_claims_touch_only_their_table_and_equal_whole_file_edits() {
+    use crosscheck::review::NewUpdate;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("content")).unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/claims.toml");
+    let text = std::fs::read_to_string(&example).unwrap();
+    std::fs::write(dir.path().join("content/claims.toml"), &text).unwrap();
+    let files = ClaimsFiles::read(dir.path()).unwrap();
+    let ids = file(&text).claim_ids();
+    assert!(ids.len() > 40);
+    for id in &ids {
+        let edit = |f: &mut ClaimsFile| {
+            f.add_update(
+                id,
+                &NewUpdate {
+                    date: "2026-12-07".into(),
+                    note: "Checked again.".into(),
+                    verdict_before: None,
+                },
+            )
+            .unwrap();
+            f.add_evidence(id, &ev("a", "q", Stance::Mentions)).unwrap();
+            f.set_field(id, Field::Summary(Some("New summary.".into())))
+                .unwrap();
+        };
+        let mut whole = file(&text);
+        edit(&mut whole);
+        let mut part = files.file_of(id).unwrap();
+        assert!(part.is_section(), "{id} edited with the whole file");
+        assert!(part.original().len() < text.len() / 10);
+        edit(&mut part);
+        let spliced = {
+            let at = text
+                .find(std::str::from_utf8(part.original()).unwrap())
+                .unwrap();
+            let mut s = text[..at].to_string();
+            s.push_str(std::str::from_utf8(&part.to_bytes()).unwrap());
+            s.push_str(&text[at + part.original().len()..]);
+            s
+        };
+        assert_eq!(spliced, edited(&whole), "{id}");
+    }
+}
+
+/// A project of `n` short articles and `n / 2` claims quoting two of them
+/// each: the benchmark corpus's shape, small texts.
+fn big_project(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("articles")).unwrap();
+    std::fs::write(content.join("site.toml"), "title = \"Big\"\n").unwrap();
+    const PLACES: [&str; 8] = [
+        "harbour",
+        "airport",
+        "border",
+        "parliament",
+        "factory",
+        "station",
+        "embassy",
+        "market",
+    ];
+    const DAYS: [&str; 5] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
+    let fact = |i: usize| {
+        format!(
+            "Officials closed the {} number {i} on {} after talks with delegation {}.",
+            PLACES[i % 8],
+            DAYS[i % 5],
+            i / 3
+        )
+    };
+    for i in 0..n {
+        std::fs::write(
+            content.join(format!("articles/a-{i:05}.md")),
+            format!(
+                "+++\ntitle = \"Report {i}\"\noutlet = \"Outlet {}\"\n+++\n{} Nobody was hurt in district {i}.\n",
+                i % 40,
+                fact(i)
+            ),
+        )
+        .unwrap();
+    }
+    let mut claims = String::from("# Claims of the big project.\n");
+    for c in 0..n / 2 {
+        claims.push_str(&format!(
+            "\n[[claim]]\nid = \"c-{c:05}\"\ntext = \"The {} number {} closed on {}.\"\nverdict = \"accurate\"\nstatus = \"in-review\"\n",
+            PLACES[(2 * c) % 8],
+            2 * c,
+            DAYS[(2 * c) % 5]
+        ));
+        for a in [2 * c, 2 * c + 1] {
+            claims.push_str(&format!(
+                "\n  [[claim.evidence]]\n  article = \"a-{a:05}\"\n  quote = \"{}\"\n  stance = \"supports\"\n",
+                fact(a)
+            ));
+        }
+    }
+    std::fs::write(content.join("claims.toml"), claims).unwrap();
+    dir
+}
+
+/// Compiles the project and publishes it to `cell`, as serve's builder
+/// does after each save.
+fn publish(root: &Path, cell: &crosscheck::compiled::SiteCell) {
+    let (site, diags) = site::compile(root, BuildOptions { drafts: true });
+    assert!(!diags.has_errors(), "{}", diags.render(false));
+    let version = ClaimsFiles::read(root).unwrap().version();
+    cell.publish(Some(std::sync::Arc::new(site.unwrap())), Some(version));
+}
+
+#[test]
+fn review_reads_and_writes_at_10k_articles_never_compile_the_site_from_disk() {
+    let cell = crosscheck::compiled::SiteCell::new();
+    let dir = big_project(10_000);
+    let root = dir.path().to_path_buf();
+    publish(&root, &cell);
+    let s = http::start_in(dir, Some(cell.clone()));
+
+    // The page's state and suggestions, and claims ranked for a selection.
+    let (status, state) = s.call("GET", "state?article=a-00007&claims=cited", None);
+    assert_eq!(status, 200, "{state}");
+    assert_eq!(state["claim_count"], 5000);
+    let cited: Vec<&str> = state["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(cited, ["c-00003"]);
+    let version = state["version"].as_str().unwrap().to_string();
+    let passage = "closed the border number 18 on Thursday";
+    let (status, ranked) = s.call(
+        "POST",
+        "rank",
+        Some(json!({"article": "a-00018", "selection": s.selection("a-00018", passage)})),
+    );
+    assert_eq!(status, 200, "{ranked}");
+    assert_eq!(ranked["quote"], passage);
+    assert_eq!(ranked["claims"][0]["id"], "c-00009");
+    assert_eq!(ranked["claims"][0]["linked"], true);
+    let (status, all) = s.call("GET", "state", None);
+    assert_eq!(status, 200);
+    assert_eq!(all["claims"].as_array().unwrap().len(), 5000);
+
+    // Writes, one after another, each against the version the last one
+    // answered: evidence, a verdict, a removal, an accepted suggestion.
+    let before = s.claims();
+    let (status, r) = s.call(
+        "POST",
+        "evidence",
+        Some(
+            json!({"version": version, "claim": "c-00100", "article": "a-00018",
+                    "selection": s.selection("a-00018", "Nobody was hurt in district 18."),
+                    "stance": "mentions"}),
+        ),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(
+        diff(&before, &s.claims()),
+        [
+            "+  [[claim.evidence]]",
+            "+  article = \"a-00018\"",
+            "+  quote = \"Nobody was hurt in district 18.\"",
+            "+  stance = \"mentions\"",
+            "+",
+        ]
+    );
+    let version = r["version"].as_str().unwrap().to_string();
+    assert_eq!(version, ClaimsFiles::read(s.dir.path()).unwrap().version());
+    let (status, r) = s.call(
+        "PATCH",
+        "claims/c-04000",
+        Some(json!({"version": version, "verdict": "misleading"})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let (status, r) = s.call(
+        "DELETE",
+        "claims/c-04001/evidence/1",
+        Some(json!({"version": r["version"]})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let (status, r) = s.call(
+        "POST",
+        "suggestions/accept",
+        Some(json!({"version": r["version"], "article": "a-00018",
+                    "statement": s.statement("a-00018", "Officials closed").0,
+                    "claim": "c-04002", "stance": "contradicts"})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let (status, _) = s.call(
+        "POST",
+        "suggestions/reject",
+        Some(
+            json!({"article": "a-00019", "statement": s.statement("a-00019", "Nobody").0,
+                    "claim": "c-04003"}),
+        ),
+    );
+    assert_eq!(status, 200);
+
+    // Once the preview rebuilt: a new claim (checked against the others'
+    // texts) and a sign-off.
+    publish(s.dir.path(), &cell);
+    let (status, r) = s.call(
+        "POST",
+        "claims",
+        Some(json!({"version": r["version"], "text": "Talks with delegation 6 ended on Friday."})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let (status, r) = s.call(
+        "POST",
+        "claims/c-00009/signoff",
+        Some(json!({"version": r["version"]})),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert!(s.claims().contains("reviewer = \"A. Reviewer\""));
+    assert_eq!(
+        cell.disk_compiles(),
+        0,
+        "the API compiled the site from disk"
+    );
+}
+
+#[test]
+fn without_a_current_site_the_api_compiles_from_disk_and_counts_it() {
+    let cell = crosscheck::compiled::SiteCell::new();
+    // The builder found no site to publish: reads compile for themselves.
+    cell.publish(None, None);
+    let s = http::start_in(project(), Some(cell.clone()));
+    let (status, _) = s.call("GET", "state", None);
+    assert_eq!(status, 200);
+    assert_eq!(cell.disk_compiles(), 1);
+}
+
+fn crosscheck(root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .env_remove("CROSSCHECK_REVIEWER")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn signoff_from_the_command_line_edits_only_the_claims_sign_off_lines() {
+    let dir = project();
+    let path = dir.path().join("content/claims.toml");
+    let before = std::fs::read_to_string(&path).unwrap();
+    let out = crosscheck(
+        dir.path(),
+        &[
+            "signoff",
+            "meeting-lasted-five-hours",
+            "--reviewer",
+            "C. Li",
+            "--date",
+            "2026-12-07",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = std::fs::read_to_string(&path).unwrap();
+    let changed = diff(&before, &after);
+    assert_eq!(changed.len(), 5, "{changed:#?}");
+    assert_eq!(changed[0], "-status = \"in-review\"");
+    assert_eq!(changed[1], "+status = \"approved\"");
+    assert_eq!(changed[2], "+reviewer = \"C. Li\"");
+    assert_eq!(changed[3], "+reviewed = 2026-12-07");
+    assert!(
+        changed[4].starts_with("+signoff = \"v2:accurate:"),
+        "{}",
+        changed[4]
+    );
+    let (site, diags) = site::compile(dir.path(), BuildOptions { drafts: false });
+    assert!(!diags.has_errors(), "{}", diags.render(false));
+    let site = site.unwrap();
+    let ci = site
+        .claims
+        .iter()
+        .position(|c| c.id == "meeting-lasted-five-hours")
+        .expect("published: approved, sign-off current");
+    assert_eq!(
+        signoff::SignoffState::for_site(&site, ci),
+        signoff::SignoffState::Current
+    );
+
+    // Run again: nothing to do.
+    let out = crosscheck(
+        dir.path(),
+        &[
+            "signoff",
+            "--all-approved",
+            "--reviewer",
+            "C. Li",
+            "--date",
+            "2026-12-07",
+        ],
+    );
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
+
+    // The verdict changed in the editor: refused without a note, and
+    // nothing written; with one, the update and the new sign-off only.
+    replace_in_file(
+        &path,
+        "verdict   =   \"accurate\"",
+        "verdict   =   \"misleading\"",
+    );
+    let edited = std::fs::read_to_string(&path).unwrap();
+    let out = crosscheck(
+        dir.path(),
+        &["signoff", "--all-approved", "--reviewer", "C. Li"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("claim `meeting-lasted-five-hours`: its verdict changed from accurate to misleading since it was signed off"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), edited);
+    let out = crosscheck(
+        dir.path(),
+        &[
+            "signoff",
+            "--all-approved",
+            "--reviewer",
+            "C. Li",
+            "--date",
+            "2026-12-08",
+            "--update",
+            "Paper B's five minutes was a misprint.",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let resigned = std::fs::read_to_string(&path).unwrap();
+    let changed = diff(&edited, &resigned);
+    let removed: Vec<&String> = changed.iter().filter(|l| l.starts_with('-')).collect();
+    let added: Vec<&String> = changed.iter().filter(|l| l.starts_with('+')).collect();
+    assert_eq!(removed.len(), 2, "{changed:#?}");
+    assert_eq!(removed[0], "-reviewed = 2026-12-07");
+    assert!(removed[1].starts_with("-signoff = \"v2:accurate:"));
+    assert_eq!(added[0], "+reviewed = 2026-12-08");
+    assert!(added[1].starts_with("+signoff = \"v2:misleading:"));
+    assert_eq!(
+        added[2..].iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        [
+            "+",
+            "+  [[claim.update]]",
+            "+  date = 2026-12-08",
+            "+  note = \"Paper B's five minutes was a misprint.\"",
+            "+  verdict_before = \"accurate\"",
+        ]
+    );
+    assert!(resigned.contains(
+        "  [[claim.update]]\n  date = 2026-12-08\n  note = \"Paper B's five minutes was a misprint.\"\n  verdict_before = \"accurate\"\n"
+    ));
+    let (_, diags) = site::compile(dir.path(), BuildOptions { drafts: false });
+    assert!(!diags.has_errors(), "{}", diags.render(false));
+}
+
+#[test]
+fn api_a_signed_verdict_changes_only_with_an_update_note_and_the_lapse_says_what_changed() {
+    let s = http::start();
+    let claim = "meeting-lasted-five-hours";
+    let state = |s: &http::Server| {
+        let (status, st) = s.call("GET", &format!("state?claim={claim}&claims=cited"), None);
+        assert_eq!(status, 200, "{st}");
+        st
+    };
+    let st = state(&s);
+    let (status, r) = s.call(
+        "POST",
+        &format!("claims/{claim}/signoff"),
+        Some(json!({"version": st["version"], "fingerprint": st["claims"][0]["fingerprint"]})),
+    );
+    assert_eq!(status, 200, "{r}");
+    // A new verdict without a note is refused, saying why; the file stays.
+    let before = s.claims();
+    let (status, r) = s.call(
+        "PATCH",
+        &format!("claims/{claim}"),
+        Some(json!({"version": r["version"], "verdict": "mostly-accurate"})),
+    );
+    assert_eq!(status, 400, "{r}");
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("was signed off as accurate"),
+        "{r}"
+    );
+    assert_eq!(s.claims(), before);
+    let (status, r) = s.call(
+        "PATCH",
+        &format!("claims/{claim}"),
+        Some(json!({"version": s.version(), "verdict": "mostly-accurate",
+                    "update": "About five hours, not exactly five."})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let changed = diff(&before, &s.claims());
+    assert!(
+        changed.contains(&"+verdict   =   \"mostly-accurate\"".to_string()),
+        "{changed:#?}"
+    );
+    assert!(
+        changed.contains(&"+  verdict_before = \"accurate\"".to_string()),
+        "{changed:#?}"
+    );
+    // The lapse names the verdict.
+    let st = state(&s);
+    let c = &st["claims"][0];
+    assert_eq!(c["signoff"], "lapsed");
+    assert_eq!(c["changes"][0]["kind"], "verdict");
+    assert_eq!(c["changes"][0]["from"], "accurate");
+    assert_eq!(c["changes"][0]["to"], "mostly-accurate");
+    assert_eq!(c["needs_update_note"], false, "the update records it");
+    // Signing off again needs no other note now.
+    let (status, r) = s.call(
+        "POST",
+        &format!("claims/{claim}/signoff"),
+        Some(json!({"version": st["version"], "fingerprint": c["fingerprint"]})),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(state(&s)["claims"][0]["signoff"], "current");
+
+    // Changed in the editor with no update: re-signing asks for the note.
+    replace_in_file(
+        &s.dir.path().join("content/claims.toml"),
+        "\"mostly-accurate\"",
+        "\"misleading\"",
+    );
+    let st = state(&s);
+    assert_eq!(st["claims"][0]["needs_update_note"], true);
+    let (status, r) = s.call(
+        "POST",
+        &format!("claims/{claim}/signoff"),
+        Some(json!({"version": st["version"]})),
+    );
+    assert_eq!(status, 400, "{r}");
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .contains("say why in an update note"),
+        "{r}"
+    );
+    let (status, r) = s.call(
+        "POST",
+        &format!("claims/{claim}/signoff"),
+        Some(json!({"version": st["version"], "update": "Misleading after all."})),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert!(
+        s.claims().contains(
+            "  note = \"Misleading after all.\"\n  verdict_before = \"mostly-accurate\"\n"
+        )
+    );
+}
+
+#[test]
+fn api_a_new_claim_saying_what_one_says_asks_first() {
+    let s = http::start();
+    let before = s.claims();
+    let (status, r) = s.call(
+        "POST",
+        "claims",
+        Some(json!({"version": s.version(), "text": "the meeting lasted about FIVE hours"})),
+    );
+    assert_eq!(status, 422, "{r}");
+    assert_eq!(r["similar"][0]["id"], "meeting-lasted-five-hours");
+    assert!(
+        r["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("A claim already says this"),
+        "{r}"
+    );
+    assert_eq!(s.claims(), before);
+    let (status, r) = s.call(
+        "POST",
+        "claims",
+        Some(
+            json!({"version": s.version(), "text": "the meeting lasted about FIVE hours",
+                    "allow_similar": true}),
+        ),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["id"], "the-meeting-lasted-about-five-hours");
+}
+
+#[test]
+fn api_ranks_claims_for_a_selection_and_saves_a_mid_word_selection_as_whole_words() {
+    let s = http::start();
+    let (id, text) = s.statement("paper-b", "Putin met the envoys");
+    // "utin met the envoys on Wedn": cut at both ends.
+    let start = text.find("utin").unwrap();
+    let end = text.find("esday").unwrap();
+    let sel = json!({
+        "start": {"statement": id, "offset": start},
+        "end": {"statement": id, "offset": end},
+        "text": &text[start..end],
+    });
+    let (status, r) = s.call(
+        "POST",
+        "rank",
+        Some(json!({"article": "paper-b", "selection": sel})),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["quote"], "Putin met the envoys on Wednesday");
+    assert_eq!(r["claims"][0]["id"], "met-on-tuesday");
+    assert!(r["claims"][0]["score"].as_f64().unwrap() > 0.3, "{r}");
+    let (status, r) = s.call(
+        "POST",
+        "evidence",
+        Some(
+            json!({"version": s.version(), "claim": "met-on-tuesday", "article": "paper-b",
+                    "selection": sel, "stance": "contradicts"}),
+        ),
+    );
+    assert_eq!(status, 200, "{r}");
+    assert!(
+        s.claims()
+            .contains("quote = \"Putin met the envoys on Wednesday\"")
+    );
+    // Typed words narrow the list to the claims holding them.
+    let (status, r) = s.call(
+        "POST",
+        "rank",
+        Some(json!({"article": "paper-b", "statement": id, "filter": "compromise"})),
+    );
+    assert_eq!(status, 200, "{r}");
+    let ids: Vec<&str> = r["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["no-compromise"]);
 }

@@ -89,6 +89,9 @@ pub struct Progress {
     pub approved: usize,
     /// Approved, but the claim changed since sign-off.
     pub lapsed: usize,
+    /// Approved without a recorded fingerprint (by hand): a change to the
+    /// claim does not lapse the approval.
+    pub unrecorded: usize,
     /// Claims naming at least one outside source, and all claims.
     pub sourced: usize,
     pub claims: usize,
@@ -102,6 +105,11 @@ pub fn progress(site: &Site) -> Progress {
         in_review: 0,
         approved: 0,
         lapsed: 0,
+        unrecorded: site
+            .claims
+            .iter()
+            .filter(|c| c.status == Status::Approved && c.signoff.is_none())
+            .count(),
         sourced: site.claims.iter().filter(|c| !c.sources.is_empty()).count(),
         claims: site.claims.len(),
         unlinked: Vec::new(),
@@ -141,6 +149,13 @@ impl fmt::Display for Progress {
             self.in_review,
             self.draft
         )?;
+        if self.unrecorded > 0 {
+            writeln!(
+                f,
+                "  sign-off: {} approved without a fingerprint, so a change to them would not lapse the approval (record one: crosscheck signoff --all-approved)",
+                self.unrecorded
+            )?;
+        }
         writeln!(
             f,
             "  sources: {} of {} claims name an outside source",

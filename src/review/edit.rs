@@ -24,9 +24,8 @@ use crate::content::{Stance, Status, Verdict, slugify};
 /// Why an edit was refused. The file is untouched in every case.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
-    #[error(
-        "{path} changed since the page was loaded (it is now version {found}); reload to see the current state"
-    )]
+    /// `found`: the version on disk now.
+    #[error("{path} changed on disk since this page was loaded.")]
     Conflict { path: String, found: String },
     #[error("cannot read {path}: {source}")]
     Read {
@@ -81,6 +80,17 @@ pub struct NewEvidence {
     pub occurrence: Option<usize>,
 }
 
+/// A new `[[claim.update]]`: what changed and why, published with the
+/// claim (and, with `verdict_before`, saying the verdict changed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUpdate {
+    /// An ISO date `YYYY-MM-DD`, written as a TOML date.
+    pub date: String,
+    /// Markdown.
+    pub note: String,
+    pub verdict_before: Option<Verdict>,
+}
+
 /// A claim field the review workflow changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Field {
@@ -123,6 +133,10 @@ pub struct ClaimsFile {
     /// toml_edit's rendering of the unedited document, line for line
     /// parallel to `lines` (modulo line endings and normalised spellings).
     baseline: Vec<String>,
+    /// For a claim's table edited on its own: other tables of its file
+    /// whose `[[claim.KEY]]` subtables set the style of new ones, by KEY
+    /// (the last such table in the file, as when it is edited whole).
+    donors: Vec<(String, ClaimsFile)>,
 }
 
 impl ClaimsFile {
@@ -167,6 +181,7 @@ impl ClaimsFile {
             crlf,
             doc,
             baseline,
+            donors: Vec::new(),
         })
     }
 
@@ -211,6 +226,17 @@ impl ClaimsFile {
             .unwrap_or_default()
     }
 
+    /// Another part of the same file whose `[[claim.KEY]]` subtables are
+    /// the file's last, to copy the style of when this part has none.
+    pub(crate) fn add_style_donor(&mut self, key: &str, donor: ClaimsFile) {
+        self.donors.push((key.to_string(), donor));
+    }
+
+    /// The document's top-level keys (`claim`, for a claims file).
+    pub fn top_level_keys(&self) -> impl Iterator<Item = &str> {
+        self.doc.as_table().iter().map(|(k, _)| k)
+    }
+
     pub fn has_claim(&self, id: &str) -> bool {
         self.claim_ids().iter().any(|c| c == id)
     }
@@ -240,7 +266,7 @@ impl ClaimsFile {
     /// the style of the evidence already in the file. Returns its index.
     pub fn add_evidence(&mut self, claim: &str, ev: &NewEvidence) -> Result<usize, EditError> {
         validate_evidence(ev)?;
-        let style = self.evidence_style(claim);
+        let style = self.sub_table_style(claim, "evidence");
         let table = self.claim_mut(claim)?;
         let entries: Vec<(&str, Value)> = evidence_values(ev);
         match table.get_mut("evidence") {
@@ -269,30 +295,44 @@ impl ClaimsFile {
         }
     }
 
-    /// How evidence tables look: the claim's own last one, else any in the
-    /// file, else two-space indented after a blank line.
-    fn evidence_style(&self, claim: &str) -> TableStyle {
-        let evidence_tables = |t: &Table| -> Option<Vec<Table>> {
-            t.get("evidence")
+    /// How `[[claim.KEY]]` tables look: the claim's own last one, else any
+    /// in the file, else (for updates) like evidence tables, else two-space
+    /// indented after a blank line.
+    fn sub_table_style(&self, claim: &str, key: &str) -> TableStyle {
+        let tables_of = |t: &Table, key: &str| -> Option<Table> {
+            t.get(key)
                 .and_then(Item::as_array_of_tables)
-                .map(|a| a.iter().cloned().collect())
+                .and_then(|a| a.iter().last().cloned())
         };
         let claims: Vec<&Table> = self
             .claims()
             .map(|a| a.iter().collect())
             .unwrap_or_default();
-        let own = claims
-            .iter()
-            .find(|t| t.get("id").and_then(Item::as_str) == Some(claim))
-            .and_then(|t| evidence_tables(t))
-            .and_then(|v| v.last().cloned());
-        let any = || {
+        let own = |key: &str| {
+            claims
+                .iter()
+                .find(|t| t.get("id").and_then(Item::as_str) == Some(claim))
+                .and_then(|t| tables_of(t, key))
+        };
+        let any = |key: &str| {
             claims
                 .iter()
                 .rev()
-                .find_map(|t| evidence_tables(t).and_then(|v| v.last().cloned()))
+                .find_map(|t| tables_of(t, key))
+                .or_else(|| {
+                    let (_, donor) = self.donors.iter().find(|(k, _)| k == key)?;
+                    let theirs: Vec<&Table> = donor.claims()?.iter().collect();
+                    theirs.iter().rev().find_map(|t| tables_of(t, key))
+                })
         };
-        match own.or_else(any) {
+        let found = own(key).or_else(|| any(key)).or_else(|| {
+            if key == "evidence" {
+                None
+            } else {
+                own("evidence").or_else(|| any("evidence"))
+            }
+        });
+        match found {
             Some(t) => TableStyle::of(&t),
             None => TableStyle {
                 prefix: "\n  ".into(),
@@ -300,6 +340,53 @@ impl ClaimsFile {
                 key_suffix: " ".into(),
                 value_prefix: " ".into(),
             },
+        }
+    }
+
+    /// Appends a `[[claim.update]]` entry to claim `claim`: after its last
+    /// update, else before its first evidence table (where the desk's
+    /// files keep them), else after the claim's last table; in the style
+    /// of the updates (or evidence) already in the file. Returns its index
+    /// among the claim's updates.
+    pub fn add_update(&mut self, claim: &str, up: &NewUpdate) -> Result<usize, EditError> {
+        let entries = validate_update(up)?;
+        let style = self.sub_table_style(claim, "update");
+        let name = self.name.clone();
+        let table = self.claim_mut(claim)?;
+        match table.get_mut("update") {
+            Some(Item::ArrayOfTables(aot)) => {
+                let mut t = styled_table(&style, &entries);
+                // Unpositioned, it follows the claim's last update.
+                t.set_position(None);
+                aot.push(t);
+                Ok(aot.len() - 1)
+            }
+            Some(Item::Value(Value::Array(arr))) => {
+                push_inline(arr, &entries);
+                Ok(arr.len() - 1)
+            }
+            Some(_) => Err(EditError::Unsafe {
+                path: name,
+                why: format!(
+                    "`update` of claim `{claim}` is neither [[claim.update]] tables nor an array"
+                ),
+            }),
+            None => {
+                // Tables are written in order of position, ties in the
+                // order they are visited (the claim's own header and
+                // subtables before this new key): one less than the first
+                // evidence table's puts it right before that table.
+                let first_evidence = table
+                    .get("evidence")
+                    .and_then(Item::as_array_of_tables)
+                    .and_then(|a| a.iter().filter_map(Table::position).min());
+                let mut t = styled_table(&style, &entries);
+                t.set_position(first_evidence.map(|p| p - 1));
+                let mut aot = ArrayOfTables::new();
+                aot.push(t);
+                table.insert("update", Item::ArrayOfTables(aot));
+                Ok(0)
+            }
         }
     }
 
@@ -391,7 +478,7 @@ impl ClaimsFile {
             }
             Field::Reviewed(d) => match d.as_deref().map(str::trim) {
                 None | Some("") => None,
-                Some(d) => Some(date_value(d)?),
+                Some(d) => Some(date_value("reviewed", d)?),
             },
         };
         let style = TableStyle::of_values(self.claim_mut(claim)?);
@@ -743,6 +830,32 @@ fn validate_evidence(ev: &NewEvidence) -> Result<(), EditError> {
     Ok(())
 }
 
+/// The keys of a new update, in the order FORMAT.md lists them.
+fn validate_update(up: &NewUpdate) -> Result<Vec<(&'static str, Value)>, EditError> {
+    let note = up.note.trim();
+    // The loader drops what HTML forbids: a note of nothing else is none.
+    if note
+        .chars()
+        .all(|c| c.is_whitespace() || crate::content::is_forbidden_char(c))
+    {
+        return Err(EditError::invalid(
+            "note",
+            "an update says what changed and why: write a note",
+        ));
+    }
+    if note.chars().count() > 5000 {
+        return Err(EditError::invalid("note", "at most 5000 characters"));
+    }
+    let mut out = vec![
+        ("date", date_value("date", up.date.trim())?),
+        ("note", string_value(note)),
+    ];
+    if let Some(v) = up.verdict_before {
+        out.push(("verdict_before", string_value(v.as_str())));
+    }
+    Ok(out)
+}
+
 /// A claim id made from its text: the first words, slugged, unique.
 pub fn claim_id_for(text: &str, taken: &HashSet<String>) -> String {
     let slug = slugify(text);
@@ -870,7 +983,12 @@ fn restyle(old: &Value, new: Value) -> Value {
     v
 }
 
-fn date_value(d: &str) -> Result<Value, EditError> {
+/// Refuses anything but a date like `2026-11-20`.
+pub fn check_date(d: &str) -> Result<(), EditError> {
+    date_value("date", d).map(drop)
+}
+
+fn date_value(field: &'static str, d: &str) -> Result<Value, EditError> {
     let b = d.as_bytes();
     let ok = b.len() == 10
         && b[4] == b'-'
@@ -882,12 +1000,12 @@ fn date_value(d: &str) -> Result<Value, EditError> {
     let day: u32 = d.get(8..10).and_then(|m| m.parse().ok()).unwrap_or(0);
     if !ok || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return Err(EditError::invalid(
-            "reviewed",
+            field,
             format!("`{d}` is not a date like 2026-11-20"),
         ));
     }
     d.parse()
-        .map_err(|_| EditError::invalid("reviewed", format!("`{d}` is not a date")))
+        .map_err(|_| EditError::invalid(field, format!("`{d}` is not a date")))
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`.

@@ -2,11 +2,14 @@
 //!
 //! The browser sends where the selection starts and ends — a statement id
 //! and an offset into that statement's text, in UTF-16 code units as the
-//! DOM counts them — and the text it selected. The quote is exactly that
-//! passage of the article, white space runs written as one space; it is
-//! checked to anchor by FORMAT.md's rules to that very passage, and gets an
-//! `occurrence` when the same words occur more than once, so it can never
-//! silently attach to other text.
+//! DOM counts them — and the text it selected. The passage is widened to
+//! whole words and trimmed of white space and of punctuation around it that
+//! is not part of a quotation ([`snap`]), whatever the browser sent, so a
+//! selection that cuts a word ("…the US delegation ha") is quoted as the
+//! whole word. The quote is exactly that passage of the article, white
+//! space runs written as one space; it is checked to anchor by FORMAT.md's
+//! rules to that very passage, and gets an `occurrence` when the same words
+//! occur more than once, so it can never silently attach to other text.
 
 use std::ops::Range;
 
@@ -99,16 +102,122 @@ fn point(doc: &Doc, p: &Point) -> Result<usize, SelectionError> {
 }
 
 /// The quote for a selection on the page of the article whose text is
-/// `doc`.
+/// `doc`: the selected passage snapped to whole words ([`snap`]).
 pub fn quote_for(doc: &Doc, sel: &Selection) -> Result<Quote, SelectionError> {
     let a = point(doc, &sel.start)?;
     let b = point(doc, &sel.end)?;
     let (start, end) = if a <= b { (a, b) } else { (b, a) };
-    let found = quote_range(doc, start..end)?;
-    if normalize_quote(&doc.text[found.range.clone()]) != normalize_quote(&sel.text) {
+    // What the page selected must be what the article says here: else the
+    // page is older than the article.
+    if normalize_quote(&doc.text[start..end]) != normalize_quote(&sel.text) {
         return Err(SelectionError::TextChanged);
     }
-    Ok(found)
+    quote_range(doc, snap(&doc.text, start..end))
+}
+
+/// Characters that join two word characters into one word: `don't`,
+/// `five-hour`, `U.S`, and between digits `5,000` and `19.5`.
+fn joins(c: char, before: char, after: char) -> bool {
+    match c {
+        '\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}' | '.' => {
+            before.is_alphanumeric() && after.is_alphanumeric()
+        }
+        ',' => before.is_ascii_digit() && after.is_ascii_digit(),
+        _ => false,
+    }
+}
+
+/// Whether byte offset `at` of `text` falls inside a word.
+fn inside_word(text: &str, at: usize) -> bool {
+    let before: Vec<char> = text[..at].chars().rev().take(2).collect();
+    let after: Vec<char> = text[at..].chars().take(2).collect();
+    let (Some(&a), Some(&b)) = (before.first(), after.first()) else {
+        return false;
+    };
+    (a.is_alphanumeric() && b.is_alphanumeric())
+        || (a.is_alphanumeric() && after.get(1).is_some_and(|&n| joins(b, a, n)))
+        || (b.is_alphanumeric() && before.get(1).is_some_and(|&p| joins(a, p, b)))
+}
+
+/// The closing mark of an opening quotation mark or bracket.
+fn closing_of(c: char) -> Option<char> {
+    Some(match c {
+        '“' => '”',
+        '‘' => '’',
+        '«' => '»',
+        '„' => '“',
+        '"' => '"',
+        '(' => ')',
+        '[' => ']',
+        _ => return None,
+    })
+}
+
+/// The opening mark of a closing quotation mark or bracket.
+fn opening_of(c: char) -> Option<char> {
+    Some(match c {
+        '”' => '“',
+        '’' => '‘',
+        '»' => '«',
+        '"' => '"',
+        ')' => '(',
+        ']' => '[',
+        _ => return None,
+    })
+}
+
+/// `range` of `text` (char boundaries) widened to whole words, then trimmed
+/// of white space and of the punctuation around it that is not part of a
+/// quotation: a leading comma or dash goes, and so does a quotation mark or
+/// bracket whose other half is not selected; a closing mark whose opening
+/// one is selected stays, and so does the full stop, question or
+/// exclamation mark that ends a sentence. Empty when nothing is left.
+pub fn snap(text: &str, range: Range<usize>) -> Range<usize> {
+    let (mut start, mut end) = (range.start, range.end);
+    if start >= end {
+        return start..start;
+    }
+    while start > 0 && inside_word(text, start) {
+        start -= text[..start].chars().next_back().map_or(1, char::len_utf8);
+    }
+    while end < text.len() && inside_word(text, end) {
+        end += text[end..].chars().next().map_or(1, char::len_utf8);
+    }
+    loop {
+        let inner = &text[start..end];
+        let Some(first) = inner.chars().next() else {
+            return start..start;
+        };
+        let last = inner.chars().next_back().unwrap_or(first);
+        let drop_first = first.is_whitespace()
+            || matches!(
+                first,
+                ',' | ';' | ':' | '.' | '!' | '?' | '…' | '–' | '—' | '-' | '/' | '·'
+            )
+            || match closing_of(first) {
+                Some(close) => !inner[first.len_utf8()..].contains(close),
+                None => opening_of(first).is_some() || first == '\'',
+            };
+        if drop_first {
+            start += first.len_utf8();
+            continue;
+        }
+        if end - start <= first.len_utf8() {
+            break;
+        }
+        let drop_last = last.is_whitespace()
+            || matches!(last, ',' | ';' | ':' | '–' | '—' | '-' | '/' | '·')
+            || match opening_of(last) {
+                Some(open) => !inner[..inner.len() - last.len_utf8()].contains(open),
+                None => closing_of(last).is_some() || last == '\'',
+            };
+        if drop_last {
+            end -= last.len_utf8();
+            continue;
+        }
+        break;
+    }
+    start..end
 }
 
 /// The quote for a whole statement.
@@ -244,6 +353,38 @@ mod tests {
         // "🎉" is two UTF-16 units: "then" starts at 9.
         let q = quote_for(&doc, &sel(&doc, 0, 9, 0, 18, "then Kyiv")).unwrap();
         assert_eq!(q.quote, "then Kyiv");
+    }
+
+    fn snapped(text: &str, from: &str) -> String {
+        let at = text.find(from).unwrap();
+        text[snap(text, at..at + from.len())].to_string()
+    }
+
+    #[test]
+    fn selections_snap_to_whole_words_and_lose_stray_punctuation() {
+        let t = "Officials said the US delegation had left, “for now”, on Tuesday. Talks (in Moscow) lasted 5,000 minutes—the U.S. envoy’s view.";
+        assert_eq!(snapped(t, "he US delegation ha"), "the US delegation had");
+        assert_eq!(
+            snapped(t, "US delegation had left, "),
+            "US delegation had left"
+        );
+        assert_eq!(snapped(t, ", “for now”, "), "“for now”");
+        assert_eq!(snapped(t, "“for now"), "for now");
+        assert_eq!(snapped(t, "for now”, on"), "for now”, on");
+        assert_eq!(snapped(t, "now”, on Tuesday. "), "now”, on Tuesday.");
+        assert_eq!(snapped(t, "(in Moscow) las"), "(in Moscow) lasted");
+        assert_eq!(snapped(t, "Moscow) lasted 5,0"), "Moscow) lasted 5,000");
+        assert_eq!(snapped(t, ",000 minutes—"), "5,000 minutes");
+        assert_eq!(snapped(t, "S. envoy"), "U.S. envoy’s");
+        assert_eq!(snapped(t, "alk"), "Talks");
+        assert_eq!(snapped(t, "—"), "");
+    }
+
+    #[test]
+    fn a_mid_word_selection_is_quoted_as_whole_words() {
+        let doc = document::parse("Officials said the US delegation had left early.");
+        let q = quote_for(&doc, &sel(&doc, 0, 17, 0, 35, "e US delegation ha")).unwrap();
+        assert_eq!(q.quote, "the US delegation had");
     }
 
     #[test]

@@ -33,6 +33,7 @@ use rayon::prelude::*;
 
 use super::claims::{self, Print};
 use crate::anchor::Anchor;
+use crate::compiled::{ClaimsVersion, SiteCell};
 use crate::content::{
     self, Article, Claim, Content, ContentFiles, ContentPage, Evidence, SiteConfig, Status,
 };
@@ -45,6 +46,10 @@ use crate::site::{self, BuildOptions, Site};
 /// Served pages by path relative to the site root (`index.html`,
 /// `articles/ID/index.html`, `data.json`…).
 pub type Pages = BTreeMap<String, Bytes>;
+
+/// How long a rebuild waits for readers to let go of the previous site
+/// before it copies what it needs of it instead.
+const RECLAIM_PATIENCE: Duration = Duration::from_secs(2);
 
 /// [`Outcome::what`] when no file had really changed.
 pub const NOTHING: &str = "nothing";
@@ -441,6 +446,13 @@ pub struct Workspace {
     site_wide_paths: HashMap<Job, String>,
     pending: Dirty,
     laps: Laps,
+    /// The site of the last compile and the claims' statuses as the files
+    /// say (see [`Workspace::restore`]), shared with the readers of `cell`
+    /// until the next rebuild takes it back.
+    compiled: Option<(Arc<Site>, Vec<Status>)>,
+    cell: Option<Arc<SiteCell>>,
+    /// Of the claims files as last read (see [`ClaimsVersion`]).
+    claims_version: Option<String>,
 }
 
 impl Workspace {
@@ -478,6 +490,17 @@ impl Workspace {
                 all: true,
                 ..Dirty::default()
             },
+            compiled: None,
+            cell: None,
+            claims_version: None,
+        }
+    }
+
+    /// A workspace that publishes every site it compiles to `cell`.
+    pub fn with_cell(root: &Path, cell: Arc<SiteCell>) -> Workspace {
+        Workspace {
+            cell: Some(cell),
+            ..Workspace::new(root)
         }
     }
 
@@ -501,6 +524,7 @@ impl Workspace {
     ) -> Outcome {
         let started = Instant::now();
         self.laps = Laps::new();
+        self.reclaim();
         let what = self.apply(changes);
         self.laps.lap("read");
         let (compiled, mut diags) = self.compile();
@@ -522,6 +546,12 @@ impl Workspace {
             elapsed: Duration::ZERO,
             phases: Vec::new(),
         };
+        // Published before rendering: readers need the site, not the pages.
+        let compiled = compiled.map(|(site, statuses)| (Arc::new(site), statuses));
+        if let Some(cell) = &self.cell {
+            let site = compiled.as_ref().map(|(site, _)| site.clone());
+            cell.publish(site, self.claims_version.clone());
+        }
         if let Some((site, statuses)) = compiled {
             if !outcome.diagnostics.has_errors() {
                 match self.render(&site, started, early) {
@@ -536,7 +566,7 @@ impl Workspace {
                     }
                 }
             }
-            self.restore(site, statuses);
+            self.compiled = Some((site, statuses));
         }
         outcome.elapsed = started.elapsed();
         outcome.phases = std::mem::take(&mut self.laps.phases);
@@ -784,9 +814,25 @@ impl Workspace {
         let mut files = Vec::with_capacity(paths.len());
         let mut claims = Vec::new();
         let mut reparsed = false;
+        let project = crate::input::Project::new(&self.root);
+        // Of the very bytes parsed, so it names exactly these claims.
+        let mut version = Some(ClaimsVersion::default());
         for path in paths {
             let mut diags = Diagnostics::default();
-            let file = content::read_source(&self.root, &path, &mut diags);
+            let file = match project.read(&path, false) {
+                Ok(bytes) => {
+                    let name = project.name(&path);
+                    if let Some(v) = version.as_mut() {
+                        v.add(&name, &bytes);
+                    }
+                    content::source_from_bytes(name, bytes, &mut diags)
+                }
+                Err(e) => {
+                    version = None;
+                    diags.push(content::input_diagnostic(&e));
+                    None
+                }
+            };
             let previous = old.remove(&path);
             let hash = file.as_ref().map_or_else(
                 || blake3::hash(b"\0unreadable"),
@@ -828,6 +874,7 @@ impl Workspace {
             .iter()
             .flat_map(|s| s.claims.iter().cloned())
             .collect();
+        self.claims_version = version.map(|v| v.finish());
         let same_order = same_ids_in_order(&old_prints, &new_prints);
         let dirty = changed_claims(&old_prints, &new_prints, same_order);
         self.claim_files = files;
@@ -911,6 +958,30 @@ impl Workspace {
         let site = site::assemble(content, docs, anchors, options, &mut diags);
         self.laps.lap("graph");
         (Some((site, statuses)), diags)
+    }
+
+    /// Takes the last compile's site back, to change it: from the readers
+    /// first (they hold it for one request at most; a reader that keeps it
+    /// longer gets its own copy).
+    fn reclaim(&mut self) {
+        let Some((mut site, statuses)) = self.compiled.take() else {
+            return;
+        };
+        if let Some(cell) = &self.cell {
+            cell.building();
+        }
+        let deadline = Instant::now() + RECLAIM_PATIENCE;
+        let site = loop {
+            match Arc::try_unwrap(site) {
+                Ok(site) => break site,
+                Err(shared) if Instant::now() < deadline => {
+                    site = shared;
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Err(shared) => break (*shared).clone(),
+            }
+        };
+        self.restore(site, statuses);
     }
 
     /// Takes the articles, docs and claims back from a compiled site.
@@ -1823,6 +1894,48 @@ mod tests {
                 ..Changes::default()
             },
         );
+    }
+
+    #[test]
+    fn every_compile_is_published_with_the_version_of_its_claims_files() {
+        let dir = project();
+        let root = dir.path();
+        let cell = SiteCell::new();
+        let mut ws = Workspace::with_cell(root, cell.clone());
+        rebuild_matches(&mut ws, root, Changes::everything());
+        let version = || crate::review::ClaimsFiles::read(root).unwrap().version();
+        let first = cell.current().expect("published");
+        assert_eq!(first.claims_version, Some(version()));
+        // A reader still holds the site when the next save comes: the
+        // rebuild works on a copy, the reader's site stays as it was.
+        let held = first.site.clone();
+        drop(first);
+        edit(
+            &root.join("content/claims.toml"),
+            "About 1,200 workers",
+            "Some 1,200 workers",
+        );
+        rebuild_matches(&mut ws, root, claims_changed());
+        let now = cell.current().expect("published again");
+        assert_eq!(now.claims_version, Some(version()));
+        assert_eq!(now.generation, 2);
+        let said = |site: &Site, words: &str| site.claims.iter().any(|c| c.text.contains(words));
+        assert!(said(&held, "About 1,200") && !said(&held, "Some 1,200"));
+        assert!(said(&now.site, "Some 1,200"));
+        // With no reader left, the site is taken back whole, and the build
+        // still equals a full one.
+        drop((held, now));
+        edit(
+            &root.join("content/articles/coastal-gazette-talks.md"),
+            "broke down.",
+            "broke down. Both sides want a deal.",
+        );
+        rebuild_matches(
+            &mut ws,
+            root,
+            article_changes(root, &["coastal-gazette-talks"]),
+        );
+        assert_eq!(cell.current().unwrap().generation, 3);
     }
 
     #[test]
