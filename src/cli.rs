@@ -222,6 +222,9 @@ fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode
     let mut clock = StageClock::from_env();
     let (site, mut diags) = site::compile_for_build(&root, options, &mut clock);
     let renderer = Renderer::new(&root);
+    if let Some(site) = &site {
+        diags.extend(crate::card::glyph_warnings(site));
+    }
     let (site, renderer) = match (site, renderer) {
         (Some(site), Ok(r)) if !diags.has_errors() => (site, r),
         (_, r) => {
@@ -402,14 +405,16 @@ fn report_outputs(term: &Term, site: &site::Site, pages: &[(String, usize)]) {
         .iter()
         .filter(|(p, _)| p.ends_with("/card.svg"))
         .count();
-    term.detail(&format!("{cards} verdict cards (claims/ID/card.svg)"));
+    term.detail(&format!(
+        "{cards} verdict cards (claims/ID/card.svg, card.png) and embeds (claims/ID/embed.html)"
+    ));
     term.detail(&format!(
         "feed.xml lists {} reviewed claim(s)",
         crate::feeds::feed_claims(site).len()
     ));
     if !crate::feeds::is_absolute(&site.config.base_url) {
         term.detail(&format!(
-            "base_url is {:?}, not an absolute URL: no sitemap.xml, canonical links or og:url/og:image (set base_url = \"https://…/\" in content/site.toml)",
+            "base_url is {:?}, not an absolute URL: no sitemap.xml, canonical links, og:url/og:image or oEmbed (set base_url = \"https://…/\" in content/site.toml)",
             site.config.base_url
         ));
     }
@@ -455,6 +460,7 @@ fn check(root: PathBuf) -> ExitCode {
     if let Some(site) = &site {
         // Verdicts at odds with their evidence, claims with no evidence.
         diags.extend(crate::review::consistency::check(site));
+        diags.extend(crate::card::glyph_warnings(site));
         if let Some(renderer) = &renderer {
             diags.extend(crate::render::check_templates(site, renderer));
         }

@@ -5,6 +5,8 @@
 #   2. a 50-article fixture from the benchmark generator, built with an
 #      absolute base_url (canonical, og:url, og:image) and --drafts;
 #   3. the project `crosscheck init` scaffolds.
+# Each includes every claim's embed (claims/ID/embed.html), the page made to
+# be shown in an <iframe> elsewhere.
 # Usage: bash tests/validate/run.sh   (CROSSCHECK_BIN overrides the binary)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -38,7 +40,9 @@ grep -q '^base_url = "https://example.org/checks/"' "$tmp/c50/content/site.toml"
 
 pages=$(find "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" -name '*.html' | wc -l)
 [ "$pages" -gt 60 ] || { echo "error: only $pages pages to check" >&2; exit 1; }
-echo "Nu Html Checker: $pages pages"
+embeds=$(find "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" -name 'embed.html' | wc -l)
+[ "$embeds" -gt 50 ] || { echo "error: only $embeds embeds to check" >&2; exit 1; }
+echo "Nu Html Checker: $pages pages ($embeds embeds)"
 if java -jar "$vnu" --errors-only --skip-non-html "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site"; then
   echo "nu: $pages passed, 0 failed"
 else
