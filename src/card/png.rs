@@ -148,14 +148,23 @@ pub fn rasterise(svg: &str) -> Result<Vec<u8>, PngError> {
     let tree = usvg::Tree::from_str(svg, &FONTS_LOADED.options)?;
     let size = tree.size().to_int_size();
     let (width, height) = (size.width(), size.height());
-    let mut pixmap = tiny_skia::Pixmap::new(width, height).ok_or(PngError::Size(width, height))?;
-    pixmap.fill(tiny_skia::Color::WHITE);
-    resvg::render(
-        &tree,
-        tiny_skia::Transform::identity(),
-        &mut pixmap.as_mut(),
-    );
-    encode(pixmap.width(), pixmap.height(), pixmap.data())
+    // Each thread draws into the same pixmap card after card: a new one
+    // is 3 MB of zeroed pages, a tenth of a card's time.
+    thread_local! {
+        static PIXMAP: std::cell::RefCell<Option<tiny_skia::Pixmap>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    PIXMAP.with_borrow_mut(|slot| {
+        let pixmap = match slot {
+            Some(p) if (p.width(), p.height()) == (width, height) => p,
+            _ => slot.insert(
+                tiny_skia::Pixmap::new(width, height).ok_or(PngError::Size(width, height))?,
+            ),
+        };
+        pixmap.fill(tiny_skia::Color::WHITE);
+        resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+        encode(width, height, pixmap.data())
+    })
 }
 
 /// PNG of opaque RGBA pixels. A card is flat colours and the anti-aliased
@@ -166,7 +175,10 @@ fn encode(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, PngError> {
     let mut out = Vec::with_capacity(32 * 1024);
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Balanced);
+    // Level 4 of 9: on the example's cards 4.7 ms and 26 KB a card,
+    // against 8.1 ms and 24.6 KB at the default 6 (and 2.3 ms but 40 KB
+    // at 1); deflating was half of a card's time.
+    encoder.set_deflate_compression(png::DeflateCompression::Level(4));
     match palette(rgba) {
         Some((palette, indices)) => {
             encoder.set_color(png::ColorType::Indexed);
@@ -179,6 +191,7 @@ fn encode(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, PngError> {
         None => {
             // Opaque, so the premultiplied pixels are the plain ones.
             encoder.set_color(png::ColorType::Rgba);
+            encoder.set_filter(png::Filter::Adaptive);
             let mut writer = encoder.write_header()?;
             writer.write_image_data(rgba)?;
             writer.finish()?;
