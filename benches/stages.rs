@@ -176,3 +176,12 @@ fn render_data_json(bencher: Bencher) {
     let (site, _) = &*SITE;
     bencher.bench(|| render::data_json(black_box(site)));
 }
+
+/// The verdict card's SVG rasterised to PNG: the costliest file per claim
+/// (parse, shape, fill, palette, deflate).
+#[divan::bench]
+fn render_card_png(bencher: Bencher) {
+    let (site, renderer) = &*SITE;
+    let job = Job::CardPng(0);
+    bencher.bench(|| render::render_job(site, renderer, black_box(job)).expect("renders"));
+}

@@ -1,19 +1,28 @@
 //! The verdict card, `claims/ID/card.svg`: a 1200×630 image (the Open
 //! Graph size) with the claim wrapped over a few lines, the verdict as a
-//! coloured badge with its icon and name, and how many sources support,
-//! contradict or mention the claim. Every piece of text is XML-escaped.
+//! coloured badge with its icon and name, and how the reports line up
+//! ("Asserted by 3 reports (2 independent) · contradicted by 1"). Every
+//! piece of text is XML-escaped. [`png`] rasterises the same SVG into
+//! `card.png` for the networks that do not show SVG.
 //!
-//! Text is wrapped by an estimate of glyph widths (no font is embedded, so
-//! the output stays small and deterministic); long claims get a smaller
-//! size and, past the last line, an ellipsis.
+//! Text is wrapped by width: the wider of an estimate for the reader's
+//! fonts (the SVG on the page is drawn by the browser) and the exact
+//! advances of the PNG's bold font, so a line fits in both. Long claims get
+//! a smaller size and, past the last line, an ellipsis.
 
 use crate::content::{Stance, Verdict};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::feeds::xml_escape;
+use crate::findings::Side;
 use crate::site::Site;
+
+pub mod png;
 
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
 const MARGIN: f32 = 80.0;
+/// The size of the line saying how the reports line up.
+const SIDES_SIZE: f32 = 28.0;
 const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif";
 
 /// Badge colours (the light theme's verdict colours; white text on each
@@ -32,6 +41,17 @@ fn verdict_colour(v: Verdict) -> &'static str {
 /// Approximate advance of a character in ems for a sans-serif face.
 fn char_width(c: char) -> f32 {
     match c {
+        // Combining marks and format characters take no room of their own.
+        '\u{300}'..='\u{36f}'
+        | '\u{1ab0}'..='\u{1aff}'
+        | '\u{1dc0}'..='\u{1dff}'
+        | '\u{20d0}'..='\u{20ff}'
+        | '\u{fe20}'..='\u{fe2f}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}'
+        | '\u{fe00}'..='\u{fe0f}'
+        | '\u{feff}' => 0.0,
         'i' | 'j' | 'l' | '.' | ',' | '\'' | '!' | '|' | ':' | ';' | '’' | '‘' => 0.28,
         'f' | 't' | 'r' | 'I' | '(' | ')' | '[' | ']' | '"' | '“' | '”' | '-' | ' ' => 0.36,
         'm' | 'w' | 'M' | 'W' | '—' | '@' | '%' => 0.86,
@@ -48,8 +68,12 @@ fn char_width(c: char) -> f32 {
 /// wider still. Overestimating only leaves a margin on narrower faces.
 const BOLD_FACTOR: f32 = 1.2;
 
+/// How wide `s` is, in ems: the wider of the estimate for the reader's
+/// own fonts (the SVG on the page) and its exact width in the PNG card's
+/// bold font, so a line fits in both.
 fn text_width(s: &str) -> f32 {
-    s.chars().map(char_width).sum::<f32>() * BOLD_FACTOR
+    let estimate = s.chars().map(char_width).sum::<f32>() * BOLD_FACTOR;
+    estimate.max(png::bold_advance_em(s))
 }
 
 /// Greedy word wrap into lines at most `max_em` wide; words longer than a
@@ -74,7 +98,7 @@ pub fn wrap(text: &str, max_em: f32, max_lines: usize) -> (Vec<String>, bool) {
         // A word wider than a line: break it by characters.
         let mut piece = String::new();
         for c in word.chars() {
-            if text_width(&piece) + char_width(c) > max_em && !piece.is_empty() {
+            if !piece.is_empty() && text_width(&format!("{piece}{c}")) > max_em {
                 lines.push(std::mem::take(&mut piece));
             }
             piece.push(c);
@@ -89,7 +113,7 @@ pub fn wrap(text: &str, max_em: f32, max_lines: usize) -> (Vec<String>, bool) {
     }
     lines.truncate(max_lines);
     let last = lines.last_mut().expect("max_lines > 0");
-    while !last.is_empty() && text_width(last) + char_width('…') > max_em {
+    while !last.is_empty() && text_width(&format!("{last}…")) > max_em {
         last.pop();
     }
     let trimmed = last.trim_end().to_string();
@@ -97,51 +121,111 @@ pub fn wrap(text: &str, max_em: f32, max_lines: usize) -> (Vec<String>, bool) {
     (lines, false)
 }
 
-/// How many distinct sources take each stance on claim `ci`.
-pub fn source_counts(site: &Site, ci: usize) -> [usize; 3] {
-    let mut out = [0; 3];
-    for (k, &stance) in Stance::ALL.iter().enumerate() {
-        let mut articles: Vec<usize> = site.graph.evidence[ci]
-            .iter()
-            .filter(|r| r.stance == stance)
-            .map(|r| r.article)
-            .collect();
-        articles.sort_unstable();
-        articles.dedup();
-        out[k] = articles.len();
+/// How the reports line up on claim `ci`, one phrase per stance that has
+/// any, in the wording of the pages' `sides` macro: "Asserted by 3
+/// reports (2 independent)", "contradicted by 1", "reported by 2". The
+/// first phrase names what is counted and starts with a capital; the
+/// independence figure is given when some reports derive from others.
+/// Empty when no report bears on the claim.
+pub fn sides_phrases(site: &Site, ci: usize) -> Vec<String> {
+    let sides = &site.findings.claims[ci];
+    let mut out = Vec::new();
+    for &stance in Stance::ALL {
+        let side = sides.side(stance);
+        if !side.articles.is_empty() {
+            out.push(side_phrase(stance, side, out.is_empty()));
+        }
     }
     out
 }
+
+/// One side of a claim in words: "Asserted by 3 reports (2 independent)"
+/// when `first` (it starts a sentence and names what is counted), else
+/// "contradicted by 1".
+pub fn side_phrase(stance: Stance, side: &Side, first: bool) -> String {
+    let n = side.articles.len();
+    let by = match stance {
+        Stance::Supports => "asserted by",
+        Stance::Contradicts => "contradicted by",
+        Stance::Mentions => "reported by",
+    };
+    let mut phrase = if first {
+        let mut by = by.to_string();
+        by[..1].make_ascii_uppercase();
+        format!("{by} {}", plural(n, "report", "reports"))
+    } else {
+        format!("{by} {n}")
+    };
+    if side.independent < n {
+        phrase.push_str(&format!(" ({} independent)", side.independent));
+    }
+    phrase
+}
+
+/// What is shown when no report bears on a claim.
+pub const NO_EVIDENCE: &str = "No evidence recorded yet";
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The one-line description of the counts, used on the card and as part
-/// of its alternative text.
-pub fn counts_line(counts: [usize; 3]) -> String {
-    let [s, c, m] = counts;
-    format!(
-        "Supported by {} · contradicted by {c} · mentioned by {m}",
-        plural(s, "source", "sources")
-    )
+/// The one-line description of how the reports line up on claim `ci`
+/// (the phrases of [`sides_phrases`] joined by " · "), as the card and
+/// the embed show it.
+pub fn sides_line(site: &Site, ci: usize) -> String {
+    let phrases = sides_phrases(site, ci);
+    if phrases.is_empty() {
+        NO_EVIDENCE.to_string()
+    } else {
+        phrases.join(" · ")
+    }
 }
 
 /// Alternative text for the card image.
 pub fn alt_text(site: &Site, ci: usize) -> String {
     let c = &site.claims[ci];
+    let phrases = sides_phrases(site, ci);
+    let sides = if phrases.is_empty() {
+        NO_EVIDENCE.to_string()
+    } else {
+        phrases.join(", ")
+    };
     format!(
-        "Verdict card: “{}” rated {}; {}.",
+        "Verdict card: “{}” rated {}. {sides}.",
         c.text,
         c.verdict.label(),
-        counts_line(source_counts(site, ci))
     )
+}
+
+/// The phrases of [`sides_phrases`] packed into at most `max_lines`
+/// lines `max_em` wide, breaking between phrases where possible.
+fn pack_phrases(phrases: &[String], max_em: f32, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for phrase in phrases {
+        match lines.last_mut() {
+            Some(line) if text_width(&format!("{line} · {phrase}")) <= max_em => {
+                line.push_str(" · ");
+                line.push_str(phrase);
+            }
+            Some(line) => {
+                line.push_str(" ·");
+                lines.push(phrase.clone());
+            }
+            None => lines.push(phrase.clone()),
+        }
+    }
+    // A phrase too wide for a line on its own (a narrow card font size
+    // never needs this for the English phrases) is wrapped by words.
+    let text = lines.join(" ");
+    if lines.iter().all(|l| text_width(l) <= max_em) && lines.len() <= max_lines {
+        return lines;
+    }
+    wrap(&text, max_em, max_lines).0
 }
 
 /// The card for claim `ci` as a standalone SVG document.
 pub fn verdict_card(site: &Site, ci: usize) -> String {
     let c = &site.claims[ci];
-    let counts = source_counts(site, ci);
     let width = WIDTH as f32 - 2.0 * MARGIN;
     // Largest size at which the claim fits in the space above the badge.
     let (size, lines) = [(56.0f32, 4usize), (48.0, 5), (40.0, 6)]
@@ -168,20 +252,40 @@ pub fn verdict_card(site: &Site, ci: usize) -> String {
         "<g font-family=\"{}\" fill=\"#1d1d1f\">\n",
         xml_escape(FONT)
     ));
+    // One line: a long site title ends in an ellipsis (letter spacing
+    // adds 1/28 em a character).
+    let kicker = format!("FACT-CHECK · {}", site.config.title);
+    let (kicker, _) = wrap(&kicker, width / 28.0 * 0.95, 1);
     svg.push_str(&format!(
         "<text x=\"{MARGIN}\" y=\"86\" font-size=\"28\" fill=\"#5b5b66\" letter-spacing=\"1\">{}</text>\n",
-        xml_escape(&format!("FACT-CHECK · {}", site.config.title))
+        xml_escape(&kicker.concat())
     ));
     let line_height = size * 1.2;
     let top = 150.0 + size * 0.8;
+    // A claim written right to left (its first strong character is, as
+    // HTML's dir="auto" decides) is set flush right, each line embedded
+    // right to left (RLE … PDF): resvg lays out every text left to right
+    // and ignores `direction`, which would put a closing full stop at the
+    // wrong end.
+    let rtl = unicode_bidi::get_base_direction(c.text.as_str()) == unicode_bidi::Direction::Rtl;
+    let (x, anchor) = if rtl {
+        (WIDTH as f32 - MARGIN, " text-anchor=\"end\"")
+    } else {
+        (MARGIN, "")
+    };
     svg.push_str(&format!(
-        "<text x=\"{MARGIN}\" y=\"{top}\" font-size=\"{size}\" font-weight=\"700\">"
+        "<text x=\"{x}\" y=\"{top}\" font-size=\"{size}\" font-weight=\"700\"{anchor}>"
     ));
     for (i, line) in lines.iter().enumerate() {
         let dy = if i == 0 { 0.0 } else { line_height };
+        let line = if rtl {
+            format!("\u{202b}{line}\u{202c}")
+        } else {
+            line.clone()
+        };
         svg.push_str(&format!(
-            "<tspan x=\"{MARGIN}\" dy=\"{dy}\">{}</tspan>",
-            xml_escape(line)
+            "<tspan x=\"{x}\" dy=\"{dy}\">{}</tspan>",
+            xml_escape(&line)
         ));
     }
     svg.push_str("</text>\n");
@@ -193,12 +297,72 @@ pub fn verdict_card(site: &Site, ci: usize) -> String {
         MARGIN + 32.0,
         xml_escape(&badge_text)
     ));
-    svg.push_str(&format!(
-        "<text x=\"{MARGIN}\" y=\"580\" font-size=\"30\" fill=\"#3d3d46\">{}</text>\n",
-        xml_escape(&counts_line(counts))
-    ));
+    // How the reports line up, on one line below the badge or on two.
+    let phrases = sides_phrases(site, ci);
+    let sides = if phrases.is_empty() {
+        vec![NO_EVIDENCE.to_string()]
+    } else {
+        pack_phrases(&phrases, width / SIDES_SIZE, 2)
+    };
+    let first = if sides.len() == 1 { 580.0 } else { 568.0 };
+    for (i, line) in sides.iter().enumerate() {
+        svg.push_str(&format!(
+            "<text x=\"{MARGIN}\" y=\"{}\" font-size=\"{SIDES_SIZE}\" fill=\"#3d3d46\">{}</text>\n",
+            first + i as f32 * SIDES_SIZE * 1.2,
+            xml_escape(line)
+        ));
+    }
     svg.push_str("</g>\n</svg>\n");
     svg
+}
+
+/// Warnings for text on the cards that `card.png` cannot draw (see
+/// [`png`]: the fonts cover Latin, Greek, Cyrillic, Arabic and Hebrew): one
+/// per claim whose text has such characters, at the claim, and one for the
+/// site's title, which every card shows.
+pub fn glyph_warnings(site: &Site) -> Diagnostics {
+    const SHOWN: usize = 8;
+    let list = |missing: &[char]| {
+        let mut s: String = missing
+            .iter()
+            .take(SHOWN)
+            .map(|c| format!("{c} (U+{:04X})", u32::from(*c)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if missing.len() > SHOWN {
+            s.push_str(&format!(" and {} more", missing.len() - SHOWN));
+        }
+        s
+    };
+    let help = "the PNG card's fonts cover Latin, Greek, Cyrillic, Arabic and Hebrew \
+                (README → Sharing); the SVG card and the pages use the reader's fonts";
+    let mut diags = Diagnostics::default();
+    let missing = png::missing_glyphs(&site.config.title);
+    if !missing.is_empty() {
+        diags.push(
+            Diagnostic::warning(format!(
+                "site.toml: the title has characters every card.png shows as a box: {}",
+                list(&missing)
+            ))
+            .help(help),
+        );
+    }
+    for c in &site.claims {
+        let missing = png::missing_glyphs(&c.text);
+        if !missing.is_empty() {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "claim `{}`: its text has characters claims/{}/card.png shows as a box: {}",
+                    c.id,
+                    c.id,
+                    list(&missing)
+                ))
+                .at(&c.file, c.span.clone())
+                .help(help),
+            );
+        }
+    }
+    diags
 }
 
 #[cfg(test)]
@@ -220,14 +384,24 @@ mod tests {
     }
 
     #[test]
-    fn counts_line_pluralises_sources() {
+    fn phrases_pack_between_phrases() {
+        let phrases: Vec<String> = [
+            "Asserted by 3 reports (2 independent)",
+            "contradicted by 1",
+            "reported by 2",
+        ]
+        .map(String::from)
+        .to_vec();
         assert_eq!(
-            counts_line([1, 0, 2]),
-            "Supported by 1 source · contradicted by 0 · mentioned by 2"
+            pack_phrases(&phrases, 100.0, 2),
+            vec!["Asserted by 3 reports (2 independent) · contradicted by 1 · reported by 2"]
         );
         assert_eq!(
-            counts_line([3, 1, 0]),
-            "Supported by 3 sources · contradicted by 1 · mentioned by 0"
+            pack_phrases(&phrases, 30.0, 2),
+            vec![
+                "Asserted by 3 reports (2 independent) ·",
+                "contradicted by 1 · reported by 2"
+            ]
         );
     }
 }

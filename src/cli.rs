@@ -370,7 +370,9 @@ fn report_outputs(term: &Term, site: &site::Site, pages: &[(String, usize)]) {
         .iter()
         .filter(|(p, _)| p.ends_with("/card.svg"))
         .count();
-    term.detail(&format!("{cards} verdict cards (claims/ID/card.svg)"));
+    term.detail(&format!(
+        "{cards} verdict cards (claims/ID/card.svg, card.png) and embeds (claims/ID/embed.html)"
+    ));
     term.detail(&format!(
         "feed.xml lists {} reviewed claim(s)",
         crate::feeds::feed_claims(site)
@@ -379,7 +381,7 @@ fn report_outputs(term: &Term, site: &site::Site, pages: &[(String, usize)]) {
     ));
     if !crate::feeds::is_absolute(&site.config.base_url) {
         term.detail(&format!(
-            "base_url is {:?}, not an absolute URL: no sitemap.xml, canonical links or og:url/og:image (set base_url = \"https://…/\" in content/site.toml)",
+            "base_url is {:?}, not an absolute URL: no sitemap.xml, canonical links, og:url/og:image or oEmbed (set base_url = \"https://…/\" in content/site.toml)",
             site.config.base_url
         ));
     }

@@ -241,8 +241,8 @@ pub fn atom(site: &Site) -> String {
             xml_escape(&link(&path))
         ));
         out.push_str(&format!(
-            "<link rel=\"enclosure\" type=\"image/svg+xml\" href=\"{}\"/>\n",
-            xml_escape(&link(&format!("{path}card.svg")))
+            "<link rel=\"enclosure\" type=\"image/png\" href=\"{}\"/>\n",
+            xml_escape(&link(&format!("{path}card.png")))
         ));
         out.push_str(&format!("<published>{date}</published>\n"));
         out.push_str(&format!("<updated>{date}</updated>\n"));

@@ -173,6 +173,7 @@ impl Project {
         if let Some(site) = &site {
             diags.extend(crate::claims::consistency::check(site));
             diags.extend(crate::findings::check_independence(site));
+            diags.extend(crate::card::glyph_warnings(site));
             if let Some(renderer) = &renderer {
                 let memory = Memory::default();
                 if let Err(RenderError::Content(d)) =
@@ -202,6 +203,9 @@ impl Project {
         observer.stage("loading and anchoring…", 0);
         let mut clock = StageClock::from_env();
         let (site, mut diags) = site::compile_for_build(&self.root, options, &mut clock);
+        if let Some(site) = &site {
+            diags.extend(crate::card::glyph_warnings(site));
+        }
         let renderer = self.renderer();
         let (site, renderer) = match (site, renderer) {
             (Some(site), Ok(r)) if !diags.has_errors() => (site, r),

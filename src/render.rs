@@ -15,10 +15,12 @@ use crate::output::Page;
 use crate::site::Site;
 
 mod data;
+mod embed;
 mod pages;
 mod views;
 
 pub use data::{data_json, statements_json, write_data_json};
+pub use embed::{embed_src, oembed_url, snippet as embed_snippet};
 pub use pages::{
     FRONT_PAGE_LIST, MAX_MATRIX_CELLS, OUTLET_LIST, VERDICT_SCALE_PLACEHOLDER, wayback_date,
 };
@@ -32,6 +34,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("article.html", include_str!("../templates/article.html")),
     ("articles.html", include_str!("../templates/articles.html")),
     ("claim.html", include_str!("../templates/claim.html")),
+    ("embed.html", include_str!("../templates/embed.html")),
     ("claims.html", include_str!("../templates/claims.html")),
     ("outlet.html", include_str!("../templates/outlet.html")),
     ("outlets.html", include_str!("../templates/outlets.html")),
@@ -269,6 +272,11 @@ pub fn site_jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.articles.len()).map(Job::ArticleData));
     jobs.extend((0..site.claims.len()).map(Job::Claim));
     jobs.extend((0..site.claims.len()).map(Job::Card));
+    jobs.extend((0..site.claims.len()).map(Job::CardPng));
+    jobs.extend((0..site.claims.len()).map(Job::Embed));
+    if crate::feeds::is_absolute(&site.config.base_url) {
+        jobs.extend((0..site.claims.len()).map(Job::Oembed));
+    }
     jobs.extend((0..site.findings.outlets.len()).map(Job::Outlet));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend((1..=crate::annotations::page_count(site)).map(Job::AnnotationPage));
@@ -306,6 +314,15 @@ pub enum Job {
     AnnotationPage(usize),
     /// `claims/ID/card.svg`.
     Card(usize),
+    /// `claims/ID/card.png`: the same card rasterised, a pure function of
+    /// the SVG's bytes (see [`crate::card::png::rasterise`]).
+    CardPng(usize),
+    /// `claims/ID/embed.html`: the verdict as a page to show in an
+    /// `<iframe>`.
+    Embed(usize),
+    /// `claims/ID/oembed.json`: the oEmbed description of the embed, only
+    /// when `base_url` is absolute.
+    Oembed(usize),
     /// `articles/index.html`: every report.
     ArticleList,
     /// `claims/index.html`: every claim.
@@ -375,6 +392,7 @@ fn template_of(job: Job) -> Option<&'static str> {
         Job::Verdicts => "verdicts.html",
         Job::Page(_) => "page.html",
         Job::Corrections => "corrections.html",
+        Job::Embed(_) => "embed.html",
         _ => return None,
     })
 }
@@ -416,6 +434,20 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
         Job::Card(i) => Ok(Page::new(
             format!("claims/{}/card.svg", site.claims[i].id),
             crate::card::verdict_card(site, i),
+        )),
+        Job::CardPng(i) => {
+            let id = &site.claims[i].id;
+            crate::card::png::rasterise(&crate::card::verdict_card(site, i))
+                .map(|png| Page::new(format!("claims/{id}/card.png"), png))
+                .map_err(|e| Diagnostic::error(format!("claims/{id}/card.png: {e}")))
+        }
+        Job::Embed(i) => page(
+            format!("claims/{}/embed.html", site.claims[i].id),
+            &embed::embed_view(site, i),
+        ),
+        Job::Oembed(i) => Ok(Page::new(
+            format!("claims/{}/oembed.json", site.claims[i].id),
+            embed::oembed_json(site, i),
         )),
         Job::Article(i) => page(
             format!("articles/{}/index.html", site.articles[i].id),

@@ -791,6 +791,9 @@ fn arbitrary_strings_in_any_field_never_become_markup() {
             let pages = build_pages(dir.path());
             checks::check_links(&pages);
             for (path, bytes) in &pages {
+                if path.ends_with(".png") {
+                    continue; // the card's pixels; its text is checked in card.svg
+                }
                 let text = std::str::from_utf8(bytes).expect("UTF-8 output");
                 if path.ends_with(".html") {
                     let doc = check_page_markup(path, text, &allowed)?;

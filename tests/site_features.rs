@@ -402,7 +402,13 @@ fn claim_and_article_pages_carry_open_graph_and_twitter_meta() {
         assert_eq!(meta(&doc, "twitter:description"), None);
         let page = format!("{BASE}claims/{}/", claim.id);
         assert_eq!(meta(&doc, "og:url"), Some(page.clone()));
-        assert_eq!(meta(&doc, "og:image"), Some(format!("{page}card.svg")));
+        // The PNG: the networks that show previews do not render SVG.
+        assert_eq!(meta(&doc, "og:image"), Some(format!("{page}card.png")));
+        assert_eq!(meta(&doc, "twitter:image"), Some(format!("{page}card.png")));
+        assert_eq!(meta(&doc, "og:image:type").as_deref(), Some("image/png"));
+        assert_eq!(meta(&doc, "og:image:width").as_deref(), Some("1200"));
+        assert_eq!(meta(&doc, "og:image:height").as_deref(), Some("630"));
+        assert!(pages.contains_key(&format!("claims/{}/card.png", claim.id)));
         assert_eq!(
             meta(&doc, "twitter:card").as_deref(),
             Some("summary_large_image")
@@ -415,8 +421,20 @@ fn claim_and_article_pages_carry_open_graph_and_twitter_meta() {
         assert!(img.value().attr("alt").unwrap().contains(verdict));
         let svg = text(&pages, &format!("claims/{}/card.svg", claim.id));
         assert!(svg.contains(&format!("{} {}", claim.verdict.icon(), verdict)));
-        let counts = crosscheck::card::source_counts(&site, ci);
-        assert!(svg.contains(&crosscheck::card::counts_line(counts)));
+        // How the reports line up, in the claim page's words.
+        let sides = crosscheck::card::sides_phrases(&site, ci);
+        let findings = &site.findings.claims[ci];
+        let supports = findings.side(crosscheck::content::Stance::Supports);
+        if !supports.articles.is_empty() {
+            let n = supports.articles.len();
+            assert!(
+                sides[0].starts_with(&format!("Asserted by {n} report")),
+                "{sides:?}"
+            );
+        }
+        for phrase in &sides {
+            assert!(svg.contains(phrase.as_str()), "{phrase} not on the card");
+        }
     }
     let article = &site.articles[0];
     let doc = html(&pages, &format!("articles/{}/index.html", article.id));
@@ -680,7 +698,7 @@ fn build_output_is_one_summary_line_quiet_is_silent_and_no_color_is_plain() {
         "colour despite NO_COLOR and a pipe"
     );
     for part in [
-        "built 14 pages",
+        "built 15 pages",
         "1 articles",
         "1 claims",
         "2 evidence",

@@ -844,9 +844,19 @@ pub(super) struct ClaimView<'a> {
 struct CardView {
     /// Relative to the claim page.
     href: &'static str,
+    /// The PNG of the same card, relative to the claim page.
+    png_href: &'static str,
     alt: String,
     width: u32,
     height: u32,
+    /// The `<iframe>` code that embeds the verdict elsewhere, when the
+    /// site's address is known (see [`super::embed::embed_src`]).
+    embed_snippet: Option<String>,
+    /// Whether that code works on this site's host only (`base_url` is a
+    /// path, not a full address).
+    embed_same_host: bool,
+    /// The oEmbed discovery link's target, when `base_url` is absolute.
+    oembed: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -987,7 +997,7 @@ pub(super) fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
             .shared_as(
                 site,
                 Some((
-                    format!("claims/{}/card.svg", c.id),
+                    format!("claims/{}/card.png", c.id),
                     crate::card::alt_text(site, ci),
                 )),
             ),
@@ -1001,9 +1011,13 @@ pub(super) fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
         jsonld: claim_review_jsonld(site, ci),
         card: CardView {
             href: "card.svg",
+            png_href: "card.png",
             alt: crate::card::alt_text(site, ci),
             width: crate::card::WIDTH,
             height: crate::card::HEIGHT,
+            embed_snippet: super::embed::snippet(site, ci),
+            embed_same_host: !crate::feeds::is_absolute(&site.config.base_url),
+            oembed: super::embed::oembed_url(site, ci),
         },
     }
 }

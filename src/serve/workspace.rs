@@ -1132,7 +1132,11 @@ impl Workspace {
                     Job::Article(i) | Job::ArticleData(i) => {
                         articles.contains(&site.articles[i].id)
                     }
-                    Job::Claim(i) | Job::Card(i) => claims.contains(&site.claims[i].id),
+                    Job::Claim(i)
+                    | Job::Card(i)
+                    | Job::CardPng(i)
+                    | Job::Embed(i)
+                    | Job::Oembed(i) => claims.contains(&site.claims[i].id),
                     _ => true,
                 }
             })
@@ -1336,7 +1340,9 @@ impl Filing {
 fn entity(site: &Site, job: Job) -> Option<Entity> {
     match job {
         Job::Article(i) | Job::ArticleData(i) => Some(Entity::Article(site.articles[i].id.clone())),
-        Job::Claim(i) | Job::Card(i) => Some(Entity::Claim(site.claims[i].id.clone())),
+        Job::Claim(i) | Job::Card(i) | Job::CardPng(i) | Job::Embed(i) | Job::Oembed(i) => {
+            Some(Entity::Claim(site.claims[i].id.clone()))
+        }
         _ => None,
     }
 }

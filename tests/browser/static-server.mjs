@@ -8,6 +8,7 @@ const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8', '.json': 'application/json',
   '.jsonld': 'application/ld+json', '.svg': 'image/svg+xml', '.xml': 'application/xml',
+  '.png': 'image/png',
   '.txt': 'text/plain; charset=utf-8',
 };
 

@@ -8,6 +8,8 @@
 #   4. that project with raw HTML, images and bad links in a summary and a
 #      note;
 #   5. tests/fixtures/reader (sources, updates, derived reports, desk pages).
+# Each includes every claim's embed (claims/ID/embed.html), the page made to
+# be shown in an <iframe> elsewhere.
 # Usage: bash tests/validate/run.sh   (CROSSCHECK_BIN overrides the binary)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -61,7 +63,9 @@ grep -q tracker.example "$tmp/raw-html/content/claims.toml" || { echo "error: ra
 
 pages=$(find "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" "$tmp/raw-html/site" "$tmp/reader" -name '*.html' | wc -l)
 [ "$pages" -gt 60 ] || { echo "error: only $pages pages to check" >&2; exit 1; }
-echo "Nu Html Checker: $pages pages"
+embeds=$(find "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" -name 'embed.html' | wc -l)
+[ "$embeds" -gt 50 ] || { echo "error: only $embeds embeds to check" >&2; exit 1; }
+echo "Nu Html Checker: $pages pages ($embeds embeds)"
 if java -jar "$vnu" --errors-only --skip-non-html "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" "$tmp/raw-html/site" "$tmp/reader"; then
   echo "nu: $pages passed, 0 failed"
 else
