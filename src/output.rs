@@ -15,6 +15,10 @@
 //!   `RENAME_EXCHANGE` on Linux), and the old site becomes the next
 //!   build's staging tree.
 //!
+//! A derived file (a card's PNG, a pure function of its SVG) is recorded
+//! in the manifest with a key of what it was made from; a build that asks
+//! for the same key keeps the file without making it again.
+//!
 //! The site itself is never written to, so a failed or interrupted build
 //! leaves it exactly as it was, and a finished one appears at once. A file
 //! in the staging tree may be a link to the same file of the site, so the
@@ -100,25 +104,39 @@ impl Print {
 /// Path → fingerprint, as read from a tree's manifest.
 type Manifest = FxHashMap<String, Print>;
 
+/// Path → key of what a derived file was made from (see
+/// [`StagedSite::keep_derived`]).
+type Derivations = FxHashMap<String, u64>;
+
 /// Reads the manifest of the tree at `dir`; `None` when it has none (a
 /// tree written by an older crosscheck, or one a killed build left).
-fn read_manifest(dir: &Path) -> Option<Manifest> {
+fn read_manifest(dir: &Path) -> Option<(Manifest, Derivations)> {
     let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
     let mut m = Manifest::default();
+    let mut from = Derivations::default();
     for line in text.lines().skip(1) {
         let mut parts = line.splitn(3, ' ');
-        let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+        let first = parts.next()?;
+        if first == "from" {
+            let key = u64::from_str_radix(parts.next()?, 16).ok()?;
+            from.insert(parts.next()?.to_string(), key);
+            continue;
+        }
+        let hash = u64::from_str_radix(first, 16).ok()?;
         let len = parts.next()?.parse().ok()?;
         m.insert(parts.next()?.to_string(), Print { len, hash });
     }
-    Some(m)
+    Some((m, from))
 }
 
-fn manifest_text(files: &[(String, Print)]) -> String {
+fn manifest_text(files: &[(String, Print)], from: &[(String, u64)]) -> String {
     let mut out = String::with_capacity(40 + files.len() * 80);
-    out.push_str("crosscheck manifest 1: hash size path\n");
+    out.push_str("crosscheck manifest 2: hash size path, then: from key path\n");
     for (path, p) in files {
         out.push_str(&format!("{:016x} {} {path}\n", p.hash, p.len));
+    }
+    for (path, key) in from {
+        out.push_str(&format!("from {key:016x} {path}\n"));
     }
     out
 }
@@ -153,8 +171,13 @@ pub struct StagedSite {
     site: Option<Manifest>,
     /// The staging tree's manifest (`None`: unknown, every file checked).
     staged: Option<Manifest>,
+    /// What the site's and the staging tree's derived files were made from.
+    site_from: Derivations,
+    staged_from: Derivations,
     /// Every file of the new site and its fingerprint.
     files: Mutex<Vec<(String, Print)>>,
+    /// The new site's derived files and what they were made from.
+    files_from: Mutex<Vec<(String, u64)>>,
     /// Whether the staging tree's manifest has been removed (its first
     /// change is due or done).
     dirty: std::sync::Once,
@@ -192,8 +215,14 @@ impl StagedSite {
             });
         }
         std::fs::create_dir_all(&stage).map_err(io_err(&stage))?;
-        let site = out.is_dir().then(|| read_manifest(&out)).flatten();
-        let staged = read_manifest(&stage);
+        let (site, site_from) = match out.is_dir().then(|| read_manifest(&out)).flatten() {
+            Some((m, f)) => (Some(m), f),
+            None => (None, Derivations::default()),
+        };
+        let (staged, staged_from) = match read_manifest(&stage) {
+            Some((m, f)) => (Some(m), f),
+            None => (None, Derivations::default()),
+        };
         // The staging tree's folders exist: no `mkdir` for them.
         let made: FxHashSet<String> = staged
             .iter()
@@ -214,7 +243,10 @@ impl StagedSite {
             _lock: lock,
             site,
             staged,
+            site_from,
+            staged_from,
             files: Mutex::new(Vec::new()),
+            files_from: Mutex::new(Vec::new()),
             dirty: std::sync::Once::new(),
             made: Mutex::new(made),
             written: Default::default(),
@@ -277,6 +309,40 @@ impl StagedSite {
         Ok(())
     }
 
+    /// A derived file: one whose bytes are a pure function of `key` (a
+    /// card's PNG, of its SVG and the rasteriser). When the site or the
+    /// staging tree holds `path` made from the same key, it is kept as it
+    /// is without being made again, and its size is returned; `None`: make
+    /// it and hand it to [`StagedSite::write_derived`].
+    pub fn keep_derived(&self, path: &str, key: u64) -> Option<u64> {
+        let held = |m: &Option<Manifest>, from: &Derivations| {
+            (from.get(path) == Some(&key))
+                .then(|| m.as_ref().and_then(|m| m.get(path)).copied())
+                .flatten()
+        };
+        let print =
+            held(&self.site, &self.site_from).or_else(|| held(&self.staged, &self.staged_from))?;
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), print));
+        self.files_from
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), key));
+        Some(print.len)
+    }
+
+    /// [`StagedSite::write`] for a derived file made from `key`.
+    pub fn write_derived(&self, page: &Page, key: u64) -> Result<(), OutputError> {
+        self.write(page)?;
+        self.files_from
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((page.path.clone(), key));
+        Ok(())
+    }
+
     /// Creates the folder of `rel` (and its parents) in the staging tree
     /// unless it is known to exist.
     fn make_parent(&self, rel: &str) -> Result<(), OutputError> {
@@ -300,6 +366,9 @@ impl StagedSite {
     pub fn commit(self) -> Result<Written, OutputError> {
         let mut files = std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()));
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut from =
+            std::mem::take(&mut *self.files_from.lock().unwrap_or_else(|e| e.into_inner()));
+        from.sort_unstable();
         let same = |m: Option<&Manifest>, path: &str, p: &Print| {
             m.and_then(|m| m.get(path)).is_some_and(|q| q == p)
         };
@@ -307,7 +376,11 @@ impl StagedSite {
         let site_unchanged = written == 0
             && self.site.as_ref().is_some_and(|m| {
                 m.len() == files.len() && files.iter().all(|(path, p)| same(Some(m), path, p))
-            });
+            })
+            && self.site_from.len() == from.len()
+            && from
+                .iter()
+                .all(|(path, k)| self.site_from.get(path) == Some(k));
         if site_unchanged {
             return Ok(Written {
                 unchanged: files.len(),
@@ -370,7 +443,9 @@ impl StagedSite {
         };
         // The manifest last: the staging tree is now exactly the new site.
         let manifest = self.stage.join(MANIFEST);
-        replace_file(&manifest, |tmp| std::fs::write(tmp, manifest_text(&files)))?;
+        replace_file(&manifest, |tmp| {
+            std::fs::write(tmp, manifest_text(&files, &from))
+        })?;
         swap_in(&self.stage, &self.out)?;
         Ok(out)
     }
@@ -638,6 +713,42 @@ pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf, OutputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_derived_file_is_kept_only_under_its_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let png = Page::new("c/card.png", "pixels");
+        for _ in 0..2 {
+            // Twice: the second time the staging tree has a manifest too.
+            let staged = StagedSite::new(dir.path(), &out).unwrap();
+            staged.write(&Page::new("data.json", "{}")).unwrap();
+            staged.write_derived(&png, 7).unwrap();
+            staged.commit().unwrap();
+        }
+        let staged = StagedSite::new(dir.path(), &out).unwrap();
+        assert_eq!(staged.keep_derived("c/card.png", 8), None, "another key");
+        assert_eq!(staged.keep_derived("c/other.png", 7), None, "another file");
+        assert_eq!(staged.keep_derived("c/card.png", 7), Some(6));
+        staged.write(&Page::new("data.json", "{}")).unwrap();
+        let written = staged.commit().unwrap();
+        assert!(!written.swapped, "keeping every file changes nothing");
+        assert_eq!(std::fs::read(out.join("c/card.png")).unwrap(), b"pixels");
+
+        // Made under a new key: the same bytes, the new key recorded.
+        let staged = StagedSite::new(dir.path(), &out).unwrap();
+        staged.write(&Page::new("data.json", "{}")).unwrap();
+        staged.write_derived(&png, 8).unwrap();
+        staged.commit().unwrap();
+        let manifest = std::fs::read_to_string(out.join(MANIFEST)).unwrap();
+        assert!(
+            manifest.contains(&format!("from {:016x} c/card.png", 8)),
+            "{manifest}"
+        );
+        let staged = StagedSite::new(dir.path(), &out).unwrap();
+        assert_eq!(staged.keep_derived("c/card.png", 9), None);
+        assert_eq!(staged.keep_derived("c/card.png", 8), Some(6));
+    }
 
     #[test]
     fn replaces_the_site_and_drops_stale_files() {

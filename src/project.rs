@@ -69,11 +69,31 @@ impl Observer for () {}
 /// Where rendered files go.
 pub trait Sink: Sync {
     fn put(&self, page: Page) -> Result<(), OutputError>;
+
+    /// For a file whose bytes are a pure function of `key` (see
+    /// [`render::derived_key`]): `Some(size)` when the sink already holds
+    /// it made from that key, so it need not be made again.
+    fn keep_derived(&self, _path: &str, _key: u64) -> Option<u64> {
+        None
+    }
+
+    /// Takes a derived file made from `key`.
+    fn put_derived(&self, page: Page, _key: u64) -> Result<(), OutputError> {
+        self.put(page)
+    }
 }
 
 impl Sink for StagedSite {
     fn put(&self, page: Page) -> Result<(), OutputError> {
         self.write(&page)
+    }
+
+    fn keep_derived(&self, path: &str, key: u64) -> Option<u64> {
+        StagedSite::keep_derived(self, path, key)
+    }
+
+    fn put_derived(&self, page: Page, key: u64) -> Result<(), OutputError> {
+        self.write_derived(&page, key)
     }
 }
 
@@ -269,12 +289,23 @@ pub fn render_into(
     let results: Vec<Result<(String, usize), RenderError>> = jobs
         .par_iter()
         .map(|&job| {
+            let derived = render::derived_key(site, job);
+            if let Some((path, key)) = &derived {
+                if let Some(len) = sink.keep_derived(path, *key) {
+                    observer.done_one();
+                    return Ok((path.clone(), len as usize));
+                }
+            }
             let rendered = render::render_job(site, renderer, job);
             observer.done_one();
             match rendered {
                 Ok(page) if !failed.load(Ordering::Relaxed) => {
                     let entry = (page.path.clone(), page.bytes.len());
-                    sink.put(page).map_err(RenderError::Io)?;
+                    match derived {
+                        Some((_, key)) => sink.put_derived(page, key),
+                        None => sink.put(page),
+                    }
+                    .map_err(RenderError::Io)?;
                     Ok(entry)
                 }
                 Ok(page) => Ok((page.path, page.bytes.len())),

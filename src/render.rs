@@ -397,6 +397,20 @@ fn template_of(job: Job) -> Option<&'static str> {
     })
 }
 
+/// For a job whose file is a pure function of a cheaper one, the file's
+/// path and a key of what it is made from: a card's PNG is its SVG
+/// rasterised, and rasterising is most of a build's CPU time at 10,000
+/// claims, so a sink that holds the PNG of the same SVG keeps it.
+pub fn derived_key(site: &Site, job: Job) -> Option<(String, u64)> {
+    match job {
+        Job::CardPng(i) => Some((
+            format!("claims/{}/card.png", site.claims[i].id),
+            crate::card::png::key(&crate::card::verdict_card(site, i)),
+        )),
+        _ => None,
+    }
+}
+
 pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Diagnostic> {
     let page = |path: String, view: &dyn erased::View| -> Result<Page, Diagnostic> {
         let name = template_of(job).expect("a template job");

@@ -571,6 +571,51 @@ fn a_one_article_edit_rewrites_exactly_the_files_whose_bytes_change() {
     assert_eq!(new_bytes, snapshot(&fresh));
 }
 
+/// A card's PNG is a pure function of its SVG (and the rasteriser), and
+/// rasterising is the dearest thing a build does: a rebuild keeps the PNG
+/// of every card whose SVG did not change and makes the changed one again
+/// (the key itself: `output::tests::a_derived_file_is_kept_only_under_its_key`).
+#[cfg(unix)]
+#[test]
+fn a_card_png_is_made_again_only_when_what_it_is_drawn_from_changes() {
+    let proj = project("reader");
+    let root = proj.path();
+    let out = root.join("site");
+    verbose_build(root, &out);
+    verbose_build(root, &out);
+    let manifest = std::fs::read_to_string(out.join(".crosscheck-manifest")).unwrap();
+    for id in ["bridge-opened-monday", "mayor-resigned", "toll-rises"] {
+        assert!(
+            manifest.contains(&format!(" claims/{id}/card.png\n"))
+                && manifest.lines().any(
+                    |l| l.starts_with("from ") && l.ends_with(&format!("claims/{id}/card.png"))
+                ),
+            "the manifest records what {id}'s PNG was made from:\n{manifest}"
+        );
+    }
+    let old_ids = identities(&out);
+    replace_in_file(
+        &root.join("content/claims.toml"),
+        "The bridge toll rises next year.",
+        "The bridge toll rises in the coming year.",
+    );
+    verbose_build(root, &out);
+    let new_ids = identities(&out);
+    let png_rewritten: Vec<&String> = new_ids
+        .iter()
+        .filter(|(p, id)| p.ends_with("card.png") && old_ids.get(*p) != Some(id))
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(png_rewritten, ["claims/toll-rises/card.png"]);
+    let fresh = root.join("fresh");
+    assert!(build(root, &fresh).status.success());
+    assert_eq!(
+        snapshot(&out),
+        snapshot(&fresh),
+        "a kept PNG differs from a fresh one"
+    );
+}
+
 #[test]
 fn output_is_deterministic_across_runs_and_thread_counts() {
     let dir = tempfile::tempdir().unwrap();

@@ -139,6 +139,34 @@ fn fallback(
         .map(|f| f.id)
 }
 
+/// Raise when the PNG made of the same SVG changes (drawing, encoding,
+/// crates): a kept PNG is trusted only with the key it was made under.
+const RASTER_REVISION: u32 = 1;
+
+/// What [`rasterise`] makes a PNG from, as a key: the SVG's bytes, the
+/// fonts, this crosscheck's version and [`RASTER_REVISION`]. Equal keys
+/// give equal PNGs, so a build keeps the PNG of an unchanged card
+/// (see `StagedSite::keep_derived`).
+pub fn key(svg: &str) -> u64 {
+    static MAKER: LazyLock<blake3::Hasher> = LazyLock::new(|| {
+        let mut h = blake3::Hasher::new();
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(&RASTER_REVISION.to_le_bytes());
+        for font in FONTS {
+            h.update(&(font.len() as u64).to_le_bytes());
+            h.update(font);
+        }
+        h
+    });
+    let mut h = MAKER.clone();
+    h.update(svg.as_bytes());
+    u64::from_le_bytes(
+        h.finalize().as_bytes()[..8]
+            .try_into()
+            .expect("eight bytes"),
+    )
+}
+
 /// The PNG of an SVG document, at the size the document gives, on an
 /// opaque white ground.
 ///

@@ -42,7 +42,9 @@ async function embedCode(page, id) {
 
 /** A page of "another site" (same host: the example's base_url is "/") with the code pasted in. */
 async function host(page, code) {
-  await page.goto(`${server.url}/404.html`);
+  // Wait for the network to settle first: the browser fetches this page's
+  // icon after its load event, and that request is not the embed's.
+  await page.goto(`${server.url}/404.html`, { waitUntil: 'networkidle' });
   const requests = [];
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
   await page.setContent(`<!DOCTYPE html><html lang="en"><head><title>Host</title></head><body><p>An article.</p>${code}</body></html>`);
