@@ -142,6 +142,9 @@ pub struct Rendered {
     /// Every file: those pages, claim cards and the site-wide files
     /// (index, data.json, feeds, search index, style…).
     pub files: usize,
+    /// Derived files (PNG cards) drawn again rather than kept: only those
+    /// whose source changed, even when every page is rendered.
+    pub redrawn: usize,
     /// True when every file was rendered.
     pub all: bool,
     /// True when the site-wide files were left for the next build
@@ -444,6 +447,12 @@ pub struct Workspace {
     entity_pages: HashMap<Entity, Vec<String>>,
     /// Where each site-wide job's file goes, from the last full render.
     site_wide_paths: HashMap<Job, String>,
+    /// What each derived file in `pages` (a PNG card) was drawn from (see
+    /// [`render::derived_key`]): a template edit re-renders every page but
+    /// redraws only the cards whose SVG changed, as `build` does. With the
+    /// hash of the bytes drawn, so a file is reused only while `pages`
+    /// still holds exactly those.
+    derived_keys: HashMap<String, (u64, blake3::Hash)>,
     pending: Dirty,
     laps: Laps,
     /// The site of the last compile and the claims' statuses as the files
@@ -485,6 +494,7 @@ impl Workspace {
             before_cites: HashMap::new(),
             entity_pages: HashMap::new(),
             site_wide_paths: HashMap::new(),
+            derived_keys: HashMap::new(),
             laps: Laps::new(),
             pending: Dirty {
                 all: true,
@@ -1160,7 +1170,8 @@ impl Workspace {
             }
         };
         self.laps.lap("plan");
-        let rendered_now = render::render_jobs(site, renderer, &now)?;
+        let (rendered_now, redrawn) =
+            render_reusing_derived(site, renderer, &now, &self.pages, &mut self.derived_keys)?;
         self.laps.lap("render pages");
         if all {
             self.entity_pages.clear();
@@ -1175,6 +1186,7 @@ impl Workspace {
             produced: HashMap::new(),
             rendered: Rendered {
                 all,
+                redrawn,
                 ..Rendered::default()
             },
             changed: 0,
@@ -1332,6 +1344,48 @@ impl Filing {
             self.pages.insert(page.path, Bytes::from(page.bytes));
         }
     }
+}
+
+/// Renders `jobs` in order, taking a derived file (a PNG card) from
+/// `served` when what it is drawn from has not changed since it was drawn.
+/// Also returns how many derived files were drawn.
+fn render_reusing_derived(
+    site: &Site,
+    renderer: &Renderer,
+    jobs: &[Job],
+    served: &Pages,
+    drawn_from: &mut HashMap<String, (u64, blake3::Hash)>,
+) -> Result<(Vec<crate::output::Page>, usize), Diagnostics> {
+    let mut kept: Vec<Option<crate::output::Page>> = Vec::with_capacity(jobs.len());
+    let mut todo = Vec::new();
+    let mut keys = HashMap::new();
+    for &job in jobs {
+        let reused = render::derived_key(site, job).and_then(|(path, key)| {
+            let bytes = served
+                .get(&path)
+                .filter(|bytes| drawn_from.get(&path) == Some(&(key, blake3::hash(bytes))));
+            let page = bytes.map(|bytes| crate::output::Page::new(path.clone(), bytes.to_vec()));
+            if page.is_none() {
+                keys.insert(path, key);
+            }
+            page
+        });
+        if reused.is_none() {
+            todo.push(job);
+        }
+        kept.push(reused);
+    }
+    let mut rendered = render::render_jobs(site, renderer, &todo)?.into_iter();
+    let pages: Vec<crate::output::Page> = kept
+        .into_iter()
+        .map(|page| page.or_else(|| rendered.next()).expect("one page per job"))
+        .collect();
+    for page in &pages {
+        if let Some(key) = keys.get(&page.path) {
+            drawn_from.insert(page.path.clone(), (*key, blake3::hash(&page.bytes)));
+        }
+    }
+    Ok((pages, keys.len()))
 }
 
 /// The article or claim a job renders a file of; `None` for site-wide
@@ -1865,6 +1919,48 @@ mod tests {
         let o = rebuild_matches(&mut ws, root, Changes::default());
         assert!(!o.rendered.unfinished);
         assert_ne!(o.pages["index.html"], old["index.html"]);
+    }
+
+    #[test]
+    fn a_template_edit_redraws_only_the_cards_it_changes() {
+        let dir = project();
+        let root = dir.path();
+        let mut ws = Workspace::new(root);
+        let first = rebuild_matches(&mut ws, root, Changes::everything());
+        let claims = first
+            .pages
+            .keys()
+            .filter(|p| p.ends_with("/card.png"))
+            .count();
+        assert!(claims > 1);
+        assert_eq!(first.rendered.redrawn, claims);
+
+        // Every page is rendered again for a template, but no card's SVG
+        // changed, so every PNG is the one drawn before.
+        let templates = root.join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(
+            templates.join("base.html"),
+            include_str!("../../templates/base.html").replace("</main>", "<p>Edited.</p></main>"),
+        )
+        .unwrap();
+        let changes = Changes {
+            templates: true,
+            ..Changes::default()
+        };
+        let o = rebuild_matches(&mut ws, root, changes);
+        assert!(o.rendered.all && o.changed > 0, "{o:?}");
+        assert_eq!(o.rendered.redrawn, 0);
+
+        // A verdict is on its card: that one card is drawn again.
+        let claims_toml = root.join("content/claims.toml");
+        edit(
+            &claims_toml,
+            "verdict = \"misleading\"",
+            "verdict = \"inaccurate\"",
+        );
+        let o = rebuild_matches(&mut ws, root, claims_changed());
+        assert_eq!(o.rendered.redrawn, 1, "{o:?}");
     }
 
     #[test]
