@@ -558,7 +558,14 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
     match job {
         Job::Index => page("index.html".into(), &pages::index_view(site)),
         Job::Data => Ok(Page::new("data.json", data_json(site))),
-        Job::Style => Ok(Page::new("style.css", renderer.style.clone())),
+        Job::Style => Ok(Page::new(
+            "style.css",
+            if site.config.strings.is_rtl() {
+                crate::i18n::mirror_css(&renderer.style)
+            } else {
+                renderer.style.clone()
+            },
+        )),
         Job::Favicon => Ok(Page::new("favicon.svg", renderer.favicon.clone())),
         Job::SearchIndex => Ok(Page::new(
             crate::search::INDEX_PATH,
