@@ -353,6 +353,7 @@ const CONTENT_ENTRIES: &[&str] = &[
     "claims",
     "pages",
     "review",
+    "i18n",
 ];
 
 impl ContentFiles {
@@ -400,7 +401,7 @@ impl ContentFiles {
         let top = project.list(
             &content,
             None,
-            "content/ holds site.toml, claims.toml, articles/, claims/ and pages/ (and review/, written by review mode)",
+            "content/ holds site.toml, claims.toml, articles/, claims/, pages/ and i18n/ (and review/, written by review mode)",
             CONTENT_ENTRIES,
             &is_editor_temp,
         );
@@ -737,6 +738,24 @@ pub fn load_strings(root: &Path, language: &str, diags: &mut Diagnostics) -> cra
         .join("content")
         .join("i18n")
         .join(format!("{code}.toml"));
+    // Another language's file is most likely meant for this site (a
+    // wrong code, or `language` changed since): say it is left out.
+    if let Ok(entries) = std::fs::read_dir(root.join("content").join("i18n")) {
+        let mut others: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| *n != format!("{code}.toml") && !is_editor_temp(Path::new(n)))
+            .collect();
+        others.sort();
+        for name in others {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "content/i18n/{name} is not read: the site's language is `{language}`, whose strings are in content/i18n/{code}.toml"
+                ))
+                .help("set `language` in content/site.toml, or rename the file"),
+            );
+        }
+    }
     let file = if std::fs::symlink_metadata(&path).is_ok() {
         read_source(root, &path, diags)
     } else {
