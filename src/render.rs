@@ -571,7 +571,10 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
             crate::search::INDEX_PATH,
             crate::search::index_json(site),
         )),
-        Job::SearchScript => Ok(Page::new("search.js", renderer.script.clone())),
+        Job::SearchScript => Ok(Page::new(
+            "search.js",
+            crate::i18n::localise_search_js(&renderer.script, &site.config.strings),
+        )),
         Job::Feed => Ok(Page::new("feed.xml", crate::feeds::atom(site))),
         Job::CorrectionsFeed => Ok(Page::new(
             "corrections.xml",

@@ -223,6 +223,17 @@ fn pages_feeds_and_cards_show_no_english_ui_words() {
                 }
             }
         }
+        // The search box is built by search.js in the browser: its words
+        // are the script's string literals.
+        let script = read(&out, "search.js");
+        for (key, english) in catalogue("en") {
+            if key.starts_with("search.") {
+                let literal = english.split('{').next().unwrap_or_default().trim();
+                if literal.len() > 3 && script.contains(literal) {
+                    found.push(format!("search.js: {literal:?}"));
+                }
+            }
+        }
         assert!(
             found.is_empty(),
             "{lang}: English on the pages:\n{}",

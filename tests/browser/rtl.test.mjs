@@ -1,9 +1,10 @@
 // The Arabic fixture (tests/fixtures/i18n/ar) in a real browser: axe-core
-// finds no serious or critical violation on its pages, light and dark, and
-// the layout is mirrored: the document runs right to left, the brand sits
-// at the right of the header, and block quotes and notes have their rule
-// on the right. A screenshot of the claim page goes to RTL_SCREENSHOT when
-// set (scripts/screenshots.mjs makes docs/screenshots/rtl.png).
+// finds no serious or critical violation on its pages, light and dark; the
+// layout is mirrored (the document runs right to left, the brand sits at
+// the right of the header, quotes and notes have their rule on the right);
+// and the search box search.js builds is in Arabic. With RTL_SCREENSHOT
+// set, a screenshot of the claim page is written there
+// (docs/screenshots/rtl.png, see README → Development).
 //
 // Run: cargo build --release && (cd tests/browser && npm install) && node --test tests/browser/
 import { test, before, after } from 'node:test';
@@ -100,6 +101,19 @@ test('the Arabic pages are laid out right to left', async () => {
     return { right: parseFloat(s.borderRightWidth), left: parseFloat(s.borderLeftWidth) };
   });
   assert.ok(note.right > 0 && note.left === 0, `note rule not on the right: ${JSON.stringify(note)}`);
+
+  // The search box search.js builds speaks Arabic too, counts included.
+  await page.fill('#search-q', 'النيل');
+  await page.waitForSelector('.search-result');
+  const search = await page.evaluate(() => ({
+    placeholder: document.querySelector('#search-q').placeholder,
+    status: document.querySelector('#search-status').textContent,
+    kinds: [...document.querySelectorAll('.search-kind')].map((k) => k.textContent),
+  }));
+  const english = /[A-Za-z]{3,}/;
+  assert.ok(!english.test(search.placeholder) && !english.test(search.status) && search.status.length > 0,
+    `English in the search box: ${JSON.stringify(search)}`);
+  assert.ok(search.kinds.length > 0 && search.kinds.every((k) => !english.test(k)), JSON.stringify(search));
 
   if (process.env.RTL_SCREENSHOT) {
     await page.goto(`${server.url}/${PAGES.claim}`);
