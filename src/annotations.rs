@@ -280,11 +280,14 @@ fn write_page(
             .as_deref()
             .and_then(crate::document::safe_href)
             .unwrap_or_else(|| link(&format!("articles/{}/", article.id)));
-        let comment = format!(
-            "{} the claim “{}” (verdict: {}).",
-            ev.stance.label(),
-            claim.text,
-            claim.verdict.label()
+        let strings = &site.config.strings;
+        let comment = crate::i18n::fill(
+            strings.get("annotation.comment"),
+            &[
+                ("stance", strings.get2("stance", ev.stance.as_str())),
+                ("claim", &claim.text),
+                ("verdict", strings.get2("verdict", claim.verdict.as_str())),
+            ],
         );
         let mut body = vec![
             Body {

@@ -72,6 +72,14 @@ impl Assessment {
         }
     }
 
+    /// The catalogue key (`assess.…`) of [`Assessment::label`].
+    pub fn label_key(self, verdict: Verdict) -> &'static str {
+        match self {
+            Assessment::DoesNotHoldUp if verdict == Verdict::Misleading => "misleading",
+            a => a.as_str(),
+        }
+    }
+
     /// The label without a verdict to qualify it (legends, counts).
     pub fn name(self) -> &'static str {
         match self {

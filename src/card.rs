@@ -14,6 +14,7 @@ use crate::content::{Stance, Verdict};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::feeds::xml_escape;
 use crate::findings::Side;
+use crate::i18n::{Strings, fill};
 use crate::site::Site;
 
 pub mod png;
@@ -133,7 +134,12 @@ pub fn sides_phrases(site: &Site, ci: usize) -> Vec<String> {
     for &stance in Stance::ALL {
         let side = sides.side(stance);
         if !side.articles.is_empty() {
-            out.push(side_phrase(stance, side, out.is_empty()));
+            out.push(side_phrase(
+                &site.config.strings,
+                stance,
+                side,
+                out.is_empty(),
+            ));
         }
     }
     out
@@ -142,31 +148,31 @@ pub fn sides_phrases(site: &Site, ci: usize) -> Vec<String> {
 /// One side of a claim in words: "Asserted by 3 reports (2 independent)"
 /// when `first` (it starts a sentence and names what is counted), else
 /// "contradicted by 1".
-pub fn side_phrase(stance: Stance, side: &Side, first: bool) -> String {
+pub fn side_phrase(strings: &Strings, stance: Stance, side: &Side, first: bool) -> String {
     let n = side.articles.len();
-    let by = match stance {
-        Stance::Supports => "asserted by",
-        Stance::Contradicts => "contradicted by",
-        Stance::Mentions => "reported by",
-    };
     let mut phrase = if first {
-        let mut by = by.to_string();
-        by[..1].make_ascii_uppercase();
-        format!("{by} {}", plural(n, "report", "reports"))
+        fill(
+            strings.get2("sides", stance.as_str()),
+            &[("reports", &strings.plural("count.reports", n))],
+        )
     } else {
-        format!("{by} {n}")
+        fill(
+            strings.get(&format!("sides.{}_short", stance.as_str())),
+            &[("n", &n.to_string())],
+        )
     };
     if side.independent < n {
-        phrase.push_str(&format!(" ({} independent)", side.independent));
+        phrase.push_str(&fill(
+            strings.get("sides.independent"),
+            &[("n", &side.independent.to_string())],
+        ));
     }
     phrase
 }
 
 /// What is shown when no report bears on a claim.
-pub const NO_EVIDENCE: &str = "No evidence recorded yet";
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+fn no_evidence(site: &Site) -> String {
+    site.config.strings.get("card.no_evidence").to_string()
 }
 
 /// The one-line description of how the reports line up on claim `ci`
@@ -175,7 +181,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn sides_line(site: &Site, ci: usize) -> String {
     let phrases = sides_phrases(site, ci);
     if phrases.is_empty() {
-        NO_EVIDENCE.to_string()
+        no_evidence(site)
     } else {
         phrases.join(" · ")
     }
@@ -185,15 +191,19 @@ pub fn sides_line(site: &Site, ci: usize) -> String {
 pub fn alt_text(site: &Site, ci: usize) -> String {
     let c = &site.claims[ci];
     let phrases = sides_phrases(site, ci);
+    let strings = &site.config.strings;
     let sides = if phrases.is_empty() {
-        NO_EVIDENCE.to_string()
+        no_evidence(site)
     } else {
-        phrases.join(", ")
+        phrases.join(strings.get("common.list_sep"))
     };
-    format!(
-        "Verdict card: “{}” rated {}. {sides}.",
-        c.text,
-        c.verdict.label(),
+    fill(
+        strings.get("card.alt"),
+        &[
+            ("claim", &c.text),
+            ("verdict", strings.get2("verdict", c.verdict.as_str())),
+            ("sides", &sides),
+        ],
     )
 }
 
@@ -235,7 +245,11 @@ pub fn verdict_card(site: &Site, ci: usize) -> String {
         .unwrap_or_else(|| (40.0, wrap(&c.text, width / 40.0, 6)));
     let lines = lines.0;
     let colour = verdict_colour(c.verdict);
-    let badge_text = format!("{} {}", c.verdict.icon(), c.verdict.label());
+    let badge_text = format!(
+        "{} {}",
+        c.verdict.icon(),
+        site.config.strings.get2("verdict", c.verdict.as_str())
+    );
     let badge_w = (text_width(&badge_text) * 44.0 + 64.0).ceil();
     let mut svg = String::with_capacity(2048);
     svg.push_str(&format!(
@@ -254,7 +268,10 @@ pub fn verdict_card(site: &Site, ci: usize) -> String {
     ));
     // One line: a long site title ends in an ellipsis (letter spacing
     // adds 1/28 em a character).
-    let kicker = format!("FACT-CHECK · {}", site.config.title);
+    let kicker = fill(
+        site.config.strings.get("card.kicker"),
+        &[("site", &site.config.title)],
+    );
     let (kicker, _) = wrap(&kicker, width / 28.0 * 0.95, 1);
     svg.push_str(&format!(
         "<text x=\"{MARGIN}\" y=\"86\" font-size=\"28\" fill=\"#5b5b66\" letter-spacing=\"1\">{}</text>\n",
@@ -300,7 +317,7 @@ pub fn verdict_card(site: &Site, ci: usize) -> String {
     // How the reports line up, on one line below the badge or on two.
     let phrases = sides_phrases(site, ci);
     let sides = if phrases.is_empty() {
-        vec![NO_EVIDENCE.to_string()]
+        vec![no_evidence(site)]
     } else {
         pack_phrases(&phrases, width / SIDES_SIZE, 2)
     };

@@ -32,6 +32,10 @@ pub struct SiteConfig {
     pub language: String,
     /// The date the facts were checked against the public record.
     pub as_of: Option<String>,
+    /// The words pages show, in `language` (with the project's
+    /// `content/i18n/LANG.toml` on top).
+    #[serde(skip)]
+    pub strings: crate::i18n::Strings,
 }
 
 #[derive(Debug, Clone)]
@@ -349,6 +353,7 @@ const CONTENT_ENTRIES: &[&str] = &[
     "claims",
     "pages",
     "review",
+    "i18n",
 ];
 
 impl ContentFiles {
@@ -396,7 +401,7 @@ impl ContentFiles {
         let top = project.list(
             &content,
             None,
-            "content/ holds site.toml, claims.toml, articles/, claims/ and pages/ (and review/, written by review mode)",
+            "content/ holds site.toml, claims.toml, articles/, claims/, pages/ and i18n/ (and review/, written by review mode)",
             CONTENT_ENTRIES,
             &is_editor_temp,
         );
@@ -718,7 +723,58 @@ pub fn load_site_config(root: &Path, path: &Path, diags: &mut Diagnostics) -> Op
         return None;
     }
     let file = read_source(root, path, diags)?;
-    parse_site_config(&file, diags)
+    let mut config = parse_site_config(&file, diags)?;
+    config.strings = load_strings(root, &config.language, diags);
+    Some(config)
+}
+
+/// The strings of `language`: the built-in catalogue with
+/// `content/i18n/LANG.toml` on top when the project has one (read under
+/// the input rule, like every other file of the project).
+pub fn load_strings(root: &Path, language: &str, diags: &mut Diagnostics) -> crate::i18n::Strings {
+    let code = crate::i18n::primary(language);
+    let builtin = crate::i18n::BUILTIN.iter().any(|(c, _)| *c == code);
+    let path = root
+        .join("content")
+        .join("i18n")
+        .join(format!("{code}.toml"));
+    // Another language's file is most likely meant for this site (a
+    // wrong code, or `language` changed since): say it is left out.
+    if let Ok(entries) = std::fs::read_dir(root.join("content").join("i18n")) {
+        let mut others: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| *n != format!("{code}.toml") && !is_editor_temp(Path::new(n)))
+            .collect();
+        others.sort();
+        for name in others {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "content/i18n/{name} is not read: the site's language is `{language}`, whose strings are in content/i18n/{code}.toml"
+                ))
+                .help("set `language` in content/site.toml, or rename the file"),
+            );
+        }
+    }
+    let file = if std::fs::symlink_metadata(&path).is_ok() {
+        read_source(root, &path, diags)
+    } else {
+        None
+    };
+    if file.is_none() && !builtin {
+        diags.push(
+            Diagnostic::warning(format!(
+                "no built-in strings for language `{language}`: pages show English words"
+            ))
+            .help(format!(
+                "write content/i18n/{code}.toml with the keys of a built-in catalogue (README → Languages), or use one of: {}",
+                crate::i18n::BUILTIN.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+            )),
+        );
+    }
+    let (strings, d) = crate::i18n::Strings::resolve(language, file.as_ref());
+    diags.extend(d);
+    strings
 }
 
 pub fn parse_site_config(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<SiteConfig> {
@@ -764,6 +820,7 @@ pub fn parse_site_config(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Opt
         base_url,
         description,
         publisher,
+        strings: crate::i18n::Strings::builtin(&language),
         language,
         as_of,
     })

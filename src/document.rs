@@ -151,8 +151,14 @@ impl Doc {
     }
 }
 
-/// Parses an article body and splits it into statements.
+/// Parses an article body and splits it into statements, as English.
 pub fn parse(markdown: &str) -> Doc {
+    parse_in(markdown, statements::Language::default())
+}
+
+/// Parses an article body and splits it into statements, knowing the
+/// abbreviations of its language (`site.toml` `language`).
+pub fn parse_in(markdown: &str, lang: statements::Language) -> Doc {
     let mut b = Builder::default();
     // The text is the markdown less its markup: reserving that much up front
     // spares the copies (and the unused half of the last doubling) of growing
@@ -165,11 +171,11 @@ pub fn parse(markdown: &str) -> Doc {
     b.finish_block();
     b.flush_closers();
     let mut doc = b.doc;
-    split_statements(&mut doc);
+    split_statements(&mut doc, lang);
     doc
 }
 
-fn split_statements(doc: &mut Doc) {
+fn split_statements(doc: &mut Doc, lang: statements::Language) {
     let mut ranges = Vec::new();
     for (bi, block) in doc.blocks.iter_mut().enumerate() {
         let first = ranges.len();
@@ -182,7 +188,7 @@ fn split_statements(doc: &mut Doc) {
                 ranges.push((start..start + trimmed.len(), bi));
             }
         } else {
-            for r in statements::split_sentences(text) {
+            for r in statements::split_sentences_in(text, lang) {
                 ranges.push((block.range.start + r.start..block.range.start + r.end, bi));
             }
         }

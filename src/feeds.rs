@@ -11,6 +11,7 @@
 //! derived from the site title and the claim id.
 
 use crate::content::{Claim, Status};
+use crate::i18n::fill;
 use crate::site::Site;
 
 /// Whether `base_url` is an absolute `http(s)` URL.
@@ -213,24 +214,30 @@ pub fn atom(site: &Site) -> String {
             stable_uuid(&format!("crosscheck claim\n{}\n{}", c.title, claim.id))
         });
         let date = timestamp(claim.reviewed.as_deref().expect("feed claims are reviewed"));
-        let verdict = claim.verdict.label();
+        let strings = &c.strings;
+        let esc = crate::document::escape_html;
+        let verdict = strings.get2("verdict", claim.verdict.as_str());
+        let verdict_line = esc(&fill(strings.get("feed.verdict"), &[("verdict", verdict)]));
         let mut html = match claim.verdict.rating() {
             Some(r) => format!(
-                "<p><strong>Verdict: {}</strong> (rating {r} of 5).</p>",
-                crate::document::escape_html(verdict)
+                "<p><strong>{verdict_line}</strong> {}.</p>",
+                esc(&fill(
+                    strings.get("feed.rating"),
+                    &[("rating", &r.to_string())]
+                ))
             ),
-            None => format!(
-                "<p><strong>Verdict: {}</strong>.</p>",
-                crate::document::escape_html(verdict)
-            ),
+            None => format!("<p><strong>{verdict_line}</strong>.</p>"),
         };
         if let Some(summary) = &claim.summary {
             html.push_str(&crate::render::markdown(summary, &feed_links(site, claim)));
         }
         if let Some(reviewer) = &claim.reviewer {
             html.push_str(&format!(
-                "<p>Reviewed by {}.</p>",
-                crate::document::escape_html(reviewer)
+                "<p>{}</p>",
+                esc(&fill(
+                    strings.get("claim.reviewed_by"),
+                    &[("reviewer", reviewer)]
+                ))
             ));
         }
         out.push_str("<entry>\n");
@@ -305,8 +312,11 @@ pub fn corrections_atom(site: &Site) -> String {
         xml_escape(&c.language)
     ));
     out.push_str(&format!(
-        "<title>{}: corrections and updates</title>\n",
-        xml_escape(&c.title)
+        "<title>{}</title>\n",
+        xml_escape(&fill(
+            c.strings.get("footer.corrections_feed_title"),
+            &[("site", &c.title)]
+        ))
     ));
     let feed_id = absolute_url(site, "corrections.xml")
         .unwrap_or_else(|| stable_uuid(&format!("crosscheck corrections\n{}", c.title)));
@@ -336,16 +346,24 @@ pub fn corrections_atom(site: &Site) -> String {
         let mut html = String::new();
         if let Some(before) = u.verdict_before {
             html.push_str(&format!(
-                "<p><strong>Verdict changed from {} to {}.</strong></p>",
-                crate::document::escape_html(before.label()),
-                crate::document::escape_html(claim.verdict.label())
+                "<p><strong>{}</strong></p>",
+                crate::document::escape_html(&fill(
+                    c.strings.get("feed.changed"),
+                    &[
+                        ("before", c.strings.get2("verdict", before.as_str())),
+                        ("after", c.strings.get2("verdict", claim.verdict.as_str())),
+                    ]
+                ))
             ));
         }
         html.push_str(&crate::render::markdown(&u.note, &feed_links(site, claim)));
         out.push_str("<entry>\n");
         out.push_str(&format!(
-            "<title>Updated: {}</title>\n",
-            xml_escape(&claim.text)
+            "<title>{}</title>\n",
+            xml_escape(&fill(
+                c.strings.get("feed.updated"),
+                &[("claim", &claim.text)]
+            ))
         ));
         out.push_str(&format!("<id>{}</id>\n", xml_escape(&id)));
         out.push_str(&format!(

@@ -103,6 +103,14 @@ pub struct Findings {
 /// `the-evening-post`), so it stays the same from build to build.
 pub fn outlet_id(name: &str) -> String {
     let slug = slugify(name);
+    // A name in a script the slug cannot spell (Cyrillic, Arabic…) keeps
+    // only its digits or nothing: "Радіо 1" and "Вісник 1" would both be
+    // `1`, one outlet. Such names are told apart by a hash of the name.
+    if !name.chars().any(|c| c.is_ascii_alphabetic()) && name.chars().any(char::is_alphabetic) {
+        let key = name.trim().to_lowercase();
+        let hash = blake3::hash(key.as_bytes()).to_hex();
+        return format!("outlet-{}", &hash[..8]);
+    }
     if slug.is_empty() {
         "outlet".to_string()
     } else {
@@ -512,6 +520,16 @@ mod tests {
     use crate::content::{Evidence, Status, Verdict};
     use crate::diag::SourceFile;
     use crate::document;
+
+    #[test]
+    fn outlets_named_in_another_script_stay_apart() {
+        let (a, b) = (outlet_id("Радіо 1"), outlet_id("Вісник 1"));
+        assert_ne!(a, b);
+        assert!(a.starts_with("outlet-") && a.is_ascii(), "{a}");
+        assert_eq!(outlet_id("радіо 1"), a, "the id ignores case");
+        assert_ne!(outlet_id("إذاعة"), outlet_id("صحيفة"));
+        assert_eq!(outlet_id("The Evening Post"), "the-evening-post");
+    }
 
     fn article(id: &str, outlet: &str, derived: &[&str]) -> Article {
         Article {

@@ -20,6 +20,7 @@ pub mod feeds;
 pub mod findings;
 pub mod graph;
 pub mod host;
+pub mod i18n;
 pub mod init;
 pub mod input;
 pub mod output;

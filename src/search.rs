@@ -40,11 +40,16 @@ struct Index<'a> {
 pub fn index_json(site: &Site) -> String {
     let verdicts = Verdict::ALL
         .iter()
-        .map(|v| (v.as_str().to_string(), json!([v.label(), v.icon()])))
+        .map(|v| {
+            (
+                v.as_str().to_string(),
+                json!([site.config.strings.get2("verdict", v.as_str()), v.icon()]),
+            )
+        })
         .collect();
     let stances = Stance::ALL
         .iter()
-        .map(|s| [s.as_str(), s.label()])
+        .map(|s| [s.as_str(), site.config.strings.get2("stance", s.as_str())])
         .collect();
     let stance_index = |s: Stance| Stance::ALL.iter().position(|&x| x == s).unwrap_or(0);
     let articles = site

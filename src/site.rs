@@ -70,7 +70,7 @@ pub fn compile_for_build(
     let content = content::load(root, &mut diags);
     clock.mark("load");
     let site = content.map(|mut content| {
-        let docs = split(&mut content.articles, true);
+        let docs = split(&mut content.articles, &content.config.language, true);
         clock.mark("split");
         anchor_and_assemble(content, docs, options, &mut diags, clock)
     });
@@ -85,7 +85,7 @@ pub fn from_content(
     options: BuildOptions,
     diags: &mut Diagnostics,
 ) -> Option<Site> {
-    let docs = split(&mut content.articles, false);
+    let docs = split(&mut content.articles, &content.config.language, false);
     Some(anchor_and_assemble(
         content,
         docs,
@@ -97,11 +97,12 @@ pub fn from_content(
 
 /// Each article's document, in parallel; with `free_markdown`, the article's
 /// Markdown is dropped as soon as its document is made.
-fn split(articles: &mut [Article], free_markdown: bool) -> Vec<Doc> {
+fn split(articles: &mut [Article], language: &str, free_markdown: bool) -> Vec<Doc> {
+    let lang = crate::statements::Language::of(language);
     articles
         .par_iter_mut()
         .map(|a| {
-            let doc = document::parse(&a.body);
+            let doc = document::parse_in(&a.body, lang);
             if free_markdown {
                 a.release_text();
             }

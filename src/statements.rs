@@ -32,7 +32,14 @@ use unicode_segmentation::UnicodeSegmentation;
 /// white space and non-empty. Together they cover every non-white-space character of `text`.
 #[must_use]
 pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
-    let mut splitter = Splitter::new(text);
+    split_sentences_in(text, Language::default())
+}
+
+/// [`split_sentences`] knowing the abbreviations of the text's language
+/// (see [`Language::of`]).
+#[must_use]
+pub fn split_sentences_in(text: &str, lang: Language) -> Vec<Range<usize>> {
+    let mut splitter = Splitter::new(text, lang);
     // Two sorted streams of candidate boundaries, merged in order: UAX #29's and ours.
     let mut glued = glued_candidates(text).into_iter().peekable();
     for (chunk_start, chunk) in uax29_chunks(text) {
@@ -55,7 +62,7 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
 /// the same ranges for every input.
 #[cfg(test)]
 fn split_sentences_reference(text: &str) -> Vec<Range<usize>> {
-    let mut splitter = Splitter::new(text);
+    let mut splitter = Splitter::new(text, Language::default());
     let mut glued = glued_candidates(text).into_iter().peekable();
     for (chunk_start, chunk) in uax29_chunks(text) {
         for (i, _) in chunk.split_sentence_bound_indices() {
@@ -198,10 +205,11 @@ struct Splitter<'t> {
     /// same boundary (UAX #29 breaks after every line break of a blank-line run).
     ws_until: usize,
     out: Vec<Range<usize>>,
+    lang: Language,
 }
 
 impl<'t> Splitter<'t> {
-    fn new(text: &'t str) -> Self {
+    fn new(text: &'t str, lang: Language) -> Self {
         let start = skip_ws(text, 0);
         Splitter {
             text,
@@ -210,6 +218,7 @@ impl<'t> Splitter<'t> {
             dq_open: false,
             ws_until: 0,
             out: Vec::new(),
+            lang,
         }
     }
 
@@ -350,15 +359,22 @@ impl<'t> Splitter<'t> {
             return true;
         }
         let before = &core[..core.len() - 1];
-        match abbreviation_before(before) {
+        let lang = self.lang.0;
+        if lang.ordinal_dates && ordinal_before_month(before, &t[b..], lang) {
+            return false;
+        }
+        match lang
+            .abbreviation_before(before)
+            .or_else(|| abbreviation_before(before))
+        {
             None => true,
             Some(Abbrev::Always) => false,
             Some(Abbrev::BeforeNumber) => !next_char(t, b).is_some_and(|c| c.is_ascii_digit()),
             Some(Abbrev::Initial) => {
-                !next_char(t, b).is_some_and(char::is_uppercase) || starts_sentence(&t[b..])
+                !next_char(t, b).is_some_and(char::is_uppercase) || lang.starts_sentence(&t[b..])
             }
             Some(Abbrev::UnlessStarter) => {
-                !next_char(t, b).is_some_and(char::is_alphanumeric) || starts_sentence(&t[b..])
+                !next_char(t, b).is_some_and(char::is_alphanumeric) || lang.starts_sentence(&t[b..])
             }
         }
     }
@@ -504,6 +520,199 @@ fn abbreviation_before(before: &str) -> Option<Abbrev> {
         return Some(Abbrev::Initial);
     }
     None
+}
+
+/// The language a text is written in, as far as splitting it into
+/// sentences goes: the abbreviations that do not end a sentence and the
+/// words that usually start one. English is the default; every language
+/// also knows the English lists (news copy quotes `Dr.` and `U.S.`
+/// whatever its language).
+#[derive(Debug, Clone, Copy)]
+pub struct Language(&'static Abbreviations);
+
+impl Default for Language {
+    fn default() -> Self {
+        Language(&ENGLISH)
+    }
+}
+
+impl Language {
+    /// The language of a BCP 47 tag (`site.toml` `language`): `de-AT`
+    /// splits like `de`; a language without lists of its own like English.
+    pub fn of(tag: &str) -> Language {
+        let primary = tag.split(['-', '_']).next().unwrap_or("");
+        let lists = LANGUAGES
+            .iter()
+            .find(|(code, _)| primary.eq_ignore_ascii_case(code))
+            .map_or(&ENGLISH, |(_, l)| l);
+        Language(lists)
+    }
+}
+
+/// One language's abbreviations, matched exactly (case included: German
+/// `z` and Ukrainian `м` are lowercase, `Nr` and `Sra` capitalised), and
+/// its common sentence starters. Checked before the English lists, so a
+/// language may class a shared word differently (Spanish `Sr.` is always
+/// a title; in English it is also a name suffix, `John Smith Sr.`).
+#[derive(Debug)]
+struct Abbreviations {
+    always: &'static [&'static str],
+    before_number: &'static [&'static str],
+    unless_starter: &'static [&'static str],
+    starters: &'static [&'static str],
+    /// A day's number is written as an ordinal (`am 3. Dezember`): a
+    /// number of one or two digits and a full stop before one of `months`
+    /// does not end a sentence.
+    ordinal_dates: bool,
+    months: &'static [&'static str],
+}
+
+const ENGLISH: Abbreviations = Abbreviations {
+    always: &[],
+    before_number: &[],
+    unless_starter: &[],
+    starters: &[],
+    ordinal_dates: false,
+    months: &[],
+};
+
+/// The lists of each language with lists of its own, by primary subtag.
+#[rustfmt::skip]
+const LANGUAGES: &[(&str, Abbreviations)] = &[
+    ("de", Abbreviations {
+        // z. B., d. h., u. a., v. a., bzw., vgl., ggf., sog., Hr.
+        always: &["z", "d", "u", "v", "bzw", "vgl", "ggf", "evtl", "sog", "inkl", "zzgl", "Hr",
+            "Hrn", "Dipl", "Ing", "geb", "Bzw", "Vgl"],
+        // Nr. 4, S. 12, Abs. 2, Bd. 3, Kap. 5, Tel. 030
+        before_number: &["Nr", "S", "Abs", "Bd", "Kap", "Tel", "Ziff", "Jan", "Febr", "Aug",
+            "Sept", "Okt", "Nov", "Dez"],
+        // 10 Mio. Euro, 19. Jh. sowie, usw. – which do end sentences too.
+        unless_starter: &["a", "Mio", "Mrd", "Tsd", "usw", "etc", "Jh", "Str", "Chr", "Co"],
+        starters: &["Aber", "Als", "Am", "Auch", "Auf", "Aus", "Außerdem", "Bei", "Bis", "Da",
+            "Dabei", "Damit", "Danach", "Dann", "Das", "Dass", "Dem", "Den", "Der", "Des", "Deshalb",
+            "Die", "Diese", "Dieser", "Dieses", "Doch", "Ein", "Eine", "Einen", "Einer", "Er", "Es",
+            "Für", "Gestern", "Heute", "Ich", "Im", "In", "Insgesamt", "Jetzt", "Laut", "Man",
+            "Mit", "Nach", "Nun", "Seit", "Sie", "So", "Trotzdem", "Um", "Und", "Unter", "Vor",
+            "Während", "Was", "Wer", "Wie", "Wir", "Wo", "Zudem", "Zum", "Zur", "Über"],
+        ordinal_dates: true,
+        months: &["Januar", "Jänner", "Februar", "März", "April", "Mai", "Juni", "Juli",
+            "August", "September", "Oktober", "November", "Dezember"],
+    }),
+    ("fr", Abbreviations {
+        // M. Le Maire (never an initial: "Le" starts French sentences), MM. Dupont et
+        // Martin, Mme. / Mlle. (the point is optional), av. J.-C., p. ex., cf.
+        always: &["M", "MM", "Mme", "Mmes", "Mlle", "Mlles", "Me", "Mgr", "Pr", "av", "ex"],
+        // env. 300, art. 49, n. 3, le 3 déc. 2026
+        before_number: &["env", "art", "chap", "no", "janv", "févr", "avr", "juil", "sept",
+            "oct", "nov", "déc", "vol", "fig"],
+        unless_starter: &["etc", "apr", "St", "Ste"],
+        starters: &["Après", "Au", "Aucun", "Aucune", "Aux", "Avant", "Ce", "Ces", "Cette",
+            "Cependant", "Comme", "Dans", "De", "Depuis", "Des", "Du", "Elle", "Elles", "En",
+            "Enfin", "Ensuite", "Et", "Il", "Ils", "La", "Le", "Les", "Lors", "Mais", "Nous", "On",
+            "Or", "Par", "Pour", "Pourtant", "Puis", "Quand", "Selon", "Si", "Sur", "Toutefois",
+            "Un", "Une"],
+        ordinal_dates: false,
+        months: &[],
+    }),
+    ("es", Abbreviations {
+        // Sr. / Sra. / Srta. García, Dña., Dra., Lic., EE. UU., p. ej., Ud.
+        always: &["Sr", "Sra", "Srta", "Sres", "Sras", "Dña", "Dra", "Lic", "Ing", "Excmo",
+            "Excma", "Gral", "EE", "Ud", "Uds", "Vd", "Vds", "ej", "Av", "Avda"],
+        // núm. 4, pág. 12, aprox. 300, art. 5, el 3 dic. 2026
+        before_number: &["núm", "pág", "págs", "art", "aprox", "cap", "tel", "ene", "feb",
+            "abr", "jun", "jul", "ago", "sept", "oct", "nov", "dic", "vol"],
+        // ...en EE. UU. El presidente... ends there; EE. UU. Trump does not.
+        unless_starter: &["UU", "etc", "Cía", "Hnos"],
+        starters: &["Además", "Al", "Ante", "Antes", "Así", "Aunque", "Ayer", "Como", "Con",
+            "Cuando", "Del", "Desde", "Después", "Durante", "El", "Ella", "Ellos", "En", "Entre",
+            "Esa", "Ese", "Eso", "Esta", "Este", "Esto", "Estos", "Hasta", "Hoy", "La", "Las",
+            "Lo", "Los", "Luego", "Mientras", "Ni", "No", "Para", "Pero", "Por", "Según", "Si",
+            "Sin", "Sobre", "Su", "Sus", "También", "Tras", "Un", "Una", "Y"],
+        ordinal_dates: false,
+        months: &[],
+    }),
+    ("uk", Abbreviations {
+        // вул. Хрещатик, просп. Перемоги, пл. Ринок, ім. Шевченка, проф. Іваненко,
+        // т. зв., див., напр.
+        always: &["вул", "просп", "пл", "бульв", "пров", "ім", "проф", "акад", "доц", "гр",
+            "т", "зв", "див", "напр", "Вул", "Див"],
+        before_number: &["п", "ч", "рис", "табл"],
+        // м. Київ but 6 м. Потім; у 2025 р. Верховна Рада but 2026 р. Потім; ст. 12 and
+        // XX ст.; 300 тис. гривень; та ін.; і т. д.
+        unless_starter: &["м", "с", "смт", "р", "рр", "ст", "обл", "тис", "млн", "млрд", "грн",
+            "ін", "д", "км"],
+        starters: &["А", "Але", "Близько", "В", "Вже", "Від", "Він", "Вона", "Вони", "Воно",
+            "Вчора", "Де", "Для", "До", "Його", "За", "Згідно", "Згодом", "Зокрема", "З", "Зі",
+            "І", "Її", "Їх", "Коли", "Крім", "Ми", "На", "Навіть", "Наразі", "Однак", "Після",
+            "Потім", "Понад", "Про", "Проте", "Раніше", "Серед", "Сьогодні", "Також", "Та",
+            "Тому", "Тоді", "У", "Усі", "Утім", "Уже", "Хоча", "Це", "Цей", "Ці", "Ця", "Через",
+            "Що", "Щоб", "Як", "Якщо"],
+        ordinal_dates: false,
+        months: &[],
+    }),
+    ("ar", Abbreviations {
+        // د. (doctor) and أ. (professor) before a name; Arabic has no capitals, so
+        // without the list any full stop before a word ends the sentence.
+        always: &["د", "أ"],
+        before_number: &["ص"],
+        unless_starter: &[],
+        starters: &[],
+        ordinal_dates: false,
+        months: &[],
+    }),
+];
+
+impl Abbreviations {
+    /// Like [`abbreviation_before`], from this language's lists only.
+    fn abbreviation_before(&self, before: &str) -> Option<Abbrev> {
+        let mut word_start = before.len();
+        for (count, c) in before.chars().rev().enumerate() {
+            if !c.is_alphabetic() {
+                break;
+            }
+            if count == 12 {
+                return None;
+            }
+            word_start -= c.len_utf8();
+        }
+        let word = &before[word_start..];
+        if word.is_empty() || prev_char(before, word_start).is_some_and(char::is_alphanumeric) {
+            return None;
+        }
+        if self.always.contains(&word) {
+            Some(Abbrev::Always)
+        } else if self.before_number.contains(&word) {
+            Some(Abbrev::BeforeNumber)
+        } else if self.unless_starter.contains(&word) {
+            Some(Abbrev::UnlessStarter)
+        } else {
+            None
+        }
+    }
+
+    fn starts_sentence(&self, rest: &str) -> bool {
+        starts_sentence(rest) || self.starters.contains(&first_word(rest))
+    }
+}
+
+/// The letters `rest` starts with (at most 16).
+fn first_word(rest: &str) -> &str {
+    let len: usize = rest
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .take(16)
+        .map(char::len_utf8)
+        .sum();
+    &rest[..len]
+}
+
+/// `before` ends with a day's number (one or two digits after a space or
+/// the start) and `rest` starts with a month: `am 3.| Dezember`.
+fn ordinal_before_month(before: &str, rest: &str, lang: &Abbreviations) -> bool {
+    let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    (1..=2).contains(&digits)
+        && prev_char(before, before.len() - digits).is_none_or(char::is_whitespace)
+        && lang.months.contains(&first_word(rest))
 }
 
 /// Whether `rest` (starting at a non-white-space char) begins with a common sentence starter.
@@ -1483,6 +1692,263 @@ mod tests {
         ] {
             assert_eq!(sents(text), [text], "{text}");
         }
+    }
+
+    // --- abbreviations of other languages --------------------------------------------------
+
+    fn sents_in(lang: &str, text: &str) -> Vec<String> {
+        split_sentences_in(text, Language::of(lang))
+            .into_iter()
+            .map(|r| text[r].to_string())
+            .collect()
+    }
+
+    /// Each case: a text in `lang` and the sentences it holds. Every one
+    /// splits wrongly without the language's lists (checked too), so each
+    /// case shows an abbreviation the lists are for.
+    fn assert_splits(lang: &str, cases: &[(&str, &[&str])]) {
+        for (text, expected) in cases {
+            assert_eq!(sents_in(lang, text), *expected, "{lang}: {text}");
+            assert_ne!(
+                sents(text),
+                *expected,
+                "{lang}: English splits this right already: {text}"
+            );
+        }
+    }
+
+    /// Cases UAX #29 or the English lists already get right, which the
+    /// language's lists must not break.
+    fn assert_still_splits(lang: &str, cases: &[(&str, &[&str])]) {
+        for (text, expected) in cases {
+            assert_eq!(sents_in(lang, text), *expected, "{lang}: {text}");
+        }
+    }
+
+    #[test]
+    fn german_abbreviations_and_ordinal_dates() {
+        assert_splits(
+            "de",
+            &[
+                (
+                    "Betroffen sind z. B. Brücken und Schulen. Die Feuerwehr war vor Ort.",
+                    &[
+                        "Betroffen sind z. B. Brücken und Schulen.",
+                        "Die Feuerwehr war vor Ort.",
+                    ],
+                ),
+                (
+                    "Das Hochwasser erreichte am 3. Dezember seinen Höchststand. Es regnete weiter.",
+                    &[
+                        "Das Hochwasser erreichte am 3. Dezember seinen Höchststand.",
+                        "Es regnete weiter.",
+                    ],
+                ),
+                (
+                    "Der Schaden liegt bei über 10 Mio. Euro, so die Stadt. Die Zahl ist vorläufig.",
+                    &[
+                        "Der Schaden liegt bei über 10 Mio. Euro, so die Stadt.",
+                        "Die Zahl ist vorläufig.",
+                    ],
+                ),
+                (
+                    "Die Kosten steigen bzw. Gebühren werden erhöht, u. a. Parkgebühren. Die Stadt prüft das.",
+                    &[
+                        "Die Kosten steigen bzw. Gebühren werden erhöht, u. a. Parkgebühren.",
+                        "Die Stadt prüft das.",
+                    ],
+                ),
+            ],
+        );
+        assert_still_splits(
+            "de",
+            &[
+                (
+                    "Der Pegel Nr. 4 zeigte 6,2 Meter. Danach sank das Wasser.",
+                    &[
+                        "Der Pegel Nr. 4 zeigte 6,2 Meter.",
+                        "Danach sank das Wasser.",
+                    ],
+                ),
+                (
+                    "Das steht im Bericht auf S. 12 unten. Er wurde am Montag veröffentlicht.",
+                    &[
+                        "Das steht im Bericht auf S. 12 unten.",
+                        "Er wurde am Montag veröffentlicht.",
+                    ],
+                ),
+            ],
+        );
+        // "Dr." and "Prof." are English titles too; a year ends a sentence.
+        assert_eq!(
+            sents_in(
+                "de",
+                "Dr. Anna Weber sprach mit Prof. Klaus Richter. Es waren 300. Die Lage ist ernst."
+            ),
+            [
+                "Dr. Anna Weber sprach mit Prof. Klaus Richter.",
+                "Es waren 300.",
+                "Die Lage ist ernst."
+            ]
+        );
+        assert_eq!(
+            sents_in("de", "Die Zahl stieg auf 10 Mio. Die Stadt reagierte."),
+            ["Die Zahl stieg auf 10 Mio.", "Die Stadt reagierte."]
+        );
+    }
+
+    #[test]
+    fn french_abbreviations() {
+        assert_splits(
+            "fr",
+            &[
+                (
+                    "MM. Dupont et Martin ont signé le texte. Le conseil a voté jeudi.",
+                    &[
+                        "MM. Dupont et Martin ont signé le texte.",
+                        "Le conseil a voté jeudi.",
+                    ],
+                ),
+                (
+                    "Selon Mme. Lefèvre, la digue a tenu. Elle a été renforcée en 2019.",
+                    &[
+                        "Selon Mme. Lefèvre, la digue a tenu.",
+                        "Elle a été renforcée en 2019.",
+                    ],
+                ),
+            ],
+        );
+        assert_still_splits(
+            "fr",
+            &[
+                (
+                    "La crue a touché env. 300 maisons. Les pompiers sont intervenus.",
+                    &[
+                        "La crue a touché env. 300 maisons.",
+                        "Les pompiers sont intervenus.",
+                    ],
+                ),
+                (
+                    "Le rapport du 3 déc. 2026 le confirme. Il a été publié en ligne.",
+                    &[
+                        "Le rapport du 3 déc. 2026 le confirme.",
+                        "Il a été publié en ligne.",
+                    ],
+                ),
+            ],
+        );
+        assert_eq!(
+            sents_in("fr", "M. Le Maire a parlé. Le préfet aussi."),
+            ["M. Le Maire a parlé.", "Le préfet aussi."]
+        );
+    }
+
+    #[test]
+    fn spanish_abbreviations() {
+        assert_splits(
+            "es",
+            &[
+                (
+                    "La Sra. López confirmó la cifra. El alcalde no respondió.",
+                    &[
+                        "La Sra. López confirmó la cifra.",
+                        "El alcalde no respondió.",
+                    ],
+                ),
+                (
+                    "Los EE. UU. Enviaron ayuda el martes. La ONU también.",
+                    &["Los EE. UU. Enviaron ayuda el martes.", "La ONU también."],
+                ),
+                (
+                    "El río subió aprox. 6 metros, según la Dra. Ruiz. Los datos son oficiales.",
+                    &[
+                        "El río subió aprox. 6 metros, según la Dra. Ruiz.",
+                        "Los datos son oficiales.",
+                    ],
+                ),
+                (
+                    "La ayuda llegó desde EE. UU. El presidente lo anunció.",
+                    &["La ayuda llegó desde EE. UU.", "El presidente lo anunció."],
+                ),
+            ],
+        );
+        assert_eq!(
+            sents_in("es", "El Sr. García lo negó. Nadie más habló."),
+            ["El Sr. García lo negó.", "Nadie más habló."]
+        );
+    }
+
+    #[test]
+    fn ukrainian_abbreviations() {
+        assert_splits(
+            "uk",
+            &[
+                (
+                    "Вода піднялася на 6 метрів у м. Вишгород. Мешканців евакуювали.",
+                    &[
+                        "Вода піднялася на 6 метрів у м. Вишгород.",
+                        "Мешканців евакуювали.",
+                    ],
+                ),
+                (
+                    "У 2025 р. Верховна Рада ухвалила закон. Він набув чинності.",
+                    &[
+                        "У 2025 р. Верховна Рада ухвалила закон.",
+                        "Він набув чинності.",
+                    ],
+                ),
+                (
+                    "Це передбачає ст. 12 Закону про воду. Проте його не виконали.",
+                    &[
+                        "Це передбачає ст. 12 Закону про воду.",
+                        "Проте його не виконали.",
+                    ],
+                ),
+                (
+                    "Пункт обігріву відкрили на вул. Хрещатик. Там чергують рятувальники.",
+                    &[
+                        "Пункт обігріву відкрили на вул. Хрещатик.",
+                        "Там чергують рятувальники.",
+                    ],
+                ),
+            ],
+        );
+        assert_still_splits(
+            "uk",
+            &[
+                (
+                    "Про це повідомили 2 грудня 2026 р. Потім мер скасував рішення.",
+                    &[
+                        "Про це повідомили 2 грудня 2026 р.",
+                        "Потім мер скасував рішення.",
+                    ],
+                ),
+                (
+                    "Рівень води сягнув 6 м. Потім він почав спадати.",
+                    &["Рівень води сягнув 6 м.", "Потім він почав спадати."],
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn arabic_titles() {
+        assert_splits(
+            "ar",
+            &[(
+                "قال د. أحمد حسن إن المياه ارتفعت. وأكدت البلدية ذلك.",
+                &["قال د. أحمد حسن إن المياه ارتفعت.", "وأكدت البلدية ذلك."],
+            )],
+        );
+    }
+
+    #[test]
+    fn a_language_tag_picks_its_lists_and_unknown_ones_split_as_english() {
+        let text = "Der Pegel Nr. 4 stieg.";
+        assert_eq!(sents_in("de-AT", text), [text]);
+        assert_eq!(sents_in("DE", text), [text]);
+        assert_eq!(sents_in("nl", text), sents(text));
+        assert_eq!(sents_in("en", text), sents(text));
     }
 
     // --- abbreviations, initials, numbers -------------------------------------------------

@@ -32,6 +32,8 @@ pub(super) struct EmbedView<'a> {
     sides: Vec<EmbedSide>,
     reviewer: Option<&'a str>,
     reviewed: Option<&'a str>,
+    /// The catalogue (see [`super::views::Frame::t`]).
+    t: &'a serde_json::Value,
 }
 
 /// The reports taking one stance on the claim, with what that makes of
@@ -61,8 +63,12 @@ fn sides(site: &Site, ci: usize) -> Vec<EmbedSide> {
         .map(|&s| {
             let side = findings.side(s);
             EmbedSide {
-                assessment: AssessmentView::new(Assessment::of(s, verdict), verdict),
-                phrase: crate::card::side_phrase(s, side, true),
+                assessment: AssessmentView::new(
+                    Assessment::of(s, verdict),
+                    verdict,
+                    &site.config.strings,
+                ),
+                phrase: crate::card::side_phrase(&site.config.strings, s, side, true),
                 outlets: side
                     .outlets
                     .iter()
@@ -79,13 +85,8 @@ pub(super) fn embed_view(site: &Site, ci: usize) -> EmbedView<'_> {
     let c = &site.claims[ci];
     let cfg = &site.config;
     EmbedView {
-        site: SiteView {
-            title: &cfg.title,
-            description: cfg.description.as_deref(),
-            publisher: cfg.publisher.as_deref(),
-            language: &cfg.language,
-            as_of: cfg.as_of.as_deref(),
-        },
+        site: SiteView::new(cfg),
+        t: cfg.strings.template_value(),
         claim: claim_summary(site, ci, "../../"),
         page_href: "./",
         sides: sides(site, ci),
@@ -129,7 +130,11 @@ pub fn height(site: &Site, ci: usize) -> u32 {
                 s.outlets.join(", ")
             );
             if s.more > 0 {
-                text.push_str(&format!(" and {} more", s.more));
+                text.push(' ');
+                text.push_str(&crate::i18n::fill(
+                    site.config.strings.get("article.and_more"),
+                    &[("n", &s.more.to_string())],
+                ));
             }
             crate::card::wrap(&text, text_width / 15.0 * 1.2, usize::MAX)
                 .0
@@ -167,7 +172,10 @@ pub fn snippet(site: &Site, ci: usize) -> Option<String> {
          loading=\"lazy\" title=\"{}\"></iframe>",
         esc(&src),
         height(site, ci),
-        esc(&format!("Fact-check: {}", c.text)),
+        esc(&crate::i18n::fill(
+            site.config.strings.get("embed.title"),
+            &[("claim", &c.text)]
+        )),
     ))
 }
 

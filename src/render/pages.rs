@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::views::{
     AssessmentView, CountView, Frame, LegendEntry, NavLink, StanceView, VerdictView, count_views,
-    frame, legend, plural,
+    frame, legend,
 };
 use super::{Markdown, excerpt, flat_text, markdown};
 use crate::assess::Assessment;
@@ -119,7 +119,7 @@ pub(super) fn article_summary<'a>(site: &'a Site, ai: usize, root: &str) -> Arti
         statements,
         linked,
         linked_percent: (linked * 100).checked_div(statements).unwrap_or(0),
-        counts: count_views(&site.findings.article_counts[ai]),
+        counts: count_views(&site.findings.article_counts[ai], &site.config.strings),
         derived_from,
         copied_by,
     }
@@ -137,7 +137,7 @@ pub(super) struct SideView {
 
 fn side_view(site: &Site, root: &str, stance: Stance, side: &Side) -> SideView {
     SideView {
-        stance: stance.into(),
+        stance: StanceView::new(stance, &site.config.strings),
         reports: side.articles.len(),
         independent: side.independent,
         outlets: side
@@ -180,9 +180,9 @@ pub(super) fn claim_summary<'a>(site: &'a Site, ci: usize, root: &str) -> ClaimS
         id: &c.id,
         text: &c.text,
         href: claim_href(site, root, ci),
-        verdict: c.verdict.into(),
+        verdict: VerdictView::new(c.verdict, &site.config.strings),
         status: c.status.as_str(),
-        status_label: c.status.label(),
+        status_label: site.config.strings.get2("status", c.status.as_str()),
         approved: c.status == Status::Approved,
         lapsed: site.lapse(&c.id).map(|l| l.what()),
         sides: Stance::ALL
@@ -281,7 +281,7 @@ pub(super) fn index_view(site: &Site) -> IndexView<'_> {
     let verdicts = Verdict::ALL
         .iter()
         .map(|&v| VerdictCount {
-            verdict: v.into(),
+            verdict: VerdictView::new(v, &site.config.strings),
             count: site.claims.iter().filter(|c| c.verdict == v).count(),
         })
         .filter(|v| v.count > 0)
@@ -342,8 +342,9 @@ fn matrix_cell(site: &Site, root: &str, ci: usize, ai: usize) -> MatrixCell {
         .collect();
     let verdict = site.claims[ci].verdict;
     let has = |a: Assessment| refs.iter().any(|r| r.assessment == a);
+    let strings = &site.config.strings;
     let (slug, label, icon) = if has(Assessment::HoldsUp) && has(Assessment::DoesNotHoldUp) {
-        ("mixed", "Both", "±")
+        ("mixed", strings.get("assess.both"), "±")
     } else if let Some(r) = refs
         .iter()
         .find(|r| r.assessment != Assessment::Reports)
@@ -351,11 +352,11 @@ fn matrix_cell(site: &Site, root: &str, ci: usize, ai: usize) -> MatrixCell {
     {
         (
             r.assessment.as_str(),
-            r.assessment.label(verdict),
+            strings.get2("assess", r.assessment.label_key(verdict)),
             r.assessment.icon(),
         )
     } else {
-        ("silent", "Silent", "–")
+        ("silent", strings.get("assess.silent"), "–")
     };
     MatrixCell {
         slug,
@@ -383,10 +384,10 @@ pub(super) fn article_list_view(site: &Site) -> ListView<'_, ArticleSummary<'_>>
         frame: frame(
             site,
             root,
-            "Reports".into(),
-            format!(
-                "The {} reports this fact-check checks.",
-                site.articles.len()
+            site.config.strings.get("articles.title").into(),
+            crate::i18n::fill(
+                site.config.strings.get("articles.description"),
+                &[("n", &site.articles.len().to_string())],
             ),
         )
         .at_page(site, "articles/"),
@@ -402,10 +403,16 @@ pub(super) fn claim_list_view(site: &Site) -> ListView<'_, ClaimSummary<'_>> {
         frame: frame(
             site,
             root,
-            "Claims".into(),
-            format!(
-                "Every claim checked, with its verdict: {}.",
-                plural(site.claims.len(), "claim", "claims")
+            site.config.strings.get("claims.title").into(),
+            crate::i18n::fill(
+                site.config.strings.get("claims.description"),
+                &[(
+                    "claims",
+                    &site
+                        .config
+                        .strings
+                        .plural("count.claims", site.claims.len()),
+                )],
             ),
         )
         .at_page(site, "claims/"),
@@ -421,10 +428,16 @@ pub(super) fn disagreements_view(site: &Site) -> ListView<'_, ClaimSummary<'_>> 
         frame: frame(
             site,
             root,
-            "Where the reports disagree".into(),
-            format!(
-                "{} on which some reports assert what others contradict, most contested first.",
-                plural(site.findings.disagreements.len(), "claim", "claims")
+            site.config.strings.get("disagreements.title").into(),
+            crate::i18n::fill(
+                site.config.strings.get("disagreements.description"),
+                &[(
+                    "claims",
+                    &site
+                        .config
+                        .strings
+                        .plural("count.claims", site.findings.disagreements.len()),
+                )],
             ),
         )
         .at_page(site, "disagreements/"),
@@ -461,7 +474,7 @@ fn outlet_summary(site: &Site, root: &str, oi: usize) -> OutletSummary {
         href: outlet_href(site, root, oi),
         articles: o.articles.len(),
         statements_checked: o.statements_checked,
-        counts: count_views(&o.counts),
+        counts: count_views(&o.counts, &site.config.strings),
         alone: o.alone.len(),
         blind_spots: o.blind_spots.len(),
     }
@@ -473,8 +486,8 @@ pub(super) fn outlet_list_view(site: &Site) -> ListView<'_, OutletSummary> {
         frame: frame(
             site,
             root,
-            "Outlets".into(),
-            "How each outlet's reporting held up.".into(),
+            site.config.strings.get("outlets.title").into(),
+            site.config.strings.get("outlets.description").into(),
         )
         .at_page(site, "outlets/"),
         items: (0..site.findings.outlets.len())
@@ -504,12 +517,18 @@ pub(super) fn outlet_view(site: &Site, oi: usize) -> OutletView<'_> {
     let root = "../../";
     let o = &site.findings.outlets[oi];
     let summary = outlet_summary(site, root, oi);
-    let description = format!(
-        "How {}'s reporting held up: {} checked, {} hold up, {} do not.",
-        o.name,
-        plural(o.statements_checked, "statement", "statements"),
-        o.counts.holds_up,
-        o.counts.does_not_hold_up
+    let strings = &site.config.strings;
+    let description = crate::i18n::fill(
+        strings.get("outlet.description"),
+        &[
+            ("outlet", &o.name),
+            (
+                "statements",
+                &strings.plural("count.statements", o.statements_checked),
+            ),
+            ("holds", &o.counts.holds_up.to_string()),
+            ("not", &o.counts.does_not_hold_up.to_string()),
+        ],
     );
     OutletView {
         frame: frame(site, root, o.name.clone(), description)
@@ -522,15 +541,11 @@ pub(super) fn outlet_view(site: &Site, oi: usize) -> OutletView<'_> {
             let (ci, why) = o.alone[k];
             AloneView {
                 claim: claim_summary(site, ci, root),
-                why: match why {
-                    Alone::OnlySource => "the only outlet with anything on it",
-                    Alone::OnlyOnItsSide(Stance::Supports) => {
-                        "the only outlet that asserts it, while others assert the opposite"
-                    }
-                    Alone::OnlyOnItsSide(_) => {
-                        "the only outlet that asserts the opposite, while others assert it"
-                    }
-                },
+                why: site.config.strings.get(match why {
+                    Alone::OnlySource => "outlet.alone_only_source",
+                    Alone::OnlyOnItsSide(Stance::Supports) => "outlet.alone_only_asserts",
+                    Alone::OnlyOnItsSide(_) => "outlet.alone_only_contradicts",
+                }),
             }
         }),
         blind_spots: capped(o.blind_spots.len(), OUTLET_LIST, |k| {
@@ -652,7 +667,13 @@ pub(super) fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
                 next_linked: None,
             });
         }
-        block_html(&mut pending, doc, b, &markers);
+        block_html(
+            &mut pending,
+            doc,
+            b,
+            &markers,
+            site.config.strings.get("article.note_mark"),
+        );
         if notes.is_empty() {
             trailing = Some((pending.len(), &b.close));
             // What the default template writes between blocks, so a page's bytes do
@@ -682,8 +703,12 @@ pub(super) fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
         n.prev_linked = k.checked_sub(1).map(|p| linked[p]);
         n.next_linked = linked.get(k + 1).copied();
     }
+    let strings = &site.config.strings;
     let byline = match &a.author {
-        Some(author) => format!("{}, by {author}", a.outlet),
+        Some(author) => crate::i18n::fill(
+            strings.get("article.byline"),
+            &[("outlet", &a.outlet), ("author", author)],
+        ),
         None => a.outlet.clone(),
     };
     ArticleView {
@@ -691,7 +716,10 @@ pub(super) fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
             site,
             root,
             a.title.clone(),
-            format!("{} — fact-checked: {byline}", a.title),
+            crate::i18n::fill(
+                strings.get("article.description"),
+                &[("title", &a.title), ("byline", &byline)],
+            ),
         )
         .at_page(site, &format!("articles/{}/", a.id))
         .shared_as(site, None)
@@ -708,7 +736,14 @@ pub(super) fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
 /// block), and the white space that followed it in the article, so the page
 /// shows the text as published and a passage copied from it is a valid
 /// quote. The review script finds statements by this markup (`span.st[id]`).
-pub(super) fn block_html(out: &mut String, doc: &Doc, block: &Block, markers: &[Option<usize>]) {
+/// `note_label` is the marker's accessible name, `{marker}` its number.
+pub(super) fn block_html(
+    out: &mut String,
+    doc: &Doc,
+    block: &Block,
+    markers: &[Option<usize>],
+    note_label: &str,
+) {
     let text_len = block.range.len();
     out.reserve(block.open.len() + text_len + text_len / 2 + 64);
     out.push_str(&block.open);
@@ -731,7 +766,9 @@ pub(super) fn block_html(out: &mut String, doc: &Doc, block: &Block, markers: &[
         if let Some(m) = marker {
             out.push_str("<a class=\"mark\" href=\"#n-");
             escape_html_into(out, id);
-            let _ = write!(out, "\" aria-label=\"Note {m}\">{m}</a>");
+            out.push_str("\" aria-label=\"");
+            escape_html_into(out, &note_label.replace("{marker}", &m.to_string()));
+            let _ = write!(out, "\">{m}</a>");
         }
         if let Some(next) = doc
             .statements
@@ -755,14 +792,16 @@ pub(super) fn block_html(out: &mut String, doc: &Doc, block: &Block, markers: &[
 fn article_share_description(site: &Site, ai: usize) -> String {
     let a = &site.articles[ai];
     let c = &site.findings.article_counts[ai];
-    format!(
-        "{} report fact-checked: {} of {} statements checked; {} hold up, {} do not, {} unsettled.",
-        a.outlet,
-        site.graph.linked_count(ai),
-        site.docs[ai].statements.len(),
-        c.holds_up,
-        c.does_not_hold_up,
-        c.unsettled
+    crate::i18n::fill(
+        site.config.strings.get("article.share"),
+        &[
+            ("outlet", &a.outlet),
+            ("linked", &site.graph.linked_count(ai).to_string()),
+            ("statements", &site.docs[ai].statements.len().to_string()),
+            ("holds", &c.holds_up.to_string()),
+            ("not", &c.does_not_hold_up.to_string()),
+            ("unsettled", &c.unsettled.to_string()),
+        ],
     )
 }
 
@@ -806,9 +845,9 @@ fn link_view(site: &Site, root: &str, r: &EvidenceRef) -> LinkView {
         claim_id: c.id.clone(),
         claim_text: c.text.clone(),
         claim_href: format!("{root}claims/{}/", c.id),
-        verdict: c.verdict.into(),
-        stance: r.stance.into(),
-        assessment: AssessmentView::new(r.assessment, c.verdict),
+        verdict: VerdictView::new(c.verdict, &site.config.strings),
+        stance: StanceView::new(r.stance, &site.config.strings),
+        assessment: AssessmentView::new(r.assessment, c.verdict, &site.config.strings),
         approved: c.status == Status::Approved,
         agree,
         agree_independent,
@@ -937,6 +976,7 @@ pub fn wayback_date(url: &str) -> Option<String> {
 /// changed from and to: the verdict after an update is the one before the
 /// next newer update that changed it, or the current verdict.
 pub(super) fn update_views(site: &Site, ci: usize, md: &Markdown) -> Vec<UpdateView> {
+    let strings = &site.config.strings;
     let c = &site.claims[ci];
     let mut order: Vec<usize> = (0..c.updates.len()).collect();
     // Newest first; updates of one day in reverse file order (the later
@@ -950,8 +990,8 @@ pub(super) fn update_views(site: &Site, ci: usize, md: &Markdown) -> Vec<UpdateV
             let view = UpdateView {
                 date: u.date.clone(),
                 note_html: markdown(&u.note, md),
-                verdict_before: u.verdict_before.map(Into::into),
-                verdict_after: u.verdict_before.map(|_| after.into()),
+                verdict_before: u.verdict_before.map(|v| VerdictView::new(v, strings)),
+                verdict_after: u.verdict_before.map(|_| VerdictView::new(after, strings)),
             };
             if let Some(before) = u.verdict_before {
                 after = before;
@@ -968,7 +1008,7 @@ pub(super) fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
     let groups = Assessment::ALL
         .iter()
         .map(|&assessment| EvidenceGroup {
-            assessment: AssessmentView::new(assessment, c.verdict),
+            assessment: AssessmentView::new(assessment, c.verdict, &site.config.strings),
             items: site.graph.evidence[ci]
                 .iter()
                 .filter(|r| r.assessment == assessment)
@@ -977,7 +1017,7 @@ pub(super) fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
                     let a = &site.articles[r.article];
                     EvidenceView {
                         quote: flat_text(&ev.quote).into_owned(),
-                        stance: r.stance.into(),
+                        stance: StanceView::new(r.stance, &site.config.strings),
                         outlet: a.outlet.clone(),
                         article_title: a.title.clone(),
                         article_href: format!("{root}articles/{}/", a.id),
@@ -990,7 +1030,14 @@ pub(super) fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
         })
         .filter(|g| !g.items.is_empty())
         .collect();
-    let description = format!("{}: {}", c.verdict.label(), c.text);
+    let strings = &site.config.strings;
+    let description = crate::i18n::fill(
+        strings.get("claim.description"),
+        &[
+            ("verdict", strings.get2("verdict", c.verdict.as_str())),
+            ("claim", &c.text),
+        ],
+    );
     ClaimView {
         frame: frame(site, root, c.text.clone(), description)
             .at_page(site, &format!("claims/{}/", c.id))
@@ -1061,12 +1108,12 @@ pub(super) fn claim_review_jsonld(site: &Site, ci: usize) -> String {
             "ratingValue": value,
             "bestRating": 5,
             "worstRating": 1,
-            "alternateName": c.verdict.label(),
+            "alternateName": site.config.strings.get2("verdict", c.verdict.as_str()),
         }),
         None => serde_json::json!({
             "@type": "Rating",
-            "alternateName": c.verdict.label(),
-            "name": c.verdict.label(),
+            "alternateName": site.config.strings.get2("verdict", c.verdict.as_str()),
+            "name": site.config.strings.get2("verdict", c.verdict.as_str()),
         }),
     };
     let mut review = serde_json::json!({
@@ -1138,25 +1185,19 @@ pub(super) fn verdict_scale(site: &Site) -> Vec<ScaleEntry> {
     Verdict::ALL
         .iter()
         .map(|&v| ScaleEntry {
-            verdict: v.into(),
-            meaning: v.meaning(),
+            verdict: VerdictView::new(v, &site.config.strings),
+            meaning: site.config.strings.get2("meaning", v.as_str()),
             count: site.claims.iter().filter(|c| c.verdict == v).count(),
         })
         .collect()
 }
 
-fn stances() -> Vec<StanceEntry> {
+fn stances(strings: &crate::i18n::Strings) -> Vec<StanceEntry> {
     Stance::ALL
         .iter()
         .map(|&s| StanceEntry {
-            stance: s.into(),
-            explanation: match s {
-                Stance::Supports => "the report asserts the claim in its own voice",
-                Stance::Contradicts => "the report asserts the opposite",
-                Stance::Mentions => {
-                    "the report relays the claim or touches on it: attributing a claim to someone (\u{201c}Moscow says…\u{201d}) is a mention, not support"
-                }
-            },
+            stance: StanceView::new(s, strings),
+            explanation: strings.get2("stance_explanation", s.as_str()),
         })
         .collect()
 }
@@ -1176,13 +1217,13 @@ pub(super) fn verdicts_view(site: &Site) -> VerdictsView<'_> {
         frame: frame(
             site,
             root,
-            "How claims are rated".into(),
-            "The verdicts of this fact-check, what each means, and how each report's statements are assessed.".into(),
+            site.config.strings.get("verdicts.title").into(),
+            site.config.strings.get("verdicts.description").into(),
         )
         .at_page(site, "verdicts/"),
         scale: verdict_scale(site),
-        legend: legend(),
-        stances: stances(),
+        legend: legend(&site.config.strings),
+        stances: stances(&site.config.strings),
     }
 }
 
@@ -1293,8 +1334,8 @@ pub(super) fn corrections_view(site: &Site) -> CorrectionsView<'_> {
         frame: frame(
             site,
             root,
-            "Corrections and updates".into(),
-            "Every correction and verdict change of this fact-check, newest first.".into(),
+            site.config.strings.get("corrections.title").into(),
+            site.config.strings.get("corrections.description").into(),
         )
         .at_page(site, "corrections/"),
         entries: all_updates(site, root)
@@ -1318,8 +1359,8 @@ pub(super) fn not_found_view(site: &Site) -> NotFoundView<'_> {
         frame: frame(
             site,
             &site.config.base_url,
-            "Page not found".to_string(),
-            "There is no page at this address.".to_string(),
+            site.config.strings.get("not_found.title").to_string(),
+            site.config.strings.get("not_found.description").to_string(),
         ),
     }
 }
@@ -1352,7 +1393,7 @@ mod tests {
         let mut markers = vec![None; n];
         markers[1] = Some(7);
         let mut html = String::new();
-        block_html(&mut html, &doc, first, &markers);
+        block_html(&mut html, &doc, first, &markers, "Note {marker}");
         let ids: Vec<&str> = (0..n).map(|i| doc.statement_id(i)).collect();
         assert_eq!(
             html,
@@ -1367,7 +1408,13 @@ mod tests {
         // A tight list item has no element of its own: its container opens it.
         let item = &doc.blocks[1];
         let mut html = String::new();
-        block_html(&mut html, &doc, item, &vec![None; item.statements.len()]);
+        block_html(
+            &mut html,
+            &doc,
+            item,
+            &vec![None; item.statements.len()],
+            "Note {marker}",
+        );
         assert!(html.starts_with(&item.open), "{html}");
         assert!(html.ends_with("Two.</span>"), "{html}");
     }

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::assess::{Assessment, Counts};
 use crate::content::{Stance, Verdict};
+use crate::i18n::Strings;
 use crate::site::Site;
 
 #[derive(Serialize)]
@@ -13,8 +14,23 @@ pub(super) struct SiteView<'a> {
     pub description: Option<&'a str>,
     pub publisher: Option<&'a str>,
     pub language: &'a str,
+    /// Written right to left: `dir="rtl"`.
+    pub rtl: bool,
     /// The date the facts were checked against the public record.
     pub as_of: Option<&'a str>,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(c: &'a crate::content::SiteConfig) -> SiteView<'a> {
+        SiteView {
+            title: &c.title,
+            description: c.description.as_deref(),
+            publisher: c.publisher.as_deref(),
+            language: &c.language,
+            rtl: c.strings.is_rtl(),
+            as_of: c.as_of.as_deref(),
+        }
+    }
 }
 
 #[derive(Serialize, Clone, Copy)]
@@ -27,11 +43,11 @@ pub(super) struct VerdictView {
     pub rating: Option<u8>,
 }
 
-impl From<Verdict> for VerdictView {
-    fn from(v: Verdict) -> Self {
+impl VerdictView {
+    pub fn new(v: Verdict, s: &Strings) -> Self {
         VerdictView {
             slug: v.as_str(),
-            label: v.label(),
+            label: s.get2("verdict", v.as_str()),
             icon: v.icon(),
             rating: v.rating(),
         }
@@ -48,13 +64,13 @@ pub(super) struct StanceView {
     pub verb: &'static str,
 }
 
-impl From<Stance> for StanceView {
-    fn from(s: Stance) -> Self {
+impl StanceView {
+    pub fn new(s: Stance, t: &Strings) -> Self {
         StanceView {
             slug: s.as_str(),
-            label: s.label(),
+            label: t.get2("stance", s.as_str()),
             icon: s.icon(),
-            verb: s.verb(),
+            verb: t.get2("stance_verb", s.as_str()),
         }
     }
 }
@@ -67,19 +83,19 @@ pub(super) struct AssessmentView {
 }
 
 impl AssessmentView {
-    pub fn new(a: Assessment, verdict: Verdict) -> AssessmentView {
+    pub fn new(a: Assessment, verdict: Verdict, s: &Strings) -> AssessmentView {
         AssessmentView {
             slug: a.as_str(),
-            label: a.label(verdict),
+            label: s.get2("assess", a.label_key(verdict)),
             icon: a.icon(),
         }
     }
 
     /// Without a verdict to qualify the label (counts, legends).
-    pub fn plain(a: Assessment) -> AssessmentView {
+    pub fn plain(a: Assessment, s: &Strings) -> AssessmentView {
         AssessmentView {
             slug: a.as_str(),
-            label: a.name(),
+            label: s.get2("assess", a.as_str()),
             icon: a.icon(),
         }
     }
@@ -91,17 +107,17 @@ impl AssessmentView {
 pub(super) struct CountView {
     pub assessment: AssessmentView,
     pub count: usize,
-    /// What follows the count: "hold up", "does not hold up"…
-    pub counted: &'static str,
+    /// The count and what follows it: "3 hold up", "1 does not hold up"…
+    pub counted: String,
 }
 
-pub(super) fn count_views(counts: &Counts) -> Vec<CountView> {
+pub(super) fn count_views(counts: &Counts, s: &Strings) -> Vec<CountView> {
     Assessment::ALL
         .iter()
         .map(|&a| CountView {
-            assessment: AssessmentView::plain(a),
+            assessment: AssessmentView::plain(a, s),
             count: counts.get(a),
-            counted: a.counted(counts.get(a)),
+            counted: s.plural(&format!("assess_counted.{}", a.as_str()), counts.get(a)),
         })
         .collect()
 }
@@ -132,6 +148,8 @@ pub(super) struct Frame<'a> {
     pub footer_pages: Vec<NavLink>,
     /// What each assessment means, for the legend pages show.
     pub legend: Vec<LegendEntry>,
+    /// The catalogue: every word of the templates (`t.nav.claims`).
+    pub t: &'a serde_json::Value,
 }
 
 #[derive(Serialize)]
@@ -140,12 +158,12 @@ pub(super) struct LegendEntry {
     pub explanation: &'static str,
 }
 
-pub(super) fn legend() -> Vec<LegendEntry> {
+pub(super) fn legend(s: &Strings) -> Vec<LegendEntry> {
     Assessment::ALL
         .iter()
         .map(|&a| LegendEntry {
-            assessment: AssessmentView::plain(a),
-            explanation: a.explanation(),
+            assessment: AssessmentView::plain(a, s),
+            explanation: s.get2("assess_explanation", a.as_str()),
         })
         .collect()
 }
@@ -197,13 +215,7 @@ pub(super) fn frame<'a>(
         href: format!("{root}pages/{}/", p.id),
     };
     Frame {
-        site: SiteView {
-            title: &c.title,
-            description: c.description.as_deref(),
-            publisher: c.publisher.as_deref(),
-            language: &c.language,
-            as_of: c.as_of.as_deref(),
-        },
+        site: SiteView::new(c),
         root,
         page_title,
         description,
@@ -214,11 +226,7 @@ pub(super) fn frame<'a>(
         },
         nav_pages: site.pages.iter().filter(|p| p.nav).map(link).collect(),
         footer_pages: site.pages.iter().map(link).collect(),
-        legend: legend(),
+        legend: legend(&c.strings),
+        t: c.strings.template_value(),
     }
-}
-
-/// `n thing` or `n things`.
-pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

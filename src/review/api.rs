@@ -363,7 +363,16 @@ impl Api {
                 d.render(false)
             ))
         })?;
-        let doc = document::parse(&article.body);
+        // Split as the site does, or statement ids would not match its pages.
+        let language = match self.cell.as_ref().and_then(|cell| cell.current()) {
+            Some(c) => c.site.config.language.clone(),
+            None => {
+                let site_toml = root.join("content").join("site.toml");
+                content::load_site_config(root, &site_toml, &mut Diagnostics::default())
+                    .map_or_else(|| "en".to_string(), |c| c.language)
+            }
+        };
+        let doc = document::parse_in(&article.body, crate::statements::Language::of(&language));
         Ok(ArticleDoc::Fresh(Box::new((article, doc))))
     }
 

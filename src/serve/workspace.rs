@@ -633,6 +633,17 @@ impl Workspace {
         }
     }
 
+    /// How the articles split into statements: by site.toml's `language`.
+    fn language(&self) -> crate::statements::Language {
+        crate::statements::Language::of(&self.language_tag())
+    }
+
+    fn language_tag(&self) -> String {
+        self.config
+            .as_ref()
+            .map_or_else(|| "en".to_string(), |c| c.language.clone())
+    }
+
     /// Re-reads site.toml; true if it changed.
     fn load_config(&mut self) -> bool {
         let path = self.root.join("content").join("site.toml");
@@ -646,9 +657,21 @@ impl Workspace {
         if hash.is_some() && hash == self.config_hash {
             return false;
         }
+        let before = self.language_tag();
         self.config = content::load_site_config(&self.root, &path, &mut diags);
         self.config_diags = diags;
         self.config_hash = hash;
+        // Statements split differently in another language: split again.
+        if self.language_tag() != before {
+            let lang = self.language();
+            for (article, doc) in self.articles.iter().zip(self.docs.iter_mut()) {
+                *doc = document::parse_in(&article.body, lang);
+            }
+            let ids: Vec<String> = self.articles.iter().map(|a| a.id.clone()).collect();
+            for id in ids {
+                self.text_changed(&id);
+            }
+        }
         // The title and base URL are on every page.
         self.pending.all = true;
         true
@@ -770,7 +793,7 @@ impl Workspace {
             let same_body = self
                 .position(&name)
                 .is_ok_and(|i| self.articles[i].body == article.body);
-            let doc = (!same_body).then(|| document::parse(&article.body));
+            let doc = (!same_body).then(|| document::parse_in(&article.body, self.language()));
             Box::new((article, doc))
         });
         ReadArticle::Changed {
@@ -790,7 +813,7 @@ impl Workspace {
                 self.articles[i] = article;
             }
             Err(i) => {
-                let doc = doc.unwrap_or_else(|| document::parse(&article.body));
+                let doc = doc.unwrap_or_else(|| document::parse_in(&article.body, self.language()));
                 self.text_changed(&article.id);
                 self.articles.insert(i, article);
                 self.docs.insert(i, doc);

@@ -7,7 +7,9 @@
 #   3. the project `crosscheck init` scaffolds;
 #   4. that project with raw HTML, images and bad links in a summary and a
 #      note;
-#   5. tests/fixtures/reader (sources, updates, derived reports, desk pages).
+#   5. tests/fixtures/reader (sources, updates, derived reports, desk pages);
+#   6. tests/fixtures/i18n/LANG, a project in each built-in language other
+#      than English (Arabic right to left).
 # Each includes every claim's embed (claims/ID/embed.html), the page made to
 # be shown in an <iframe> elsewhere.
 # Usage: bash tests/validate/run.sh   (CROSSCHECK_BIN overrides the binary)
@@ -61,12 +63,19 @@ grep -q tracker.example "$tmp/raw-html/content/claims.toml" || { echo "error: ra
 # 5. Sources, updates, derived reports and the desk's pages.
 "$bin" build --quiet --drafts --root "$repo/tests/fixtures/reader" --out "$tmp/reader"
 
-pages=$(find "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" "$tmp/raw-html/site" "$tmp/reader" -name '*.html' | wc -l)
+# 6. A project per built-in language.
+langs=()
+for lang in de fr es uk ar; do
+  "$bin" build --quiet --root "$repo/tests/fixtures/i18n/$lang" --out "$tmp/i18n-$lang"
+  langs+=("$tmp/i18n-$lang")
+done
+
+pages=$(find "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" "$tmp/raw-html/site" "$tmp/reader" "${langs[@]}" -name '*.html' | wc -l)
 [ "$pages" -gt 60 ] || { echo "error: only $pages pages to check" >&2; exit 1; }
 embeds=$(find "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" -name 'embed.html' | wc -l)
 [ "$embeds" -gt 50 ] || { echo "error: only $embeds embeds to check" >&2; exit 1; }
 echo "Nu Html Checker: $pages pages ($embeds embeds)"
-if java -jar "$vnu" --errors-only --skip-non-html "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" "$tmp/raw-html/site" "$tmp/reader"; then
+if java -jar "$vnu" --errors-only --skip-non-html "$tmp/example" "$tmp/c50-site" "$tmp/scaffold/site" "$tmp/raw-html/site" "$tmp/reader" "${langs[@]}"; then
   echo "nu: $pages passed, 0 failed"
 else
   echo "nu: Nu Html Checker reported errors (above)" >&2
