@@ -219,16 +219,20 @@ pub fn main() -> ExitCode {
             reviewer,
             allow_host,
         } => {
+            let project = match self::open(&root) {
+                Ok(p) => p,
+                Err(code) => return code,
+            };
             let mut options = crate::serve::ServeOptions {
                 bind,
                 port,
                 open,
                 hosts: allow_host,
-                ..crate::serve::ServeOptions::new(root)
+                ..crate::serve::ServeOptions::new(project)
             };
             if review {
                 let mode = crate::review::api::ReviewMode::new(
-                    &options.root,
+                    &options.project,
                     reviewer,
                     options.hosts.clone(),
                     options.bind,

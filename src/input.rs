@@ -98,6 +98,9 @@ pub struct Listing {
 }
 
 impl Project {
+    /// The rule for the folder at `root`, resolved here (for the library's
+    /// functions that take a bare path; the commands resolve it once, in
+    /// [`crate::project::Project::open`], and use [`Project::resolved`]).
     pub fn new(root: &Path) -> Project {
         let real = std::fs::canonicalize(root)
             .or_else(|_| std::path::absolute(root))
@@ -106,6 +109,19 @@ impl Project {
             root: root.to_path_buf(),
             real,
         }
+    }
+
+    /// The rule for a folder already resolved through links.
+    pub fn resolved(root: &Path) -> Project {
+        Project {
+            root: root.to_path_buf(),
+            real: root.to_path_buf(),
+        }
+    }
+
+    /// The folder resolved through links.
+    pub fn real(&self) -> &Path {
+        &self.real
     }
 
     /// `path` relative to the project, `/`-separated, for messages.

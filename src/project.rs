@@ -167,6 +167,11 @@ impl Project {
         &self.root
     }
 
+    /// The input rule (see [`crate::input`]) for the resolved folder.
+    pub fn input_rule(&self) -> crate::input::Project {
+        crate::input::Project::resolved(&self.root)
+    }
+
     /// The project folder as it was given (for messages).
     pub fn given(&self) -> &Path {
         &self.given

@@ -85,9 +85,9 @@ impl Renderer {
         let dir = root.join("templates");
         let project = crate::input::Project::new(root);
         let folder = std::fs::symlink_metadata(&dir).ok().map(|_| {
-            std::fs::canonicalize(&dir).ok().filter(|real| {
-                real.is_dir() && real.starts_with(std::fs::canonicalize(root).unwrap_or_default())
-            })
+            std::fs::canonicalize(&dir)
+                .ok()
+                .filter(|real| real.is_dir() && real.starts_with(project.real()))
         });
         match folder {
             None => {}

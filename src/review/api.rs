@@ -91,6 +91,7 @@ const RANK_LIMIT: usize = 40;
 /// How the API is set up for one run of serve.
 #[derive(Debug, Clone)]
 pub struct ReviewConfig {
+    /// The project folder, resolved ([`crate::project::Project::root`]).
     pub root: PathBuf,
     /// The per-run secret; see [`new_token`].
     pub token: String,
@@ -147,16 +148,16 @@ pub struct ReviewMode {
 }
 
 impl ReviewMode {
-    /// Review mode for the project at `root`, served on `bind` and reached
+    /// Review mode for `project`, served on `bind` and reached
     /// by `hosts` besides IP addresses and `localhost`. The reviewer name
     /// comes from `reviewer`, else `$CROSSCHECK_REVIEWER`.
     pub fn new(
-        root: &std::path::Path,
+        project: &crate::project::Project,
         reviewer: Option<String>,
         hosts: Vec<String>,
         bind: IpAddr,
     ) -> ReviewMode {
-        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let root = project.root().to_path_buf();
         let token = new_token();
         let reviewer = reviewer
             .or_else(|| std::env::var("CROSSCHECK_REVIEWER").ok())

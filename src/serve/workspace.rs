@@ -40,6 +40,7 @@ use crate::content::{
 use crate::diag::Diagnostics;
 use crate::document::{self, Doc};
 use crate::graph::{self, Anchors};
+use crate::project::Project;
 use crate::render::{self, Job, Renderer};
 use crate::site::{self, BuildOptions, Site};
 
@@ -412,6 +413,8 @@ enum ReadArticle {
 
 /// Project state kept across rebuilds. See the module documentation.
 pub struct Workspace {
+    project: Project,
+    /// `project`'s folder, resolved once by [`Project::open`].
     root: PathBuf,
     config: Option<SiteConfig>,
     config_hash: Option<blake3::Hash>,
@@ -474,9 +477,10 @@ pub struct Workspace {
 impl Workspace {
     /// An empty workspace; the first [`Workspace::rebuild`] with
     /// [`Changes::everything`] loads the project.
-    pub fn new(root: &Path) -> Workspace {
+    pub fn new(project: &Project) -> Workspace {
         Workspace {
-            root: root.to_path_buf(),
+            project: project.clone(),
+            root: project.root().to_path_buf(),
             config: None,
             config_hash: None,
             config_diags: Diagnostics::default(),
@@ -514,10 +518,10 @@ impl Workspace {
     }
 
     /// A workspace that publishes every site it compiles to `cell`.
-    pub fn with_cell(root: &Path, cell: Arc<SiteCell>) -> Workspace {
+    pub fn with_cell(project: &Project, cell: Arc<SiteCell>) -> Workspace {
         Workspace {
             cell: Some(cell),
-            ..Workspace::new(root)
+            ..Workspace::new(project)
         }
     }
 
@@ -601,7 +605,7 @@ impl Workspace {
             what.push("content/pages".into());
         }
         if changes.templates {
-            self.renderer = Renderer::new(&self.root);
+            self.renderer = self.project.renderer();
             self.pending.all = true;
             what.push("templates".into());
         }
@@ -639,7 +643,9 @@ impl Workspace {
         let mut diags = Diagnostics::default();
         // Read under the input rule (a FIFO must not block the builder);
         // anything unreadable is loaded again, to report why.
-        let hash = crate::input::Project::new(&self.root)
+        let hash = self
+            .project
+            .input_rule()
             .read(&path, false)
             .ok()
             .map(|b| blake3::hash(&b));
@@ -660,7 +666,7 @@ impl Workspace {
     fn load_content_pages(&mut self) -> bool {
         let (paths, problems) = ContentFiles::discover_pages(&self.root);
         // Read through the input rules (no FIFO blocks, no link leads out).
-        let project = crate::input::Project::new(&self.root);
+        let project = self.project.input_rule();
         let mut h = blake3::Hasher::new();
         for p in &paths {
             h.update(p.as_os_str().as_encoded_bytes());
@@ -831,7 +837,7 @@ impl Workspace {
         let mut files = Vec::with_capacity(paths.len());
         let mut claims = Vec::new();
         let mut reparsed = false;
-        let project = crate::input::Project::new(&self.root);
+        let project = self.project.input_rule();
         // Of the very bytes parsed, so it names exactly these claims.
         let mut version = Some(ClaimsVersion::default());
         for path in paths {
@@ -1525,8 +1531,9 @@ mod tests {
 
     /// What `build --drafts` renders, and what `check` prints.
     fn full_build(root: &Path) -> (Option<Pages>, String) {
-        let (site, mut diags) = site::compile(root, BuildOptions { drafts: true });
-        let renderer = Renderer::new(root);
+        let project = Project::open(root).unwrap();
+        let (site, mut diags) = project.compile(BuildOptions { drafts: true });
+        let renderer = project.renderer();
         if let Err(d) = &renderer {
             diags.extend(d.clone());
         }
@@ -1648,7 +1655,7 @@ mod tests {
         let root = dir.path();
         let articles = root.join("content/articles");
         let claims = root.join("content/claims.toml");
-        let mut ws = Workspace::new(root);
+        let mut ws = Workspace::new(&Project::open(root).unwrap());
         let first = rebuild_matches(&mut ws, root, Changes::everything());
         assert!(first.rendered.all);
 
@@ -1856,7 +1863,7 @@ mod tests {
     fn site_wide_files_come_after_the_pages_an_edit_reaches() {
         let dir = project();
         let root = dir.path();
-        let mut ws = Workspace::new(root);
+        let mut ws = Workspace::new(&Project::open(root).unwrap());
         let mut calls = 0;
         ws.rebuild_with(&Changes::everything(), &mut |_| {
             calls += 1;
@@ -1917,7 +1924,7 @@ mod tests {
     fn site_wide_files_left_for_the_next_build_are_rendered_by_it() {
         let dir = project();
         let root = dir.path();
-        let mut ws = Workspace::new(root);
+        let mut ws = Workspace::new(&Project::open(root).unwrap());
         assert!(ws.rebuild(&Changes::everything()).ok());
         let old = ws.pages().clone();
         edit(
@@ -1987,7 +1994,7 @@ mod tests {
     fn unchanged_files_render_nothing_new() {
         let dir = project();
         let root = dir.path();
-        let mut ws = Workspace::new(root);
+        let mut ws = Workspace::new(&Project::open(root).unwrap());
         assert!(ws.rebuild(&Changes::everything()).ok());
         // Saved without a change (touch, or an editor's save-all).
         let o = ws.rebuild(&article_changes(root, &["daily-ledger-port"]));
@@ -2003,7 +2010,7 @@ mod tests {
         let root = dir.path();
         let site_toml = root.join("content/site.toml");
         edit(&site_toml, "title = ", "titel = ");
-        let mut ws = Workspace::new(root);
+        let mut ws = Workspace::new(&Project::open(root).unwrap());
         let o = rebuild_matches(&mut ws, root, Changes::everything());
         assert!(o.pages.is_empty());
         assert!(o.diagnostics.render(false).contains("content/site.toml"));
@@ -2023,7 +2030,7 @@ mod tests {
         let dir = project();
         let root = dir.path();
         let cell = SiteCell::new();
-        let mut ws = Workspace::with_cell(root, cell.clone());
+        let mut ws = Workspace::with_cell(&Project::open(root).unwrap(), cell.clone());
         rebuild_matches(&mut ws, root, Changes::everything());
         let version = || crate::review::ClaimsFiles::read(root).unwrap().version();
         let first = cell.current().expect("published");
@@ -2063,7 +2070,7 @@ mod tests {
     #[test]
     fn a_missing_content_folder_is_reported_like_check() {
         let dir = tempfile::tempdir().unwrap();
-        let mut ws = Workspace::new(dir.path());
+        let mut ws = Workspace::new(&Project::open(dir.path()).unwrap());
         let o = rebuild_matches(&mut ws, dir.path(), Changes::everything());
         assert!(o.diagnostics.render(false).contains("no content/ folder"));
         copy_dir(Path::new(FIXTURE), dir.path());
