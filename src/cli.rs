@@ -383,7 +383,7 @@ fn report_outputs(term: &Term, site: &site::Site, pages: &[(String, usize)]) {
             .len()
             .min(crate::feeds::FEED_ENTRIES)
     ));
-    if !crate::feeds::is_absolute(&site.config.base_url) {
+    if !crate::url::is_absolute(&site.config.base_url) {
         term.detail(&format!(
             "base_url is {:?}, not an absolute URL: no sitemap.xml, canonical links, og:url/og:image or oEmbed (set base_url = \"https://…/\" in content/site.toml)",
             site.config.base_url

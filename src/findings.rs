@@ -10,9 +10,10 @@
 use std::collections::BTreeMap;
 
 use crate::assess::Counts;
-use crate::content::{Article, Claim, Stance, slugify};
+use crate::content::{Article, Claim, Stance};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::graph::{self, Graph};
+use crate::text::slugify;
 
 /// An outlet: every article whose `outlet` has the same id.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -619,3 +619,20 @@ mod tests {
         assert_eq!(l.problems[0].message, "content/articles is not a folder");
     }
 }
+/// Editor backup, swap and lock files that sit beside real content.
+pub fn is_editor_temp(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return true;
+    };
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.contains(".tmp.")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        // Vim's probe that a folder is writable, made and removed at once.
+        || name == "4913"
+}

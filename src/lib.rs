@@ -35,3 +35,5 @@ pub mod stages;
 pub mod statements;
 pub mod suggest;
 pub mod term;
+pub mod text;
+pub mod url;

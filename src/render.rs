@@ -10,9 +10,9 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::document::escape_html;
 use crate::output::Page;
 use crate::site::Site;
+use crate::text::escape_html;
 
 mod data;
 mod embed;
@@ -107,7 +107,7 @@ impl Renderer {
                         }
                     };
                     let path = entry.path();
-                    if entry.file_type().is_dir() || crate::content::is_editor_temp(path) {
+                    if entry.file_type().is_dir() || crate::input::is_editor_temp(path) {
                         continue;
                     }
                     let name = crate::content::display_path(&dir, path);
@@ -265,7 +265,7 @@ pub fn site_jobs(site: &Site) -> Vec<Job> {
         Job::Corrections,
         Job::CorrectionsFeed,
     ]);
-    if crate::feeds::is_absolute(&site.config.base_url) {
+    if crate::url::is_absolute(&site.config.base_url) {
         jobs.push(Job::Sitemap);
     }
     jobs.extend((0..site.articles.len()).map(Job::Article));
@@ -274,7 +274,7 @@ pub fn site_jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.claims.len()).map(Job::Card));
     jobs.extend((0..site.claims.len()).map(Job::CardPng));
     jobs.extend((0..site.claims.len()).map(Job::Embed));
-    if crate::feeds::is_absolute(&site.config.base_url) {
+    if crate::url::is_absolute(&site.config.base_url) {
         jobs.extend((0..site.claims.len()).map(Job::Oembed));
     }
     jobs.extend((0..site.findings.outlets.len()).map(Job::Outlet));
@@ -515,103 +515,6 @@ mod erased {
     }
 }
 
-/// The first `max` characters of `text` with white space flattened, cut
-/// back to a word boundary and marked `…` when anything was left out.
-/// Computed for every statement of every page, so built in one pass over
-/// the words it keeps, with one allocation.
-fn excerpt(text: &str, max: usize) -> String {
-    let mut flat = String::with_capacity(text.len().min(4 * max + 4));
-    let mut chars = 0;
-    for word in text.split_whitespace() {
-        if !flat.is_empty() {
-            flat.push(' ');
-            chars += 1;
-        }
-        flat.push_str(word);
-        chars += word.chars().count();
-        if chars > max {
-            break;
-        }
-    }
-    if chars <= max {
-        return flat;
-    }
-    let end = flat.char_indices().nth(max).map_or(flat.len(), |(i, _)| i);
-    flat.truncate(end);
-    if let Some(space) = flat.rfind(' ') {
-        flat.truncate(space);
-    }
-    flat.push('…');
-    flat
-}
-
-/// `text` with every run of white space made one space and none at either
-/// end: `text.split_whitespace().collect::<Vec<_>>().join(" ")` without the
-/// vector, and borrowed when `text` is already so (most statements: this
-/// runs for every statement of the site, for `data.json` and the search
-/// index).
-pub(crate) fn flat_text(text: &str) -> std::borrow::Cow<'_, str> {
-    if is_flat(text) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut flat = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !flat.is_empty() {
-            flat.push(' ');
-        }
-        flat.push_str(word);
-    }
-    std::borrow::Cow::Owned(flat)
-}
-
-/// Whether [`flat_text`] would leave `text` as it is: white space only as
-/// single spaces between other chars.
-fn is_flat(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut after_space = true; // no space at the start
-    let mut i = 0;
-    // Eight bytes at a time while they are printable ASCII (this runs over
-    // every statement twice, for `data.json` and the search index); a byte
-    // at a time otherwise, decoding only chars outside ASCII (to find
-    // Unicode's white space).
-    while let Some(&b) = bytes.get(i) {
-        if let Some(word) = bytes.get(i..i + 8) {
-            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-            if let Some(ends_in_space) =
-                crate::statements::printable_ascii_spaces(word, after_space)
-            {
-                let Some(ends_in_space) = ends_in_space else {
-                    return false;
-                };
-                after_space = ends_in_space;
-                i += 8;
-                continue;
-            }
-        }
-        if b == b' ' {
-            if after_space {
-                return false;
-            }
-            after_space = true;
-            i += 1;
-        } else if b.is_ascii() {
-            if crate::statements::is_ascii_space(b) {
-                return false;
-            }
-            after_space = false;
-            i += 1;
-        } else {
-            let c = text[i..].chars().next().expect("i is at a char boundary");
-            if c.is_whitespace() {
-                return false;
-            }
-            after_space = false;
-            i += c.len_utf8();
-        }
-    }
-    !after_space || text.is_empty()
-}
-
 /// Markdown from the claims file, rendered and sanitised: Markdown only
 /// (raw HTML is shown as text, images become links, nesting is bounded:
 /// see [`crate::safe_markdown`]), then ammonia as a second line of
@@ -844,81 +747,6 @@ pub(crate) fn test_projects() -> (Vec<std::path::PathBuf>, tempfile::TempDir) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn excerpt_and_flat_text_match_the_plain_definitions() {
-        fn excerpt_ref(text: &str, max: usize) -> String {
-            let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            if flat.chars().count() <= max {
-                return flat;
-            }
-            let cut: String = flat.chars().take(max).collect();
-            let cut = cut
-                .rsplit_once(' ')
-                .map_or(cut.as_str(), |(a, _)| a)
-                .to_string();
-            format!("{cut}…")
-        }
-        let samples = [
-            "",
-            "   ",
-            "One.",
-            "  Talks  ended\n\tafter five hours, “without” a deal — officials said. ",
-            "Ünïcödé wörds ünd ëmojis 🎉 everywhere in this rather long sentence of text here",
-            "Averyveryverylongwordwithoutanyspacesatallthatgoesonandonforeverandever and more",
-            "exactly sixty characters long text here, counted to the end!",
-            " ",
-            "a ",
-            " a",
-            "a  b",
-            "a\u{a0}b",
-            "a \u{2003}b",
-            "already flat, with “quotes” and — dashes",
-            "a\x0bb",
-            "a\x0cb",
-            "a\rb",
-            "a\u{85}b",
-            "a\u{2028}b",
-            "ends with é ",
-        ];
-        for text in samples {
-            for max in [0, 1, 5, 10, 59, 60, 61, 200] {
-                assert_eq!(excerpt(text, max), excerpt_ref(text, max), "{text:?} {max}");
-            }
-            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            let got = flat_text(text);
-            assert_eq!(got, want, "{text:?}");
-            // Borrowed exactly when nothing changes.
-            assert_eq!(
-                matches!(got, std::borrow::Cow::Borrowed(_)),
-                want == text,
-                "{text:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn flat_text_checks_eight_bytes_at_a_time_as_it_does_one() {
-        // Each hazard at every offset against the eight-byte words, and
-        // next to the bytes whose borrows a word-wide test could misread.
-        let hazards = [
-            "  ", " \t", "\t", "\n", "\x0b", "\x0c", "\r", "\u{a0}", "\u{2003}", " !", "! ",
-            "\x1f", "\x7f", "\x21 ", " \x21", "é", " é", "é ",
-        ];
-        for hazard in hazards {
-            for before in 0..=17 {
-                for after in [0, 1, 7, 8, 9] {
-                    for text in [
-                        format!("{}{hazard}{}", "a".repeat(before), "b".repeat(after)),
-                        format!("{}{hazard}{}", "a b".repeat(before), " c".repeat(after)),
-                    ] {
-                        let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                        assert_eq!(is_flat(&text), want == text, "{text:?}");
-                    }
-                }
-            }
-        }
-    }
 
     #[test]
     fn script_safe_json_cannot_close_the_script() {

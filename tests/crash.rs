@@ -455,7 +455,7 @@ fn kill_claims_writer_many_times(iterations: usize) {
             }
             assert!(
                 name.starts_with(".crosscheck-edit-")
-                    && crosscheck::content::is_editor_temp(&e.path()),
+                    && crosscheck::input::is_editor_temp(&e.path()),
                 "iteration {i}: unexpected {name:?} beside the claims file"
             );
             leftovers += 1;

@@ -538,7 +538,7 @@ fn a_broken_edit_shows_the_errors_over_the_last_good_page_until_fixed() {
     let check_out = String::from_utf8_lossy(&check.stderr);
     let first_line = check_out.lines().next().unwrap();
     assert!(
-        page.contains(&crosscheck::document::escape_html(first_line)),
+        page.contains(&crosscheck::text::escape_html(first_line)),
         "{first_line}"
     );
 

@@ -128,7 +128,7 @@ pub fn new_token() -> String {
 /// and the reviewer's name (shown in the panel's "Review mode" marker).
 pub fn script_tags(token: &str, reviewer: Option<&str>) -> String {
     let name = reviewer
-        .map(|r| format!(" data-reviewer=\"{}\"", document::escape_html(r)))
+        .map(|r| format!(" data-reviewer=\"{}\"", crate::text::escape_html(r)))
         .unwrap_or_default();
     format!(
         "<link rel=\"stylesheet\" href=\"{PREFIX}/review.css\">\n<script src=\"{PREFIX}/review.js\" data-crosscheck-token=\"{token}\"{name} defer></script>\n"

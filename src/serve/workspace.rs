@@ -1426,7 +1426,7 @@ fn article_id(path: &Path) -> String {
 pub fn is_article_path(root: &Path, path: &Path) -> bool {
     path.parent() == Some(&root.join("content").join("articles"))
         && path.extension().is_some_and(|e| e == "md")
-        && !content::is_editor_temp(path)
+        && !crate::input::is_editor_temp(path)
 }
 
 /// Whether two loads have the same claim ids in the same order.
