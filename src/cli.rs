@@ -449,7 +449,7 @@ fn check(root: PathBuf) -> ExitCode {
             "total",
             percent(linked, total)
         );
-        print!("{}", crate::claims::consistency::progress(site));
+        print!("{}", site.progress());
     }
     let summary = format!(
         "{} error(s), {} warning(s)",

@@ -196,8 +196,12 @@ impl Project {
         let (site, mut diags) = self.compile(BuildOptions { drafts: true });
         let renderer = self.renderer().map_err(|d| diags.extend(d)).ok();
         if let Some(site) = &site {
-            diags.extend(crate::claims::consistency::check(site));
-            diags.extend(crate::findings::check_independence(site));
+            diags.extend(crate::claims::consistency::check(&site.claims, &site.pages));
+            diags.extend(crate::findings::check_independence(
+                &site.articles,
+                &site.docs,
+                &site.findings,
+            ));
             diags.extend(crate::card::glyph_warnings(site));
             if let Some(renderer) = &renderer {
                 let memory = Memory::default();

@@ -57,16 +57,16 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use crate::claims::edit::{self, EditError, Field, NewEvidence, NewUpdate};
 use crate::claims::signoff::{self, Change, Print, SignoffState};
 use crate::compiled::SiteCell;
 use crate::content::{self, Article, Claim, Stance, Status, Verdict};
 use crate::diag::Diagnostics;
 use crate::document::{self, Doc};
 use crate::review::ClaimsFiles;
-use crate::review::edit::{self, EditError, Field, NewEvidence, NewUpdate};
-use crate::review::rejected::{self, Rejected};
 use crate::review::selection::{self, Selection, SelectionError};
 use crate::site::{self, BuildOptions, Site};
+use crate::suggest::rejected::{self, Rejected};
 use crate::suggest::{Index, Terms};
 
 /// Largest request body accepted.
@@ -739,12 +739,12 @@ fn change_json(c: &Change) -> Value {
 /// Claim `ci` of a site, as the panel shows it.
 fn claim_json(site: &Site, ci: usize) -> Value {
     let c = &site.claims[ci];
-    let fingerprint = signoff::for_site(site, ci);
+    let fingerprint = site.fingerprint(ci);
     let lapse = site.lapse(&c.id);
     let state = if lapse.is_some() {
         SignoffState::Lapsed
     } else {
-        SignoffState::for_site(site, ci)
+        site.signoff_state(ci)
     };
     // The site's copy of a lapsed claim is in review; the file says approved.
     let status = if state == SignoffState::Lapsed {

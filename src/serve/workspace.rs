@@ -554,7 +554,7 @@ impl Workspace {
         }
         if let Some((site, _)) = &compiled {
             // `check` prints these too; they are warnings.
-            diags.extend(crate::claims::consistency::check(site));
+            diags.extend(crate::claims::consistency::check(&site.claims, &site.pages));
         }
         diags.sort();
         self.laps.lap("check");
@@ -1538,7 +1538,7 @@ mod tests {
             diags.extend(d.clone());
         }
         if let Some(site) = &site {
-            diags.extend(crate::claims::consistency::check(site));
+            diags.extend(crate::claims::consistency::check(&site.claims, &site.pages));
         }
         diags.sort();
         let text = diags.render(false);
