@@ -196,7 +196,10 @@ pub fn atom(site: &Site) -> String {
             ),
         };
         if let Some(summary) = &claim.summary {
-            html.push_str(&crate::render::markdown(summary, &feed_links(site, claim)));
+            html.push_str(&crate::markdown::markdown(
+                summary,
+                &feed_links(site, claim),
+            ));
         }
         if let Some(reviewer) = &claim.reviewer {
             html.push_str(&format!(
@@ -239,9 +242,9 @@ pub fn atom(site: &Site) -> String {
 
 /// Links in a feed entry's Markdown: absolute when the site has an
 /// absolute `base_url`, else relative to the feed at the site root.
-fn feed_links(site: &Site, claim: &Claim) -> crate::render::Markdown {
+fn feed_links(site: &Site, claim: &Claim) -> crate::markdown::Markdown {
     let root = absolute_url(&site.config.base_url, "").unwrap_or_default();
-    crate::render::Markdown::for_page(&root).citing(format!("{root}claims/{}/", claim.id))
+    crate::markdown::Markdown::for_page(&root).citing(format!("{root}claims/{}/", claim.id))
 }
 
 /// The Atom feed of corrections and updates (`corrections.xml`): one entry
@@ -313,7 +316,10 @@ pub fn corrections_atom(site: &Site) -> String {
                 crate::text::escape_html(claim.verdict.label())
             ));
         }
-        html.push_str(&crate::render::markdown(&u.note, &feed_links(site, claim)));
+        html.push_str(&crate::markdown::markdown(
+            &u.note,
+            &feed_links(site, claim),
+        ));
         out.push_str("<entry>\n");
         out.push_str(&format!(
             "<title>Updated: {}</title>\n",

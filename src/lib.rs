@@ -22,6 +22,7 @@ pub mod graph;
 pub mod host;
 pub mod init;
 pub mod input;
+pub mod markdown;
 pub mod output;
 pub mod project;
 pub mod render;

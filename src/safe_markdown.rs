@@ -19,7 +19,7 @@
 //!   scope per start tag, so 100,000 nested `>` took a minute or more.
 //!
 //! The HTML made from these events still goes through ammonia
-//! ([`crate::render::markdown_html`]), a second line of defence.
+//! ([`crate::markdown::markdown_html`]), a second line of defence.
 
 use std::collections::VecDeque;
 
