@@ -1952,7 +1952,7 @@ mod tests {
     fn a_template_edit_redraws_only_the_cards_it_changes() {
         let dir = project();
         let root = dir.path();
-        let mut ws = Workspace::new(root);
+        let mut ws = Workspace::new(&Project::open(root).unwrap());
         let first = rebuild_matches(&mut ws, root, Changes::everything());
         let claims = first
             .pages
