@@ -528,7 +528,7 @@ const REVIEW_FILES: &[&str] = &[
 /// and with crosscheck's loader, and every line the edit did not touch
 /// keeps its bytes.
 pub fn check_review_string(s: &str) {
-    use crosscheck::review::edit::{ClaimsFile, EditError, Field, NewEvidence};
+    use crosscheck::claims::edit::{ClaimsFile, EditError, Field, NewEvidence};
     for (fi, base) in REVIEW_FILES.iter().enumerate() {
         for crlf in [false, true] {
             let original = if crlf {

@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use crate::document::Doc;
-use crate::statements::{is_ascii_space, printable_ascii_spaces};
+use crate::text::{is_ascii_space, printable_ascii_spaces};
 
 /// How one character reads for matching; `None` drops it.
 #[inline]

@@ -27,9 +27,9 @@
 use serde::Serialize;
 use serde_json::json;
 
-use crate::feeds::absolute_url;
 use crate::shallow_json;
 use crate::site::Site;
+use crate::url::absolute_url;
 
 /// How deep a page is pretty-printed: each annotation is one line.
 const ANNOTATIONS_DEPTH: usize = 2;
@@ -54,7 +54,8 @@ fn evidence_count(site: &Site) -> usize {
 /// A link to `path` (relative to the root) from a file `depth` folders
 /// below it: absolute when `base_url` is.
 fn link_from(site: &Site, depth: usize, path: &str) -> String {
-    absolute_url(site, path).unwrap_or_else(|| format!("{}{path}", "../".repeat(depth)))
+    absolute_url(&site.config.base_url, path)
+        .unwrap_or_else(|| format!("{}{path}", "../".repeat(depth)))
 }
 
 /// How many characters of context the quote selector carries each side.
@@ -278,7 +279,7 @@ fn write_page(
         let source = article
             .url
             .as_deref()
-            .and_then(crate::document::safe_href)
+            .and_then(crate::url::safe_href)
             .unwrap_or_else(|| link(&format!("articles/{}/", article.id)));
         let strings = &site.config.strings;
         let comment = crate::i18n::fill(

@@ -12,10 +12,10 @@
 
 use crate::content::{Stance, Verdict};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::feeds::xml_escape;
 use crate::findings::Side;
 use crate::i18n::{Strings, fill};
 use crate::site::Site;
+use crate::text::xml_escape;
 
 pub mod png;
 

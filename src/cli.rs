@@ -219,16 +219,20 @@ pub fn main() -> ExitCode {
             reviewer,
             allow_host,
         } => {
+            let project = match self::open(&root) {
+                Ok(p) => p,
+                Err(code) => return code,
+            };
             let mut options = crate::serve::ServeOptions {
                 bind,
                 port,
                 open,
                 hosts: allow_host,
-                ..crate::serve::ServeOptions::new(root)
+                ..crate::serve::ServeOptions::new(project)
             };
             if review {
                 let mode = crate::review::api::ReviewMode::new(
-                    &options.root,
+                    &options.project,
                     reviewer,
                     options.hosts.clone(),
                     options.bind,
@@ -379,7 +383,7 @@ fn report_outputs(term: &Term, site: &site::Site, pages: &[(String, usize)]) {
             .len()
             .min(crate::feeds::FEED_ENTRIES)
     ));
-    if !crate::feeds::is_absolute(&site.config.base_url) {
+    if !crate::url::is_absolute(&site.config.base_url) {
         term.detail(&format!(
             "base_url is {:?}, not an absolute URL: no sitemap.xml, canonical links, og:url/og:image or oEmbed (set base_url = \"https://…/\" in content/site.toml)",
             site.config.base_url
@@ -445,7 +449,7 @@ fn check(root: PathBuf) -> ExitCode {
             "total",
             percent(linked, total)
         );
-        print!("{}", crate::claims::consistency::progress(site));
+        print!("{}", site.progress());
     }
     let summary = format!(
         "{} error(s), {} warning(s)",

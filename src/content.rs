@@ -21,7 +21,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::input::{InputError, ListingProblem, Project};
+use crate::input::{InputError, ListingProblem, Project, is_editor_temp};
+use crate::text::{closest, slugify};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteConfig {
@@ -465,24 +466,6 @@ pub fn listing_diagnostics(problems: &[ListingProblem]) -> Diagnostics {
         diags.push(d);
     }
     diags
-}
-
-/// Editor backup, swap and lock files that sit beside real content.
-pub fn is_editor_temp(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return true;
-    };
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.contains(".tmp.")
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
-        // Vim's probe that a folder is writable, made and removed at once.
-        || name == "4913"
 }
 
 /// Path relative to the root, `/`-separated, for messages.
@@ -930,19 +913,6 @@ pub fn is_valid_id(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// Suggests an id for a name that is not one.
-pub fn slugify(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
 }
 
 pub fn parse_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Article> {
@@ -1453,16 +1423,6 @@ fn is_iso_date(s: &str) -> bool {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-}
-
-/// The candidate most like `word`, if any is reasonably close.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score >= 0.75)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 /// The entries of an array of tables (`[[x]]` or `x = [{…}]`), each with

@@ -10,6 +10,8 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::statements;
+use crate::text::escape_html_into;
+use crate::url::safe_href;
 
 /// Separates blocks in [`Doc::text`]; white space, so a quote may cross a
 /// paragraph break.
@@ -469,29 +471,6 @@ impl Builder {
     }
 }
 
-/// An href safe to publish: http(s), mailto, or a relative reference.
-/// Anything with another scheme (`javascript:`, `data:`, `vbscript:` …) is
-/// refused, including schemes disguised with white space or control
-/// characters, which browsers strip before looking at the scheme.
-pub fn safe_href(url: &str) -> Option<String> {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect();
-    if cleaned.is_empty() {
-        return None;
-    }
-    let scheme_end = cleaned.find(':');
-    let path_start = cleaned.find(['/', '?', '#']);
-    match (scheme_end, path_start) {
-        (Some(c), p) if p.is_none_or(|p| c < p) => {
-            let scheme = cleaned[..c].to_ascii_lowercase();
-            matches!(scheme.as_str(), "http" | "https" | "mailto").then(|| url.trim().to_string())
-        }
-        _ => Some(url.trim().to_string()),
-    }
-}
-
 /// The text content of an HTML fragment; scripts and styles are dropped
 /// with their content.
 fn html_to_text(html: &str) -> String {
@@ -509,19 +488,6 @@ fn unescape_basic(s: &str) -> String {
         .replace("&#39;", "'")
         .replace("&nbsp;", "\u{a0}")
         .replace("&amp;", "&")
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape_html_into(out: &mut String, s: &str) {
-    // pulldown-cmark's escaper writes the same five entities, 16 bytes at a
-    // time where the CPU allows (this runs over every byte of every page).
-    pulldown_cmark_escape::escape_html(out, s).expect("writing to a String cannot fail");
-}
-
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    escape_html_into(&mut out, s);
-    out
 }
 
 #[cfg(test)]
@@ -604,17 +570,6 @@ mod tests {
         assert!(!html.contains("href"), "{html}");
         assert!(doc.text.contains("Hello there"));
         assert!(!doc.text.contains("alert(1)</"));
-    }
-
-    #[test]
-    fn safe_href_allows_web_links_only() {
-        assert!(safe_href("https://a.org").is_some());
-        assert!(safe_href("../x/#s-1").is_some());
-        assert!(safe_href("mailto:a@b.org").is_some());
-        assert!(safe_href("javascript:alert(1)").is_none());
-        assert!(safe_href(" java\nscript:alert(1)").is_none());
-        assert!(safe_href("data:text/html,x").is_none());
-        assert!(safe_href("vbscript:x").is_none());
     }
 
     #[test]

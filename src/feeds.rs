@@ -13,38 +13,8 @@
 use crate::content::{Claim, Status};
 use crate::i18n::fill;
 use crate::site::Site;
-
-/// Whether `base_url` is an absolute `http(s)` URL.
-pub fn is_absolute(base_url: &str) -> bool {
-    let lower = base_url.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://")) && base_url.len() > 8
-}
-
-/// The absolute URL of `path` (relative to the site root), when the site
-/// has an absolute `base_url`.
-pub fn absolute_url(site: &Site, path: &str) -> Option<String> {
-    let base = &site.config.base_url;
-    is_absolute(base).then(|| format!("{base}{path}"))
-}
-
-/// Escapes text for XML content and attributes, dropping code points XML
-/// 1.0 forbids (the loader already drops them; this is a second fence).
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::text::xml_escape;
+use crate::url::{absolute_url, is_absolute};
 
 /// Every HTML page of the site, as paths relative to the root, in a fixed
 /// order: the index and the site-wide pages, articles, claims, outlets,
@@ -97,7 +67,7 @@ pub fn sitemap(site: &Site) -> Option<String> {
             .cloned()
     };
     for path in page_paths(site) {
-        let url = absolute_url(site, &path).expect("base_url is absolute");
+        let url = absolute_url(&site.config.base_url, &path).expect("base_url is absolute");
         out.push_str("<url><loc>");
         out.push_str(&xml_escape(&url));
         out.push_str("</loc>");
@@ -116,7 +86,7 @@ pub fn sitemap(site: &Site) -> Option<String> {
 /// is one. (Crawlers read robots.txt only at a host's root.)
 pub fn robots(site: &Site) -> String {
     let mut out = String::from("User-agent: *\nAllow: /\n");
-    if let Some(url) = absolute_url(site, "sitemap.xml") {
+    if let Some(url) = absolute_url(&site.config.base_url, "sitemap.xml") {
         out.push_str(&format!("\nSitemap: {url}\n"));
     }
     out
@@ -179,8 +149,9 @@ pub fn atom(site: &Site) -> String {
         })
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), timestamp);
     let author = c.publisher.as_deref().unwrap_or(&c.title);
-    let link = |path: &str| absolute_url(site, path).unwrap_or_else(|| path.to_string());
-    let home = absolute_url(site, "").unwrap_or_else(|| "./".to_string());
+    let link =
+        |path: &str| absolute_url(&site.config.base_url, path).unwrap_or_else(|| path.to_string());
+    let home = absolute_url(&site.config.base_url, "").unwrap_or_else(|| "./".to_string());
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
@@ -191,7 +162,7 @@ pub fn atom(site: &Site) -> String {
     if let Some(d) = &c.description {
         out.push_str(&format!("<subtitle>{}</subtitle>\n", xml_escape(d)));
     }
-    let feed_id = absolute_url(site, "feed.xml")
+    let feed_id = absolute_url(&site.config.base_url, "feed.xml")
         .unwrap_or_else(|| stable_uuid(&format!("crosscheck feed\n{}", c.title)));
     out.push_str(&format!("<id>{}</id>\n", xml_escape(&feed_id)));
     out.push_str(&format!(
@@ -210,12 +181,12 @@ pub fn atom(site: &Site) -> String {
     out.push_str("<generator>crosscheck</generator>\n");
     for claim in claims {
         let path = format!("claims/{}/", claim.id);
-        let id = absolute_url(site, &path).unwrap_or_else(|| {
+        let id = absolute_url(&site.config.base_url, &path).unwrap_or_else(|| {
             stable_uuid(&format!("crosscheck claim\n{}\n{}", c.title, claim.id))
         });
         let date = timestamp(claim.reviewed.as_deref().expect("feed claims are reviewed"));
         let strings = &c.strings;
-        let esc = crate::document::escape_html;
+        let esc = crate::text::escape_html;
         let verdict = strings.get2("verdict", claim.verdict.as_str());
         let verdict_line = esc(&fill(strings.get("feed.verdict"), &[("verdict", verdict)]));
         let mut html = match claim.verdict.rating() {
@@ -229,7 +200,10 @@ pub fn atom(site: &Site) -> String {
             None => format!("<p><strong>{verdict_line}</strong>.</p>"),
         };
         if let Some(summary) = &claim.summary {
-            html.push_str(&crate::render::markdown(summary, &feed_links(site, claim)));
+            html.push_str(&crate::markdown::markdown(
+                summary,
+                &feed_links(site, claim),
+            ));
         }
         if let Some(reviewer) = &claim.reviewer {
             html.push_str(&format!(
@@ -275,9 +249,9 @@ pub fn atom(site: &Site) -> String {
 
 /// Links in a feed entry's Markdown: absolute when the site has an
 /// absolute `base_url`, else relative to the feed at the site root.
-fn feed_links(site: &Site, claim: &Claim) -> crate::render::Markdown {
-    let root = absolute_url(site, "").unwrap_or_default();
-    crate::render::Markdown::for_page(&root).citing(format!("{root}claims/{}/", claim.id))
+fn feed_links(site: &Site, claim: &Claim) -> crate::markdown::Markdown {
+    let root = absolute_url(&site.config.base_url, "").unwrap_or_default();
+    crate::markdown::Markdown::for_page(&root).citing(format!("{root}claims/{}/", claim.id))
 }
 
 /// The Atom feed of corrections and updates (`corrections.xml`): one entry
@@ -285,7 +259,8 @@ fn feed_links(site: &Site, claim: &Claim) -> crate::render::Markdown {
 /// `feed.xml`, its dates come from the content, never the clock.
 pub fn corrections_atom(site: &Site) -> String {
     let c = &site.config;
-    let link = |path: &str| absolute_url(site, path).unwrap_or_else(|| path.to_string());
+    let link =
+        |path: &str| absolute_url(&site.config.base_url, path).unwrap_or_else(|| path.to_string());
     let mut entries: Vec<(&Claim, usize)> = site
         .claims
         .iter()
@@ -318,7 +293,7 @@ pub fn corrections_atom(site: &Site) -> String {
             &[("site", &c.title)]
         ))
     ));
-    let feed_id = absolute_url(site, "corrections.xml")
+    let feed_id = absolute_url(&site.config.base_url, "corrections.xml")
         .unwrap_or_else(|| stable_uuid(&format!("crosscheck corrections\n{}", c.title)));
     out.push_str(&format!("<id>{}</id>\n", xml_escape(&feed_id)));
     out.push_str(&format!(
@@ -347,7 +322,7 @@ pub fn corrections_atom(site: &Site) -> String {
         if let Some(before) = u.verdict_before {
             html.push_str(&format!(
                 "<p><strong>{}</strong></p>",
-                crate::document::escape_html(&fill(
+                crate::text::escape_html(&fill(
                     c.strings.get("feed.changed"),
                     &[
                         ("before", c.strings.get2("verdict", before.as_str())),
@@ -356,7 +331,10 @@ pub fn corrections_atom(site: &Site) -> String {
                 ))
             ));
         }
-        html.push_str(&crate::render::markdown(&u.note, &feed_links(site, claim)));
+        html.push_str(&crate::markdown::markdown(
+            &u.note,
+            &feed_links(site, claim),
+        ));
         out.push_str("<entry>\n");
         out.push_str(&format!(
             "<title>{}</title>\n",
@@ -384,24 +362,6 @@ pub fn corrections_atom(site: &Site) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn absolute_means_http_or_https_with_a_host() {
-        assert!(is_absolute("https://example.org/checks/"));
-        assert!(is_absolute("HTTP://example.org/"));
-        assert!(!is_absolute("/"));
-        assert!(!is_absolute("/sub/"));
-        assert!(!is_absolute("https://"));
-        assert!(!is_absolute("//example.org/"));
-    }
-
-    #[test]
-    fn xml_escape_covers_markup_and_drops_forbidden_code_points() {
-        assert_eq!(
-            xml_escape("a<b>&\"c'\u{1}\u{fffe}"),
-            "a&lt;b&gt;&amp;&quot;c&apos;"
-        );
-    }
 
     #[test]
     fn stable_uuids_are_well_formed_and_distinct() {

@@ -10,9 +10,10 @@
 use std::collections::BTreeMap;
 
 use crate::assess::Counts;
-use crate::content::{Article, Claim, Stance, slugify};
+use crate::content::{Article, Claim, Stance};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::graph::{self, Graph};
+use crate::text::slugify;
 
 /// An outlet: every article whose `outlet` has the same id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -490,13 +491,17 @@ pub fn near_copies(docs: &[crate::document::Doc]) -> Vec<(usize, usize, f64)> {
 
 /// `check`'s warning for every pair of near-copies that no `derived_from`
 /// declares: their agreement would otherwise count as two sources.
-pub fn check_independence(site: &crate::site::Site) -> Diagnostics {
+pub fn check_independence(
+    articles: &[Article],
+    docs: &[crate::document::Doc],
+    findings: &Findings,
+) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    for (a, b, share) in near_copies(&site.docs) {
-        if site.findings.group[a] == site.findings.group[b] {
+    for (a, b, share) in near_copies(docs) {
+        if findings.group[a] == findings.group[b] {
             continue;
         }
-        let (x, y) = (&site.articles[a], &site.articles[b]);
+        let (x, y) = (&articles[a], &articles[b]);
         diags.push(
             Diagnostic::warning(format!(
                 "articles `{}` and `{}` share {:.0}% of their statements, but neither declares it derives from the other",

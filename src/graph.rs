@@ -16,6 +16,7 @@ use crate::assess::Assessment;
 use crate::content::{Article, Claim, Stance};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::Doc;
+use crate::text::shorten;
 
 /// Anchors of every piece of evidence: `[claim][evidence]`, `None` where it
 /// failed (and a diagnostic says why).
@@ -104,15 +105,6 @@ fn anchor_diagnostic(claim: &Claim, ei: usize, article: &Article, err: AnchorErr
         )))
         .help(format!("use an occurrence from 1 to {count}")),
     }
-}
-
-fn shorten(s: &str, max: usize) -> String {
-    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() <= max {
-        return s;
-    }
-    let cut: String = s.chars().take(max).collect();
-    format!("{cut}…")
 }
 
 fn to_u32(n: usize) -> u32 {

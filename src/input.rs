@@ -98,6 +98,9 @@ pub struct Listing {
 }
 
 impl Project {
+    /// The rule for the folder at `root`, resolved here (for the library's
+    /// functions that take a bare path; the commands resolve it once, in
+    /// [`crate::project::Project::open`], and use [`Project::resolved`]).
     pub fn new(root: &Path) -> Project {
         let real = std::fs::canonicalize(root)
             .or_else(|_| std::path::absolute(root))
@@ -106,6 +109,19 @@ impl Project {
             root: root.to_path_buf(),
             real,
         }
+    }
+
+    /// The rule for a folder already resolved through links.
+    pub fn resolved(root: &Path) -> Project {
+        Project {
+            root: root.to_path_buf(),
+            real: root.to_path_buf(),
+        }
+    }
+
+    /// The folder resolved through links.
+    pub fn real(&self) -> &Path {
+        &self.real
     }
 
     /// `path` relative to the project, `/`-separated, for messages.
@@ -602,4 +618,21 @@ mod tests {
         assert!(l.files.is_empty());
         assert_eq!(l.problems[0].message, "content/articles is not a folder");
     }
+}
+/// Editor backup, swap and lock files that sit beside real content.
+pub fn is_editor_temp(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return true;
+    };
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.contains(".tmp.")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        // Vim's probe that a folder is writable, made and removed at once.
+        || name == "4913"
 }

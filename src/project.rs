@@ -167,6 +167,11 @@ impl Project {
         &self.root
     }
 
+    /// The input rule (see [`crate::input`]) for the resolved folder.
+    pub fn input_rule(&self) -> crate::input::Project {
+        crate::input::Project::resolved(&self.root)
+    }
+
     /// The project folder as it was given (for messages).
     pub fn given(&self) -> &Path {
         &self.given
@@ -191,8 +196,12 @@ impl Project {
         let (site, mut diags) = self.compile(BuildOptions { drafts: true });
         let renderer = self.renderer().map_err(|d| diags.extend(d)).ok();
         if let Some(site) = &site {
-            diags.extend(crate::claims::consistency::check(site));
-            diags.extend(crate::findings::check_independence(site));
+            diags.extend(crate::claims::consistency::check(&site.claims, &site.pages));
+            diags.extend(crate::findings::check_independence(
+                &site.articles,
+                &site.docs,
+                &site.findings,
+            ));
             diags.extend(crate::card::glyph_warnings(site));
             if let Some(renderer) = &renderer {
                 let memory = Memory::default();

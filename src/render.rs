@@ -10,14 +10,16 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::document::escape_html;
 use crate::output::Page;
 use crate::site::Site;
+use crate::text::escape_html;
 
 mod data;
 mod embed;
 mod pages;
 mod views;
+
+pub use crate::markdown::{Markdown, markdown, markdown_html};
 
 pub use data::{data_json, statements_json, write_data_json};
 pub use embed::{embed_src, oembed_url, snippet as embed_snippet};
@@ -85,9 +87,9 @@ impl Renderer {
         let dir = root.join("templates");
         let project = crate::input::Project::new(root);
         let folder = std::fs::symlink_metadata(&dir).ok().map(|_| {
-            std::fs::canonicalize(&dir).ok().filter(|real| {
-                real.is_dir() && real.starts_with(std::fs::canonicalize(root).unwrap_or_default())
-            })
+            std::fs::canonicalize(&dir)
+                .ok()
+                .filter(|real| real.is_dir() && real.starts_with(project.real()))
         });
         match folder {
             None => {}
@@ -107,7 +109,7 @@ impl Renderer {
                         }
                     };
                     let path = entry.path();
-                    if entry.file_type().is_dir() || crate::content::is_editor_temp(path) {
+                    if entry.file_type().is_dir() || crate::input::is_editor_temp(path) {
                         continue;
                     }
                     let name = crate::content::display_path(&dir, path);
@@ -404,7 +406,7 @@ pub fn site_jobs(site: &Site) -> Vec<Job> {
         Job::Corrections,
         Job::CorrectionsFeed,
     ]);
-    if crate::feeds::is_absolute(&site.config.base_url) {
+    if crate::url::is_absolute(&site.config.base_url) {
         jobs.push(Job::Sitemap);
     }
     jobs.extend((0..site.articles.len()).map(Job::Article));
@@ -413,7 +415,7 @@ pub fn site_jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.claims.len()).map(Job::Card));
     jobs.extend((0..site.claims.len()).map(Job::CardPng));
     jobs.extend((0..site.claims.len()).map(Job::Embed));
-    if crate::feeds::is_absolute(&site.config.base_url) {
+    if crate::url::is_absolute(&site.config.base_url) {
         jobs.extend((0..site.claims.len()).map(Job::Oembed));
     }
     jobs.extend((0..site.findings.outlets.len()).map(Job::Outlet));
@@ -664,258 +666,6 @@ mod erased {
     }
 }
 
-/// The first `max` characters of `text` with white space flattened, cut
-/// back to a word boundary and marked `…` when anything was left out.
-/// Computed for every statement of every page, so built in one pass over
-/// the words it keeps, with one allocation.
-fn excerpt(text: &str, max: usize) -> String {
-    let mut flat = String::with_capacity(text.len().min(4 * max + 4));
-    let mut chars = 0;
-    for word in text.split_whitespace() {
-        if !flat.is_empty() {
-            flat.push(' ');
-            chars += 1;
-        }
-        flat.push_str(word);
-        chars += word.chars().count();
-        if chars > max {
-            break;
-        }
-    }
-    if chars <= max {
-        return flat;
-    }
-    let end = flat.char_indices().nth(max).map_or(flat.len(), |(i, _)| i);
-    flat.truncate(end);
-    if let Some(space) = flat.rfind(' ') {
-        flat.truncate(space);
-    }
-    flat.push('…');
-    flat
-}
-
-/// `text` with every run of white space made one space and none at either
-/// end: `text.split_whitespace().collect::<Vec<_>>().join(" ")` without the
-/// vector, and borrowed when `text` is already so (most statements: this
-/// runs for every statement of the site, for `data.json` and the search
-/// index).
-pub(crate) fn flat_text(text: &str) -> std::borrow::Cow<'_, str> {
-    if is_flat(text) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut flat = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !flat.is_empty() {
-            flat.push(' ');
-        }
-        flat.push_str(word);
-    }
-    std::borrow::Cow::Owned(flat)
-}
-
-/// Whether [`flat_text`] would leave `text` as it is: white space only as
-/// single spaces between other chars.
-fn is_flat(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut after_space = true; // no space at the start
-    let mut i = 0;
-    // Eight bytes at a time while they are printable ASCII (this runs over
-    // every statement twice, for `data.json` and the search index); a byte
-    // at a time otherwise, decoding only chars outside ASCII (to find
-    // Unicode's white space).
-    while let Some(&b) = bytes.get(i) {
-        if let Some(word) = bytes.get(i..i + 8) {
-            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-            if let Some(ends_in_space) =
-                crate::statements::printable_ascii_spaces(word, after_space)
-            {
-                let Some(ends_in_space) = ends_in_space else {
-                    return false;
-                };
-                after_space = ends_in_space;
-                i += 8;
-                continue;
-            }
-        }
-        if b == b' ' {
-            if after_space {
-                return false;
-            }
-            after_space = true;
-            i += 1;
-        } else if b.is_ascii() {
-            if crate::statements::is_ascii_space(b) {
-                return false;
-            }
-            after_space = false;
-            i += 1;
-        } else {
-            let c = text[i..].chars().next().expect("i is at a char boundary");
-            if c.is_whitespace() {
-                return false;
-            }
-            after_space = false;
-            i += c.len_utf8();
-        }
-    }
-    !after_space || text.is_empty()
-}
-
-/// Markdown from the claims file, rendered and sanitised: Markdown only
-/// (raw HTML is shown as text, images become links, nesting is bounded:
-/// see [`crate::safe_markdown`]), then ammonia as a second line of
-/// defence.
-pub fn markdown_html(md: &str) -> String {
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, crate::safe_markdown::events(md));
-    sanitise(&html)
-}
-
-/// The second fence after Markdown: links and emphasis survive, scripts
-/// and handlers do not.
-fn sanitise(html: &str) -> String {
-    // A sanitiser's configuration is a set of tables (allowed tags,
-    // attributes, URL schemes) that took half of this function's time to
-    // build; it never changes, so it is built once.
-    static SANITISER: std::sync::LazyLock<ammonia::Builder<'static>> =
-        std::sync::LazyLock::new(|| {
-            let mut b = ammonia::Builder::default();
-            b.link_rel(Some("nofollow noopener noreferrer"));
-            // Markdown images are links by now; no image is ever loaded.
-            b.rm_tags(["img"]);
-            b
-        });
-    SANITISER.clean(html).to_string()
-}
-
-/// Where links in the content's Markdown lead: `[text](claim:ID)` to
-/// that claim's page, `[^N]` to the N-th entry of the claim's Sources list.
-#[derive(Debug, Clone)]
-pub struct Markdown {
-    /// From the page to the site root (`../../`, or an absolute base URL).
-    root: String,
-    /// The page holding the Sources list that `[^N]` cites, relative to
-    /// the page (`""` on the claim page itself); `None` where there is no
-    /// such list, and citations stay as text.
-    sources: Option<String>,
-}
-
-impl Markdown {
-    /// On a claim page: citations point into its own Sources list.
-    pub fn for_claim_page(root: &str) -> Markdown {
-        Markdown {
-            root: root.to_string(),
-            sources: Some(String::new()),
-        }
-    }
-
-    /// On a page without sources.
-    pub fn for_page(root: &str) -> Markdown {
-        Markdown {
-            root: root.to_string(),
-            sources: None,
-        }
-    }
-
-    /// Citations point to the Sources list on `page`.
-    pub fn citing(mut self, page: String) -> Markdown {
-        self.sources = Some(page);
-        self
-    }
-
-    /// For the Markdown of claim `ci`, cited from a page other than its own.
-    pub fn at_claim(&self, site: &Site, ci: usize) -> Markdown {
-        Markdown {
-            root: self.root.clone(),
-            sources: Some(format!("{}claims/{}/", self.root, site.claims[ci].id)),
-        }
-    }
-}
-
-/// Markdown from the content, with its links resolved (see [`Markdown`])
-/// and made safe as [`markdown_html`] does.
-pub fn markdown(md: &str, links: &Markdown) -> String {
-    use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
-    // `[^N]` becomes a link to `source:N` first, so the parser sees it
-    // where CommonMark sees a link (not in code spans).
-    let mut text = String::with_capacity(md.len() + 16);
-    let mut last = 0;
-    for (n, range) in crate::content::citations(md) {
-        text.push_str(&md[last..range.start]);
-        text.push_str(&format!("[{n}](source:{n})"));
-        last = range.end;
-    }
-    text.push_str(&md[last..]);
-    // The generator's own link targets become ordinary relative links
-    // before the safety filter sees them: `claim:ID` the claim's page,
-    // `source:N` the Sources entry (or plain text where there is none).
-    let mut in_citation: Vec<bool> = Vec::new();
-    let resolved = pulldown_cmark::Parser::new(&text).filter_map(|event| match event {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let citation = dest_url.starts_with("source:");
-            in_citation.push(citation);
-            let dest_url = if let Some(n) = dest_url.strip_prefix("source:") {
-                match &links.sources {
-                    Some(page) => CowStr::from(format!("{page}#source-{n}")),
-                    None => return None,
-                }
-            } else if let Some(id) = dest_url.strip_prefix("claim:") {
-                CowStr::from(format!("{}claims/{id}/", links.root))
-            } else {
-                dest_url
-            };
-            Some(Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }))
-        }
-        Event::End(TagEnd::Link) => match in_citation.pop() {
-            Some(true) if links.sources.is_none() => None,
-            _ => Some(Event::End(TagEnd::Link)),
-        },
-        // A citation's text is its number: shown as [N].
-        Event::Text(t) if in_citation.last() == Some(&true) => {
-            Some(Event::Text(CowStr::from(format!("[{t}]"))))
-        }
-        e => Some(e),
-    });
-    // Citations are superscript; the filter has turned any raw HTML of the
-    // content into text by then, so only these tags are markup.
-    let mut citation_links: Vec<bool> = Vec::new();
-    let events = crate::safe_markdown::filter(resolved).flat_map(|event| {
-        let out: Vec<Event> = match event {
-            Event::Start(Tag::Link { ref dest_url, .. }) => {
-                let cite = dest_url.contains("#source-");
-                citation_links.push(cite);
-                if cite {
-                    vec![Event::Html(CowStr::from("<sup>")), event]
-                } else {
-                    vec![event]
-                }
-            }
-            Event::End(TagEnd::Link) => {
-                if citation_links.pop() == Some(true) {
-                    vec![event, Event::Html(CowStr::from("</sup>"))]
-                } else {
-                    vec![event]
-                }
-            }
-            e => vec![e],
-        };
-        out
-    });
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events);
-    sanitise(&html)
-}
-
 /// JSON that is safe inside `<script>`: `<`, `>` and `&` are escaped so no
 /// claim text can close the element or open a comment.
 pub fn script_safe_json(value: &serde_json::Value) -> String {
@@ -993,81 +743,6 @@ pub(crate) fn test_projects() -> (Vec<std::path::PathBuf>, tempfile::TempDir) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn excerpt_and_flat_text_match_the_plain_definitions() {
-        fn excerpt_ref(text: &str, max: usize) -> String {
-            let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            if flat.chars().count() <= max {
-                return flat;
-            }
-            let cut: String = flat.chars().take(max).collect();
-            let cut = cut
-                .rsplit_once(' ')
-                .map_or(cut.as_str(), |(a, _)| a)
-                .to_string();
-            format!("{cut}…")
-        }
-        let samples = [
-            "",
-            "   ",
-            "One.",
-            "  Talks  ended\n\tafter five hours, “without” a deal — officials said. ",
-            "Ünïcödé wörds ünd ëmojis 🎉 everywhere in this rather long sentence of text here",
-            "Averyveryverylongwordwithoutanyspacesatallthatgoesonandonforeverandever and more",
-            "exactly sixty characters long text here, counted to the end!",
-            " ",
-            "a ",
-            " a",
-            "a  b",
-            "a\u{a0}b",
-            "a \u{2003}b",
-            "already flat, with “quotes” and — dashes",
-            "a\x0bb",
-            "a\x0cb",
-            "a\rb",
-            "a\u{85}b",
-            "a\u{2028}b",
-            "ends with é ",
-        ];
-        for text in samples {
-            for max in [0, 1, 5, 10, 59, 60, 61, 200] {
-                assert_eq!(excerpt(text, max), excerpt_ref(text, max), "{text:?} {max}");
-            }
-            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            let got = flat_text(text);
-            assert_eq!(got, want, "{text:?}");
-            // Borrowed exactly when nothing changes.
-            assert_eq!(
-                matches!(got, std::borrow::Cow::Borrowed(_)),
-                want == text,
-                "{text:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn flat_text_checks_eight_bytes_at_a_time_as_it_does_one() {
-        // Each hazard at every offset against the eight-byte words, and
-        // next to the bytes whose borrows a word-wide test could misread.
-        let hazards = [
-            "  ", " \t", "\t", "\n", "\x0b", "\x0c", "\r", "\u{a0}", "\u{2003}", " !", "! ",
-            "\x1f", "\x7f", "\x21 ", " \x21", "é", " é", "é ",
-        ];
-        for hazard in hazards {
-            for before in 0..=17 {
-                for after in [0, 1, 7, 8, 9] {
-                    for text in [
-                        format!("{}{hazard}{}", "a".repeat(before), "b".repeat(after)),
-                        format!("{}{hazard}{}", "a b".repeat(before), " c".repeat(after)),
-                    ] {
-                        let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                        assert_eq!(is_flat(&text), want == text, "{text:?}");
-                    }
-                }
-            }
-        }
-    }
 
     #[test]
     fn script_safe_json_cannot_close_the_script() {

@@ -11,7 +11,7 @@
 //!   fact-check page does not load third-party images on its readers'
 //!   behalf.
 //! * A link whose target is not `http:`, `https:`, `mailto:` or relative
-//!   (the rule of article bodies, [`crate::document::safe_href`]) keeps its
+//!   (the rule of article bodies, [`crate::url::safe_href`]) keeps its
 //!   text and loses the link.
 //! * Block quotes, lists and inline markup nest at most [`MAX_NESTING`]
 //!   levels; deeper levels are flattened into the deepest one, their text
@@ -19,13 +19,13 @@
 //!   scope per start tag, so 100,000 nested `>` took a minute or more.
 //!
 //! The HTML made from these events still goes through ammonia
-//! ([`crate::render::markdown_html`]), a second line of defence.
+//! ([`crate::markdown::markdown_html`]), a second line of defence.
 
 use std::collections::VecDeque;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
-use crate::document::safe_href;
+use crate::url::safe_href;
 
 /// How many levels of block quotes, lists (a list and its items count as
 /// one level each) and inline markup a summary or note keeps.

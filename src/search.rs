@@ -76,7 +76,7 @@ pub fn index_json(site: &Site) -> String {
             statements.push((
                 ai,
                 doc.id_of(st),
-                crate::render::flat_text(doc.statement_text(si)),
+                crate::text::flat_text(doc.statement_text(si)),
                 pairs,
             ));
         }

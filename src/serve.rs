@@ -53,6 +53,7 @@ pub use listen::{DEFAULT_PORT, DEFAULT_PORT_ENV, ListenError};
 pub use watch::WatchError;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::project::Project;
 use crate::term::{self, Paint, Verbosity};
 use live::Store;
 use watch::{Stamp, Watch};
@@ -64,8 +65,8 @@ const MAX_COALESCE: Duration = watch::WRITE_PATIENCE;
 
 /// What `crosscheck serve` was asked to do.
 pub struct ServeOptions {
-    /// Project folder (holding `content/`, optionally `templates/`).
-    pub root: PathBuf,
+    /// The project, its folder resolved once by [`Project::open`].
+    pub project: Project,
     /// Address to listen on.
     pub bind: IpAddr,
     /// Port; `None` for the default ([`DEFAULT_PORT`], or the next free
@@ -89,9 +90,9 @@ pub struct ServeOptions {
 }
 
 impl ServeOptions {
-    pub fn new(root: PathBuf) -> ServeOptions {
+    pub fn new(project: Project) -> ServeOptions {
         ServeOptions {
-            root,
+            project,
             bind: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
             port: None,
             open: false,
@@ -106,12 +107,6 @@ impl ServeOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cannot use project folder {}: {source}", .path.display())]
-    Root {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
     #[error(transparent)]
     Listen(#[from] ListenError),
     #[error(transparent)]
@@ -135,10 +130,7 @@ impl ServeError {
 
 /// Serves the project until Ctrl-C.
 pub fn run(options: ServeOptions) -> Result<(), ServeError> {
-    let root = std::fs::canonicalize(&options.root).map_err(|source| ServeError::Root {
-        path: options.root.clone(),
-        source,
-    })?;
+    let root = options.project.root().to_path_buf();
     let bound = listen::bind(options.bind, options.port)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -180,8 +172,8 @@ pub fn run(options: ServeOptions) -> Result<(), ServeError> {
     let store = Arc::new(Store::with_stream_limit(options.limits.live));
     let builder_store = store.clone();
     let workspace = match options.site_cell {
-        Some(cell) => Workspace::with_cell(&root, cell),
-        None => Workspace::new(&root),
+        Some(cell) => Workspace::with_cell(&options.project, cell),
+        None => Workspace::new(&options.project),
     };
     std::thread::Builder::new()
         .name("crosscheck-build".into())

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::claims::signoff;
 use crate::content::{self, Article, Claim, Content, ContentPage, SiteConfig, Status};
 use crate::diag::Diagnostics;
 use crate::document::{self, Doc};
@@ -42,6 +43,30 @@ impl Site {
     /// The lapse of claim `id`'s approval, if it lapsed.
     pub fn lapse(&self, id: &str) -> Option<&crate::claims::signoff::Lapse> {
         self.lapsed.iter().find(|l| l.claim == id)
+    }
+
+    /// The fingerprint of claim `ci` (compiled with drafts, so every claim
+    /// is there): what a sign-off records now.
+    pub fn fingerprint(&self, ci: usize) -> String {
+        let statements = signoff::anchored_statements(&self.graph, &self.docs, ci);
+        signoff::fingerprint(&self.claims[ci], statements)
+    }
+
+    /// How far review has come (`crosscheck check`'s summary).
+    pub fn progress(&self) -> crate::claims::consistency::Progress {
+        crate::claims::consistency::progress(
+            &self.claims,
+            &self.lapsed,
+            &self.articles,
+            &self.docs,
+            &self.graph,
+        )
+    }
+
+    /// Where claim `ci`'s sign-off stands.
+    pub fn signoff_state(&self, ci: usize) -> signoff::SignoffState {
+        let statements = signoff::anchored_statements(&self.graph, &self.docs, ci);
+        signoff::verify(&self.claims[ci], statements).state
     }
 }
 

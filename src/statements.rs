@@ -26,6 +26,7 @@
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
+use crate::text::{is_ascii_space, printable_ascii_spaces};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Byte ranges of the sentences in one block's plain text, in order, each trimmed of surrounding
@@ -1323,31 +1324,6 @@ fn normalise_char(c: char, out: &mut String, space: &mut bool) {
         c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
         c => out.extend(c.to_lowercase()),
     }
-}
-
-/// The ASCII chars `char::is_whitespace` accepts (`u8::is_ascii_whitespace` leaves out U+000B).
-pub(crate) fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
-}
-
-/// For eight bytes of text (the first in the lowest byte) that are all
-/// printable ASCII: `Some(None)` when they hold two spaces in a row (or
-/// start with one and `after_space`), else `Some(Some(whether the last is a
-/// space))`. `None` when any byte is outside `0x20..=0x7F`.
-pub(crate) fn printable_ascii_spaces(word: u64, after_space: bool) -> Option<Option<bool>> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    // A byte at or above 0x80, or below 0x20 (exact as a whole: a borrow
-    // only spreads above a byte that is itself below 0x20).
-    if (word | (word.wrapping_sub(ONES * 0x20) & !word)) & HIGH != 0 {
-        return None;
-    }
-    // The high bit of each byte that is a space, exactly (no borrows).
-    let x = word ^ (ONES * 0x20);
-    let spaces = !(((x & LOW7) + LOW7) | x | LOW7);
-    let doubled = spaces & (spaces << 8) != 0 || (after_space && spaces & 0x80 != 0);
-    Some((!doubled).then_some(spaces >> 63 != 0))
 }
 
 /// The original [`normalise_into`], a char at a time (checks the whole-run fast path).

@@ -6,7 +6,7 @@
 //!   exactly the new one (every file compared by hash), and no temporary
 //!   folder is visible in its place.
 //! * A process repeatedly rewriting the claims file with
-//!   `review::edit::write_atomic` (what review mode uses) is killed, many
+//!   `claims::edit::write_atomic` (what review mode uses) is killed, many
 //!   times; the file is always exactly the old or the new version, never a
 //!   mix, truncated or empty.
 //!
@@ -416,7 +416,7 @@ fn claims_writer_helper() {
         } else {
             &versions[0]
         };
-        crosscheck::review::edit::write_atomic(&path, "content/claims.toml", &current, next)
+        crosscheck::claims::edit::write_atomic(&path, "content/claims.toml", &current, next)
             .unwrap();
     }
 }
@@ -471,7 +471,7 @@ fn kill_claims_writer_many_times(iterations: usize) {
             }
             assert!(
                 name.starts_with(".crosscheck-edit-")
-                    && crosscheck::content::is_editor_temp(&e.path()),
+                    && crosscheck::input::is_editor_temp(&e.path()),
                 "iteration {i}: unexpected {name:?} beside the claims file"
             );
             leftovers += 1;

@@ -667,7 +667,7 @@ fn a_signed_verdict_never_changes_without_an_update() {
         .iter()
         .position(|c| c.id == "mayor-resigned")
         .unwrap();
-    let print = crosscheck::claims::signoff::for_site(&site, ci);
+    let print = site.fingerprint(ci);
     let claims = root.join("content/claims.toml");
     replace_in_file(
         &claims,

@@ -6,8 +6,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use crosscheck::claims::edit::{ClaimsFile, EditError, Field, NewEvidence};
 use crosscheck::content::{Stance, Status, Verdict};
-use crosscheck::review::edit::{ClaimsFile, EditError, Field, NewEvidence};
 use crosscheck::review::{ClaimsFiles, consistency, signoff};
 use crosscheck::site::{self, BuildOptions};
 
@@ -424,7 +424,7 @@ fn sign_off(root: &Path, claim: &str) {
     let (site, _) = site::compile(root, BuildOptions { drafts: true });
     let site = site.unwrap();
     let ci = site.claims.iter().position(|c| c.id == claim).unwrap();
-    let fp = signoff::for_site(&site, ci);
+    let fp = site.fingerprint(ci);
     let files = ClaimsFiles::read(root).unwrap();
     let mut f = files.file_of(claim).unwrap();
     f.sign_off(claim, "A. Reviewer", "2026-11-21", &fp).unwrap();
@@ -540,7 +540,7 @@ fn consistency_flags_verdicts_at_odds_and_claims_without_evidence() {
     std::fs::write(&path, text).unwrap();
     let (site, _) = site::compile(root, BuildOptions { drafts: true });
     let site = site.unwrap();
-    let d = consistency::check(&site);
+    let d = consistency::check(&site.claims, &site.pages);
     // The review fixture names no sources and has no desk pages; those
     // warnings are tested on their own.
     let msgs: Vec<String> = d
@@ -555,7 +555,7 @@ fn consistency_flags_verdicts_at_odds_and_claims_without_evidence() {
             "claim `met-on-tuesday` has no evidence",
         ]
     );
-    let p = consistency::progress(&site);
+    let p = site.progress();
     assert_eq!((p.draft, p.in_review, p.approved, p.lapsed), (2, 1, 0, 0));
     assert_eq!(
         p.unlinked,
@@ -1786,10 +1786,7 @@ fn signoff_from_the_command_line_edits_only_the_claims_sign_off_lines() {
         .iter()
         .position(|c| c.id == "meeting-lasted-five-hours")
         .expect("published: approved, sign-off current");
-    assert_eq!(
-        signoff::SignoffState::for_site(&site, ci),
-        signoff::SignoffState::Current
-    );
+    assert_eq!(site.signoff_state(ci), signoff::SignoffState::Current);
 
     // Run again: nothing to do.
     let out = crosscheck(

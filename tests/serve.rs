@@ -538,7 +538,7 @@ fn a_broken_edit_shows_the_errors_over_the_last_good_page_until_fixed() {
     let check_out = String::from_utf8_lossy(&check.stderr);
     let first_line = check_out.lines().next().unwrap();
     assert!(
-        page.contains(&crosscheck::document::escape_html(first_line)),
+        page.contains(&crosscheck::text::escape_html(first_line)),
         "{first_line}"
     );
 
@@ -1222,4 +1222,56 @@ fn a_fifo_or_a_link_out_saved_while_serving_is_shown_as_an_error_not_a_hang() {
     });
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
     assert!(!page.body.contains(passwd.lines().next().unwrap()));
+}
+
+/// `serve` opens the project folder the way `build` and `check` do: a
+/// path that is not a folder is refused before anything listens, with the
+/// same message and exit code.
+#[test]
+fn serve_refuses_a_project_folder_like_build_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-project");
+    std::fs::write(&file, "a file").unwrap();
+    let mut outputs = Vec::new();
+    for command in ["serve", "build", "check"] {
+        let mut cmd = Command::new(BIN);
+        cmd.args([command, "--root"])
+            .arg(&file)
+            .env("NO_COLOR", "1")
+            .env(DEFAULT_PORT_ENV, "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if command == "serve" {
+            cmd.args(["--port", "0"]);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let deadline = Instant::now() + PATIENCE;
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                panic!("{command} is still running on a project folder that is a file");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        assert!(
+            stderr.contains("not-a-project is not a folder"),
+            "{command}: {stderr}"
+        );
+        assert!(!stderr.contains("serving "), "{command}: {stderr}");
+        outputs.push((status.code(), stderr));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[1], outputs[2]);
 }

@@ -20,8 +20,8 @@ use std::path::Path;
 use crosscheck::anchor::normalize_quote;
 use crosscheck::content::{self, Content};
 use crosscheck::diag::Diagnostics;
-use crosscheck::review::rejected::Rejected;
 use crosscheck::site::{self, BuildOptions, Site};
+use crosscheck::suggest::rejected::Rejected;
 use crosscheck::suggest::{self, ConflictKind, Index};
 
 fn repo() -> &'static Path {
@@ -347,7 +347,7 @@ fn suggest_never_writes_and_honours_rejections() {
     assert_eq!(c["conflicts"][0]["kind"], "weekday", "{c}");
     assert_eq!(snapshot(dir.path()), before, "suggest wrote something");
 
-    crosscheck::review::rejected::add(
+    crosscheck::suggest::rejected::add(
         dir.path(),
         "met-on-tuesday",
         "paper-b",

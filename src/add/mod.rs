@@ -118,7 +118,7 @@ pub enum AddError {
     NoOutlet { input: String },
     #[error(
         "--id `{id}` is not a valid article id: use lowercase letters, digits and `-` (for example `{}`)",
-        content::slugify(id)
+        crate::text::slugify(id)
     )]
     BadId { id: String },
     #[error(
@@ -410,7 +410,7 @@ const MAX_ID_LEN: usize = 60;
 
 /// `outlet` and `title`, slugified, cut at a word boundary.
 pub fn derive_id(outlet: &str, title: &str) -> String {
-    let slug = content::slugify(&format!("{outlet} {title}"));
+    let slug = crate::text::slugify(&format!("{outlet} {title}"));
     let slug = if slug.len() <= MAX_ID_LEN {
         slug
     } else {

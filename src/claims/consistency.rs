@@ -7,15 +7,18 @@
 
 use std::fmt;
 
-use crate::content::{Stance, Status, Verdict};
+use crate::claims::signoff::Lapse;
+use crate::content::{Article, Claim, ContentPage, Stance, Status, Verdict};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::site::Site;
+use crate::document::Doc;
+use crate::graph::Graph;
 
-/// Warnings for verdicts at odds with their evidence and claims with no
-/// evidence. `site` should be compiled with drafts, so every claim counts.
-pub fn check(site: &Site) -> Diagnostics {
+/// Warnings for verdicts at odds with their evidence, claims with no
+/// evidence, and a site without the pages IFCN asks for. The claims
+/// should be those of a site compiled with drafts, so every claim counts.
+pub fn check(claims: &[Claim], pages: &[ContentPage]) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    for claim in &site.claims {
+    for claim in claims {
         let count = |s: Stance| claim.evidence.iter().filter(|e| e.stance == s).count();
         let (supports, contradicts) = (count(Stance::Supports), count(Stance::Contradicts));
         let at = |d: Diagnostic| d.at(&claim.file, claim.span.clone());
@@ -66,7 +69,7 @@ pub fn check(site: &Site) -> Diagnostics {
         ("methodology", "how claims are chosen and rated"),
         ("corrections", "the corrections policy"),
     ] {
-        if !site.pages.iter().any(|p| p.id == id) {
+        if !pages.iter().any(|p| p.id == id) {
             diags.push(
                 Diagnostic::warning(format!(
                     "the site has no {id} page (content/pages/{id}.md): readers cannot see {what}"
@@ -99,23 +102,30 @@ pub struct Progress {
     pub unlinked: Vec<(String, usize, usize)>,
 }
 
-pub fn progress(site: &Site) -> Progress {
+/// How far review has come, from a compiled site's parts (see
+/// [`crate::site::Site::progress`]).
+pub fn progress(
+    claims: &[Claim],
+    lapsed: &[Lapse],
+    articles: &[Article],
+    docs: &[Doc],
+    graph: &Graph,
+) -> Progress {
     let mut p = Progress {
         draft: 0,
         in_review: 0,
         approved: 0,
         lapsed: 0,
-        unrecorded: site
-            .claims
+        unrecorded: claims
             .iter()
             .filter(|c| c.status == Status::Approved && c.signoff.is_none())
             .count(),
-        sourced: site.claims.iter().filter(|c| !c.sources.is_empty()).count(),
-        claims: site.claims.len(),
+        sourced: claims.iter().filter(|c| !c.sources.is_empty()).count(),
+        claims: claims.len(),
         unlinked: Vec::new(),
     };
-    for c in &site.claims {
-        if site.lapse(&c.id).is_some() {
+    for c in claims {
+        if lapsed.iter().any(|l| l.claim == c.id) {
             p.lapsed += 1;
             continue;
         }
@@ -125,13 +135,12 @@ pub fn progress(site: &Site) -> Progress {
             Status::Approved => p.approved += 1,
         }
     }
-    p.unlinked = site
-        .articles
+    p.unlinked = articles
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let total = site.docs[i].statements.len();
-            (a.id.clone(), total - site.graph.linked_count(i), total)
+            let total = docs[i].statements.len();
+            (a.id.clone(), total - graph.linked_count(i), total)
         })
         .collect();
     p

@@ -34,8 +34,7 @@ use crate::anchor::{Anchor, normalize_quote};
 use crate::content::{Article, Claim, Status, Verdict};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::Doc;
-use crate::graph::{Anchors, article_index};
-use crate::site::Site;
+use crate::graph::{Anchors, Graph, article_index};
 
 /// What `check` and the pages say about a lapsed approval.
 pub const LAPSED: &str = "approved, changed since sign-off";
@@ -249,12 +248,18 @@ pub fn anchored_text(doc: &Doc, anchor: &Anchor) -> String {
         .join("\n")
 }
 
-/// The statements evidence `ei` of claim `ci` anchors to, in a compiled site.
-fn site_statements(site: &Site, ci: usize) -> impl Fn(usize) -> Option<String> + '_ {
-    let refs = &site.graph.evidence[ci];
+/// The statements evidence `ei` of claim `ci` anchors to, given a
+/// compiled site's graph and documents (see
+/// [`crate::site::Site::fingerprint`]).
+pub fn anchored_statements<'a>(
+    graph: &'a Graph,
+    docs: &'a [Doc],
+    ci: usize,
+) -> impl Fn(usize) -> Option<String> + 'a {
+    let refs = &graph.evidence[ci];
     move |ei| {
         let r = refs.iter().find(|r| r.evidence == ei)?;
-        let doc = &site.docs[r.article];
+        let doc = &docs[r.article];
         Some(
             (r.statement..r.statement_end)
                 .map(|i| doc.statement_text(i))
@@ -262,12 +267,6 @@ fn site_statements(site: &Site, ci: usize) -> impl Fn(usize) -> Option<String> +
                 .join("\n"),
         )
     }
-}
-
-/// The fingerprint of claim `ci` of a compiled site (compiled with
-/// drafts, so every claim is there): what a sign-off records now.
-pub fn for_site(site: &Site, ci: usize) -> String {
-    fingerprint(&site.claims[ci], site_statements(site, ci))
 }
 
 /// Where a claim's sign-off stands.
@@ -329,13 +328,6 @@ pub fn verify(claim: &Claim, statements: impl Fn(usize) -> Option<String>) -> Ve
         },
         // Not a fingerprint crosscheck wrote: it cannot vouch for anything.
         None => unchanged(SignoffState::Lapsed),
-    }
-}
-
-impl SignoffState {
-    /// The state of claim `ci` of a compiled site.
-    pub fn for_site(site: &Site, ci: usize) -> SignoffState {
-        verify(&site.claims[ci], site_statements(site, ci)).state
     }
 }
 

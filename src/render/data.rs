@@ -13,11 +13,11 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::flat_text;
 use crate::assess::{Assessment, Counts};
 use crate::content::{Stance, Status, Verdict};
 use crate::shallow_json;
 use crate::site::Site;
+use crate::text::flat_text;
 
 /// `data.json`: `{"site", "articles", "claims", "outlets"}`. The writer
 /// streams these four parts item by item ([`write_data_json`]); the test

@@ -15,8 +15,8 @@ use super::pages::{ClaimSummary, claim_summary};
 use super::views::{AssessmentView, SiteView};
 use crate::assess::Assessment;
 use crate::content::{Stance, Status};
-use crate::feeds::{absolute_url, is_absolute};
 use crate::site::Site;
+use crate::url::{absolute_url, is_absolute};
 
 /// The iframe's width in CSS pixels: a column of an article page. The
 /// page reflows narrower (`max-width: 100%` in the snippet).
@@ -166,7 +166,7 @@ pub fn embed_src(site: &Site, ci: usize) -> Option<String> {
 pub fn snippet(site: &Site, ci: usize) -> Option<String> {
     let src = embed_src(site, ci)?;
     let c = &site.claims[ci];
-    let esc = crate::document::escape_html;
+    let esc = crate::text::escape_html;
     Some(format!(
         "<iframe src=\"{}\" width=\"{WIDTH}\" height=\"{}\" style=\"border:0;max-width:100%\" \
          loading=\"lazy\" title=\"{}\"></iframe>",
@@ -193,7 +193,7 @@ pub(super) fn oembed_json(site: &Site, ci: usize) -> String {
         "html": snippet(site, ci).unwrap_or_default(),
         "width": WIDTH,
         "height": height(site, ci),
-        "thumbnail_url": absolute_url(site, &format!("claims/{}/card.png", c.id)),
+        "thumbnail_url": absolute_url(&site.config.base_url, &format!("claims/{}/card.png", c.id)),
         "thumbnail_width": crate::card::WIDTH,
         "thumbnail_height": crate::card::HEIGHT,
     });
@@ -207,5 +207,8 @@ pub(super) fn oembed_json(site: &Site, ci: usize) -> String {
 
 /// The address of claim `ci`'s oEmbed JSON, for the discovery link.
 pub fn oembed_url(site: &Site, ci: usize) -> Option<String> {
-    absolute_url(site, &format!("claims/{}/oembed.json", site.claims[ci].id))
+    absolute_url(
+        &site.config.base_url,
+        &format!("claims/{}/oembed.json", site.claims[ci].id),
+    )
 }

@@ -9,13 +9,15 @@ use super::views::{
     AssessmentView, CountView, Frame, LegendEntry, NavLink, StanceView, VerdictView, count_views,
     frame, legend,
 };
-use super::{Markdown, excerpt, flat_text, markdown};
+use super::{Markdown, markdown};
 use crate::assess::Assessment;
 use crate::content::{Article, Claim, Stance, Status, Verdict};
-use crate::document::{Block, Doc, escape_html_into};
+use crate::document::{Block, Doc};
 use crate::findings::{Alone, Side};
 use crate::graph::EvidenceRef;
 use crate::site::Site;
+use crate::text::escape_html_into;
+use crate::text::{excerpt, flat_text};
 
 /// On an article page, how many other sources to list per claim before
 /// pointing to the claim page for the rest.
@@ -113,7 +115,7 @@ pub(super) fn article_summary<'a>(site: &'a Site, ai: usize, root: &str) -> Arti
         url: a
             .url
             .as_deref()
-            .and_then(|u| crate::document::safe_href(u).map(|_| u)),
+            .and_then(|u| crate::url::safe_href(u).map(|_| u)),
         archived: a.archived.as_deref(),
         href: article_href(site, root, ai),
         statements,
@@ -1063,7 +1065,7 @@ pub(super) fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
             width: crate::card::WIDTH,
             height: crate::card::HEIGHT,
             embed_snippet: super::embed::snippet(site, ci),
-            embed_same_host: !crate::feeds::is_absolute(&site.config.base_url),
+            embed_same_host: !crate::url::is_absolute(&site.config.base_url),
             oembed: super::embed::oembed_url(site, ci),
         },
     }

@@ -182,7 +182,7 @@ pub(super) struct ShareView {
 impl Frame<'_> {
     /// Sets what depends on the page's own path (relative to the root).
     pub fn at_page(mut self, site: &Site, path: &str) -> Self {
-        self.canonical = crate::feeds::absolute_url(site, path);
+        self.canonical = crate::url::absolute_url(&site.config.base_url, path);
         self
     }
 
@@ -196,7 +196,7 @@ impl Frame<'_> {
     pub fn shared_as(mut self, site: &Site, image: Option<(String, String)>) -> Self {
         self.share.kind = "article";
         if let Some((path, alt)) = image {
-            self.share.image = crate::feeds::absolute_url(site, &path);
+            self.share.image = crate::url::absolute_url(&site.config.base_url, &path);
             self.share.image_alt = Some(alt);
         }
         self

@@ -57,16 +57,16 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use crate::claims::edit::{self, EditError, Field, NewEvidence, NewUpdate};
 use crate::claims::signoff::{self, Change, Print, SignoffState};
 use crate::compiled::SiteCell;
 use crate::content::{self, Article, Claim, Stance, Status, Verdict};
 use crate::diag::Diagnostics;
 use crate::document::{self, Doc};
 use crate::review::ClaimsFiles;
-use crate::review::edit::{self, EditError, Field, NewEvidence, NewUpdate};
-use crate::review::rejected::{self, Rejected};
 use crate::review::selection::{self, Selection, SelectionError};
 use crate::site::{self, BuildOptions, Site};
+use crate::suggest::rejected::{self, Rejected};
 use crate::suggest::{Index, Terms};
 
 /// Largest request body accepted.
@@ -91,6 +91,7 @@ const RANK_LIMIT: usize = 40;
 /// How the API is set up for one run of serve.
 #[derive(Debug, Clone)]
 pub struct ReviewConfig {
+    /// The project folder, resolved ([`crate::project::Project::root`]).
     pub root: PathBuf,
     /// The per-run secret; see [`new_token`].
     pub token: String,
@@ -127,7 +128,7 @@ pub fn new_token() -> String {
 /// and the reviewer's name (shown in the panel's "Review mode" marker).
 pub fn script_tags(token: &str, reviewer: Option<&str>) -> String {
     let name = reviewer
-        .map(|r| format!(" data-reviewer=\"{}\"", document::escape_html(r)))
+        .map(|r| format!(" data-reviewer=\"{}\"", crate::text::escape_html(r)))
         .unwrap_or_default();
     format!(
         "<link rel=\"stylesheet\" href=\"{PREFIX}/review.css\">\n<script src=\"{PREFIX}/review.js\" data-crosscheck-token=\"{token}\"{name} defer></script>\n"
@@ -147,16 +148,16 @@ pub struct ReviewMode {
 }
 
 impl ReviewMode {
-    /// Review mode for the project at `root`, served on `bind` and reached
+    /// Review mode for `project`, served on `bind` and reached
     /// by `hosts` besides IP addresses and `localhost`. The reviewer name
     /// comes from `reviewer`, else `$CROSSCHECK_REVIEWER`.
     pub fn new(
-        root: &std::path::Path,
+        project: &crate::project::Project,
         reviewer: Option<String>,
         hosts: Vec<String>,
         bind: IpAddr,
     ) -> ReviewMode {
-        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let root = project.root().to_path_buf();
         let token = new_token();
         let reviewer = reviewer
             .or_else(|| std::env::var("CROSSCHECK_REVIEWER").ok())
@@ -747,12 +748,12 @@ fn change_json(c: &Change) -> Value {
 /// Claim `ci` of a site, as the panel shows it.
 fn claim_json(site: &Site, ci: usize) -> Value {
     let c = &site.claims[ci];
-    let fingerprint = signoff::for_site(site, ci);
+    let fingerprint = site.fingerprint(ci);
     let lapse = site.lapse(&c.id);
     let state = if lapse.is_some() {
         SignoffState::Lapsed
     } else {
-        SignoffState::for_site(site, ci)
+        site.signoff_state(ci)
     };
     // The site's copy of a lapsed claim is in review; the file says approved.
     let status = if state == SignoffState::Lapsed {

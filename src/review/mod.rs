@@ -1,15 +1,14 @@
-//! The reviewer workflow: edit the claims file safely ([`edit`]), turn a
-//! browser selection into a quote ([`selection`]), sign off with a
-//! fingerprint that lapses when the evidence changes ([`signoff`]),
-//! consistency checks for `crosscheck check` ([`consistency`]), rejected
-//! suggestions ([`rejected`]) and the HTTP API of `serve --review` ([`api`]).
+//! The reviewer workflow: turn a browser selection into a quote
+//! ([`selection`]), edit one claim's table of the claims files
+//! ([`sections`], over the lossless editor [`crate::claims::edit`]), sign
+//! off (`crosscheck signoff`, [`sign`]; what a sign-off covers is
+//! [`crate::claims::signoff`]) and the HTTP API of `serve --review`
+//! ([`api`]). Rejected suggestions are [`crate::suggest::rejected`].
 //!
 //! The claims file stays the single source of truth: every change is a
 //! small, reviewable edit of it, and nothing else the user wrote changes.
 
 pub mod api;
-pub mod edit;
-pub mod rejected;
 pub mod sections;
 pub mod selection;
 pub mod sign;
@@ -25,7 +24,7 @@ use std::path::{Path, PathBuf};
 use crate::content::{self, ContentFiles};
 use crate::diag::Diagnostics;
 
-pub use edit::{ClaimsFile, EditError, Field, NewEvidence, NewUpdate};
+pub use crate::claims::edit::{self, ClaimsFile, EditError, Field, NewEvidence, NewUpdate};
 
 /// The claims files of a project as read for one edit, and the combined
 /// version a client must send back to write.

@@ -11,11 +11,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::claims::signoff::{self, Print, SignoffState};
+use crate::claims::edit::{self, EditError, NewUpdate};
+use crate::claims::signoff::{Print, SignoffState};
 use crate::content::Status;
 use crate::diag::Diagnostics;
 use crate::review::ClaimsFiles;
-use crate::review::edit::{self, EditError, NewUpdate};
 use crate::site::{self, BuildOptions};
 
 /// What to sign off, and as whom.
@@ -142,7 +142,7 @@ pub fn run(opts: &SignOptions) -> Result<Vec<Signed>, SignError> {
             ));
             continue;
         }
-        let fingerprint = signoff::for_site(&site, ci);
+        let fingerprint = site.fingerprint(ci);
         let status = if approved_in_file(ci) {
             Status::Approved
         } else {
@@ -173,7 +173,7 @@ pub fn run(opts: &SignOptions) -> Result<Vec<Signed>, SignError> {
             (None, None) => None,
         };
         let unchanged = update.is_none()
-            && SignoffState::for_site(&site, ci) == SignoffState::Current
+            && site.signoff_state(ci) == SignoffState::Current
             && claim.signoff.as_deref() == Some(fingerprint.as_str())
             && claim.reviewer.as_deref() == Some(reviewer)
             && claim.reviewed.as_deref() == Some(date.as_str());

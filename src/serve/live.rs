@@ -14,7 +14,7 @@ use futures_util::Stream;
 use tokio::sync::{broadcast, watch};
 
 use super::workspace::Pages;
-use crate::document::escape_html;
+use crate::text::escape_html;
 
 /// Where the reload script and the event stream are served. Sites cannot
 /// have pages there: article and claim ids are `[a-z0-9-]`.

@@ -21,7 +21,6 @@ use notify::{
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache};
 
 use super::workspace::{Changes, is_article_path};
-use crate::content;
 
 /// How long a file must be quiet before its events are passed on. Editors
 /// write a save (temp file, rename, attribute changes) within a
@@ -67,7 +66,7 @@ impl Stamp {
         let relevant = changes_content(&event.kind)
             && event.paths.iter().any(|p| {
                 (p.starts_with(&self.content) || p.starts_with(&self.templates))
-                    && !content::is_editor_temp(p)
+                    && !crate::input::is_editor_temp(p)
             });
         if relevant || event.need_rescan() {
             let now = self.origin.elapsed().as_nanos() as u64 + 1;
@@ -273,7 +272,7 @@ pub fn classify(root: &Path, path: &Path, changes: &mut Changes, rewatch: &mut b
             _ => "\0",
         })
         .collect();
-    let temp = content::is_editor_temp(path);
+    let temp = crate::input::is_editor_temp(path);
     match parts.as_slice() {
         ["content"] => {
             changes.rescan = true;

@@ -40,6 +40,7 @@ use crate::content::{
 use crate::diag::Diagnostics;
 use crate::document::{self, Doc};
 use crate::graph::{self, Anchors};
+use crate::project::Project;
 use crate::render::{self, Job, Renderer};
 use crate::site::{self, BuildOptions, Site};
 
@@ -412,6 +413,8 @@ enum ReadArticle {
 
 /// Project state kept across rebuilds. See the module documentation.
 pub struct Workspace {
+    project: Project,
+    /// `project`'s folder, resolved once by [`Project::open`].
     root: PathBuf,
     config: Option<SiteConfig>,
     config_hash: Option<blake3::Hash>,
@@ -474,9 +477,10 @@ pub struct Workspace {
 impl Workspace {
     /// An empty workspace; the first [`Workspace::rebuild`] with
     /// [`Changes::everything`] loads the project.
-    pub fn new(root: &Path) -> Workspace {
+    pub fn new(project: &Project) -> Workspace {
         Workspace {
-            root: root.to_path_buf(),
+            project: project.clone(),
+            root: project.root().to_path_buf(),
             config: None,
             config_hash: None,
             config_diags: Diagnostics::default(),
@@ -514,10 +518,10 @@ impl Workspace {
     }
 
     /// A workspace that publishes every site it compiles to `cell`.
-    pub fn with_cell(root: &Path, cell: Arc<SiteCell>) -> Workspace {
+    pub fn with_cell(project: &Project, cell: Arc<SiteCell>) -> Workspace {
         Workspace {
             cell: Some(cell),
-            ..Workspace::new(root)
+            ..Workspace::new(project)
         }
     }
 
@@ -550,7 +554,7 @@ impl Workspace {
         }
         if let Some((site, _)) = &compiled {
             // `check` prints these too; they are warnings.
-            diags.extend(crate::claims::consistency::check(site));
+            diags.extend(crate::claims::consistency::check(&site.claims, &site.pages));
         }
         diags.sort();
         self.laps.lap("check");
@@ -601,7 +605,7 @@ impl Workspace {
             what.push("content/pages".into());
         }
         if changes.templates {
-            self.renderer = Renderer::new(&self.root);
+            self.renderer = self.project.renderer();
             self.pending.all = true;
             what.push("templates".into());
         }
@@ -650,7 +654,9 @@ impl Workspace {
         let mut diags = Diagnostics::default();
         // Read under the input rule (a FIFO must not block the builder);
         // anything unreadable is loaded again, to report why.
-        let hash = crate::input::Project::new(&self.root)
+        let hash = self
+            .project
+            .input_rule()
             .read(&path, false)
             .ok()
             .map(|b| blake3::hash(&b));
@@ -683,7 +689,7 @@ impl Workspace {
     fn load_content_pages(&mut self) -> bool {
         let (paths, problems) = ContentFiles::discover_pages(&self.root);
         // Read through the input rules (no FIFO blocks, no link leads out).
-        let project = crate::input::Project::new(&self.root);
+        let project = self.project.input_rule();
         let mut h = blake3::Hasher::new();
         for p in &paths {
             h.update(p.as_os_str().as_encoded_bytes());
@@ -854,7 +860,7 @@ impl Workspace {
         let mut files = Vec::with_capacity(paths.len());
         let mut claims = Vec::new();
         let mut reparsed = false;
-        let project = crate::input::Project::new(&self.root);
+        let project = self.project.input_rule();
         // Of the very bytes parsed, so it names exactly these claims.
         let mut version = Some(ClaimsVersion::default());
         for path in paths {
@@ -1443,7 +1449,7 @@ fn article_id(path: &Path) -> String {
 pub fn is_article_path(root: &Path, path: &Path) -> bool {
     path.parent() == Some(&root.join("content").join("articles"))
         && path.extension().is_some_and(|e| e == "md")
-        && !content::is_editor_temp(path)
+        && !crate::input::is_editor_temp(path)
 }
 
 /// Whether two loads have the same claim ids in the same order.
@@ -1548,13 +1554,14 @@ mod tests {
 
     /// What `build --drafts` renders, and what `check` prints.
     fn full_build(root: &Path) -> (Option<Pages>, String) {
-        let (site, mut diags) = site::compile(root, BuildOptions { drafts: true });
-        let renderer = Renderer::new(root);
+        let project = Project::open(root).unwrap();
+        let (site, mut diags) = project.compile(BuildOptions { drafts: true });
+        let renderer = project.renderer();
         if let Err(d) = &renderer {
             diags.extend(d.clone());
         }
         if let Some(site) = &site {
-            diags.extend(crate::claims::consistency::check(site));
+            diags.extend(crate::claims::consistency::check(&site.claims, &site.pages));
         }
         diags.sort();
         let text = diags.render(false);
@@ -1671,7 +1678,7 @@ mod tests {
         let root = dir.path();
         let articles = root.join("content/articles");
         let claims = root.join("content/claims.toml");
-        let mut ws = Workspace::new(root);
+        let mut ws = Workspace::new(&Project::open(root).unwrap());
         let first = rebuild_matches(&mut ws, root, Changes::everything());
         assert!(first.rendered.all);
 
@@ -1879,7 +1886,7 @@ mod tests {
     fn site_wide_files_come_after_the_pages_an_edit_reaches() {
         let dir = project();
         let root = dir.path();
-        let mut ws = Workspace::new(root);
+        let mut ws = Workspace::new(&Project::open(root).unwrap());
         let mut calls = 0;
         ws.rebuild_with(&Changes::everything(), &mut |_| {
             calls += 1;
@@ -1940,7 +1947,7 @@ mod tests {
     fn site_wide_files_left_for_the_next_build_are_rendered_by_it() {
         let dir = project();
         let root = dir.path();
-        let mut ws = Workspace::new(root);
+        let mut ws = Workspace::new(&Project::open(root).unwrap());
         assert!(ws.rebuild(&Changes::everything()).ok());
         let old = ws.pages().clone();
         edit(
@@ -1968,7 +1975,7 @@ mod tests {
     fn a_template_edit_redraws_only_the_cards_it_changes() {
         let dir = project();
         let root = dir.path();
-        let mut ws = Workspace::new(root);
+        let mut ws = Workspace::new(&Project::open(root).unwrap());
         let first = rebuild_matches(&mut ws, root, Changes::everything());
         let claims = first
             .pages
@@ -2010,7 +2017,7 @@ mod tests {
     fn unchanged_files_render_nothing_new() {
         let dir = project();
         let root = dir.path();
-        let mut ws = Workspace::new(root);
+        let mut ws = Workspace::new(&Project::open(root).unwrap());
         assert!(ws.rebuild(&Changes::everything()).ok());
         // Saved without a change (touch, or an editor's save-all).
         let o = ws.rebuild(&article_changes(root, &["daily-ledger-port"]));
@@ -2026,7 +2033,7 @@ mod tests {
         let root = dir.path();
         let site_toml = root.join("content/site.toml");
         edit(&site_toml, "title = ", "titel = ");
-        let mut ws = Workspace::new(root);
+        let mut ws = Workspace::new(&Project::open(root).unwrap());
         let o = rebuild_matches(&mut ws, root, Changes::everything());
         assert!(o.pages.is_empty());
         assert!(o.diagnostics.render(false).contains("content/site.toml"));
@@ -2046,7 +2053,7 @@ mod tests {
         let dir = project();
         let root = dir.path();
         let cell = SiteCell::new();
-        let mut ws = Workspace::with_cell(root, cell.clone());
+        let mut ws = Workspace::with_cell(&Project::open(root).unwrap(), cell.clone());
         rebuild_matches(&mut ws, root, Changes::everything());
         let version = || crate::review::ClaimsFiles::read(root).unwrap().version();
         let first = cell.current().expect("published");
@@ -2086,7 +2093,7 @@ mod tests {
     #[test]
     fn a_missing_content_folder_is_reported_like_check() {
         let dir = tempfile::tempdir().unwrap();
-        let mut ws = Workspace::new(dir.path());
+        let mut ws = Workspace::new(&Project::open(dir.path()).unwrap());
         let o = rebuild_matches(&mut ws, dir.path(), Changes::everything());
         assert!(o.diagnostics.render(false).contains("no content/ folder"));
         copy_dir(Path::new(FIXTURE), dir.path());

@@ -22,13 +22,15 @@
 //!   named entity are flagged, proposing `contradicts`, with the words
 //!   that differ.
 
+pub mod rejected;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
 use crate::content::Stance;
-use crate::review::rejected::Rejected;
 use crate::site::Site;
+use rejected::Rejected;
 
 /// What to suggest for.
 #[derive(Debug, Clone)]
@@ -1850,7 +1852,7 @@ pub enum SuggestError {
     #[error("no article `{0}`")]
     UnknownArticle(String),
     #[error(transparent)]
-    Rejected(#[from] crate::review::EditError),
+    Rejected(#[from] crate::claims::edit::EditError),
 }
 
 /// Runs `crosscheck suggest` on the project at `root`: the report in

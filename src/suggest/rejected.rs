@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{ArrayOfTables, Item, Table, Value};
 
 use crate::anchor::normalize_quote;
-use crate::review::edit::{self, ClaimsFile, EditError, string_value};
+use crate::claims::edit::{self, ClaimsFile, EditError, string_value};
 
 /// Where rejected suggestions are kept, relative to the project root.
 pub const FILE: &str = "content/review/rejected.toml";

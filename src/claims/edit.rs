@@ -19,7 +19,8 @@ use toml_edit::{
     ArrayOfTables, Decor, DocumentMut, InlineTable, Item, Key, RawString, Table, Value,
 };
 
-use crate::content::{Stance, Status, Verdict, slugify};
+use crate::content::{Stance, Status, Verdict};
+use crate::text::slugify;
 
 /// Why an edit was refused. The file is untouched in every case.
 #[derive(Debug, thiserror::Error)]
