@@ -24,6 +24,7 @@ Bounded: at most 20,000 requests, each with a 10 s time-out.
 """
 
 import gzip
+import json
 import os
 import sys
 import urllib.error
@@ -46,12 +47,20 @@ CONTENT_TYPES = {
     ".txt": "text/plain",
 }
 
-COMPRESSED = ("data.json", "search-index.json", "annotations.jsonld")
+# The big JSON files. annotations.jsonld itself is only the collection's
+# head, a few hundred bytes, under nginx's gzip_min_length: its pages are
+# what is large.
+COMPRESSED = ("data.json", "search-index.json", "annotations/1.jsonld")
+
+# How the annotation collection and its pages lead to each other.
+JSON_LD_LINKS = ("first", "next", "prev", "last", "partOf")
 
 # Files a build writes that no page links to: found by other means
 # (robots.txt and the sitemap by crawlers, the search index by search.js,
 # the statements' JSON through data.json's statements_url).
-UNLINKED = ("robots.txt", "sitemap.xml", "search-index.json")
+# .crosscheck-manifest is the build's record of its files, for the next
+# build; harmless to publish (README, build).
+UNLINKED = ("robots.txt", "sitemap.xml", "search-index.json", ".crosscheck-manifest")
 UNLINKED_SUFFIXES = ("/data.json",)
 
 
@@ -166,6 +175,20 @@ def main():
                     fragments.append((target, fragment, url))
                 if target not in seen:
                     wanted.append((target, url))
+        elif ctype == "application/ld+json":
+            try:
+                doc = json.loads(body)
+            except ValueError as e:
+                fail(f"{url} is not JSON: {e}")
+                doc = {}
+            for key in JSON_LD_LINKS:
+                link = doc.get(key) if isinstance(doc, dict) else None
+                if isinstance(link, str):
+                    target = urllib.parse.urljoin(url, link)
+                    if not internal(target):
+                        fail(f"{url}: {key} {link} leads outside the site")
+                    elif target not in seen:
+                        wanted.append((target, url))
         seen[url] = ids
 
     for target, fragment, source in fragments:
