@@ -528,8 +528,12 @@ fn signoff(
         term.error("a sign-off needs the reviewer's name: give --reviewer NAME (or set CROSSCHECK_REVIEWER)");
         return ExitCode::from(exit::USAGE);
     };
+    let project = match open(&root) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let opts = sign::SignOptions {
-        root,
+        project,
         claims,
         all_approved,
         reviewer,

@@ -467,9 +467,9 @@ fn in_list(list: &[&str], word: &str) -> bool {
     })
 }
 
-/// Classifies the word just before a final '.' (`before` is the text up to, not including, it).
-fn abbreviation_before(before: &str) -> Option<Abbrev> {
-    // The trailing run of letters, if short enough to be an abbreviation.
+/// Where the trailing run of letters of `before` starts; `None` when the
+/// run is longer than an abbreviation can be.
+fn trailing_word_start(before: &str) -> Option<usize> {
     let mut word_start = before.len();
     for (count, c) in before.chars().rev().enumerate() {
         if !c.is_alphabetic() {
@@ -480,6 +480,12 @@ fn abbreviation_before(before: &str) -> Option<Abbrev> {
         }
         word_start -= c.len_utf8();
     }
+    Some(word_start)
+}
+
+/// Classifies the word just before a final '.' (`before` is the text up to, not including, it).
+fn abbreviation_before(before: &str) -> Option<Abbrev> {
+    let word_start = trailing_word_start(before)?;
     let word = &before[word_start..];
     let mut word_chars = word.chars();
     let first = word_chars.next()?;
@@ -666,16 +672,7 @@ const LANGUAGES: &[(&str, Abbreviations)] = &[
 impl Abbreviations {
     /// Like [`abbreviation_before`], from this language's lists only.
     fn abbreviation_before(&self, before: &str) -> Option<Abbrev> {
-        let mut word_start = before.len();
-        for (count, c) in before.chars().rev().enumerate() {
-            if !c.is_alphabetic() {
-                break;
-            }
-            if count == 12 {
-                return None;
-            }
-            word_start -= c.len_utf8();
-        }
+        let word_start = trailing_word_start(before)?;
         let word = &before[word_start..];
         if word.is_empty() || prev_char(before, word_start).is_some_and(char::is_alphanumeric) {
             return None;

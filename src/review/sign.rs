@@ -9,19 +9,21 @@
 //! `[[claim.update]]`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::claims::edit::{self, EditError, NewUpdate};
 use crate::claims::signoff::{Print, SignoffState};
 use crate::content::Status;
 use crate::diag::Diagnostics;
+use crate::project::Project;
 use crate::review::ClaimsFiles;
-use crate::site::{self, BuildOptions};
+use crate::site::BuildOptions;
 
 /// What to sign off, and as whom.
 #[derive(Debug, Clone)]
 pub struct SignOptions {
-    pub root: PathBuf,
+    /// The project, opened by the command line like every command's.
+    pub project: Project,
     /// Claim ids to sign off.
     pub claims: Vec<String>,
     /// Also every claim that is approved already (recording a fingerprint
@@ -90,7 +92,7 @@ impl SignError {
 type Planned = (usize, Signed, Option<NewUpdate>);
 
 pub fn run(opts: &SignOptions) -> Result<Vec<Signed>, SignError> {
-    let root: &Path = &opts.root;
+    let root: &Path = opts.project.root();
     if opts.claims.is_empty() && !opts.all_approved {
         return Err(SignError::NothingToSign);
     }
@@ -98,7 +100,7 @@ pub fn run(opts: &SignOptions) -> Result<Vec<Signed>, SignError> {
     let date = opts.date.clone().unwrap_or_else(edit::today);
     edit::check_date(&date)?;
     let before = ClaimsFiles::read(root)?;
-    let (site, diags) = site::compile(root, BuildOptions { drafts: true });
+    let (site, diags) = opts.project.compile(BuildOptions { drafts: true });
     let Some(site) = site else {
         return Err(SignError::Content(diags));
     };
