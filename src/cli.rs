@@ -303,7 +303,12 @@ fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode
         Err(code) => return code,
     };
     let progress = term.progress();
-    let result = project.build(&out, options, &Bar(&progress));
+    // -v reports every file, so it renders them all.
+    let result = if term.verbosity == Verbosity::Verbose {
+        project.build_in_full(&out, options, &Bar(&progress))
+    } else {
+        project.build(&out, options, &Bar(&progress))
+    };
     progress.finish();
     let built = match result {
         Ok(b) => b,
@@ -324,9 +329,11 @@ fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode
     };
     let diags = &built.diagnostics;
     print_diagnostics(diags);
-    let (site, pages, written) = (&built.site, &built.files, built.written);
+    let (summary, written) = (built.summary, built.written);
     if term.verbosity == Verbosity::Verbose {
-        report_outputs(&term, site, pages);
+        if let Some(site) = &built.site {
+            report_outputs(&term, site, &built.files);
+        }
         term.detail(&format!(
             "files: {} written, {} linked from the previous site, {} unchanged, {} removed{}",
             written.written,
@@ -340,8 +347,6 @@ fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode
             }
         ));
     }
-    let evidence: usize = site.graph.evidence.iter().map(Vec::len).sum();
-    let html = pages.iter().filter(|(p, _)| p.ends_with(".html")).count();
     let warnings = diags.warning_count();
     let warnings = format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" });
     let warnings = if diags.warning_count() > 0 {
@@ -349,13 +354,19 @@ fn build(root: PathBuf, out: Option<PathBuf>, options: BuildOptions) -> ExitCode
     } else {
         warnings
     };
+    // Nothing loaded: the inputs are what made the site (see Project::build).
+    let verb = if built.site.is_some() {
+        "built"
+    } else {
+        "up to date:"
+    };
     term.success(&format!(
-        "built {} pages ({} articles, {} claims, {} evidence), {warnings}, {} files in {} → {}",
-        term.paint(Paint::Bold, &html.to_string()),
-        site.articles.len(),
-        site.claims.len(),
-        evidence,
-        pages.len(),
+        "{verb} {} pages ({} articles, {} claims, {} evidence), {warnings}, {} files in {} → {}",
+        term.paint(Paint::Bold, &summary.pages.to_string()),
+        summary.articles,
+        summary.claims,
+        summary.evidence,
+        summary.files,
         term::duration(started.elapsed()),
         term.paint(Paint::Cyan, &out.display().to_string())
     ));

@@ -23,6 +23,7 @@ pub mod host;
 pub mod i18n;
 pub mod init;
 pub mod input;
+pub mod inputs;
 pub mod markdown;
 pub mod output;
 pub mod project;

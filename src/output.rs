@@ -174,6 +174,8 @@ pub struct StagedSite {
     /// What the site's and the staging tree's derived files were made from.
     site_from: Derivations,
     staged_from: Derivations,
+    /// What the new site's receipt says (see [`StagedSite::set_receipt`]).
+    receipt: Option<String>,
     /// Every file of the new site and its fingerprint.
     files: Mutex<Vec<(String, Print)>>,
     /// The new site's derived files and what they were made from.
@@ -215,6 +217,10 @@ impl StagedSite {
             });
         }
         std::fs::create_dir_all(&stage).map_err(io_err(&stage))?;
+        // The temporary of a receipt whose writing was interrupted.
+        let mut part = receipt_path(&out).into_os_string();
+        part.push(PART_SUFFIX);
+        let _ = std::fs::remove_file(part);
         let (site, site_from) = match out.is_dir().then(|| read_manifest(&out)).flatten() {
             Some((m, f)) => (Some(m), f),
             None => (None, Derivations::default()),
@@ -245,6 +251,7 @@ impl StagedSite {
             staged,
             site_from,
             staged_from,
+            receipt: None,
             files: Mutex::new(Vec::new()),
             files_from: Mutex::new(Vec::new()),
             dirty: std::sync::Once::new(),
@@ -261,6 +268,15 @@ impl StagedSite {
     /// The folder the site replaces, resolved (see [`check_target`]).
     pub fn target(&self) -> &Path {
         &self.out
+    }
+
+    /// A line of text kept beside the new site once it is in place, bound
+    /// to it (see [`read_receipt`]): what the build that made it read.
+    /// `None` leaves the previous receipt, which stops applying if the
+    /// site changes.
+    pub fn set_receipt(&mut self, receipt: Option<String>) {
+        debug_assert!(receipt.as_deref().is_none_or(|r| !r.contains('\n')));
+        self.receipt = receipt;
     }
 
     /// Before the staging tree's first change: it is no longer what its
@@ -382,6 +398,13 @@ impl StagedSite {
                 .iter()
                 .all(|(path, k)| self.site_from.get(path) == Some(k));
         if site_unchanged {
+            if let Some(receipt) = &self.receipt {
+                if let Some(print) = site_print(&self.out) {
+                    // A receipt is only a shortcut for the next build: one
+                    // that cannot be written makes that build run in full.
+                    let _ = write_receipt(&self.out, print, receipt);
+                }
+            }
             return Ok(Written {
                 unchanged: files.len(),
                 ..Written::default()
@@ -443,12 +466,51 @@ impl StagedSite {
         };
         // The manifest last: the staging tree is now exactly the new site.
         let manifest = self.stage.join(MANIFEST);
-        replace_file(&manifest, |tmp| {
-            std::fs::write(tmp, manifest_text(&files, &from))
-        })?;
+        let manifest_bytes = manifest_text(&files, &from);
+        replace_file(&manifest, |tmp| std::fs::write(tmp, &manifest_bytes))?;
         swap_in(&self.stage, &self.out)?;
+        if let Some(receipt) = &self.receipt {
+            let _ = write_receipt(&self.out, blake3::hash(manifest_bytes.as_bytes()), receipt);
+        }
         Ok(out)
     }
+}
+
+/// Where the receipt of the build that made the site at `out` (resolved)
+/// is kept: beside it, like the staging tree, so the published folder holds
+/// nothing that depends on the machine that built it.
+fn receipt_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+    out.parent()
+        .map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
+        .join(format!(".{name}.crosscheck-receipt"))
+}
+
+/// The fingerprint of the site at `out` (resolved): the hash of its
+/// manifest, which names every file's hash. `None`: no manifest.
+fn site_print(out: &Path) -> Option<blake3::Hash> {
+    std::fs::read(out.join(MANIFEST))
+        .ok()
+        .map(|m| blake3::hash(&m))
+}
+
+/// Records `receipt` for the site at `out` whose manifest hashes to
+/// `print`, so it stops applying as soon as the site changes. Written
+/// atomically, under the build's lock.
+fn write_receipt(out: &Path, print: blake3::Hash, receipt: &str) -> Result<(), OutputError> {
+    replace_file(&receipt_path(out), |tmp| {
+        std::fs::write(tmp, format!("{} {receipt}\n", print.to_hex()))
+    })
+}
+
+/// The receipt of the build that made the site at `out` (resolved), if it
+/// is still the site that build made.
+pub fn read_receipt(out: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(receipt_path(out)).ok()?;
+    let (print, receipt) = text.trim_end_matches('\n').split_once(' ')?;
+    (blake3::Hash::from_hex(print).ok()? == site_print(out)?).then(|| receipt.to_string())
 }
 
 /// Puts a new file at `path` without writing to the file there (which may

@@ -128,13 +128,90 @@ pub struct Checked {
 /// A finished build.
 #[derive(Debug)]
 pub struct Built {
-    pub site: Site,
-    /// Every file of the site with its size, site-wide files first.
+    /// The compiled site; `None` when the output already was what these
+    /// inputs make, so nothing was loaded (see [`Project::build`]).
+    pub site: Option<Site>,
+    /// What the site holds.
+    pub summary: Summary,
+    /// Every file of the site with its size, site-wide files first (empty
+    /// when nothing was loaded).
     pub files: Vec<(String, usize)>,
     /// What the build did to the output folder.
     pub written: Written,
     /// Warnings (a build with errors does not finish).
     pub diagnostics: Diagnostics,
+}
+
+/// What a built site holds, as the command line reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// HTML pages.
+    pub pages: usize,
+    pub articles: usize,
+    /// Published claims.
+    pub claims: usize,
+    /// Pieces of evidence (quotes) of the published claims.
+    pub evidence: usize,
+    /// Files of every kind.
+    pub files: usize,
+}
+
+impl Summary {
+    fn of(site: &Site, files: &[(String, usize)]) -> Summary {
+        Summary {
+            pages: files.iter().filter(|(p, _)| p.ends_with(".html")).count(),
+            articles: site.articles.len(),
+            claims: site.claims.len(),
+            evidence: site.graph.evidence.iter().map(Vec::len).sum(),
+            files: files.len(),
+        }
+    }
+
+    /// The receipt kept beside a site (see [`crate::output::read_receipt`]):
+    /// the digest of what the build read, and this summary.
+    fn receipt(&self, inputs: crate::inputs::Digest) -> String {
+        let Summary {
+            pages,
+            articles,
+            claims,
+            evidence,
+            files,
+        } = self;
+        format!(
+            "inputs {} pages {pages} articles {articles} claims {claims} evidence {evidence} files {files}",
+            inputs.to_hex()
+        )
+    }
+
+    /// The summary a receipt records, if it was made from `inputs`.
+    fn from_receipt(receipt: &str, inputs: crate::inputs::Digest) -> Option<Summary> {
+        let words: Vec<&str> = receipt.split(' ').collect();
+        let [
+            "inputs",
+            digest,
+            "pages",
+            pages,
+            "articles",
+            articles,
+            "claims",
+            claims,
+            "evidence",
+            evidence,
+            "files",
+            files,
+        ] = words[..]
+        else {
+            return None;
+        };
+        (crate::inputs::Digest::from_hex(digest)? == inputs).then_some(())?;
+        Some(Summary {
+            pages: pages.parse().ok()?,
+            articles: articles.parse().ok()?,
+            claims: claims.parse().ok()?,
+            evidence: evidence.parse().ok()?,
+            files: files.parse().ok()?,
+        })
+    }
 }
 
 /// Why a build did not finish: the output folder is untouched either way.
@@ -223,12 +300,66 @@ impl Project {
     /// once split), every file rendered in parallel and handed to the
     /// site's staging tree as soon as it is rendered, which replaces `out`
     /// once every file is there (see [`crate::output`]).
+    ///
+    /// A build that finishes without a warning leaves a receipt beside the
+    /// site: the digest of everything it read ([`crate::inputs`]). When the
+    /// next build finds the same digest and the site as that build left it,
+    /// the site is already what it would make, and it stops there, having
+    /// read the inputs once and written nothing.
     pub fn build(
         &self,
         out: &Path,
         options: BuildOptions,
         observer: &dyn Observer,
     ) -> Result<Built, BuildError> {
+        self.build_with(out, options, observer, true)
+    }
+
+    /// [`Project::build`] without the shortcut: the content is loaded and
+    /// every file rendered even when the receipt says nothing changed (for
+    /// `build -v`, which reports every file).
+    pub fn build_in_full(
+        &self,
+        out: &Path,
+        options: BuildOptions,
+        observer: &dyn Observer,
+    ) -> Result<Built, BuildError> {
+        self.build_with(out, options, observer, false)
+    }
+
+    fn build_with(
+        &self,
+        out: &Path,
+        options: BuildOptions,
+        observer: &dyn Observer,
+        shortcut: bool,
+    ) -> Result<Built, BuildError> {
+        observer.stage("reading…", 0);
+        // An output folder that may not be replaced is reported after the
+        // content is loaded, with the content's problems.
+        let target = crate::output::check_target(&self.root, out).ok();
+        let inputs = target.as_ref().and_then(|target| {
+            let salt = format!("drafts={} out={}", options.drafts, target.display());
+            crate::inputs::digest(&self.root, salt.as_bytes())
+        });
+        let unchanged = target
+            .filter(|_| shortcut)
+            .zip(inputs)
+            .and_then(|(target, inputs)| {
+                Summary::from_receipt(&crate::output::read_receipt(&target)?, inputs)
+            });
+        if let Some(summary) = unchanged {
+            return Ok(Built {
+                site: None,
+                summary,
+                files: Vec::new(),
+                written: Written {
+                    unchanged: summary.files,
+                    ..Written::default()
+                },
+                diagnostics: Diagnostics::default(),
+            });
+        }
         observer.stage("loading and anchoring…", 0);
         let mut clock = StageClock::from_env();
         let (site, mut diags) = site::compile_for_build(&self.root, options, &mut clock);
@@ -245,7 +376,7 @@ impl Project {
                 return Err(BuildError::Content(diags));
             }
         };
-        let staged = match StagedSite::new(&self.root, out) {
+        let mut staged = match StagedSite::new(&self.root, out) {
             Ok(s) => s,
             Err(e) => return Err(BuildError::Io(e, diags)),
         };
@@ -264,6 +395,12 @@ impl Project {
             Err(RenderError::Io(e)) => return Err(BuildError::Io(e, diags)),
         };
         clock.mark("render");
+        let summary = Summary::of(&site, &files);
+        // A build with warnings leaves no receipt, so the next one runs in
+        // full and shows them again.
+        if diags.is_empty() {
+            staged.set_receipt(inputs.map(|d| summary.receipt(d)));
+        }
         observer.stage("writing…", 0);
         let written = match staged.commit() {
             Ok(w) => w,
@@ -274,7 +411,8 @@ impl Project {
         // noticeable part of a second; the renderer is not needed again.
         std::mem::forget(renderer);
         Ok(Built {
-            site,
+            site: Some(site),
+            summary,
             files,
             written,
             diagnostics: diags,
@@ -363,7 +501,9 @@ mod tests {
         let Ok(built) = project.build(&out, BuildOptions::default(), &()) else {
             panic!("the reader fixture builds");
         };
-        assert_eq!(built.site.claims.len(), checked.site.unwrap().claims.len());
+        let claims = checked.site.unwrap().claims.len();
+        assert_eq!(built.site.unwrap().claims.len(), claims);
+        assert_eq!(built.summary.claims, claims);
         assert_eq!(built.written.written, built.files.len());
         assert!(out.join("index.html").is_file());
         // A second build finds nothing to write.
@@ -371,6 +511,111 @@ mod tests {
             panic!("it builds again");
         };
         assert!(!again.written.swapped);
+        assert_eq!(again.summary, built.summary);
+    }
+
+    fn copy_fixture(name: &str) -> tempfile::TempDir {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        let dir = tempfile::tempdir().unwrap();
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        dir
+    }
+
+    /// Builds `root` into `root/site`: whether it loaded the content (a
+    /// full build), and what it wrote.
+    fn build(root: &Path, options: BuildOptions) -> (bool, Written, Diagnostics) {
+        let project = Project::open(root).unwrap();
+        let Ok(built) = project.build(&root.join("site"), options, &()) else {
+            panic!("{} builds", root.display());
+        };
+        (built.site.is_some(), built.written, built.diagnostics)
+    }
+
+    #[test]
+    fn a_build_whose_inputs_are_those_of_the_last_stops_before_loading_them() {
+        let dir = copy_fixture("reader");
+        let root = dir.path();
+        let plain = BuildOptions::default();
+        assert!(build(root, plain).0, "the first build loads everything");
+        let (loaded, written, _) = build(root, plain);
+        assert!(!loaded, "nothing changed: nothing loaded");
+        assert_eq!((written.written, written.swapped), (0, false));
+
+        // Any input, any byte: the build runs in full.
+        let article = std::fs::read_dir(root.join("content/articles"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let text = std::fs::read_to_string(&article).unwrap();
+        std::fs::write(&article, format!("{text}\nOne more sentence.\n")).unwrap();
+        let (loaded, written, _) = build(root, plain);
+        assert!(
+            loaded && written.written > 0,
+            "an edited article is rebuilt"
+        );
+        assert!(!build(root, plain).0);
+        std::fs::write(&article, &text).unwrap();
+        assert!(build(root, plain).0, "an edit undone is an edit too");
+        assert!(
+            build(root, BuildOptions { drafts: true }).0,
+            "other options"
+        );
+        assert!(build(root, plain).0, "and back");
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::write(root.join("templates/404.html"), "<p>gone</p>").unwrap();
+        assert!(build(root, plain).0, "a template");
+        assert!(!build(root, plain).0);
+
+        // A site changed by someone else is not the site the receipt
+        // names: the build runs and puts it right.
+        let manifest = root.join("site").join(crate::output::MANIFEST);
+        let mut m = std::fs::read_to_string(&manifest).unwrap();
+        m.push_str("0000000000000000 1 extra.html\n");
+        std::fs::write(&manifest, m).unwrap();
+        assert!(build(root, plain).0, "a site that is not the one recorded");
+        assert!(!build(root, plain).0);
+        let project = Project::open(root).unwrap();
+        let full = project
+            .build_in_full(&root.join("site"), plain, &())
+            .unwrap();
+        assert!(
+            full.site.is_some() && !full.written.swapped,
+            "in full when asked"
+        );
+        assert!(!build(root, plain).0, "and the receipt still holds");
+        std::fs::remove_dir_all(root.join("site")).unwrap();
+        let (loaded, written, _) = build(root, plain);
+        assert!(loaded && written.swapped, "a deleted site is built again");
+        assert!(root.join("site/index.html").is_file());
+    }
+
+    #[test]
+    fn a_build_with_warnings_runs_in_full_every_time_and_shows_them() {
+        let dir = copy_fixture("reader");
+        let root = dir.path();
+        std::fs::write(root.join("content/notes.txt"), "mine").unwrap();
+        for round in 0..2 {
+            let (loaded, _, diags) = build(root, BuildOptions::default());
+            assert!(loaded, "round {round}: loaded");
+            assert_eq!(
+                diags.warning_count(),
+                1,
+                "round {round}: {}",
+                diags.render(false)
+            );
+        }
     }
 
     #[test]

@@ -300,13 +300,16 @@ fn kill_build_many_times(articles: usize, iterations: usize, change: Change) {
             );
         }
         // Beside the site there is only its staging tree and lock (kept
-        // for the next build), or a hidden temporary of an older version.
+        // for the next build), its receipt (and the temporary of one being
+        // written), or a hidden temporary of an older version.
         for e in std::fs::read_dir(&parent).unwrap().flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if [
                 "site",
                 ".site.crosscheck-stage",
                 ".site.crosscheck-stage.lock",
+                ".site.crosscheck-receipt",
+                ".site.crosscheck-receipt.crosscheck-part",
             ]
             .contains(&name.as_str())
             {

@@ -537,12 +537,14 @@ fn temporaries_of_killed_builds_are_removed_unless_a_build_holds_them() {
         .filter(|n| n.starts_with(".big-site"))
         .collect();
     beside.sort();
-    // The lock, and the staging tree once a build has swapped one in
-    // (the first build, killed here, renames its tree into place instead).
+    // The lock, the staging tree once a build has swapped one in (the
+    // first build, killed here, renames its tree into place instead), and
+    // the receipt of the build that finished.
     assert!(
         beside
             .iter()
-            .all(|n| n.starts_with(".big-site.crosscheck-stage"))
+            .all(|n| n.starts_with(".big-site.crosscheck-stage")
+                || n == ".big-site.crosscheck-receipt")
             && beside.contains(&".big-site.crosscheck-stage.lock".to_string()),
         "{beside:?}"
     );

@@ -19,6 +19,8 @@ const FLOORS: &[(&str, u32)] = &[
     ("url", 0),
     ("diag", 0),
     ("input", 0),
+    // The digest of what a build reads (through `input`'s rule).
+    ("inputs", 0),
     ("term", 0),
     ("shallow_json", 0),
     ("stages", 0),
