@@ -26,7 +26,7 @@ STAGES = [
     ("load: parse claims (TOML)", r"^crosscheck::content::parse_claims$"),
     ("split: markdown → statements (`document::parse`)", r"^crosscheck::document::parse$"),
     ("  of which sentence splitting", r"^crosscheck::statements::split_sentences$"),
-    ("  of which statement ids", r"^crosscheck::statements::assign_ids$"),
+    ("  of which statement ids", r"^crosscheck::statements::ids::assign_ids$"),
     ("anchor quotes (`anchor::anchor_all`)", r"^crosscheck::anchor::anchor_all$"),
     ("claim graph (`Graph::build`)", r"^crosscheck::graph::Graph::build$"),
     ("render every page (`render::render_job`)", r"^crosscheck::render::render_job$"),
