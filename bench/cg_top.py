@@ -21,12 +21,12 @@ LINE = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.*?)(?:\s+\[[^\]]*\])?\s*$"
 
 # Pipeline stages, by the function whose inclusive cost stands for them.
 STAGES = [
-    ("load: read files", r"^crosscheck::content::read_source$"),
-    ("load: parse articles (front matter)", r"^crosscheck::content::parse_article$"),
-    ("load: parse claims (TOML)", r"^crosscheck::content::parse_claims$"),
+    ("load: read files", r"^crosscheck::content::files::read_source$"),
+    ("load: parse articles (front matter)", r"^crosscheck::content::article::parse_article$"),
+    ("load: parse claims (TOML)", r"^crosscheck::content::claims_file::parse_claims$"),
     ("split: markdown → statements (`document::parse`)", r"^crosscheck::document::parse$"),
     ("  of which sentence splitting", r"^crosscheck::statements::split_sentences$"),
-    ("  of which statement ids", r"^crosscheck::statements::assign_ids$"),
+    ("  of which statement ids", r"^crosscheck::statements::ids::assign_ids$"),
     ("anchor quotes (`anchor::anchor_all`)", r"^crosscheck::anchor::anchor_all$"),
     ("claim graph (`Graph::build`)", r"^crosscheck::graph::Graph::build$"),
     ("render every page (`render::render_job`)", r"^crosscheck::render::render_job$"),

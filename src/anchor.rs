@@ -11,6 +11,9 @@ use std::ops::Range;
 use crate::document::Doc;
 use crate::text::{is_ascii_space, printable_ascii_spaces};
 
+#[cfg(test)]
+mod reference;
+
 /// How one character reads for matching; `None` drops it.
 #[inline]
 fn fold(c: char) -> Option<char> {
@@ -113,37 +116,6 @@ impl Normalized {
             in_space = false;
         }
         n
-    }
-
-    #[cfg(test)]
-    fn reference(original: &str) -> (String, Vec<u32>, Vec<u32>) {
-        let (mut text, mut starts, mut ends) = (String::new(), Vec::new(), Vec::new());
-        let mut in_space = false;
-        for (i, c) in original.char_indices() {
-            let end = (i + c.len_utf8()) as u32;
-            if c.is_whitespace() {
-                if in_space {
-                    if let Some(e) = ends.last_mut() {
-                        *e = end;
-                    }
-                } else {
-                    text.push(' ');
-                    starts.push(i as u32);
-                    ends.push(end);
-                    in_space = true;
-                }
-                continue;
-            }
-            if let Some(f) = fold(c) {
-                text.push(f);
-                for _ in 0..f.len_utf8() {
-                    starts.push(i as u32);
-                    ends.push(end);
-                }
-                in_space = false;
-            }
-        }
-        (text, starts, ends)
     }
 
     /// Appends `original[from..to]` unchanged.
