@@ -40,7 +40,7 @@
 //! site when the file on disk is the one compiled (else from the file), and
 //! compute a sign-off's fingerprint from the claim as the file has it.
 //! Without a cell (the API on its own), each read compiles the project
-//! from disk.
+//! from disk, through [`Project::compile`] like every command.
 //!
 //! The parts: where the answers come from (`source`), what every request
 //! goes through — the guard, bodies, errors as answers — (`request`), the
@@ -64,6 +64,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 
 use crate::compiled::SiteCell;
+use crate::project::Project;
 use read::{get_state, rank};
 use request::guard;
 use source::Api;
@@ -150,7 +151,7 @@ impl ReviewMode {
     /// by `hosts` besides IP addresses and `localhost`. The reviewer name
     /// comes from `reviewer`, else `$CROSSCHECK_REVIEWER`.
     pub fn new(
-        project: &crate::project::Project,
+        project: &Project,
         reviewer: Option<String>,
         hosts: Vec<String>,
         bind: IpAddr,
@@ -181,7 +182,7 @@ impl ReviewMode {
             hosts,
         };
         let cell = SiteCell::new();
-        let api = Api::new(config, Some(cell.clone()));
+        let api = Api::new(config, Ok(project.clone()), Some(cell.clone()));
         api.keep_terms_current();
         ReviewMode {
             routes: routes(api),
@@ -194,12 +195,20 @@ impl ReviewMode {
 /// The review API and its assets on their own, compiling the project
 /// from disk for every read (serve's review mode uses [`ReviewMode`]).
 pub fn router(config: ReviewConfig) -> Router {
-    routes(Api::new(config, None))
+    let project = open(&config);
+    routes(Api::new(config, project, None))
 }
 
 /// [`router`], reading the sites `cell` receives.
 pub fn router_with_cell(config: ReviewConfig, cell: Arc<SiteCell>) -> Router {
-    routes(Api::new(config, Some(cell)))
+    let project = open(&config);
+    routes(Api::new(config, project, Some(cell)))
+}
+
+/// The project at `config.root`, for the API's reads that compile from
+/// disk; when it cannot be opened, those reads answer why.
+fn open(config: &ReviewConfig) -> Result<Project, String> {
+    Project::open(&config.root).map_err(|e| e.to_string())
 }
 
 fn routes(api: Arc<Api>) -> Router {

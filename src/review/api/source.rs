@@ -13,8 +13,9 @@ use crate::compiled::SiteCell;
 use crate::content::{self, Article, Claim};
 use crate::diag::Diagnostics;
 use crate::document::{self, Doc};
+use crate::project::Project;
 use crate::review::ClaimsFiles;
-use crate::site::{self, BuildOptions, Site};
+use crate::site::{BuildOptions, Site};
 use crate::suggest::Terms;
 
 /// How long a read waits for the preview to compile the claims files on
@@ -24,6 +25,9 @@ const VIEW_PATIENCE: Duration = Duration::from_secs(30);
 /// The API's state for one run.
 pub(super) struct Api {
     pub(super) config: ReviewConfig,
+    /// What a read compiles from disk through (the front door, as every
+    /// command), or why the folder could not be opened as a project.
+    project: Result<Project, String>,
     /// One write at a time, so two tabs cannot interleave edits.
     pub(super) write: tokio::sync::Mutex<()>,
     /// The preview's compiled sites; `None`: compile from disk per read.
@@ -35,9 +39,14 @@ pub(super) struct Api {
 }
 
 impl Api {
-    pub(super) fn new(config: ReviewConfig, cell: Option<Arc<SiteCell>>) -> Arc<Api> {
+    pub(super) fn new(
+        config: ReviewConfig,
+        project: Result<Project, String>,
+        cell: Option<Arc<SiteCell>>,
+    ) -> Arc<Api> {
         Arc::new(Api {
             config,
+            project,
             write: tokio::sync::Mutex::new(()),
             cell,
             terms: std::sync::Mutex::new(None),
@@ -139,7 +148,11 @@ impl Api {
         if let Some(cell) = &self.cell {
             cell.count_disk_compile();
         }
-        let (site, diags) = site::compile(&self.config.root, BuildOptions { drafts: true });
+        let project = self
+            .project
+            .as_ref()
+            .map_err(|e| ApiError::Internal(e.clone()))?;
+        let (site, diags) = project.compile(BuildOptions { drafts: true });
         site.ok_or_else(|| {
             ApiError::Internal(format!(
                 "the content cannot be loaded:\n{}",
