@@ -607,9 +607,20 @@ mod http {
         dir: tempfile::TempDir,
         cell: Option<std::sync::Arc<crosscheck::compiled::SiteCell>>,
     ) -> Server {
+        let root = dir.path().to_path_buf();
+        start_at(dir, root, cell)
+    }
+
+    /// [`start_in`], with `root` (which need not be `dir`, nor a project)
+    /// as the project folder.
+    pub fn start_at(
+        dir: tempfile::TempDir,
+        root: std::path::PathBuf,
+        cell: Option<std::sync::Arc<crosscheck::compiled::SiteCell>>,
+    ) -> Server {
         let token = api::new_token();
         let config = ReviewConfig {
-            root: dir.path().to_path_buf(),
+            root,
             token: token.clone(),
             reviewer: Some("A. Reviewer".into()),
             hosts: Vec::new(),
@@ -1732,6 +1743,23 @@ fn without_a_current_site_the_api_compiles_from_disk_and_counts_it() {
     let (status, _) = s.call("GET", "state", None);
     assert_eq!(status, 200);
     assert_eq!(cell.disk_compiles(), 1);
+}
+
+#[test]
+fn the_api_on_its_own_reports_a_missing_project_folder_as_the_commands_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("gone");
+    let cli = crosscheck(&missing, &["check"]);
+    let cli = String::from_utf8_lossy(&cli.stderr);
+    let s = http::start_at(dir, missing.clone(), None);
+    let (status, body) = s.call("GET", "state", None);
+    assert_eq!(status, 500, "{body}");
+    // The reads that compile from disk open the project as every command
+    // does, and say why it cannot be used in the same words.
+    let error = body["error"].as_str().unwrap();
+    let said = format!("cannot use project folder {}", missing.display());
+    assert!(error.starts_with(&said), "{error}");
+    assert!(cli.contains(error), "check says {cli:?}, the API {error:?}");
 }
 
 fn crosscheck(root: &Path, args: &[&str]) -> std::process::Output {
