@@ -29,7 +29,7 @@ fn fold(c: char) -> Option<char> {
 
 /// Normalised text with a map back to byte offsets of the original.
 #[derive(Debug, Default)]
-pub struct Normalized {
+pub(crate) struct Normalized {
     pub text: String,
     /// How `text` maps onto the original, in order, covering all of `text`.
     /// Most text is copied as it is (words and single spaces), so one piece
@@ -52,7 +52,7 @@ struct Piece {
 }
 
 impl Normalized {
-    pub fn new(original: &str) -> Self {
+    pub(crate) fn new(original: &str) -> Self {
         let mut n = Normalized {
             text: String::with_capacity(original.len()),
             pieces: Vec::new(),
@@ -198,7 +198,7 @@ impl Normalized {
     }
 
     /// The original byte range a normalised range (on char boundaries) came from.
-    pub fn original_range(&self, r: Range<usize>) -> Range<usize> {
+    pub(crate) fn original_range(&self, r: Range<usize>) -> Range<usize> {
         if r.start >= self.text.len() {
             return 0..0;
         }
@@ -315,7 +315,7 @@ fn for_each_occurrence(text: &str, pattern: &str, mut found: impl FnMut(Range<us
 }
 
 /// Statements whose text overlaps `range` (statements are in text order).
-pub fn overlapping_statements(doc: &Doc, range: &Range<usize>) -> Range<usize> {
+pub(crate) fn overlapping_statements(doc: &Doc, range: &Range<usize>) -> Range<usize> {
     let sts = &doc.statements;
     let first = sts.partition_point(|s| s.range.end <= range.start);
     let end = sts.partition_point(|s| s.range.start < range.end);
@@ -331,7 +331,7 @@ const LONG_QUOTE: usize = 400;
 /// Windows of the quote's length in words are ranked by how many of the
 /// quote's words they share (one sliding pass), then the best few by edit
 /// distance. Cheap enough for the error path on very long articles.
-pub fn closest_passage(text: &str, quote: &str) -> Option<String> {
+pub(crate) fn closest_passage(text: &str, quote: &str) -> Option<String> {
     let norm_quote = normalize_quote(quote).to_lowercase();
     let qwords: Vec<&str> = norm_quote.split(' ').filter(|w| !w.is_empty()).collect();
     if qwords.is_empty() {

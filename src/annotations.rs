@@ -38,7 +38,7 @@ const ANNOTATIONS_DEPTH: usize = 2;
 pub const PER_PAGE: usize = 250;
 
 /// Where page `n` (from 1) of the collection is, relative to the root.
-pub fn page_path(n: usize) -> String {
+pub(crate) fn page_path(n: usize) -> String {
     format!("annotations/{n}.jsonld")
 }
 
@@ -59,7 +59,7 @@ fn link_from(site: &Site, depth: usize, path: &str) -> String {
 }
 
 /// How many characters of context the quote selector carries each side.
-pub const CONTEXT_CHARS: usize = 32;
+pub(crate) const CONTEXT_CHARS: usize = 32;
 
 /// The `n` characters of `text` that end at byte `end`.
 fn chars_before(text: &str, end: usize, n: usize) -> &str {
@@ -208,7 +208,7 @@ impl Annotation<'_> {
 }
 
 /// `annotations.jsonld`: the collection, naming its pages.
-pub fn collection_jsonld(site: &Site) -> String {
+pub(crate) fn collection_jsonld(site: &Site) -> String {
     let link = |path: &str| link_from(site, 0, path);
     let pages = page_count(site);
     let mut collection = json!({
@@ -228,7 +228,7 @@ pub fn collection_jsonld(site: &Site) -> String {
 }
 
 /// Page `n` (from 1) of the collection, one annotation per line.
-pub fn page_jsonld(site: &Site, n: usize) -> String {
+pub(crate) fn page_jsonld(site: &Site, n: usize) -> String {
     page(site, n, |a, out| a.write_json(out))
 }
 

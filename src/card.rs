@@ -19,8 +19,8 @@ use crate::text::xml_escape;
 
 pub mod png;
 
-pub const WIDTH: u32 = 1200;
-pub const HEIGHT: u32 = 630;
+pub(crate) const WIDTH: u32 = 1200;
+pub(crate) const HEIGHT: u32 = 630;
 const MARGIN: f32 = 80.0;
 /// The size of the line saying how the reports line up.
 const SIDES_SIZE: f32 = 28.0;
@@ -80,7 +80,7 @@ fn text_width(s: &str) -> f32 {
 /// Greedy word wrap into lines at most `max_em` wide; words longer than a
 /// line are broken. Returns the lines and whether everything fitted in
 /// `max_lines` (if not, the last line ends with an ellipsis).
-pub fn wrap(text: &str, max_em: f32, max_lines: usize) -> (Vec<String>, bool) {
+pub(crate) fn wrap(text: &str, max_em: f32, max_lines: usize) -> (Vec<String>, bool) {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -148,7 +148,7 @@ pub fn sides_phrases(site: &Site, ci: usize) -> Vec<String> {
 /// One side of a claim in words: "Asserted by 3 reports (2 independent)"
 /// when `first` (it starts a sentence and names what is counted), else
 /// "contradicted by 1".
-pub fn side_phrase(strings: &Strings, stance: Stance, side: &Side, first: bool) -> String {
+pub(crate) fn side_phrase(strings: &Strings, stance: Stance, side: &Side, first: bool) -> String {
     let n = side.articles.len();
     let mut phrase = if first {
         fill(
@@ -175,20 +175,8 @@ fn no_evidence(site: &Site) -> String {
     site.config.strings.get("card.no_evidence").to_string()
 }
 
-/// The one-line description of how the reports line up on claim `ci`
-/// (the phrases of [`sides_phrases`] joined by " · "), as the card and
-/// the embed show it.
-pub fn sides_line(site: &Site, ci: usize) -> String {
-    let phrases = sides_phrases(site, ci);
-    if phrases.is_empty() {
-        no_evidence(site)
-    } else {
-        phrases.join(" · ")
-    }
-}
-
 /// Alternative text for the card image.
-pub fn alt_text(site: &Site, ci: usize) -> String {
+pub(crate) fn alt_text(site: &Site, ci: usize) -> String {
     let c = &site.claims[ci];
     let phrases = sides_phrases(site, ci);
     let strings = &site.config.strings;
@@ -234,7 +222,7 @@ fn pack_phrases(phrases: &[String], max_em: f32, max_lines: usize) -> Vec<String
 }
 
 /// The card for claim `ci` as a standalone SVG document.
-pub fn verdict_card(site: &Site, ci: usize) -> String {
+pub(crate) fn verdict_card(site: &Site, ci: usize) -> String {
     let c = &site.claims[ci];
     let width = WIDTH as f32 - 2.0 * MARGIN;
     // Largest size at which the claim fits in the space above the badge.
@@ -337,7 +325,7 @@ pub fn verdict_card(site: &Site, ci: usize) -> String {
 /// [`png`]: the fonts cover Latin, Greek, Cyrillic, Arabic and Hebrew): one
 /// per claim whose text has such characters, at the claim, and one for the
 /// site's title, which every card shows.
-pub fn glyph_warnings(site: &Site) -> Diagnostics {
+pub(crate) fn glyph_warnings(site: &Site) -> Diagnostics {
     const SHOWN: usize = 8;
     let list = |missing: &[char]| {
         let mut s: String = missing

@@ -13,13 +13,13 @@ use crate::site::{self, BuildOptions};
 use crate::term::{self, Paint, Term, Verbosity};
 
 /// Exit codes, documented in the README.
-pub mod exit {
+pub(crate) mod exit {
     /// The content has errors (all of them were printed).
-    pub const CONTENT: u8 = 1;
+    pub(crate) const CONTENT: u8 = 1;
     /// Bad command-line usage (clap's convention).
-    pub const USAGE: u8 = 2;
+    pub(crate) const USAGE: u8 = 2;
     /// The output could not be written, or another I/O failure.
-    pub const IO: u8 = 3;
+    pub(crate) const IO: u8 = 3;
 }
 
 #[derive(Parser, Debug)]
@@ -28,7 +28,7 @@ pub mod exit {
     version,
     about = "Static-site generator for fact-checks: every statement linked to the sources that agree with it or contradict it."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// Print errors only.
@@ -40,7 +40,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build the site into site/ (or --out); the previous site is replaced only when the build succeeds.
     Build {
         /// Project folder (holding content/ and optionally templates/).

@@ -17,7 +17,7 @@ use crate::site::Site;
 
 /// One compiled site.
 #[derive(Debug)]
-pub struct Compiled {
+pub(crate) struct Compiled {
     pub site: Arc<Site>,
     /// The version of the claims files the site was compiled from
     /// ([`ClaimsVersion`]); `None` when one of them could not be read.
@@ -72,7 +72,7 @@ impl SiteCell {
 
     /// A rebuild starts: readers wait for its site. Drops the cell's hold
     /// on the previous one, so the builder can take it back.
-    pub fn building(&self) {
+    pub(crate) fn building(&self) {
         self.lock().0 = Slot::Building;
     }
 
@@ -96,7 +96,7 @@ impl SiteCell {
     }
 
     /// The current site, if one is published and no rebuild is running.
-    pub fn current(&self) -> Option<Arc<Compiled>> {
+    pub(crate) fn current(&self) -> Option<Arc<Compiled>> {
         match &self.lock().0 {
             Slot::Ready(c) => Some(c.clone()),
             _ => None,
@@ -106,7 +106,7 @@ impl SiteCell {
     /// Waits up to `patience` for a published site that `wanted` accepts
     /// (asked again after every publish). `None` when none came, or the
     /// project has no site.
-    pub fn wait_for(
+    pub(crate) fn wait_for(
         &self,
         patience: Duration,
         mut wanted: impl FnMut(&Compiled) -> bool,
@@ -133,23 +133,18 @@ impl SiteCell {
 
     /// Whether the last compile found no site to publish (no content
     /// folder, no site.toml): readers need not wait for one.
-    pub fn has_no_site(&self) -> bool {
+    pub(crate) fn has_no_site(&self) -> bool {
         matches!(self.lock().0, Slot::Missing)
     }
 
     /// Counts a reader's compile from disk (see [`SiteCell::disk_compiles`]).
-    pub fn count_disk_compile(&self) {
+    pub(crate) fn count_disk_compile(&self) {
         self.disk_compiles.fetch_add(1, Ordering::Relaxed);
     }
 
     /// How many times readers compiled the site from disk.
     pub fn disk_compiles(&self) -> u64 {
         self.disk_compiles.load(Ordering::Relaxed)
-    }
-
-    /// How many sites were published.
-    pub fn generation(&self) -> u64 {
-        self.lock().1
     }
 }
 
@@ -158,7 +153,7 @@ impl SiteCell {
 /// review API names it with every page and refuses writes made against an
 /// older one.
 #[derive(Debug, Clone)]
-pub struct ClaimsVersion(blake3::Hasher);
+pub(crate) struct ClaimsVersion(blake3::Hasher);
 
 impl Default for ClaimsVersion {
     fn default() -> Self {
@@ -168,14 +163,14 @@ impl Default for ClaimsVersion {
 
 impl ClaimsVersion {
     /// Adds the next file, `name` relative to the project root.
-    pub fn add(&mut self, name: &str, bytes: &[u8]) {
+    pub(crate) fn add(&mut self, name: &str, bytes: &[u8]) {
         self.0.update(name.as_bytes());
         self.0.update(&[0]);
         self.0.update(&(bytes.len() as u64).to_le_bytes());
         self.0.update(bytes);
     }
 
-    pub fn finish(&self) -> String {
+    pub(crate) fn finish(&self) -> String {
         self.0.finalize().to_hex()[..16].to_string()
     }
 }

@@ -32,20 +32,19 @@ mod keywords;
 mod page;
 mod validate;
 
-pub use article::{
-    Article, Body, check_derived_from, join_lone_bullets, parse_article, parse_article_among,
+pub use article::parse_article;
+pub(crate) use article::{Article, check_derived_from, parse_article_among};
+pub use claims_file::{Claim, check_claim_references, parse_claims};
+pub(crate) use claims_file::{Evidence, Source, Update, citations};
+pub(crate) use config::{SiteConfig, load_site_config};
+pub(crate) use files::{
+    ContentFiles, display_path, input_diagnostic, listing_diagnostics, read_source, read_source_in,
 };
-pub use claims_file::{
-    Claim, Evidence, Source, Update, check_claim_references, citations, claim_links, parse_claims,
-};
-pub use config::{SiteConfig, check_base_url, load_site_config, load_strings, parse_site_config};
-pub use files::{
-    ContentFiles, display_path, input_diagnostic, is_forbidden_char, listing_diagnostics,
-    read_source, read_source_in, source_from_bytes,
-};
+pub use files::{is_forbidden_char, source_from_bytes};
 pub use keywords::{Stance, Status, Verdict};
-pub use page::{ContentPage, load_pages, parse_page};
-pub use validate::{MAX_ID_LEN, free_id, is_valid_id, is_web_url, is_windows_reserved};
+pub(crate) use page::{ContentPage, load_pages};
+pub use validate::is_valid_id;
+pub(crate) use validate::is_windows_reserved;
 
 /// Everything under `content/`, loaded and validated field by field.
 #[derive(Debug, Clone)]

@@ -36,7 +36,7 @@ impl SourceFile {
 
     /// Frees the text (see [`crate::content::Article::release_text`]); the
     /// file reads as empty from then on.
-    pub fn release_text(&mut self) {
+    pub(crate) fn release_text(&mut self) {
         self.text = String::new();
         // The line indexes described the text.
         self.newlines.take();
@@ -48,7 +48,7 @@ impl SourceFile {
     /// Looked up in an index of the file's lines rather than counted from the
     /// start: a check of a big claims file reports hundreds of problems, and
     /// counting from the start for each made reporting quadratic.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let newlines = self
             .newlines
@@ -135,7 +135,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(message: impl Into<String>) -> Self {
+    pub(crate) fn error(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             message: message.into(),
@@ -146,7 +146,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(message: impl Into<String>) -> Self {
+    pub(crate) fn warning(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(message)
@@ -154,7 +154,7 @@ impl Diagnostic {
     }
 
     /// Points the diagnostic at `span` (bytes) of `file`.
-    pub fn at(mut self, file: &Arc<SourceFile>, span: Range<usize>) -> Self {
+    pub(crate) fn at(mut self, file: &Arc<SourceFile>, span: Range<usize>) -> Self {
         let len = file.text.len();
         let start = floor_char_boundary(&file.text, span.start.min(len));
         let end = floor_char_boundary(&file.text, span.end.clamp(start, len));
@@ -163,22 +163,22 @@ impl Diagnostic {
         self
     }
 
-    pub fn in_file(mut self, file: &Arc<SourceFile>) -> Self {
+    pub(crate) fn in_file(mut self, file: &Arc<SourceFile>) -> Self {
         self.file = Some(file.clone());
         self
     }
 
-    pub fn label(mut self, label: impl Into<String>) -> Self {
+    pub(crate) fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
@@ -195,7 +195,7 @@ impl Diagnostic {
     }
 
     /// Renders with a caret excerpt; `color` for terminals that want it.
-    pub fn render(&self, color: bool) -> String {
+    pub(crate) fn render(&self, color: bool) -> String {
         let theme = if color {
             GraphicalTheme::unicode()
         } else {
@@ -258,7 +258,7 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    pub fn push(&mut self, d: Diagnostic) {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         self.items.push(d);
     }
 
@@ -268,7 +268,7 @@ impl Diagnostics {
 
     /// Adds each diagnostic of `more` unless one with its message is
     /// already here: a template error repeats on every page it fails on.
-    pub fn extend_distinct(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
+    pub(crate) fn extend_distinct(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
         for d in more {
             if !self.items.iter().any(|x| x.message == d.message) {
                 self.items.push(d);
@@ -296,13 +296,13 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.items.len()
     }
 
     /// Errors first, then by file and position, so output is stable even
     /// when stages ran in parallel.
-    pub fn sort(&mut self) {
+    pub(crate) fn sort(&mut self) {
         self.items.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)

@@ -15,7 +15,7 @@ use crate::url::safe_href;
 
 /// Separates blocks in [`Doc::text`]; white space, so a quote may cross a
 /// paragraph break.
-pub const BLOCK_SEPARATOR: &str = "\n\n";
+pub(crate) const BLOCK_SEPARATOR: &str = "\n\n";
 
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
@@ -89,7 +89,7 @@ impl Doc {
     }
 
     /// Index of the statement with this id.
-    pub fn statement_index(&self, id: &str) -> Option<usize> {
+    pub(crate) fn statement_index(&self, id: &str) -> Option<usize> {
         self.statement_ids().position(|s| s == id)
     }
 
@@ -102,7 +102,7 @@ impl Doc {
     }
 
     /// [`Doc::statement_html`], appended to `out`.
-    pub fn write_statement_html(&self, i: usize, out: &mut String) {
+    pub(crate) fn write_statement_html(&self, i: usize, out: &mut String) {
         let st = &self.statements[i];
         let block = &self.blocks[st.block];
         for run in &self.runs[block.runs.clone()] {
@@ -160,7 +160,7 @@ pub fn parse(markdown: &str) -> Doc {
 
 /// Parses an article body and splits it into statements, knowing the
 /// abbreviations of its language (`site.toml` `language`).
-pub fn parse_in(markdown: &str, lang: statements::Language) -> Doc {
+pub(crate) fn parse_in(markdown: &str, lang: statements::Language) -> Doc {
     let mut b = Builder::default();
     // The text is the markdown less its markup: reserving that much up front
     // spares the copies (and the unused half of the last doubling) of growing

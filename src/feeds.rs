@@ -19,7 +19,7 @@ use crate::url::{absolute_url, is_absolute};
 /// Every HTML page of the site, as paths relative to the root, in a fixed
 /// order: the index and the site-wide pages, articles, claims, outlets,
 /// the desk's pages.
-pub fn page_paths(site: &Site) -> Vec<String> {
+pub(crate) fn page_paths(site: &Site) -> Vec<String> {
     let mut paths: Vec<String> = [
         "",
         "articles/",
@@ -45,7 +45,7 @@ pub fn page_paths(site: &Site) -> Vec<String> {
 }
 
 /// `sitemap.xml`, or `None` when `base_url` is not absolute.
-pub fn sitemap(site: &Site) -> Option<String> {
+pub(crate) fn sitemap(site: &Site) -> Option<String> {
     if !is_absolute(&site.config.base_url) {
         return None;
     }
@@ -84,7 +84,7 @@ pub fn sitemap(site: &Site) -> Option<String> {
 
 /// `robots.txt`: everything may be crawled; names the sitemap when there
 /// is one. (Crawlers read robots.txt only at a host's root.)
-pub fn robots(site: &Site) -> String {
+pub(crate) fn robots(site: &Site) -> String {
     let mut out = String::from("User-agent: *\nAllow: /\n");
     if let Some(url) = absolute_url(&site.config.base_url, "sitemap.xml") {
         out.push_str(&format!("\nSitemap: {url}\n"));
@@ -118,7 +118,7 @@ fn timestamp(date: &str) -> String {
 
 /// Claims in the feed: those with a review date (every approved claim),
 /// newest first, ties by id.
-pub fn feed_claims(site: &Site) -> Vec<&Claim> {
+pub(crate) fn feed_claims(site: &Site) -> Vec<&Claim> {
     let mut claims: Vec<&Claim> = site
         .claims
         .iter()
@@ -130,11 +130,11 @@ pub fn feed_claims(site: &Site) -> Vec<&Claim> {
 
 /// How many of the newest reviewed claims the feed carries: a feed is read
 /// for what is new, and every claim is on the site and in `data.json`.
-pub const FEED_ENTRIES: usize = 100;
+pub(crate) const FEED_ENTRIES: usize = 100;
 
 /// The Atom feed (RFC 4287) of the newest reviewed claims. `updated` is
 /// the newest review date, never the clock, so rebuilds are byte-identical.
-pub fn atom(site: &Site) -> String {
+pub(crate) fn atom(site: &Site) -> String {
     let c = &site.config;
     let mut claims = feed_claims(site);
     claims.truncate(FEED_ENTRIES);
@@ -257,7 +257,7 @@ fn feed_links(site: &Site, claim: &Claim) -> crate::markdown::Markdown {
 /// The Atom feed of corrections and updates (`corrections.xml`): one entry
 /// per `[[claim.update]]` of a published claim, newest first. Like
 /// `feed.xml`, its dates come from the content, never the clock.
-pub fn corrections_atom(site: &Site) -> String {
+pub(crate) fn corrections_atom(site: &Site) -> String {
     let c = &site.config;
     let link =
         |path: &str| absolute_url(&site.config.base_url, path).unwrap_or_else(|| path.to_string());

@@ -102,7 +102,7 @@ pub struct Findings {
 
 /// An outlet's id: its name as a slug (`"The Evening Post"` →
 /// `the-evening-post`), so it stays the same from build to build.
-pub fn outlet_id(name: &str) -> String {
+pub(crate) fn outlet_id(name: &str) -> String {
     let slug = slugify(name);
     // A name in a script the slug cannot spell (Cyrillic, Arabic…) keeps
     // only its digits or nothing: "Радіо 1" and "Вісник 1" would both be
@@ -126,7 +126,7 @@ pub fn outlet_id(name: &str) -> String {
 /// member — the original the others copy — or the first member when every
 /// member derives from another. Names that are no article's id are
 /// ignored here (`check_derived_from` reports them).
-pub fn independence_groups(articles: &[Article]) -> Vec<usize> {
+pub(crate) fn independence_groups(articles: &[Article]) -> Vec<usize> {
     let index = graph::article_index(articles);
     let mut parent: Vec<usize> = (0..articles.len()).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
@@ -337,7 +337,7 @@ impl Findings {
 
 /// Outlet names that differ but give the same id are one outlet: say so,
 /// since it is more likely a spelling slip than two outlets.
-pub fn check_outlet_names(articles: &[Article], diags: &mut Diagnostics) {
+pub(crate) fn check_outlet_names(articles: &[Article], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<String, &Article> = BTreeMap::new();
     let mut sorted: Vec<&Article> = articles.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
@@ -401,7 +401,7 @@ const MIN_OVERLAP: f64 = 0.5;
 /// statements, and at least [`MIN_MATCHED`] of them, match a statement of
 /// the other. On the example, the one rewrite pair scores 0.58 and every
 /// independent pair 0.19 or less.
-pub const NEAR_COPY_SHARE: f64 = 0.5;
+pub(crate) const NEAR_COPY_SHARE: f64 = 0.5;
 /// Two short reports of one event share a sentence or two by nature.
 const MIN_MATCHED: usize = 3;
 /// Words in more statements than this are common vocabulary: they never
@@ -412,7 +412,7 @@ const RARE_WORD_MAX: usize = 64;
 /// Pairs of articles `(a, b, share)` with `a < b` that share most of their
 /// statements (see [`NEAR_COPY_SHARE`]): the share is of the article with
 /// the larger matched fraction.
-pub fn near_copies(docs: &[crate::document::Doc]) -> Vec<(usize, usize, f64)> {
+pub(crate) fn near_copies(docs: &[crate::document::Doc]) -> Vec<(usize, usize, f64)> {
     use rustc_hash::FxHashMap;
     // (article, statement) → words, for statements long enough to compare.
     let words: Vec<Vec<Vec<u64>>> = docs
@@ -491,7 +491,7 @@ pub fn near_copies(docs: &[crate::document::Doc]) -> Vec<(usize, usize, f64)> {
 
 /// `check`'s warning for every pair of near-copies that no `derived_from`
 /// declares: their agreement would otherwise count as two sources.
-pub fn check_independence(
+pub(crate) fn check_independence(
     articles: &[Article],
     docs: &[crate::document::Doc],
     findings: &Findings,

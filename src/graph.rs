@@ -20,10 +20,10 @@ use crate::text::shorten;
 
 /// Anchors of every piece of evidence: `[claim][evidence]`, `None` where it
 /// failed (and a diagnostic says why).
-pub type Anchors = Vec<Vec<Option<Anchor>>>;
+pub(crate) type Anchors = Vec<Vec<Option<Anchor>>>;
 
 /// Anchors all evidence, one pass per article, articles in parallel.
-pub fn anchor_evidence(
+pub(crate) fn anchor_evidence(
     articles: &[Article],
     docs: &[Doc],
     claims: &[Claim],
@@ -115,7 +115,7 @@ fn to_u32(n: usize) -> u32 {
 /// Article id → index. Fx-hashed: looked up for every piece of evidence
 /// on every serve rebuild, where SipHash showed in profiles; ids are the
 /// project's own file names, not adversarial keys.
-pub fn article_index(articles: &[Article]) -> FxHashMap<&str, usize> {
+pub(crate) fn article_index(articles: &[Article]) -> FxHashMap<&str, usize> {
     articles
         .iter()
         .enumerate()

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, header};
 
 /// The name part of a `Host` value: `localhost` of `localhost:8000`,
 /// `::1` of `[::1]:8000`.
-pub fn host_name(host: &str) -> &str {
+pub(crate) fn host_name(host: &str) -> &str {
     if let Some(rest) = host.strip_prefix('[') {
         return rest.split(']').next().unwrap_or("");
     }
@@ -22,7 +22,7 @@ pub fn host_name(host: &str) -> &str {
 
 /// The request's `Host`, lower-cased, when it names the preview itself;
 /// otherwise a short message saying why not.
-pub fn check_host(allowed: &[String], headers: &HeaderMap) -> Result<String, String> {
+pub(crate) fn check_host(allowed: &[String], headers: &HeaderMap) -> Result<String, String> {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

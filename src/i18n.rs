@@ -37,13 +37,13 @@ use std::sync::Arc;
 use catalogue::{Message, intern};
 use forms::form;
 
-pub use catalogue::BUILTIN;
-pub use forms::{fill, format_date, plural_category};
-pub use rtl::{is_rtl, mirror_css};
-pub use search_js::localise_search_js;
+pub(crate) use catalogue::BUILTIN;
+pub(crate) use forms::{fill, format_date, plural_category};
+pub(crate) use rtl::{is_rtl, mirror_css};
+pub(crate) use search_js::localise_search_js;
 
 /// The primary subtag of a BCP 47 tag, lowercased: `de-AT` → `de`.
-pub fn primary(lang: &str) -> String {
+pub(crate) fn primary(lang: &str) -> String {
     lang.split(['-', '_'])
         .next()
         .unwrap_or("")

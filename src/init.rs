@@ -11,7 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// The files `init` writes, relative to the project folder.
-pub const FILES: &[(&str, &str)] = &[
+pub(crate) const FILES: &[(&str, &str)] = &[
     ("content/site.toml", SITE_TOML),
     ("content/articles/harbour-gazette-bridge.md", ARTICLE),
     ("content/claims.toml", CLAIMS),
@@ -153,7 +153,7 @@ its Atom feed.
 "#;
 
 #[derive(Debug, thiserror::Error)]
-pub enum InitError {
+pub(crate) enum InitError {
     #[error(
         "{} is not empty; use --force to add a crosscheck project to it (no existing file is changed)",
         .0.display()
@@ -169,7 +169,7 @@ pub enum InitError {
 
 /// Writes the scaffold into `dir` (created if needed) and returns the
 /// files written.
-pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, InitError> {
+pub(crate) fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, InitError> {
     let io_err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| InitError::Io { path, source }

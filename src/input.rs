@@ -49,12 +49,12 @@ pub enum InputError {
 
 impl InputError {
     /// The file does not exist (which callers may treat as "none").
-    pub fn is_not_found(&self) -> bool {
+    pub(crate) fn is_not_found(&self) -> bool {
         matches!(self, InputError::Io { source, .. } if source.kind() == io::ErrorKind::NotFound)
     }
 
     /// Advice for people.
-    pub fn help(&self) -> Option<&'static str> {
+    pub(crate) fn help(&self) -> Option<&'static str> {
         match self {
             InputError::Outside { .. } | InputError::OutsideFolder { .. } => Some(
                 "copy the file into the project (or link to a file inside it) instead of linking out",
@@ -70,7 +70,7 @@ impl InputError {
 
 /// A project folder, resolved once, against which files are checked.
 #[derive(Debug, Clone)]
-pub struct Project {
+pub(crate) struct Project {
     /// As given: names in messages are relative to it.
     root: PathBuf,
     /// Resolved through links: what "inside the project" means.
@@ -79,7 +79,7 @@ pub struct Project {
 
 /// A problem with an entry of a listed folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListingProblem {
+pub(crate) struct ListingProblem {
     pub path: PathBuf,
     pub error: bool,
     pub message: String,
@@ -89,7 +89,7 @@ pub struct ListingProblem {
 /// The entries of a listed folder that crosscheck reads, and the problems
 /// with the others.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Listing {
+pub(crate) struct Listing {
     /// Entries named `*.EXT`, sorted, whatever their type: reading one
     /// that is not a regular file (or a link within the project to one)
     /// reports why.
@@ -101,7 +101,7 @@ impl Project {
     /// The rule for the folder at `root`, resolved here (for the library's
     /// functions that take a bare path; the commands resolve it once, in
     /// [`crate::project::Project::open`], and use [`Project::resolved`]).
-    pub fn new(root: &Path) -> Project {
+    pub(crate) fn new(root: &Path) -> Project {
         let real = std::fs::canonicalize(root)
             .or_else(|_| std::path::absolute(root))
             .unwrap_or_else(|_| root.to_path_buf());
@@ -112,7 +112,7 @@ impl Project {
     }
 
     /// The rule for a folder already resolved through links.
-    pub fn resolved(root: &Path) -> Project {
+    pub(crate) fn resolved(root: &Path) -> Project {
         Project {
             root: root.to_path_buf(),
             real: root.to_path_buf(),
@@ -120,12 +120,12 @@ impl Project {
     }
 
     /// The folder resolved through links.
-    pub fn real(&self) -> &Path {
+    pub(crate) fn real(&self) -> &Path {
         &self.real
     }
 
     /// `path` relative to the project, `/`-separated, for messages.
-    pub fn name(&self, path: &Path) -> String {
+    pub(crate) fn name(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
         rel.components()
             .map(|c| c.as_os_str().to_string_lossy())
@@ -137,7 +137,7 @@ impl Project {
     /// link's target for a link). `parent_checked` says the folder holding
     /// it is known to be inside the project (it was listed), which spares
     /// resolving its path again.
-    pub fn check(&self, path: &Path, parent_checked: bool) -> Result<PathBuf, InputError> {
+    pub(crate) fn check(&self, path: &Path, parent_checked: bool) -> Result<PathBuf, InputError> {
         let name = || self.name(path);
         let meta = std::fs::symlink_metadata(path).map_err(|source| InputError::Io {
             name: name(),
@@ -199,7 +199,7 @@ impl Project {
     }
 
     /// Reads a file under the rule (see [`Project::check`]).
-    pub fn read(&self, path: &Path, parent_checked: bool) -> Result<Vec<u8>, InputError> {
+    pub(crate) fn read(&self, path: &Path, parent_checked: bool) -> Result<Vec<u8>, InputError> {
         let open = self.check(path, parent_checked)?;
         read_regular(&open).map_err(|e| match e {
             ReadError::Special(kind) => InputError::Special {
@@ -270,7 +270,7 @@ impl Project {
     /// there: not reported, but a name that differs from one only in case
     /// is an error. With no `ext`, nothing is listed and every entry not
     /// `known` is reported (`what` then says what the folder holds).
-    pub fn list(
+    pub(crate) fn list(
         &self,
         dir: &Path,
         ext: Option<&str>,
@@ -427,7 +427,7 @@ fn kind_of(t: &std::fs::FileType) -> &'static str {
 
 /// Why [`read_regular`] failed.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// Not a regular file (found once open): its kind.
     Special(&'static str),
     Io(io::Error),
@@ -437,7 +437,7 @@ pub enum ReadError {
 /// non-blocking (a FIFO opens at once instead of waiting for a writer),
 /// then checked by its open handle, so a file swapped for a FIFO or a
 /// device after any earlier check is refused too.
-pub fn read_regular(path: &Path) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_regular(path: &Path) -> Result<Vec<u8>, ReadError> {
     let mut file = open_nonblocking(path).map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     if !meta.is_file() {

@@ -19,14 +19,14 @@ use rayon::prelude::*;
 
 /// The digest of a build's inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Digest([u8; 32]);
+pub(crate) struct Digest([u8; 32]);
 
 impl Digest {
-    pub fn to_hex(self) -> String {
+    pub(crate) fn to_hex(self) -> String {
         blake3::Hash::from_bytes(self.0).to_hex().to_string()
     }
 
-    pub fn from_hex(hex: &str) -> Option<Digest> {
+    pub(crate) fn from_hex(hex: &str) -> Option<Digest> {
         blake3::Hash::from_hex(hex)
             .ok()
             .map(|h| Digest(*h.as_bytes()))
@@ -34,12 +34,12 @@ impl Digest {
 }
 
 /// The folders of a project whose files a build reads.
-pub const READ_FOLDERS: [&str; 2] = ["content", "templates"];
+pub(crate) const READ_FOLDERS: [&str; 2] = ["content", "templates"];
 
 /// The digest of what a build of `root` reads, with `options` (any bytes
 /// that change the output: the build options, the output folder). `None`
 /// when an input cannot be read plainly (see the module docs).
-pub fn digest(root: &Path, options: &[u8]) -> Option<Digest> {
+pub(crate) fn digest(root: &Path, options: &[u8]) -> Option<Digest> {
     let rule = crate::input::Project::resolved(root);
     let mut files = Vec::new();
     let mut hasher = blake3::Hasher::new();

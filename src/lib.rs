@@ -1,14 +1,47 @@
 //! crosscheck: a static-site generator for fact-checks.
 //!
-//! The pipeline, one module per stage: [`content`] (load) →
-//! [`document`] and [`statements`] (split) → [`anchor`] (find quotes) →
-//! [`graph`] (claim graph) → [`render`] → [`output`] (write).
-//! [`site`] runs the stages; [`cli`] is the command line.
+//! The library's front door is [`Project`]: open a project folder (one
+//! holding `content/` and, optionally, `templates/`) once, then
+//! [`compile`](Project::compile) it, [`check`](Project::check) it as
+//! `crosscheck check` does, or [`build`](Project::build) its site. Every
+//! command runs the pipeline through it: load content → split statements →
+//! anchor quotes → build the claim graph → render → write.
+//!
+//! ```
+//! use crosscheck::{BuildOptions, Project};
+//!
+//! // The fact-check this repository ships, in `content/`.
+//! let project = Project::open(env!("CARGO_MANIFEST_DIR").as_ref())?;
+//!
+//! let checked = project.check();
+//! assert!(!checked.diagnostics.has_errors(), "{}", checked.diagnostics.render(false));
+//!
+//! let out = tempfile::tempdir()?;
+//! let built = project
+//!     .build(&out.path().join("site"), BuildOptions::default(), &())
+//!     .expect("the example builds");
+//! assert!(out.path().join("site/index.html").is_file());
+//! println!("{} files, {} written", built.files.len(), built.written.written);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Errors and warnings come back as [`Diagnostics`], each naming its file,
+//! line and column; [`Diagnostics::render`] shows them as the commands do.
+//!
+//! The modules below the facade are the pipeline's stages. Those that are
+//! public are so for the integration tests, fuzz targets and benchmarks
+//! that drive one stage at a time; items the crate alone uses are
+//! `pub(crate)`, and none of it is a stable API.
 
-pub mod add;
+#![warn(unreachable_pub)]
+
+pub use diag::Diagnostics;
+pub use output::{OutputError, Written};
+pub use project::{BuildError, Built, Checked, Observer, Project, ProjectError, Summary};
+pub use site::{BuildOptions, Site};
+
 pub mod anchor;
 pub mod annotations;
-pub mod assess;
 pub mod card;
 pub mod claims;
 pub mod cli;
@@ -16,27 +49,30 @@ pub mod compiled;
 pub mod content;
 pub mod diag;
 pub mod document;
-pub mod feeds;
-pub mod findings;
-pub mod graph;
-pub mod host;
-pub mod i18n;
-pub mod init;
 pub mod input;
-pub mod inputs;
-pub mod markdown;
 pub mod output;
 pub mod project;
 pub mod render;
 pub mod review;
-pub mod safe_markdown;
-pub mod search;
-pub mod serve;
-pub mod shallow_json;
 pub mod site;
-pub mod stages;
 pub mod statements;
 pub mod suggest;
-pub mod term;
 pub mod text;
-pub mod url;
+
+mod add;
+mod assess;
+mod feeds;
+mod findings;
+mod graph;
+mod host;
+mod i18n;
+mod init;
+mod inputs;
+mod markdown;
+mod safe_markdown;
+mod search;
+mod serve;
+mod shallow_json;
+mod stages;
+mod term;
+mod url;

@@ -10,7 +10,8 @@ use crate::site::Site;
 /// (raw HTML is shown as text, images become links, nesting is bounded:
 /// see [`crate::safe_markdown`]), then ammonia as a second line of
 /// defence.
-pub fn markdown_html(md: &str) -> String {
+#[cfg(test)]
+pub(crate) fn markdown_html(md: &str) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, crate::safe_markdown::events(md));
     sanitise(&html)
@@ -36,7 +37,7 @@ fn sanitise(html: &str) -> String {
 /// Where links in the content's Markdown lead: `[text](claim:ID)` to
 /// that claim's page, `[^N]` to the N-th entry of the claim's Sources list.
 #[derive(Debug, Clone)]
-pub struct Markdown {
+pub(crate) struct Markdown {
     /// From the page to the site root (`../../`, or an absolute base URL).
     root: String,
     /// The page holding the Sources list that `[^N]` cites, relative to
@@ -47,7 +48,7 @@ pub struct Markdown {
 
 impl Markdown {
     /// On a claim page: citations point into its own Sources list.
-    pub fn for_claim_page(root: &str) -> Markdown {
+    pub(crate) fn for_claim_page(root: &str) -> Markdown {
         Markdown {
             root: root.to_string(),
             sources: Some(String::new()),
@@ -55,7 +56,7 @@ impl Markdown {
     }
 
     /// On a page without sources.
-    pub fn for_page(root: &str) -> Markdown {
+    pub(crate) fn for_page(root: &str) -> Markdown {
         Markdown {
             root: root.to_string(),
             sources: None,
@@ -63,13 +64,13 @@ impl Markdown {
     }
 
     /// Citations point to the Sources list on `page`.
-    pub fn citing(mut self, page: String) -> Markdown {
+    pub(crate) fn citing(mut self, page: String) -> Markdown {
         self.sources = Some(page);
         self
     }
 
     /// For the Markdown of claim `ci`, cited from a page other than its own.
-    pub fn at_claim(&self, site: &Site, ci: usize) -> Markdown {
+    pub(crate) fn at_claim(&self, site: &Site, ci: usize) -> Markdown {
         Markdown {
             root: self.root.clone(),
             sources: Some(format!("{}claims/{}/", self.root, site.claims[ci].id)),
@@ -79,7 +80,7 @@ impl Markdown {
 
 /// Markdown from the content, with its links resolved (see [`Markdown`])
 /// and made safe as [`markdown_html`] does.
-pub fn markdown(md: &str, links: &Markdown) -> String {
+pub(crate) fn markdown(md: &str, links: &Markdown) -> String {
     use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
     // `[^N]` becomes a link to `source:N` first, so the parser sees it
     // where CommonMark sees a link (not in code spans).

@@ -39,7 +39,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 mod target;
 
-pub use target::{check_target, resolve_target};
+pub(crate) use target::check_target;
 
 /// One output file, path relative to the site root with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn new(path: impl Into<String>, body: impl Into<Vec<u8>>) -> Page {
+    pub(crate) fn new(path: impl Into<String>, body: impl Into<Vec<u8>>) -> Page {
         Page {
             path: path.into(),
             bytes: body.into(),
@@ -76,12 +76,13 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 const TMP_PREFIX: &str = ".crosscheck-tmp-";
 const LOCK_SUFFIX: &str = ".lock";
 /// The manifest at the root of the site and of its staging tree.
-pub const MANIFEST: &str = ".crosscheck-manifest";
+pub(crate) const MANIFEST: &str = ".crosscheck-manifest";
 /// A file being written into the staging tree, before its rename.
 const PART_SUFFIX: &str = ".crosscheck-part";
 
 /// Replaces the folder `out` with exactly `pages`.
-pub fn write_site(root: &Path, out: &Path, pages: &[Page]) -> Result<Written, OutputError> {
+#[cfg(test)]
+pub(crate) fn write_site(root: &Path, out: &Path, pages: &[Page]) -> Result<Written, OutputError> {
     let staged = StagedSite::new(root, out)?;
     pages.par_iter().try_for_each(|p| staged.write(p))?;
     staged.commit()
@@ -165,7 +166,7 @@ pub struct Written {
 /// tree only when it must be (see the module docs); [`StagedSite::commit`]
 /// finishes the staging tree and swaps it in. Dropped without a commit (a
 /// page failed to render), it leaves the site untouched.
-pub struct StagedSite {
+pub(crate) struct StagedSite {
     /// The folder replaced: `--out` resolved through links and `..`.
     out: PathBuf,
     stage: PathBuf,
@@ -195,7 +196,7 @@ pub struct StagedSite {
 impl StagedSite {
     /// Checks that `out` may be replaced (before creating anything), locks
     /// it and reads the manifests.
-    pub fn new(root: &Path, out: &Path) -> Result<StagedSite, OutputError> {
+    pub(crate) fn new(root: &Path, out: &Path) -> Result<StagedSite, OutputError> {
         let out = check_target(root, out)?;
         let parent = out
             .parent()
@@ -264,21 +265,11 @@ impl StagedSite {
         })
     }
 
-    /// The staging tree the new site is made in.
-    pub fn dir(&self) -> &Path {
-        &self.stage
-    }
-
-    /// The folder the site replaces, resolved (see [`check_target`]).
-    pub fn target(&self) -> &Path {
-        &self.out
-    }
-
     /// A line of text kept beside the new site once it is in place, bound
     /// to it (see [`read_receipt`]): what the build that made it read.
     /// `None` leaves the previous receipt, which stops applying if the
     /// site changes.
-    pub fn set_receipt(&mut self, receipt: Option<String>) {
+    pub(crate) fn set_receipt(&mut self, receipt: Option<String>) {
         debug_assert!(receipt.as_deref().is_none_or(|r| !r.contains('\n')));
         self.receipt = receipt;
     }
@@ -301,7 +292,7 @@ impl StagedSite {
     /// Adds one page to the new site; may be called from many threads at
     /// once. Written to the staging tree only if neither the site nor the
     /// staging tree already holds these bytes.
-    pub fn write(&self, page: &Page) -> Result<(), OutputError> {
+    pub(crate) fn write(&self, page: &Page) -> Result<(), OutputError> {
         let print = Print::of(&page.bytes);
         let in_site = self
             .site
@@ -334,7 +325,7 @@ impl StagedSite {
     /// staging tree holds `path` made from the same key, it is kept as it
     /// is without being made again, and its size is returned; `None`: make
     /// it and hand it to [`StagedSite::write_derived`].
-    pub fn keep_derived(&self, path: &str, key: u64) -> Option<u64> {
+    pub(crate) fn keep_derived(&self, path: &str, key: u64) -> Option<u64> {
         let held = |m: &Option<Manifest>, from: &Derivations| {
             (from.get(path) == Some(&key))
                 .then(|| m.as_ref().and_then(|m| m.get(path)).copied())
@@ -354,7 +345,7 @@ impl StagedSite {
     }
 
     /// [`StagedSite::write`] for a derived file made from `key`.
-    pub fn write_derived(&self, page: &Page, key: u64) -> Result<(), OutputError> {
+    pub(crate) fn write_derived(&self, page: &Page, key: u64) -> Result<(), OutputError> {
         self.write(page)?;
         self.files_from
             .lock()
@@ -383,7 +374,7 @@ impl StagedSite {
 
     /// Finishes the staging tree and swaps it in for the site, unless the
     /// new site is the site as it is (then nothing is touched).
-    pub fn commit(self) -> Result<Written, OutputError> {
+    pub(crate) fn commit(self) -> Result<Written, OutputError> {
         let mut files = std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()));
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut from =
@@ -511,7 +502,7 @@ fn write_receipt(out: &Path, print: blake3::Hash, receipt: &str) -> Result<(), O
 
 /// The receipt of the build that made the site at `out` (resolved), if it
 /// is still the site that build made.
-pub fn read_receipt(out: &Path) -> Option<String> {
+pub(crate) fn read_receipt(out: &Path) -> Option<String> {
     let text = std::fs::read_to_string(receipt_path(out)).ok()?;
     let (print, receipt) = text.trim_end_matches('\n').split_once(' ')?;
     (blake3::Hash::from_hex(print).ok()? == site_print(out)?).then(|| receipt.to_string())

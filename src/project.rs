@@ -67,7 +67,7 @@ pub trait Observer: Sync {
 impl Observer for () {}
 
 /// Where rendered files go.
-pub trait Sink: Sync {
+pub(crate) trait Sink: Sync {
     fn put(&self, page: Page) -> Result<(), OutputError>;
 
     /// For a file whose bytes are a pure function of `key` (see
@@ -99,7 +99,7 @@ impl Sink for StagedSite {
 
 /// Files kept in memory, in the order they were rendered.
 #[derive(Default)]
-pub struct Memory(pub std::sync::Mutex<Vec<Page>>);
+pub(crate) struct Memory(pub std::sync::Mutex<Vec<Page>>);
 
 impl Sink for Memory {
     fn put(&self, page: Page) -> Result<(), OutputError> {
@@ -110,7 +110,7 @@ impl Sink for Memory {
 
 /// Why a render did not finish.
 #[derive(Debug)]
-pub enum RenderError {
+pub(crate) enum RenderError {
     /// Templates failed on some pages: each distinct error once.
     Content(Diagnostics),
     /// A file could not be written.
@@ -245,7 +245,7 @@ impl Project {
     }
 
     /// The input rule (see [`crate::input`]) for the resolved folder.
-    pub fn input_rule(&self) -> crate::input::Project {
+    pub(crate) fn input_rule(&self) -> crate::input::Project {
         crate::input::Project::resolved(&self.root)
     }
 
@@ -260,7 +260,7 @@ impl Project {
     }
 
     /// The templates: the built-in ones and the project's overrides.
-    pub fn renderer(&self) -> Result<Renderer, Diagnostics> {
+    pub(crate) fn renderer(&self) -> Result<Renderer, Diagnostics> {
         Renderer::new(&self.root)
     }
 
@@ -424,7 +424,7 @@ impl Project {
 /// rendered, keeping only its path and size. After the first page that
 /// fails to render the rest are still rendered (to report every distinct
 /// error) but no longer handed on.
-pub fn render_into(
+pub(crate) fn render_into(
     site: &Site,
     renderer: &Renderer,
     jobs: &[Job],

@@ -20,13 +20,10 @@ mod filters;
 mod pages;
 mod views;
 
-pub use crate::markdown::{Markdown, markdown, markdown_html};
+pub(crate) use crate::markdown::{Markdown, markdown};
 
-pub use data::{data_json, statements_json, write_data_json};
-pub use embed::{embed_src, oembed_url, snippet as embed_snippet};
-pub use pages::{
-    FRONT_PAGE_LIST, MAX_MATRIX_CELLS, OUTLET_LIST, VERDICT_SCALE_PLACEHOLDER, wayback_date,
-};
+pub use data::data_json;
+pub(crate) use data::statements_json;
 
 /// Default templates, embedded so a project without `templates/` builds.
 /// A file of the same name in the project's `templates/` overrides one.
@@ -254,7 +251,7 @@ pub fn render_site(site: &Site, renderer: &Renderer) -> Result<Vec<Page>, Diagno
 }
 
 /// Every output file of a site, as jobs.
-pub fn site_jobs(site: &Site) -> Vec<Job> {
+pub(crate) fn site_jobs(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = vec![Job::Index, Job::Data, Job::Style, Job::Favicon];
     jobs.extend([
         Job::SearchIndex,
@@ -349,7 +346,7 @@ pub enum Job {
     CorrectionsFeed,
 }
 
-pub fn render_jobs(
+pub(crate) fn render_jobs(
     site: &Site,
     renderer: &Renderer,
     jobs: &[Job],
@@ -376,7 +373,7 @@ pub fn render_jobs(
 /// The jobs `check` renders in memory: every page that comes from a
 /// template (a template can parse and still fail on the data of one page,
 /// and `check` passing must mean `build` will).
-pub fn check_jobs(site: &Site) -> Vec<Job> {
+pub(crate) fn check_jobs(site: &Site) -> Vec<Job> {
     site_jobs(site)
         .into_iter()
         .filter(|j| template_of(*j).is_some())
@@ -407,7 +404,7 @@ fn template_of(job: Job) -> Option<&'static str> {
 /// path and a key of what it is made from: a card's PNG is its SVG
 /// rasterised, and rasterising is most of a build's CPU time at 10,000
 /// claims, so a sink that holds the PNG of the same SVG keeps it.
-pub fn derived_key(site: &Site, job: Job) -> Option<(String, u64)> {
+pub(crate) fn derived_key(site: &Site, job: Job) -> Option<(String, u64)> {
     match job {
         Job::CardPng(i) => Some((
             format!("claims/{}/card.png", site.claims[i].id),
@@ -520,7 +517,7 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
 /// Views of every kind through one function: each is turned into Tera's
 /// context the same way.
 mod erased {
-    pub trait View {
+    pub(crate) trait View {
         fn context(&self) -> Result<tera::Context, tera::Error>;
     }
 
@@ -533,7 +530,7 @@ mod erased {
 
 /// JSON that is safe inside `<script>`: `<`, `>` and `&` are escaped so no
 /// claim text can close the element or open a comment.
-pub fn script_safe_json(value: &serde_json::Value) -> String {
+pub(crate) fn script_safe_json(value: &serde_json::Value) -> String {
     // Compact: machines read it, and it is on every claim page.
     let s = serde_json::to_string(value).expect("JSON values serialise");
     let mut out = String::with_capacity(s.len());
@@ -608,6 +605,7 @@ pub(crate) fn test_projects() -> (Vec<std::path::PathBuf>, tempfile::TempDir) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::markdown_html;
 
     #[test]
     fn script_safe_json_cannot_close_the_script() {

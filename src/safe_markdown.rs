@@ -23,13 +23,13 @@
 
 use std::collections::VecDeque;
 
-use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use crate::url::safe_href;
 
 /// How many levels of block quotes, lists (a list and its items count as
 /// one level each) and inline markup a summary or note keeps.
-pub const MAX_NESTING: usize = 16;
+pub(crate) const MAX_NESTING: usize = 16;
 
 /// What became of a start tag, so its end is treated the same way.
 #[derive(Debug, Clone)]
@@ -47,14 +47,17 @@ enum Open {
 }
 
 /// The safe events of `markdown` (see the module docs).
-pub fn events(markdown: &str) -> impl Iterator<Item = Event<'_>> {
-    filter(Parser::new(markdown))
+#[cfg(test)]
+pub(crate) fn events(markdown: &str) -> impl Iterator<Item = Event<'_>> {
+    filter(pulldown_cmark::Parser::new(markdown))
 }
 
 /// [`events`] over events already parsed (and perhaps rewritten: links
 /// the generator resolves, such as `claim:ID`, are turned into ordinary
 /// relative links first, so they pass).
-pub fn filter<'a>(inner: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+pub(crate) fn filter<'a>(
+    inner: impl Iterator<Item = Event<'a>>,
+) -> impl Iterator<Item = Event<'a>> {
     SafeEvents {
         inner,
         open: Vec::new(),

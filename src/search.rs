@@ -24,7 +24,7 @@ use crate::content::{Stance, Verdict};
 use crate::site::Site;
 
 /// File name of the index at the site root.
-pub const INDEX_PATH: &str = "search-index.json";
+pub(crate) const INDEX_PATH: &str = "search-index.json";
 
 #[derive(Serialize)]
 struct Index<'a> {
@@ -37,7 +37,7 @@ struct Index<'a> {
 }
 
 /// Builds `search-index.json` (compact JSON, one trailing newline).
-pub fn index_json(site: &Site) -> String {
+pub(crate) fn index_json(site: &Site) -> String {
     let verdicts = Verdict::ALL
         .iter()
         .map(|v| {

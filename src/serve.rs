@@ -30,11 +30,11 @@
 
 mod claims;
 mod http;
-pub mod limits;
+pub(crate) mod limits;
 mod listen;
 mod live;
 mod watch;
-pub mod workspace;
+pub(crate) mod workspace;
 
 use std::collections::HashSet;
 use std::io;
@@ -46,11 +46,11 @@ use std::time::{Duration, Instant};
 
 use notify_debouncer_full::DebounceEventResult;
 
-pub use crate::host::check_host;
-pub use http::InjectFn;
-pub use limits::Limits;
-pub use listen::{DEFAULT_PORT, DEFAULT_PORT_ENV, ListenError};
-pub use watch::WatchError;
+pub(crate) use crate::host::check_host;
+pub(crate) use http::InjectFn;
+pub(crate) use limits::Limits;
+pub(crate) use listen::ListenError;
+pub(crate) use watch::WatchError;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::project::Project;
@@ -64,7 +64,7 @@ use workspace::{Changes, Early, Later, Outcome, Workspace};
 const MAX_COALESCE: Duration = watch::WRITE_PATIENCE;
 
 /// What `crosscheck serve` was asked to do.
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     /// The project, its folder resolved once by [`Project::open`].
     pub project: Project,
     /// Address to listen on.
@@ -90,7 +90,7 @@ pub struct ServeOptions {
 }
 
 impl ServeOptions {
-    pub fn new(project: Project) -> ServeOptions {
+    pub(crate) fn new(project: Project) -> ServeOptions {
         ServeOptions {
             project,
             bind: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
@@ -106,7 +106,7 @@ impl ServeOptions {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ServeError {
+pub(crate) enum ServeError {
     #[error(transparent)]
     Listen(#[from] ListenError),
     #[error(transparent)]
@@ -119,7 +119,7 @@ pub enum ServeError {
 
 impl ServeError {
     /// Advice for the errors people can fix.
-    pub fn help(&self) -> Option<String> {
+    pub(crate) fn help(&self) -> Option<String> {
         match self {
             ServeError::Listen(e) => e.help(),
             ServeError::Watch(e) => e.help().map(str::to_string),
@@ -129,7 +129,7 @@ impl ServeError {
 }
 
 /// Serves the project until Ctrl-C.
-pub fn run(options: ServeOptions) -> Result<(), ServeError> {
+pub(crate) fn run(options: ServeOptions) -> Result<(), ServeError> {
     let root = options.project.root().to_path_buf();
     let bound = listen::bind(options.bind, options.port)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

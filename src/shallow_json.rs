@@ -116,7 +116,7 @@ impl Formatter for Shallow {
 /// and copies the runs between escapes whole. It exists for the statement
 /// texts of `data.json` (most of the file): written through `serde_json`,
 /// that file took 7 % of a build's instructions.
-pub fn write_str(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     // The high bit of a byte of the result is set for the lowest byte of
@@ -174,19 +174,19 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
 /// A JSON object written on one line, as `serde_json::to_string` writes a
 /// struct: for outputs written by hand (see [`write_str`]). Keys are
 /// written as given, so they must need no escaping.
-pub struct Object<'o> {
+pub(crate) struct Object<'o> {
     out: &'o mut Vec<u8>,
     first: bool,
 }
 
 impl<'o> Object<'o> {
-    pub fn new(out: &'o mut Vec<u8>) -> Self {
+    pub(crate) fn new(out: &'o mut Vec<u8>) -> Self {
         out.push(b'{');
         Object { out, first: true }
     }
 
     /// Writes `"key":` and returns the buffer for the value.
-    pub fn key(&mut self, key: &str) -> &mut Vec<u8> {
+    pub(crate) fn key(&mut self, key: &str) -> &mut Vec<u8> {
         if !self.first {
             self.out.push(b',');
         }
@@ -197,27 +197,27 @@ impl<'o> Object<'o> {
         self.out
     }
 
-    pub fn str(&mut self, key: &str, value: &str) -> &mut Self {
+    pub(crate) fn str(&mut self, key: &str, value: &str) -> &mut Self {
         write_str(self.key(key), value);
         self
     }
 
     /// Leaves the key out when there is no value (`skip_serializing_if =
     /// "Option::is_none"`).
-    pub fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+    pub(crate) fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Self {
         if let Some(value) = value {
             self.str(key, value);
         }
         self
     }
 
-    pub fn num(&mut self, key: &str, value: usize) -> &mut Self {
+    pub(crate) fn num(&mut self, key: &str, value: usize) -> &mut Self {
         let out = self.key(key);
         out.extend_from_slice(value.to_string().as_bytes());
         self
     }
 
-    pub fn end(&mut self) {
+    pub(crate) fn end(&mut self) {
         self.out.push(b'}');
     }
 }
@@ -228,7 +228,7 @@ impl<'o> Object<'o> {
 /// not indented: the caller writes the line break and indentation before
 /// it, as serde_json does. Lets the big arrays be serialised in parallel,
 /// an element at a time, with the same bytes as the whole document.
-pub fn write_item<T: Serialize + ?Sized>(
+pub(crate) fn write_item<T: Serialize + ?Sized>(
     out: &mut Vec<u8>,
     value: &T,
     level: usize,
@@ -246,7 +246,7 @@ pub fn write_item<T: Serialize + ?Sized>(
 }
 
 /// [`write_item`] into a new buffer.
-pub fn item<T: Serialize + ?Sized>(value: &T, level: usize, max: usize) -> Vec<u8> {
+pub(crate) fn item<T: Serialize + ?Sized>(value: &T, level: usize, max: usize) -> Vec<u8> {
     let mut out = Vec::new();
     write_item(&mut out, value, level, max).expect("values serialise");
     out
@@ -256,7 +256,7 @@ pub fn item<T: Serialize + ?Sized>(value: &T, level: usize, max: usize) -> Vec<u
 /// document pretty-printed at least that deep, rendering `item(i)` (from
 /// [`item`] at `level`) a few hundred at a time in parallel: the array
 /// never needs to be in memory whole.
-pub fn write_array(
+pub(crate) fn write_array(
     w: &mut impl io::Write,
     len: usize,
     level: usize,
@@ -283,7 +283,7 @@ pub fn write_array(
 
 /// `value` pretty-printed down to `max` levels of nesting, one line per
 /// container below that.
-pub fn to_string<T: Serialize + ?Sized>(value: &T, max: usize) -> String {
+pub(crate) fn to_string<T: Serialize + ?Sized>(value: &T, max: usize) -> String {
     let mut out = Vec::new();
     write_item(&mut out, value, 0, max).expect("values serialise");
     String::from_utf8(out).expect("serde_json writes UTF-8")

@@ -41,7 +41,7 @@ pub struct Site {
 
 impl Site {
     /// The lapse of claim `id`'s approval, if it lapsed.
-    pub fn lapse(&self, id: &str) -> Option<&crate::claims::signoff::Lapse> {
+    pub(crate) fn lapse(&self, id: &str) -> Option<&crate::claims::signoff::Lapse> {
         self.lapsed.iter().find(|l| l.claim == id)
     }
 
@@ -86,7 +86,7 @@ pub fn compile(root: &Path, options: BuildOptions) -> (Option<Site>, Diagnostics
 /// so the memory of the sources is reused for the documents instead of
 /// adding to it (a quarter less peak memory at 50,000 articles when it was
 /// measured). Marks each stage on `clock`.
-pub fn compile_for_build(
+pub(crate) fn compile_for_build(
     root: &Path,
     options: BuildOptions,
     clock: &mut StageClock,
@@ -154,7 +154,7 @@ fn anchor_and_assemble(
 /// publishing filter and the claim graph. Separate so that `serve`, which
 /// keeps docs and anchors across rebuilds, compiles exactly as `build` does.
 /// `docs` and `anchors` must be those of `content` (same order).
-pub fn assemble(
+pub(crate) fn assemble(
     content: Content,
     docs: Vec<Doc>,
     anchors: graph::Anchors,
@@ -198,7 +198,7 @@ pub fn assemble(
 }
 
 /// Statements linked to a claim, per article: `(id, linked, total)`.
-pub fn coverage(site: &Site) -> Vec<(&str, usize, usize)> {
+pub(crate) fn coverage(site: &Site) -> Vec<(&str, usize, usize)> {
     site.articles
         .iter()
         .enumerate()

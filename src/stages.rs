@@ -10,13 +10,13 @@ use std::time::Instant;
 /// Measures the time since the previous mark and the process's memory at
 /// each mark.
 #[derive(Debug)]
-pub struct StageClock {
+pub(crate) struct StageClock {
     last: Option<Instant>,
 }
 
 impl StageClock {
     /// Enabled when `CROSSCHECK_TIME_STAGES` is set.
-    pub fn from_env() -> StageClock {
+    pub(crate) fn from_env() -> StageClock {
         let on = std::env::var_os("CROSSCHECK_TIME_STAGES").is_some();
         StageClock {
             last: on.then(Instant::now),
@@ -24,13 +24,13 @@ impl StageClock {
     }
 
     /// A clock that never prints.
-    pub fn off() -> StageClock {
+    pub(crate) fn off() -> StageClock {
         StageClock { last: None }
     }
 
     /// Ends the stage `name`: prints its wall time, the resident set now and
     /// the peak so far.
-    pub fn mark(&mut self, name: &str) {
+    pub(crate) fn mark(&mut self, name: &str) {
         let Some(last) = self.last else { return };
         let now = Instant::now();
         let (rss, peak) = memory_kb();

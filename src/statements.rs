@@ -41,8 +41,9 @@ mod splitter;
 mod tests;
 mod uax29;
 
-pub use abbreviations::Language;
-pub use ids::{IdScratch, assign_ids, assign_ids_packed, push_statement_id, statement_id};
+pub(crate) use abbreviations::Language;
+pub(crate) use ids::assign_ids_packed;
+pub use ids::{assign_ids, statement_id};
 
 use glued::glued_candidates;
 use splitter::Splitter;
@@ -58,7 +59,7 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
 /// [`split_sentences`] knowing the abbreviations of the text's language
 /// (see [`Language::of`]).
 #[must_use]
-pub fn split_sentences_in(text: &str, lang: Language) -> Vec<Range<usize>> {
+pub(crate) fn split_sentences_in(text: &str, lang: Language) -> Vec<Range<usize>> {
     let mut splitter = Splitter::new(text, lang);
     // Two sorted streams of candidate boundaries, merged in order: UAX #29's and ours.
     let mut glued = glued_candidates(text).into_iter().peekable();

@@ -10,7 +10,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub enum Verbosity {
+pub(crate) enum Verbosity {
     /// Errors only.
     Quiet,
     #[default]
@@ -20,7 +20,7 @@ pub enum Verbosity {
 }
 
 impl Verbosity {
-    pub fn from_flags(quiet: bool, verbose: bool) -> Verbosity {
+    pub(crate) fn from_flags(quiet: bool, verbose: bool) -> Verbosity {
         match (quiet, verbose) {
             (true, _) => Verbosity::Quiet,
             (false, true) => Verbosity::Verbose,
@@ -30,7 +30,7 @@ impl Verbosity {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub enum Paint {
+pub(crate) enum Paint {
     Bold,
     Dim,
     Green,
@@ -54,7 +54,7 @@ impl Paint {
 
 /// Where messages go (standard error) and how they look.
 #[derive(Debug, Clone, Copy)]
-pub struct Term {
+pub(crate) struct Term {
     pub color: bool,
     pub tty: bool,
     pub verbosity: Verbosity,
@@ -62,12 +62,12 @@ pub struct Term {
 
 /// Colour is wanted when standard error is a terminal and `NO_COLOR` is
 /// unset or empty (<https://no-color.org>).
-pub fn color_wanted(is_tty: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+pub(crate) fn color_wanted(is_tty: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
     is_tty && no_color.is_none_or(|v| v.is_empty())
 }
 
 impl Term {
-    pub fn detect(verbosity: Verbosity) -> Term {
+    pub(crate) fn detect(verbosity: Verbosity) -> Term {
         let tty = std::io::stderr().is_terminal();
         Term {
             color: color_wanted(tty, std::env::var_os("NO_COLOR").as_deref()),
@@ -76,7 +76,7 @@ impl Term {
         }
     }
 
-    pub fn paint(&self, paint: Paint, s: &str) -> String {
+    pub(crate) fn paint(&self, paint: Paint, s: &str) -> String {
         if self.color {
             format!("\x1b[{}m{s}\x1b[0m", paint.code())
         } else {
@@ -85,25 +85,25 @@ impl Term {
     }
 
     /// A result line (the build summary): hidden by `--quiet`.
-    pub fn success(&self, msg: &str) {
+    pub(crate) fn success(&self, msg: &str) {
         if self.verbosity >= Verbosity::Normal {
             eprintln!("{} {msg}", self.paint(Paint::Green, "✔"));
         }
     }
 
     /// Detail for `--verbose`.
-    pub fn detail(&self, msg: &str) {
+    pub(crate) fn detail(&self, msg: &str) {
         if self.verbosity >= Verbosity::Verbose {
             eprintln!("{} {msg}", self.paint(Paint::Dim, "·"));
         }
     }
 
     /// Always printed.
-    pub fn error(&self, msg: &str) {
+    pub(crate) fn error(&self, msg: &str) {
         eprintln!("{} {msg}", self.paint(Paint::Red, "error:"));
     }
 
-    pub fn progress(&self) -> Progress {
+    pub(crate) fn progress(&self) -> Progress {
         Progress::new(self.tty && self.verbosity > Verbosity::Quiet)
     }
 }
@@ -111,17 +111,17 @@ impl Term {
 static GLOBAL: std::sync::OnceLock<Term> = std::sync::OnceLock::new();
 
 /// Sets how this process talks to people (once, from the command line).
-pub fn set(term: Term) {
+pub(crate) fn set(term: Term) {
     let _ = GLOBAL.set(term);
 }
 
 /// The process's [`Term`]; detected with normal verbosity if never set.
-pub fn get() -> Term {
+pub(crate) fn get() -> Term {
     *GLOBAL.get_or_init(|| Term::detect(Verbosity::Normal))
 }
 
 /// Human-readable byte counts: `512 B`, `3.4 KiB`, `1.2 MiB`.
-pub fn bytes(n: usize) -> String {
+pub(crate) fn bytes(n: usize) -> String {
     const UNITS: [&str; 3] = ["KiB", "MiB", "GiB"];
     if n < 1024 {
         return format!("{n} B");
@@ -136,7 +136,7 @@ pub fn bytes(n: usize) -> String {
 }
 
 /// Human-readable duration: `85 ms`, `1.42 s`.
-pub fn duration(d: Duration) -> String {
+pub(crate) fn duration(d: Duration) -> String {
     if d < Duration::from_secs(1) {
         format!("{} ms", d.as_millis())
     } else {
@@ -146,7 +146,7 @@ pub fn duration(d: Duration) -> String {
 
 /// A progress bar that stays hidden for the first second: quick builds
 /// print nothing but their summary.
-pub struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
     stop: Option<(mpsc::Sender<()>, JoinHandle<()>)>,
 }
@@ -154,7 +154,7 @@ pub struct Progress {
 const SHOW_AFTER: Duration = Duration::from_secs(1);
 
 impl Progress {
-    pub fn new(enabled: bool) -> Progress {
+    pub(crate) fn new(enabled: bool) -> Progress {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         if !enabled {
             return Progress { bar, stop: None };
@@ -174,7 +174,7 @@ impl Progress {
     }
 
     /// Starts a stage of `len` steps (0 when it has no count).
-    pub fn stage(&self, msg: &'static str, len: u64) {
+    pub(crate) fn stage(&self, msg: &'static str, len: u64) {
         let style = if len == 0 {
             ProgressStyle::with_template("{spinner} {msg}")
         } else {
@@ -187,12 +187,12 @@ impl Progress {
         self.bar.set_position(0);
     }
 
-    pub fn inc(&self, n: u64) {
+    pub(crate) fn inc(&self, n: u64) {
         self.bar.inc(n);
     }
 
     /// Removes the bar (if it was shown) before the summary is printed.
-    pub fn finish(mut self) {
+    pub(crate) fn finish(mut self) {
         self.stop_timer();
         self.bar.finish_and_clear();
     }

@@ -3,7 +3,7 @@
 //! A leaf: it imports nothing from the crate.
 
 /// Escapes text for HTML element content and quoted attribute values.
-pub fn escape_html_into(out: &mut String, s: &str) {
+pub(crate) fn escape_html_into(out: &mut String, s: &str) {
     // pulldown-cmark's escaper writes the same five entities, 16 bytes at a
     // time where the CPU allows (this runs over every byte of every page).
     pulldown_cmark_escape::escape_html(out, s).expect("writing to a String cannot fail");
@@ -18,7 +18,7 @@ pub fn escape_html(s: &str) -> String {
 
 /// Escapes text for XML content and attributes, dropping code points XML
 /// 1.0 forbids (the loader already drops them; this is a second fence).
-pub fn xml_escape(s: &str) -> String {
+pub(crate) fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -40,7 +40,7 @@ pub fn xml_escape(s: &str) -> String {
 /// vector, and borrowed when `text` is already so (most statements: this
 /// runs for every statement of the site, for `data.json` and the search
 /// index).
-pub fn flat_text(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn flat_text(text: &str) -> std::borrow::Cow<'_, str> {
     if is_flat(text) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -56,7 +56,7 @@ pub fn flat_text(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Whether [`flat_text`] would leave `text` as it is: white space only as
 /// single spaces between other chars.
-pub fn is_flat(text: &str) -> bool {
+pub(crate) fn is_flat(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut after_space = true; // no space at the start
     let mut i = 0;
@@ -104,7 +104,7 @@ pub fn is_flat(text: &str) -> bool {
 /// back to a word boundary and marked `…` when anything was left out.
 /// Computed for every statement of every page, so built in one pass over
 /// the words it keeps, with one allocation.
-pub fn excerpt(text: &str, max: usize) -> String {
+pub(crate) fn excerpt(text: &str, max: usize) -> String {
     let mut flat = String::with_capacity(text.len().min(4 * max + 4));
     let mut chars = 0;
     for word in text.split_whitespace() {
@@ -134,7 +134,7 @@ pub fn excerpt(text: &str, max: usize) -> String {
 /// than `max` characters, cut there and marked `…`, even mid-word: for
 /// quoting a passage in a message. Pages use [`excerpt`], which cuts back
 /// to a word boundary.
-pub fn shorten(s: &str, max: usize) -> String {
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     let s = flat_text(s);
     if s.chars().count() <= max {
         return s.into_owned();
@@ -144,7 +144,7 @@ pub fn shorten(s: &str, max: usize) -> String {
 }
 
 /// The ASCII chars `char::is_whitespace` accepts (`u8::is_ascii_whitespace` leaves out U+000B).
-pub fn is_ascii_space(b: u8) -> bool {
+pub(crate) fn is_ascii_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
 }
 
@@ -152,7 +152,7 @@ pub fn is_ascii_space(b: u8) -> bool {
 /// printable ASCII: `Some(None)` when they hold two spaces in a row (or
 /// start with one and `after_space`), else `Some(Some(whether the last is a
 /// space))`. `None` when any byte is outside `0x20..=0x7F`.
-pub fn printable_ascii_spaces(word: u64, after_space: bool) -> Option<Option<bool>> {
+pub(crate) fn printable_ascii_spaces(word: u64, after_space: bool) -> Option<Option<bool>> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
@@ -169,7 +169,7 @@ pub fn printable_ascii_spaces(word: u64, after_space: bool) -> Option<Option<boo
 }
 
 /// Suggests an id for a name that is not one.
-pub fn slugify(name: &str) -> String {
+pub(crate) fn slugify(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
@@ -182,7 +182,10 @@ pub fn slugify(name: &str) -> String {
 }
 
 /// The candidate most like `word`, if any is reasonably close.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))

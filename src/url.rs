@@ -5,7 +5,7 @@
 /// Anything with another scheme (`javascript:`, `data:`, `vbscript:` …) is
 /// refused, including schemes disguised with white space or control
 /// characters, which browsers strip before looking at the scheme.
-pub fn safe_href(url: &str) -> Option<String> {
+pub(crate) fn safe_href(url: &str) -> Option<String> {
     let cleaned: String = url
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
@@ -25,14 +25,14 @@ pub fn safe_href(url: &str) -> Option<String> {
 }
 
 /// Whether `base_url` is an absolute `http(s)` URL.
-pub fn is_absolute(base_url: &str) -> bool {
+pub(crate) fn is_absolute(base_url: &str) -> bool {
     let lower = base_url.to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://")) && base_url.len() > 8
 }
 
 /// The absolute URL of `path` (relative to the site root), when
 /// `base_url` is absolute.
-pub fn absolute_url(base_url: &str, path: &str) -> Option<String> {
+pub(crate) fn absolute_url(base_url: &str, path: &str) -> Option<String> {
     is_absolute(base_url).then(|| format!("{base_url}{path}"))
 }
 

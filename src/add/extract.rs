@@ -77,7 +77,7 @@ const CRUFT_TOKENS: &[&str] = &["ad", "ads", "tags", "views", "meta", "modal"];
 
 /// Extracts the main text of `html` as Markdown. `base` resolves relative
 /// links (the page's own URL); without it they are dropped.
-pub fn markdown(doc: Document, base: Option<&Url>) -> Option<String> {
+pub(crate) fn markdown(doc: Document, base: Option<&Url>) -> Option<String> {
     clean_page(&doc);
     let config = dom_smoothie::Config::default();
     let base_str = base.map(Url::as_str);
@@ -398,7 +398,7 @@ const LABELS: &[&str] = &[
 /// A short text that is only a reading time, a view count, share button
 /// labels, a label such as "Advertisement", or several of them joined by
 /// separators ("4 min read · 11 Views").
-pub fn is_cruft_text(text: &str) -> bool {
+pub(crate) fn is_cruft_text(text: &str) -> bool {
     let lower = text.to_lowercase();
     let pieces: Vec<&str> = lower
         .split(['·', '|', '•', '/', '—', '–', '\u{2022}'])

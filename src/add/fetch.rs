@@ -14,19 +14,19 @@ use url::Url;
 use super::AddError;
 
 /// What a fetch may take, end to end, across redirects: body included.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Environment variable overriding [`DEFAULT_TIMEOUT`], in seconds
 /// (decimals allowed): for slow links, and for tests.
-pub const TIMEOUT_ENV: &str = "CROSSCHECK_ADD_TIMEOUT";
+pub(crate) const TIMEOUT_ENV: &str = "CROSSCHECK_ADD_TIMEOUT";
 /// The largest page accepted, after decompression. A news article's HTML
 /// is rarely over 2 MB; anything past this is not a page worth keeping.
-pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
+pub(crate) const MAX_BYTES: u64 = 10 * 1024 * 1024;
 /// Redirects followed before giving up.
-pub const MAX_REDIRECTS: usize = 10;
+pub(crate) const MAX_REDIRECTS: usize = 10;
 
 /// A page's bytes decoded to text, and where it came from.
 #[derive(Debug, Clone)]
-pub struct Page {
+pub(crate) struct Page {
     pub html: String,
     /// The URL the page was finally fetched from (after redirects); `None`
     /// for a saved file.
@@ -35,7 +35,7 @@ pub struct Page {
 
 /// How long a fetch may take: [`TIMEOUT_ENV`] when set to a positive number
 /// of seconds, else [`DEFAULT_TIMEOUT`].
-pub fn timeout_from_env() -> Result<Duration, AddError> {
+pub(crate) fn timeout_from_env() -> Result<Duration, AddError> {
     parse_timeout(std::env::var(TIMEOUT_ENV).ok().as_deref())
 }
 
@@ -55,7 +55,7 @@ fn parse_timeout(value: Option<&str>) -> Result<Duration, AddError> {
 }
 
 /// Parses a SOURCE that looks like a URL; only http and https are fetched.
-pub fn parse_url(source: &str) -> Result<Url, AddError> {
+pub(crate) fn parse_url(source: &str) -> Result<Url, AddError> {
     let url = Url::parse(source).map_err(|e| AddError::BadUrl {
         url: source.to_string(),
         reason: e.to_string(),
@@ -76,7 +76,7 @@ pub fn parse_url(source: &str) -> Result<Url, AddError> {
 
 /// Fetches `url`, following up to [`MAX_REDIRECTS`] redirects, all within
 /// `timeout`.
-pub fn fetch(url: &Url, timeout: Duration) -> Result<Page, AddError> {
+pub(crate) fn fetch(url: &Url, timeout: Duration) -> Result<Page, AddError> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .max_redirects(0)
         .http_status_as_error(false)
@@ -186,7 +186,7 @@ pub fn fetch(url: &Url, timeout: Duration) -> Result<Page, AddError> {
 }
 
 /// Reads a saved page from disk.
-pub fn read_file(path: &Path) -> Result<Page, AddError> {
+pub(crate) fn read_file(path: &Path) -> Result<Page, AddError> {
     let name = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| AddError::Read {
         path: name.clone(),
@@ -377,7 +377,7 @@ fn looks_like_html(bytes: &[u8]) -> bool {
 /// HTTP charset, then a `<meta charset>` in the first 1024 bytes, then
 /// UTF-8 when the bytes are valid UTF-8, else windows-1252 (HTML's
 /// default for legacy pages).
-pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> String {
+pub(crate) fn decode(bytes: &[u8], http_charset: Option<&str>) -> String {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         return enc
             .decode_without_bom_handling(&bytes[bom_len..])

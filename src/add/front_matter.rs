@@ -6,7 +6,7 @@ use toml_edit::{Date, Datetime, DocumentMut, value};
 
 /// An article's front matter, as FORMAT.md describes it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     pub title: String,
     pub outlet: String,
     pub url: Option<String>,
@@ -16,7 +16,7 @@ pub struct FrontMatter {
 }
 
 /// The whole article file: `+++`, the front matter, `+++`, the body.
-pub fn render(fm: &FrontMatter, body: &str) -> String {
+pub(crate) fn render(fm: &FrontMatter, body: &str) -> String {
     let mut doc = DocumentMut::new();
     doc["title"] = value(fm.title.as_str());
     doc["outlet"] = value(fm.outlet.as_str());
@@ -47,7 +47,7 @@ pub fn render(fm: &FrontMatter, body: &str) -> String {
 /// The calendar date at the start of an ISO 8601 date or date-time
 /// (`2025-12-03`, `2025-12-03T18:30:00+03:00`): the day as the publisher
 /// wrote it, in the publisher's time zone.
-pub fn parse_date(s: &str) -> Option<Date> {
+pub(crate) fn parse_date(s: &str) -> Option<Date> {
     let s = s.trim();
     let b = s.as_bytes();
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {

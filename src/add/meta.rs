@@ -9,7 +9,7 @@ use url::Url;
 /// What the page says about itself, each value trimmed and with its white
 /// space collapsed; `None` when the page does not say.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Meta {
+pub(crate) struct Meta {
     pub title: Option<String>,
     pub site_name: Option<String>,
     pub author: Option<String>,
@@ -39,7 +39,7 @@ const ARTICLE_TYPES: &[&str] = &[
     "SocialMediaPosting",
 ];
 
-pub fn read(doc: &Document, base: Option<&Url>) -> Meta {
+pub(crate) fn read(doc: &Document, base: Option<&Url>) -> Meta {
     let meta = |attr: &str, key: &str| -> Option<String> {
         doc.select("meta").iter().find_map(|m| {
             let k = m.attr(attr)?;
@@ -260,7 +260,7 @@ fn strip_site_suffix(title: &str, site: &str) -> String {
 }
 
 /// Trims and collapses white space; `None` when nothing is left.
-pub fn clean(s: &str) -> Option<String> {
+pub(crate) fn clean(s: &str) -> Option<String> {
     let out = s.split_whitespace().collect::<Vec<_>>().join(" ");
     (!out.is_empty()).then_some(out)
 }
@@ -298,7 +298,7 @@ fn wombat(doc: &Document) -> Option<(String, String)> {
 
 /// An archive snapshot and the page it preserves.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     /// The snapshot as readers should open it.
     pub archived: String,
     /// The archived page's own URL, when the snapshot's URL names it.
@@ -317,7 +317,7 @@ const ARCHIVE_TODAY_HOSTS: &[&str] = &[
 
 /// Recognises a Wayback Machine (`web.archive.org/web/TIMESTAMP/URL`) or
 /// archive.today (`archive.ph/…`) snapshot URL.
-pub fn snapshot(url: &str) -> Option<Snapshot> {
+pub(crate) fn snapshot(url: &str) -> Option<Snapshot> {
     let parsed = Url::parse(url).ok()?;
     let host = parsed.host_str()?.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);

@@ -6,7 +6,7 @@
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 use url::Url;
 
-pub struct MainPart {
+pub(crate) struct MainPart {
     pub html: String,
     /// Where the page was saved from (`Snapshot-Content-Location`, else the
     /// HTML part's `Content-Location`), when it is an http(s) URL.
@@ -14,7 +14,7 @@ pub struct MainPart {
 }
 
 /// The page inside an MHTML file, or why there is none.
-pub fn main_html(bytes: &[u8]) -> Result<MainPart, String> {
+pub(crate) fn main_html(bytes: &[u8]) -> Result<MainPart, String> {
     let message = MessageParser::default()
         .parse(bytes)
         .ok_or_else(|| "not a MIME message".to_string())?;

@@ -8,11 +8,11 @@
 //! loader before it is written, so what `add` writes is what `check`
 //! accepts.
 
-pub mod extract;
-pub mod fetch;
-pub mod front_matter;
-pub mod meta;
-pub mod mhtml;
+pub(crate) mod extract;
+pub(crate) mod fetch;
+pub(crate) mod front_matter;
+pub(crate) mod meta;
+pub(crate) mod mhtml;
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -29,7 +29,7 @@ use front_matter::FrontMatter;
 
 /// What the command line asks for.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub root: PathBuf,
     /// The id to write, for a single source.
     pub id: Option<String>,
@@ -41,7 +41,7 @@ pub struct Options {
 
 /// One source turned into an article.
 #[derive(Debug, Clone)]
-pub struct Added {
+pub(crate) struct Added {
     pub id: String,
     /// `content/articles/ID.md`, relative to the root.
     pub path: String,
@@ -54,7 +54,7 @@ pub struct Added {
 
 /// Which of the command line's exit codes a failure maps to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// The page or the project's content is the problem.
     Content,
     /// The command line is.
@@ -64,7 +64,7 @@ pub enum Kind {
 }
 
 #[derive(Debug, Error)]
-pub enum AddError {
+pub(crate) enum AddError {
     #[error("{path}: cannot read it: {source}")]
     Read {
         path: String,
@@ -145,7 +145,7 @@ pub enum AddError {
 }
 
 impl AddError {
-    pub fn kind(&self) -> Kind {
+    pub(crate) fn kind(&self) -> Kind {
         use AddError::*;
         match self {
             UnsupportedFile { .. }
@@ -177,14 +177,18 @@ impl AddError {
 }
 
 /// Where the articles go.
-pub fn articles_dir(root: &Path) -> PathBuf {
+pub(crate) fn articles_dir(root: &Path) -> PathBuf {
     root.join("content").join("articles")
 }
 
 /// Turns one SOURCE into an article and, unless `--dry-run`, writes it.
 /// `taken` holds the ids added earlier in the same run (a dry run writes
 /// none, yet two sources must not be promised the same file).
-pub fn add(source: &str, opts: &Options, taken: &mut HashSet<String>) -> Result<Added, AddError> {
+pub(crate) fn add(
+    source: &str,
+    opts: &Options,
+    taken: &mut HashSet<String>,
+) -> Result<Added, AddError> {
     if !opts.root.join("content").is_dir() {
         return Err(AddError::NoProject {
             root: opts.root.display().to_string(),
@@ -260,7 +264,7 @@ fn is_url(source: &str) -> bool {
 
 /// The article for a page: front matter, body, id and notes. Pure: reads
 /// and writes nothing.
-pub fn convert(source: &str, page: &fetch::Page, opts: &Options) -> Result<Added, AddError> {
+pub(crate) fn convert(source: &str, page: &fetch::Page, opts: &Options) -> Result<Added, AddError> {
     let mut notes = Vec::new();
     let doc = Document::from(page.html.as_str());
     let meta = meta::read(&doc, page.url.as_ref());
@@ -409,7 +413,7 @@ fn clean_value(s: &str) -> Option<String> {
 const MAX_ID_LEN: usize = 60;
 
 /// `outlet` and `title`, slugified, cut at a word boundary.
-pub fn derive_id(outlet: &str, title: &str) -> String {
+pub(crate) fn derive_id(outlet: &str, title: &str) -> String {
     let slug = crate::text::slugify(&format!("{outlet} {title}"));
     let slug = if slug.len() <= MAX_ID_LEN {
         slug

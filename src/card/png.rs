@@ -147,7 +147,7 @@ const RASTER_REVISION: u32 = 1;
 /// fonts, this crosscheck's version and [`RASTER_REVISION`]. Equal keys
 /// give equal PNGs, so a build keeps the PNG of an unchanged card
 /// (see `StagedSite::keep_derived`).
-pub fn key(svg: &str) -> u64 {
+pub(crate) fn key(svg: &str) -> u64 {
     static MAKER: LazyLock<blake3::Hasher> = LazyLock::new(|| {
         let mut h = blake3::Hasher::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -277,7 +277,7 @@ fn palette(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
 /// [`fallback`] picks faces), the missing-glyph box's for a character no
 /// face has. Kerning and contextual forms are left out: they change a line
 /// by a few per cent, which the card's margins absorb.
-pub fn bold_advance_em(text: &str) -> f32 {
+pub(crate) fn bold_advance_em(text: &str) -> f32 {
     let faces = &FONTS_LOADED.faces;
     let bold = || faces.iter().filter(|f| f.weight >= 600);
     text.chars()
@@ -298,7 +298,7 @@ pub fn bold_advance_em(text: &str) -> f32 {
 /// The characters of `text` that no embedded font has a glyph for (white
 /// space, controls and format characters such as zero-width joiners are
 /// never drawn and are not counted), each once, in order of appearance.
-pub fn missing_glyphs(text: &str) -> Vec<char> {
+pub(crate) fn missing_glyphs(text: &str) -> Vec<char> {
     let faces = &FONTS_LOADED.faces;
     let mut missing: Vec<char> = Vec::new();
     for c in text.chars() {

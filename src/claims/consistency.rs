@@ -104,7 +104,7 @@ pub struct Progress {
 
 /// How far review has come, from a compiled site's parts (see
 /// [`crate::site::Site::progress`]).
-pub fn progress(
+pub(crate) fn progress(
     claims: &[Claim],
     lapsed: &[Lapse],
     articles: &[Article],

@@ -22,13 +22,13 @@ mod style;
 mod values;
 mod write;
 
-use std::path::Path;
-
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
 use crate::content::{Stance, Status, Verdict};
 
-pub use values::{check_date, claim_id_for, string_value, today};
+pub(crate) use values::check_date;
+
+pub(crate) use values::{string_value, today};
 pub use write::write_atomic;
 
 /// Why an edit was refused. The file is untouched in every case.
@@ -76,7 +76,7 @@ impl EditError {
 }
 
 /// The version of a file's bytes: what a client saw and must send back.
-pub fn version_of(bytes: &[u8]) -> String {
+pub(crate) fn version_of(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..16].to_string()
 }
 
@@ -195,17 +195,7 @@ impl ClaimsFile {
         })
     }
 
-    /// Reads and parses a claims file.
-    pub fn open(path: &Path, name: impl Into<String>) -> Result<ClaimsFile, EditError> {
-        let name = name.into();
-        let bytes = crate::input::read_regular(path).map_err(|e| EditError::Read {
-            path: name.clone(),
-            source: e.into(),
-        })?;
-        ClaimsFile::parse(name, bytes)
-    }
-
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         &self.name
     }
 
@@ -218,11 +208,6 @@ impl ClaimsFile {
     /// same guarantees hold: untouched lines keep their bytes).
     pub(crate) fn document_mut(&mut self) -> &mut DocumentMut {
         &mut self.doc
-    }
-
-    /// Version of the file as read.
-    pub fn version(&self) -> String {
-        version_of(&self.original)
     }
 
     /// Ids of the claims written as `[[claim]]` tables, in file order.
@@ -243,11 +228,11 @@ impl ClaimsFile {
     }
 
     /// The document's top-level keys (`claim`, for a claims file).
-    pub fn top_level_keys(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn top_level_keys(&self) -> impl Iterator<Item = &str> {
         self.doc.as_table().iter().map(|(k, _)| k)
     }
 
-    pub fn has_claim(&self, id: &str) -> bool {
+    pub(crate) fn has_claim(&self, id: &str) -> bool {
         self.claim_ids().iter().any(|c| c == id)
     }
 

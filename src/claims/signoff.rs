@@ -41,13 +41,13 @@ pub const LAPSED: &str = "approved, changed since sign-off";
 
 /// The fingerprint of a claim as it stands. `statements(i)` gives the text
 /// of the statements evidence `i` anchors to, `None` if it does not anchor.
-pub fn fingerprint(claim: &Claim, statements: impl Fn(usize) -> Option<String>) -> String {
+pub(crate) fn fingerprint(claim: &Claim, statements: impl Fn(usize) -> Option<String>) -> String {
     Print::of(claim, statements).to_string()
 }
 
 /// A fingerprint's parts (scheme `v2`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Print {
+pub(crate) struct Print {
     pub verdict: Verdict,
     text: String,
     summary: String,
@@ -69,7 +69,7 @@ fn hash_parts(parts: &[&str]) -> blake3::Hash {
 }
 
 impl Print {
-    pub fn of(claim: &Claim, statements: impl Fn(usize) -> Option<String>) -> Print {
+    pub(crate) fn of(claim: &Claim, statements: impl Fn(usize) -> Option<String>) -> Print {
         let mut evidence: Vec<(String, String)> = claim
             .evidence
             .iter()
@@ -95,7 +95,7 @@ impl Print {
     }
 
     /// Reads a `v2:` fingerprint; `None` for anything else.
-    pub fn parse(s: &str) -> Option<Print> {
+    pub(crate) fn parse(s: &str) -> Option<Print> {
         let rest = s.strip_prefix("v2:")?;
         let mut parts = rest.splitn(4, ':');
         let verdict = Verdict::parse(parts.next()?)?;
@@ -121,7 +121,7 @@ impl Print {
 
     /// What differs from `signed` (the fingerprint recorded at sign-off)
     /// to `self` (the claim as it stands).
-    pub fn changes_since(&self, signed: &Print) -> Vec<Change> {
+    pub(crate) fn changes_since(&self, signed: &Print) -> Vec<Change> {
         let mut out = Vec::new();
         if self.verdict != signed.verdict {
             out.push(Change::Verdict {
@@ -239,7 +239,7 @@ fn fingerprint_v1(claim: &Claim, statements: impl Fn(usize) -> Option<String>) -
 }
 
 /// Text of the statements an anchor overlaps, one per line.
-pub fn anchored_text(doc: &Doc, anchor: &Anchor) -> String {
+pub(crate) fn anchored_text(doc: &Doc, anchor: &Anchor) -> String {
     anchor
         .statements
         .clone()
@@ -251,7 +251,7 @@ pub fn anchored_text(doc: &Doc, anchor: &Anchor) -> String {
 /// The statements evidence `ei` of claim `ci` anchors to, given a
 /// compiled site's graph and documents (see
 /// [`crate::site::Site::fingerprint`]).
-pub fn anchored_statements<'a>(
+pub(crate) fn anchored_statements<'a>(
     graph: &'a Graph,
     docs: &'a [Doc],
     ci: usize,
@@ -285,7 +285,7 @@ pub enum SignoffState {
 
 /// A sign-off compared with the claim as it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verification {
+pub(crate) struct Verification {
     pub state: SignoffState,
     /// What changed, when a `v2` fingerprint lapsed (empty for `v1`, whose
     /// parts cannot be told apart).
@@ -295,7 +295,7 @@ pub struct Verification {
 }
 
 /// Compares `claim`'s recorded sign-off with the claim as it stands.
-pub fn verify(claim: &Claim, statements: impl Fn(usize) -> Option<String>) -> Verification {
+pub(crate) fn verify(claim: &Claim, statements: impl Fn(usize) -> Option<String>) -> Verification {
     let unchanged = |state| Verification {
         state,
         changes: Vec::new(),
@@ -342,7 +342,7 @@ pub struct Lapse {
 impl Lapse {
     /// "the verdict (accurate → misleading), the summary", or a general
     /// phrase when the parts are not known.
-    pub fn what(&self) -> String {
+    pub(crate) fn what(&self) -> String {
         if self.changes.is_empty() {
             return "the claim or its evidence".into();
         }
@@ -358,7 +358,7 @@ impl Lapse {
 /// claim as it stands; returns those whose approval lapsed,
 /// with a warning for each saying what changed, and an error for each
 /// whose verdict changed without an update recording it.
-pub fn lapsed_claims(
+pub(crate) fn lapsed_claims(
     articles: &[Article],
     docs: &[Doc],
     claims: &[Claim],

@@ -56,7 +56,7 @@ impl Article {
     /// [`crate::site::compile_for_build`]). The body reads as empty from
     /// then on; the file keeps its name, and its text too while anything
     /// else holds the file (a warning that will show an excerpt of it).
-    pub fn release_text(&mut self) {
+    pub(crate) fn release_text(&mut self) {
         self.body = Body::Joined(String::new());
         if let Some(file) = Arc::get_mut(&mut self.file) {
             file.release_text();
@@ -92,7 +92,7 @@ pub fn parse_article(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<A
 
 /// [`parse_article`], knowing which other article ids exist (`taken`), so
 /// that advice to rename a file never names one of them.
-pub fn parse_article_among(
+pub(crate) fn parse_article_among(
     file: Arc<SourceFile>,
     taken: &dyn Fn(&str) -> bool,
     diags: &mut Diagnostics,
@@ -219,7 +219,7 @@ pub(super) fn split_front_matter(
 /// Some copy writes a bullet as a lone `-` line with the item text on the
 /// next line; CommonMark would read that as an empty item (or a setext
 /// underline). Join them so the item keeps its text.
-pub fn join_lone_bullets(body: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn join_lone_bullets(body: &str) -> std::borrow::Cow<'_, str> {
     if !body.split('\n').any(is_lone_bullet) {
         return std::borrow::Cow::Borrowed(body);
     }
@@ -261,7 +261,11 @@ fn is_lone_bullet(line: &str) -> bool {
 
 /// Every `derived_from` id must name an article, and not the article
 /// itself.
-pub fn check_derived_from(articles: &[Article], article_ids: &[String], diags: &mut Diagnostics) {
+pub(crate) fn check_derived_from(
+    articles: &[Article],
+    article_ids: &[String],
+    diags: &mut Diagnostics,
+) {
     for a in articles {
         for (id, span) in &a.derived_from {
             if *id == a.id {

@@ -391,7 +391,7 @@ fn parse_update(
 
 /// The source numbers a Markdown text cites with `[^N]`, with each
 /// citation's byte range in the text.
-pub fn citations(md: &str) -> Vec<(usize, Range<usize>)> {
+pub(crate) fn citations(md: &str) -> Vec<(usize, Range<usize>)> {
     let mut out = Vec::new();
     let bytes = md.as_bytes();
     let mut from = 0;
@@ -442,7 +442,7 @@ fn check_citations(
 }
 
 /// The claim ids a Markdown text links to with `claim:ID`.
-pub fn claim_links(md: &str) -> Vec<String> {
+pub(crate) fn claim_links(md: &str) -> Vec<String> {
     pulldown_cmark::Parser::new(md)
         .filter_map(|event| match event {
             pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {

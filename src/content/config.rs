@@ -28,7 +28,11 @@ pub struct SiteConfig {
     pub strings: crate::i18n::Strings,
 }
 
-pub fn load_site_config(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SiteConfig> {
+pub(crate) fn load_site_config(
+    root: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<SiteConfig> {
     // Only a missing file is "missing": a folder, a FIFO or a link out of
     // the project is refused by the reader, saying so.
     if std::fs::symlink_metadata(path).is_err() {
@@ -47,7 +51,11 @@ pub fn load_site_config(root: &Path, path: &Path, diags: &mut Diagnostics) -> Op
 /// The strings of `language`: the built-in catalogue with
 /// `content/i18n/LANG.toml` on top when the project has one (read under
 /// the input rule, like every other file of the project).
-pub fn load_strings(root: &Path, language: &str, diags: &mut Diagnostics) -> crate::i18n::Strings {
+pub(crate) fn load_strings(
+    root: &Path,
+    language: &str,
+    diags: &mut Diagnostics,
+) -> crate::i18n::Strings {
     let code = crate::i18n::primary(language);
     let builtin = crate::i18n::BUILTIN.iter().any(|(c, _)| *c == code);
     let path = root
@@ -93,7 +101,10 @@ pub fn load_strings(root: &Path, language: &str, diags: &mut Diagnostics) -> cra
     strings
 }
 
-pub fn parse_site_config(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<SiteConfig> {
+pub(crate) fn parse_site_config(
+    file: &Arc<SourceFile>,
+    diags: &mut Diagnostics,
+) -> Option<SiteConfig> {
     let doc = parse_toml(file, 0, &file.text, diags)?;
     let mut f = Fields::new(file, 0, &doc, 0..0, "site.toml", diags);
     let title = f.req_str("title");
@@ -148,7 +159,7 @@ pub fn parse_site_config(file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Opt
 /// point those links elsewhere: `javascript:…`, `data:…`, a
 /// protocol-relative `//other.host/`, or `/\other.host/` (browsers read a
 /// backslash as a slash).
-pub fn check_base_url(url: &str) -> Result<(), &'static str> {
+pub(crate) fn check_base_url(url: &str) -> Result<(), &'static str> {
     // RFC 3986 path characters; `%` only as an escape.
     fn path_ok(path: &str) -> bool {
         let b = path.as_bytes();

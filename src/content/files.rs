@@ -13,7 +13,7 @@ use crate::input::{InputError, ListingProblem, Project, is_editor_temp};
 /// The files that make up a project's content, in a stable order, and the
 /// problems with what else is in its folders (see [`crate::input`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ContentFiles {
+pub(crate) struct ContentFiles {
     pub site: PathBuf,
     pub articles: Vec<PathBuf>,
     pub claims: Vec<PathBuf>,
@@ -33,7 +33,7 @@ const CONTENT_ENTRIES: &[&str] = &[
 ];
 
 impl ContentFiles {
-    pub fn discover(root: &Path) -> ContentFiles {
+    pub(crate) fn discover(root: &Path) -> ContentFiles {
         let project = Project::new(root);
         let (articles, mut problems) = Self::discover_articles_in(&project, root);
         let (claims, claims_problems) = Self::discover_claims_in(&project, root);
@@ -51,7 +51,7 @@ impl ContentFiles {
 
     /// Only the desk's pages: `content/pages/*.md` by name, and the
     /// problems with the folder's other entries.
-    pub fn discover_pages(root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
+    pub(crate) fn discover_pages(root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
         Self::discover_pages_in(&Project::new(root), root)
     }
 
@@ -68,7 +68,7 @@ impl ContentFiles {
 
     /// Only the articles, and the problems with the other entries of
     /// `content/` and `content/articles/`.
-    pub fn discover_articles(root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
+    pub(crate) fn discover_articles(root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
         Self::discover_articles_in(&Project::new(root), root)
     }
 
@@ -97,7 +97,7 @@ impl ContentFiles {
     /// `content/claims/*.toml` by name, and the problems with the claims
     /// folder's other entries. Listing the articles folder too would cost
     /// serve tens of milliseconds per claims edit on a big site.
-    pub fn discover_claims(root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
+    pub(crate) fn discover_claims(root: &Path) -> (Vec<PathBuf>, Vec<ListingProblem>) {
         Self::discover_claims_in(&Project::new(root), root)
     }
 
@@ -121,13 +121,13 @@ impl ContentFiles {
     }
 
     /// The listing problems as diagnostics.
-    pub fn diagnostics(&self) -> Diagnostics {
+    pub(crate) fn diagnostics(&self) -> Diagnostics {
         listing_diagnostics(&self.problems)
     }
 }
 
 /// Listing problems as diagnostics.
-pub fn listing_diagnostics(problems: &[ListingProblem]) -> Diagnostics {
+pub(crate) fn listing_diagnostics(problems: &[ListingProblem]) -> Diagnostics {
     let mut diags = Diagnostics::default();
     for p in problems {
         let mut d = if p.error {
@@ -144,7 +144,7 @@ pub fn listing_diagnostics(problems: &[ListingProblem]) -> Diagnostics {
 }
 
 /// Path relative to the root, `/`-separated, for messages.
-pub fn display_path(root: &Path, path: &Path) -> String {
+pub(crate) fn display_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -156,13 +156,17 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 /// dropping characters HTML forbids (with a warning naming the line).
 /// The file must pass [`crate::input`]'s rule (a regular file, links only
 /// within the project).
-pub fn read_source(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+pub(crate) fn read_source(
+    root: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Arc<SourceFile>> {
     read_source_in(&Project::new(root), path, false, diags)
 }
 
 /// [`read_source`] for a file of a folder already listed (so known to be
 /// inside the project), with the project resolved once.
-pub fn read_source_in(
+pub(crate) fn read_source_in(
     project: &Project,
     path: &Path,
     listed: bool,
@@ -180,7 +184,7 @@ pub fn read_source_in(
 
 /// A file that may not be read, as an error. It has no excerpt: the file
 /// may be anything (a device, a file outside the project).
-pub fn input_diagnostic(e: &InputError) -> Diagnostic {
+pub(crate) fn input_diagnostic(e: &InputError) -> Diagnostic {
     let d = Diagnostic::error(e.to_string());
     match e.help() {
         Some(h) => d.help(h),

@@ -27,7 +27,7 @@ macro_rules! keyword_enum {
                 match self { $($name::$variant => $label),+ }
             }
 
-            pub fn parse(s: &str) -> Option<Self> {
+            pub(crate) fn parse(s: &str) -> Option<Self> {
                 match s { $($text => Some($name::$variant),)+ _ => None }
             }
 
@@ -70,7 +70,7 @@ impl Verdict {
     /// ClaimReview `ratingValue` on the 1–5 scale of FORMAT.md. `disputed`
     /// and `unverified` are not points on that scale: a "3 of 5" would read
     /// as "half true".
-    pub fn rating(self) -> Option<u8> {
+    pub(crate) fn rating(self) -> Option<u8> {
         match self {
             Verdict::Accurate => Some(5),
             Verdict::MostlyAccurate => Some(4),
@@ -91,31 +91,13 @@ impl Verdict {
             Verdict::Unverified => "?",
         }
     }
-
-    /// What the verdict means, for the page that explains the scale.
-    pub fn meaning(self) -> &'static str {
-        match self {
-            Verdict::Accurate => "The claim is correct, and nothing of substance is missing.",
-            Verdict::MostlyAccurate => {
-                "The claim is correct in substance, but a detail is wrong or it needs context."
-            }
-            Verdict::Misleading => "The claim contains some truth but leaves a false impression.",
-            Verdict::Inaccurate => "The claim is false: the record contradicts it.",
-            Verdict::Disputed => {
-                "Credible sources disagree, and the public record does not settle it."
-            }
-            Verdict::Unverified => {
-                "There is not enough public evidence yet to say whether the claim is true."
-            }
-        }
-    }
 }
 
 impl Stance {
     /// Neutral symbols: a stance says what a report does with a claim, not
     /// whether it is right (that is its [`crate::assess::Assessment`]), so
     /// none of these is a verdict's symbol.
-    pub fn icon(self) -> &'static str {
+    pub(crate) fn icon(self) -> &'static str {
         match self {
             Stance::Supports => "+",
             Stance::Contradicts => "−",
@@ -123,18 +105,8 @@ impl Stance {
         }
     }
 
-    /// What a report with this stance does, as a verb phrase: "the report
-    /// asserts the claim".
-    pub fn verb(self) -> &'static str {
-        match self {
-            Stance::Supports => "asserts",
-            Stance::Contradicts => "asserts the opposite of",
-            Stance::Mentions => "reports",
-        }
-    }
-
     /// The stance that disagrees with this one, if any.
-    pub fn opposite(self) -> Option<Stance> {
+    pub(crate) fn opposite(self) -> Option<Stance> {
         match self {
             Stance::Supports => Some(Stance::Contradicts),
             Stance::Contradicts => Some(Stance::Supports),

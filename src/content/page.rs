@@ -27,14 +27,18 @@ pub struct ContentPage {
 }
 
 /// Loads `content/pages/*.md`.
-pub fn load_pages(root: &Path, paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<ContentPage> {
+pub(crate) fn load_pages(
+    root: &Path,
+    paths: &[PathBuf],
+    diags: &mut Diagnostics,
+) -> Vec<ContentPage> {
     paths
         .iter()
         .filter_map(|path| parse_page(read_source(root, path, diags)?, diags))
         .collect()
 }
 
-pub fn parse_page(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<ContentPage> {
+pub(crate) fn parse_page(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<ContentPage> {
     let stem = Path::new(&file.name)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -9,12 +9,12 @@ use crate::text::slugify;
 /// The longest claim id, in characters. An id names a folder of the site
 /// (`claims/ID/`), and file systems refuse names over 255 bytes; 100
 /// leaves room and is far longer than an id needs to be.
-pub const MAX_ID_LEN: usize = 100;
+pub(crate) const MAX_ID_LEN: usize = 100;
 
 /// Names Windows reserves for devices, in any case and with any
 /// extension: a file or folder so named cannot be created there, so a site
 /// with `claims/con/` cannot be checked out or hosted on Windows.
-pub fn is_windows_reserved(id: &str) -> bool {
+pub(crate) fn is_windows_reserved(id: &str) -> bool {
     let stem = id.split('.').next().unwrap_or(id).to_ascii_lowercase();
     match stem.as_str() {
         "con" | "prn" | "aux" | "nul" => true,
@@ -27,7 +27,7 @@ pub fn is_windows_reserved(id: &str) -> bool {
 
 /// An id for a file name that is not one: its slug, or the slug with the
 /// first free `-2`, `-3`… when `taken` says the slug is already an id.
-pub fn free_id(name: &str, taken: &dyn Fn(&str) -> bool) -> String {
+pub(crate) fn free_id(name: &str, taken: &dyn Fn(&str) -> bool) -> String {
     let mut base = slugify(name);
     if base.is_empty() {
         base = "article".into();
@@ -50,7 +50,7 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 /// Whether `url` is an absolute `http:` or `https:` URL with a host.
-pub fn is_web_url(url: &str) -> bool {
+pub(crate) fn is_web_url(url: &str) -> bool {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));

@@ -9,7 +9,7 @@ use toml::de::{DeTable, DeValue};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 
 /// The built-in catalogues, by language code.
-pub const BUILTIN: &[(&str, &str)] = &[
+pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("en", include_str!("../../i18n/en.toml")),
     ("de", include_str!("../../i18n/de.toml")),
     ("fr", include_str!("../../i18n/fr.toml")),

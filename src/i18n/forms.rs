@@ -7,7 +7,7 @@ use super::primary;
 /// (CLDR 44 rules for integers; the `many` of French and Spanish for
 /// exact millions is left out, as pages never count that high in words).
 /// Languages not listed follow English.
-pub fn plural_category(lang: &str, n: usize) -> &'static str {
+pub(crate) fn plural_category(lang: &str, n: usize) -> &'static str {
     let (n10, n100) = (n % 10, n % 100);
     match primary(lang).as_str() {
         "fr" => {
@@ -45,7 +45,7 @@ pub fn plural_category(lang: &str, n: usize) -> &'static str {
 }
 
 /// `iso` (`YYYY-MM-DD`) by `pattern`; other text unchanged.
-pub fn format_date(iso: &str, pattern: &str, months: &[&str]) -> String {
+pub(crate) fn format_date(iso: &str, pattern: &str, months: &[&str]) -> String {
     let parts: Vec<&str> = iso.split('-').collect();
     let parsed = match parts.as_slice() {
         [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
@@ -75,7 +75,7 @@ pub(super) fn form(forms: &[(&'static str, &'static str)], category: &str) -> &'
 }
 
 /// Fills `{name}` placeholders of `message`.
-pub fn fill(message: &str, args: &[(&str, &str)]) -> String {
+pub(crate) fn fill(message: &str, args: &[(&str, &str)]) -> String {
     let mut out = message.to_string();
     for (name, value) in args {
         out = out.replace(&format!("{{{name}}}"), value);

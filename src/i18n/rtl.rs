@@ -7,7 +7,7 @@ use super::primary;
 const RTL: &[&str] = &["ar", "he", "fa", "ur", "ps", "sd", "yi", "dv", "ckb"];
 
 /// Whether `lang` is written right to left.
-pub fn is_rtl(lang: &str) -> bool {
+pub(crate) fn is_rtl(lang: &str) -> bool {
     RTL.contains(&primary(lang).as_str())
 }
 
@@ -18,7 +18,7 @@ pub fn is_rtl(lang: &str) -> bool {
 /// Left-to-right pages keep the stylesheet as written, byte for byte, and
 /// a project's own `templates/style.css` is mirrored the same way.
 /// Comments are copied unchanged.
-pub fn mirror_css(css: &str) -> String {
+pub(crate) fn mirror_css(css: &str) -> String {
     let mut out = String::with_capacity(css.len());
     let mut rest = css;
     while !rest.is_empty() {

@@ -8,7 +8,7 @@ use super::Strings;
 /// byte as before; a project's own `search.js`, whose code differs, keeps
 /// its own words. Counts use the browser's `Intl.PluralRules` for the
 /// site's language with the catalogue's forms.
-pub fn localise_search_js(js: &str, strings: &Strings) -> String {
+pub(crate) fn localise_search_js(js: &str, strings: &Strings) -> String {
     let english = Strings::builtin("en");
     let keys = [
         "form",

@@ -14,7 +14,7 @@ use super::{OutputError, io_err};
 /// lexically (that part does not exist yet, so it holds no link). This is
 /// the folder `create_dir_all` + rename would end up replacing:
 /// `x/nothere/../precious` is `x/precious`.
-pub fn resolve_target(out: &Path) -> io::Result<PathBuf> {
+pub(crate) fn resolve_target(out: &Path) -> io::Result<PathBuf> {
     use std::path::Component;
     let abs = std::path::absolute(out)?;
     let parts: Vec<Component<'_>> = abs.components().collect();
@@ -68,7 +68,7 @@ pub fn resolve_target(out: &Path) -> io::Result<PathBuf> {
 /// link gets around a rule. A link as `out` (a deploy folder) is
 /// followed: the folder it leads to is the one replaced, atomically, and
 /// the link stays. Returns the resolved folder.
-pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf, OutputError> {
+pub(crate) fn check_target(root: &Path, out: &Path) -> Result<PathBuf, OutputError> {
     let out_res = resolve_target(out).map_err(io_err(out))?;
     let via = if std::fs::symlink_metadata(out).is_ok_and(|m| m.is_symlink()) {
         format!(" (the link leads to {})", out_res.display())

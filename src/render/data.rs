@@ -24,7 +24,7 @@ use crate::text::flat_text;
 /// holds its bytes to this whole document's.
 #[cfg(test)]
 #[derive(Serialize)]
-pub struct Data<'a> {
+pub(crate) struct Data<'a> {
     pub site: DataSite<'a>,
     pub articles: Vec<DataArticle<'a>>,
     pub claims: Vec<DataClaim<'a>>,
@@ -32,7 +32,7 @@ pub struct Data<'a> {
 }
 
 #[derive(Serialize)]
-pub struct DataSite<'a> {
+pub(crate) struct DataSite<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub publisher: Option<&'a str>,
@@ -43,7 +43,7 @@ pub struct DataSite<'a> {
 }
 
 #[derive(Serialize)]
-pub struct DataArticle<'a> {
+pub(crate) struct DataArticle<'a> {
     pub id: &'a str,
     pub title: &'a str,
     /// `"desk"` when the desk wrote the headline.
@@ -70,7 +70,7 @@ pub struct DataArticle<'a> {
 }
 
 #[derive(Serialize)]
-pub struct DataClaim<'a> {
+pub(crate) struct DataClaim<'a> {
     pub id: &'a str,
     pub text: &'a str,
     pub verdict: Verdict,
@@ -88,7 +88,7 @@ pub struct DataClaim<'a> {
 }
 
 #[derive(Serialize)]
-pub struct DataSource<'a> {
+pub(crate) struct DataSource<'a> {
     pub title: &'a str,
     pub url: Option<&'a str>,
     pub publisher: Option<&'a str>,
@@ -98,14 +98,14 @@ pub struct DataSource<'a> {
 }
 
 #[derive(Serialize)]
-pub struct DataUpdate<'a> {
+pub(crate) struct DataUpdate<'a> {
     pub date: &'a str,
     pub note: &'a str,
     pub verdict_before: Option<Verdict>,
 }
 
 #[derive(Serialize)]
-pub struct DataEvidence<'a> {
+pub(crate) struct DataEvidence<'a> {
     pub article: &'a str,
     pub quote: &'a str,
     pub stance: Stance,
@@ -115,7 +115,7 @@ pub struct DataEvidence<'a> {
 }
 
 #[derive(Serialize)]
-pub struct DataOutlet<'a> {
+pub(crate) struct DataOutlet<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub path: String,
@@ -126,19 +126,19 @@ pub struct DataOutlet<'a> {
 
 /// `articles/ID/data.json`.
 #[derive(Serialize)]
-pub struct ArticleStatements<'a> {
+pub(crate) struct ArticleStatements<'a> {
     pub statements: Vec<DataStatement<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct DataStatement<'a> {
+pub(crate) struct DataStatement<'a> {
     pub id: &'a str,
     pub text: Cow<'a, str>,
     pub claims: Vec<DataLink<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct DataLink<'a> {
+pub(crate) struct DataLink<'a> {
     pub claim: &'a str,
     pub stance: Stance,
     pub assessment: Assessment,
@@ -150,7 +150,7 @@ const DATA_JSON_DEPTH: usize = 4;
 /// The statements file: one statement per line.
 const STATEMENTS_DEPTH: usize = 2;
 
-pub fn site_data(site: &Site) -> DataSite<'_> {
+pub(crate) fn site_data(site: &Site) -> DataSite<'_> {
     let c = &site.config;
     DataSite {
         title: &c.title,
@@ -162,7 +162,7 @@ pub fn site_data(site: &Site) -> DataSite<'_> {
     }
 }
 
-pub fn article_data(site: &Site, ai: usize) -> DataArticle<'_> {
+pub(crate) fn article_data(site: &Site, ai: usize) -> DataArticle<'_> {
     let a = &site.articles[ai];
     let f = &site.findings;
     DataArticle {
@@ -186,11 +186,11 @@ pub fn article_data(site: &Site, ai: usize) -> DataArticle<'_> {
 }
 
 /// Where article `ai`'s statements are written.
-pub fn statements_path(site: &Site, ai: usize) -> String {
+pub(crate) fn statements_path(site: &Site, ai: usize) -> String {
     format!("articles/{}/data.json", site.articles[ai].id)
 }
 
-pub fn claim_data(site: &Site, ci: usize) -> DataClaim<'_> {
+pub(crate) fn claim_data(site: &Site, ci: usize) -> DataClaim<'_> {
     let c = &site.claims[ci];
     DataClaim {
         id: &c.id,
@@ -242,7 +242,7 @@ pub fn claim_data(site: &Site, ci: usize) -> DataClaim<'_> {
     }
 }
 
-pub fn outlet_data(site: &Site, oi: usize) -> DataOutlet<'_> {
+pub(crate) fn outlet_data(site: &Site, oi: usize) -> DataOutlet<'_> {
     let o = &site.findings.outlets[oi];
     DataOutlet {
         id: &o.id,
@@ -258,7 +258,7 @@ pub fn outlet_data(site: &Site, oi: usize) -> DataOutlet<'_> {
     }
 }
 
-pub fn statements_data(site: &Site, ai: usize) -> ArticleStatements<'_> {
+pub(crate) fn statements_data(site: &Site, ai: usize) -> ArticleStatements<'_> {
     let doc = &site.docs[ai];
     ArticleStatements {
         statements: doc
@@ -293,7 +293,7 @@ pub fn data_json(site: &Site) -> String {
 /// Writes `data.json` to `w` a few hundred items at a time, each batch
 /// serialised in parallel: the bytes are those of
 /// `shallow_json::to_string(&Data {…}, DATA_JSON_DEPTH)`.
-pub fn write_data_json(site: &Site, w: &mut impl std::io::Write) -> std::io::Result<()> {
+pub(crate) fn write_data_json(site: &Site, w: &mut impl std::io::Write) -> std::io::Result<()> {
     w.write_all(b"{\n  \"site\": ")?;
     w.write_all(&shallow_json::item(&site_data(site), 1, DATA_JSON_DEPTH))?;
     w.write_all(b",\n  \"articles\": ")?;
@@ -312,7 +312,7 @@ pub fn write_data_json(site: &Site, w: &mut impl std::io::Write) -> std::io::Res
 }
 
 /// `articles/ID/data.json`.
-pub fn statements_json(site: &Site, ai: usize) -> String {
+pub(crate) fn statements_json(site: &Site, ai: usize) -> String {
     let mut s = shallow_json::to_string(&statements_data(site, ai), STATEMENTS_DEPTH);
     s.push('\n');
     s

@@ -20,7 +20,7 @@ use crate::url::{absolute_url, is_absolute};
 
 /// The iframe's width in CSS pixels: a column of an article page. The
 /// page reflows narrower (`max-width: 100%` in the snippet).
-pub const WIDTH: u32 = 560;
+pub(crate) const WIDTH: u32 = 560;
 
 #[derive(Serialize)]
 pub(super) struct EmbedView<'a> {
@@ -105,7 +105,7 @@ pub(super) fn embed_view(site: &Site, ci: usize) -> EmbedView<'_> {
 /// text plus the lines the claim and the sides wrap to at [`WIDTH`],
 /// estimated as the verdict card estimates them (on the generous side, so
 /// the page does not scroll at that width).
-pub fn height(site: &Site, ci: usize) -> u32 {
+pub(crate) fn height(site: &Site, ci: usize) -> u32 {
     // Pixels of the fixed parts (padding, kicker, verdict line, sign-off
     // and link back), then per line of the claim (20 px type, 1.3 line
     // height) and of the sides (15 px type, 1.45).
@@ -154,7 +154,7 @@ pub fn height(site: &Site, ci: usize) -> u32 {
 /// `base_url` is, else from the host's root when `base_url` is a path
 /// (`/`, `/factchecks/`: the snippet then works on that host only), else
 /// `None` (a relative `base_url` says nothing about where the site is).
-pub fn embed_src(site: &Site, ci: usize) -> Option<String> {
+pub(crate) fn embed_src(site: &Site, ci: usize) -> Option<String> {
     let base = &site.config.base_url;
     (is_absolute(base) || base.starts_with('/'))
         .then(|| format!("{base}claims/{}/embed.html", site.claims[ci].id))
@@ -163,7 +163,7 @@ pub fn embed_src(site: &Site, ci: usize) -> Option<String> {
 /// The `<iframe>` that shows claim `ci`'s embed, as a publisher pastes it.
 /// Everything in it is escaped; the title names the claim for screen
 /// readers (an iframe without one is announced as "frame").
-pub fn snippet(site: &Site, ci: usize) -> Option<String> {
+pub(crate) fn snippet(site: &Site, ci: usize) -> Option<String> {
     let src = embed_src(site, ci)?;
     let c = &site.claims[ci];
     let esc = crate::text::escape_html;
@@ -206,7 +206,7 @@ pub(super) fn oembed_json(site: &Site, ci: usize) -> String {
 }
 
 /// The address of claim `ci`'s oEmbed JSON, for the discovery link.
-pub fn oembed_url(site: &Site, ci: usize) -> Option<String> {
+pub(crate) fn oembed_url(site: &Site, ci: usize) -> Option<String> {
     absolute_url(
         &site.config.base_url,
         &format!("claims/{}/oembed.json", site.claims[ci].id),

@@ -15,13 +15,9 @@ mod summary;
 use crate::site::Site;
 
 pub(super) use article::article_view;
-pub use claim::wayback_date;
 pub(super) use claim::{claim_view, corrections_view};
-pub use desk::VERDICT_SCALE_PLACEHOLDER;
 pub(super) use desk::{not_found_view, page_view, verdicts_view};
-pub use index::{FRONT_PAGE_LIST, MAX_MATRIX_CELLS};
 pub(super) use index::{article_list_view, claim_list_view, disagreements_view, index_view};
-pub use outlet::OUTLET_LIST;
 pub(super) use outlet::{outlet_list_view, outlet_view};
 pub(super) use summary::{ClaimSummary, claim_summary};
 

@@ -25,7 +25,7 @@ use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 /// How deeply tags and brackets may nest in one template. The built-in
 /// templates nest 6 deep; Tera's parser overflows a 2 MB thread stack
 /// (serve's builder thread) at a few thousand levels.
-pub const MAX_NESTING: usize = 64;
+pub(crate) const MAX_NESTING: usize = 64;
 
 /// Something that renders: a template, or a macro of a template file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -79,7 +79,9 @@ struct Edge {
 
 /// Checks the parsed templates (`name → (source, parsed)`); every
 /// problem is an error diagnostic.
-pub fn check(templates: &BTreeMap<String, (Arc<SourceFile>, tera::Template)>) -> Diagnostics {
+pub(crate) fn check(
+    templates: &BTreeMap<String, (Arc<SourceFile>, tera::Template)>,
+) -> Diagnostics {
     let mut diags = Diagnostics::default();
     // Imports first, alone: Tera loads a template's macros by following its
     // imports recursively, so an import loop overflows the stack before a
@@ -145,7 +147,7 @@ pub fn check(templates: &BTreeMap<String, (Arc<SourceFile>, tera::Template)>) ->
 /// parser (which recurses per level) sees them. Counts `{% if %}`,
 /// `{% for %}`, `{% block %}`, `{% macro %}` and `{% filter %}` against
 /// their `end` tags, plus brackets inside each tag.
-pub fn check_nesting(file: &Arc<SourceFile>) -> Option<Diagnostic> {
+pub(crate) fn check_nesting(file: &Arc<SourceFile>) -> Option<Diagnostic> {
     let text = &file.text;
     let bytes = text.as_bytes();
     let mut blocks = 0usize;

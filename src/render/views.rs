@@ -21,7 +21,7 @@ pub(super) struct SiteView<'a> {
 }
 
 impl<'a> SiteView<'a> {
-    pub fn new(c: &'a crate::content::SiteConfig) -> SiteView<'a> {
+    pub(crate) fn new(c: &'a crate::content::SiteConfig) -> SiteView<'a> {
         SiteView {
             title: &c.title,
             description: c.description.as_deref(),
@@ -44,7 +44,7 @@ pub(super) struct VerdictView {
 }
 
 impl VerdictView {
-    pub fn new(v: Verdict, s: &Strings) -> Self {
+    pub(crate) fn new(v: Verdict, s: &Strings) -> Self {
         VerdictView {
             slug: v.as_str(),
             label: s.get2("verdict", v.as_str()),
@@ -65,7 +65,7 @@ pub(super) struct StanceView {
 }
 
 impl StanceView {
-    pub fn new(s: Stance, t: &Strings) -> Self {
+    pub(crate) fn new(s: Stance, t: &Strings) -> Self {
         StanceView {
             slug: s.as_str(),
             label: t.get2("stance", s.as_str()),
@@ -83,7 +83,7 @@ pub(super) struct AssessmentView {
 }
 
 impl AssessmentView {
-    pub fn new(a: Assessment, verdict: Verdict, s: &Strings) -> AssessmentView {
+    pub(crate) fn new(a: Assessment, verdict: Verdict, s: &Strings) -> AssessmentView {
         AssessmentView {
             slug: a.as_str(),
             label: s.get2("assess", a.label_key(verdict)),
@@ -92,7 +92,7 @@ impl AssessmentView {
     }
 
     /// Without a verdict to qualify the label (counts, legends).
-    pub fn plain(a: Assessment, s: &Strings) -> AssessmentView {
+    pub(crate) fn plain(a: Assessment, s: &Strings) -> AssessmentView {
         AssessmentView {
             slug: a.as_str(),
             label: s.get2("assess", a.as_str()),
@@ -181,19 +181,19 @@ pub(super) struct ShareView {
 
 impl Frame<'_> {
     /// Sets what depends on the page's own path (relative to the root).
-    pub fn at_page(mut self, site: &Site, path: &str) -> Self {
+    pub(crate) fn at_page(mut self, site: &Site, path: &str) -> Self {
         self.canonical = crate::url::absolute_url(&site.config.base_url, path);
         self
     }
 
-    pub fn share_description(mut self, description: String) -> Self {
+    pub(crate) fn share_description(mut self, description: String) -> Self {
         self.share.description = Some(description);
         self
     }
 
     /// Marks the page as an article for Open Graph, with an optional image
     /// (a path relative to the root).
-    pub fn shared_as(mut self, site: &Site, image: Option<(String, String)>) -> Self {
+    pub(crate) fn shared_as(mut self, site: &Site, image: Option<(String, String)>) -> Self {
         self.share.kind = "article";
         if let Some((path, alt)) = image {
             self.share.image = crate::url::absolute_url(&site.config.base_url, &path);

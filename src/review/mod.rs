@@ -9,9 +9,9 @@
 //! small, reviewable edit of it, and nothing else the user wrote changes.
 
 pub mod api;
-pub mod sections;
-pub mod selection;
-pub mod sign;
+pub(crate) mod sections;
+pub(crate) mod selection;
+pub(crate) mod sign;
 
 /// Sign-off and consistency are the core's ([`crate::claims`]); review
 /// mode uses them as every command does.
@@ -24,7 +24,9 @@ use std::path::{Path, PathBuf};
 use crate::content::{self, ContentFiles};
 use crate::diag::Diagnostics;
 
-pub use crate::claims::edit::{self, ClaimsFile, EditError, Field, NewEvidence, NewUpdate};
+pub(crate) use crate::claims::edit;
+
+pub use crate::claims::edit::{ClaimsFile, EditError, Field, NewEvidence, NewUpdate};
 
 /// The claims files of a project as read for one edit, and the combined
 /// version a client must send back to write.
@@ -81,13 +83,6 @@ impl ClaimsFiles {
                 found: current,
             })
         }
-    }
-
-    /// The claims files as read: `(name, bytes)`, in loading order.
-    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files
-            .iter()
-            .map(|(_, name, bytes)| (name.as_str(), bytes.as_slice()))
     }
 
     /// Claim `id`'s table, parsed for editing: on its own where the file
@@ -163,7 +158,7 @@ impl ClaimsFiles {
 
     /// The claims file named `name` (relative to the root), parsed whole
     /// for editing.
-    pub fn whole(&self, name: &str) -> Result<Edit, EditError> {
+    pub(crate) fn whole(&self, name: &str) -> Result<Edit, EditError> {
         let fi = self
             .files
             .iter()
@@ -207,7 +202,7 @@ impl ClaimsFiles {
     }
 
     /// Every claim id in every file (also those that fail to load).
-    pub fn all_ids(&self) -> Result<HashSet<String>, EditError> {
+    pub(crate) fn all_ids(&self) -> Result<HashSet<String>, EditError> {
         let mut ids = HashSet::new();
         for (_, name, bytes) in &self.files {
             match split(bytes) {
@@ -320,7 +315,7 @@ pub struct Edit {
 impl Edit {
     /// The claim `id` as the loader reads it from the bytes being edited
     /// (before the edit), if it reads one.
-    pub fn loaded(&self, id: &str) -> Option<content::Claim> {
+    pub(crate) fn loaded(&self, id: &str) -> Option<content::Claim> {
         let mut d = Diagnostics::default();
         let f = content::source_from_bytes(
             self.doc.name().to_string(),

@@ -18,7 +18,7 @@ use std::ops::Range;
 
 /// One claim's table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Section {
+pub(crate) struct Section {
     /// Byte range in the file: from the blank lines and comments before its
     /// `[[claim]]` line (a TOML editor keeps them with the table they
     /// precede) to its last line of TOML.
@@ -142,7 +142,7 @@ fn id_of(code: &str) -> Option<String> {
 
 /// The claims' sections of `text`, in order; `None` when the file is not
 /// a prelude of comments and blank lines followed by `[[claim]]` tables.
-pub fn split(text: &str) -> Option<Vec<Section>> {
+pub(crate) fn split(text: &str) -> Option<Vec<Section>> {
     let bytes = text.as_bytes();
     let mut sections: Vec<Section> = Vec::new();
     let mut open = Open::Nothing;

@@ -21,7 +21,7 @@ use crate::document::Doc;
 /// One end of a selection.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Point {
+pub(crate) struct Point {
     /// A statement id (`s-…`) on the page.
     pub statement: String,
     /// Offset into the statement's text, in UTF-16 code units.
@@ -31,7 +31,7 @@ pub struct Point {
 /// A selection as the review script sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Selection {
+pub(crate) struct Selection {
     pub start: Point,
     pub end: Point,
     /// The text the reviewer selected, for the check that the page is
@@ -41,7 +41,7 @@ pub struct Selection {
 
 /// A quote ready for the claims file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Quote {
+pub(crate) struct Quote {
     pub quote: String,
     pub occurrence: Option<usize>,
     /// Byte range of the passage in the article's text.
@@ -51,7 +51,7 @@ pub struct Quote {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SelectionError {
+pub(crate) enum SelectionError {
     /// The page was rendered from another version of the article.
     #[error("statement `{0}` is not in the article any more; reload the page")]
     UnknownStatement(String),
@@ -67,7 +67,7 @@ pub enum SelectionError {
 
 impl SelectionError {
     /// Whether the cause is a page older than the article (HTTP 409).
-    pub fn is_stale(&self) -> bool {
+    pub(crate) fn is_stale(&self) -> bool {
         matches!(
             self,
             SelectionError::UnknownStatement(_) | SelectionError::TextChanged
@@ -103,7 +103,7 @@ fn point(doc: &Doc, p: &Point) -> Result<usize, SelectionError> {
 
 /// The quote for a selection on the page of the article whose text is
 /// `doc`: the selected passage snapped to whole words ([`snap`]).
-pub fn quote_for(doc: &Doc, sel: &Selection) -> Result<Quote, SelectionError> {
+pub(crate) fn quote_for(doc: &Doc, sel: &Selection) -> Result<Quote, SelectionError> {
     let a = point(doc, &sel.start)?;
     let b = point(doc, &sel.end)?;
     let (start, end) = if a <= b { (a, b) } else { (b, a) };
@@ -172,7 +172,7 @@ fn opening_of(c: char) -> Option<char> {
 /// bracket whose other half is not selected; a closing mark whose opening
 /// one is selected stays, and so does the full stop, question or
 /// exclamation mark that ends a sentence. Empty when nothing is left.
-pub fn snap(text: &str, range: Range<usize>) -> Range<usize> {
+pub(crate) fn snap(text: &str, range: Range<usize>) -> Range<usize> {
     let (mut start, mut end) = (range.start, range.end);
     if start >= end {
         return start..start;
@@ -221,13 +221,13 @@ pub fn snap(text: &str, range: Range<usize>) -> Range<usize> {
 }
 
 /// The quote for a whole statement.
-pub fn quote_statement(doc: &Doc, statement: usize) -> Result<Quote, SelectionError> {
+pub(crate) fn quote_statement(doc: &Doc, statement: usize) -> Result<Quote, SelectionError> {
     quote_range(doc, doc.statements[statement].range.clone())
 }
 
 /// The quote for a byte range of the article's text: trimmed, white space
 /// collapsed, anchored back to exactly this range.
-pub fn quote_range(doc: &Doc, range: Range<usize>) -> Result<Quote, SelectionError> {
+pub(crate) fn quote_range(doc: &Doc, range: Range<usize>) -> Result<Quote, SelectionError> {
     let raw = &doc.text[range.clone()];
     let lead = raw.len() - raw.trim_start().len();
     let trimmed = raw.trim();

@@ -21,7 +21,7 @@ use crate::site::BuildOptions;
 
 /// What to sign off, and as whom.
 #[derive(Debug, Clone)]
-pub struct SignOptions {
+pub(crate) struct SignOptions {
     /// The project, opened by the command line like every command's.
     pub project: Project,
     /// Claim ids to sign off.
@@ -39,7 +39,7 @@ pub struct SignOptions {
 
 /// What was done to one claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Signed {
+pub(crate) struct Signed {
     pub claim: String,
     pub file: String,
     pub fingerprint: String,
@@ -52,7 +52,7 @@ pub struct Signed {
 
 /// Why nothing was signed off. Nothing is written in any of these cases.
 #[derive(Debug, thiserror::Error)]
-pub enum SignError {
+pub(crate) enum SignError {
     #[error("the content could not be loaded")]
     Content(Diagnostics),
     #[error("name the claims to sign off, or give --all-approved")]
@@ -70,7 +70,7 @@ pub enum SignError {
 
 impl SignError {
     /// Whether the content (not the command line or the disk) is at fault.
-    pub fn is_content(&self) -> bool {
+    pub(crate) fn is_content(&self) -> bool {
         matches!(
             self,
             SignError::Content(_) | SignError::Refused(_) | SignError::UnknownClaims(_)
@@ -78,7 +78,7 @@ impl SignError {
     }
 
     /// Whether the command line is at fault.
-    pub fn is_usage(&self) -> bool {
+    pub(crate) fn is_usage(&self) -> bool {
         matches!(
             self,
             SignError::NothingToSign | SignError::Edit(EditError::Invalid { .. })
@@ -91,7 +91,7 @@ impl SignError {
 /// A claim to sign: its index, what is reported back, and the update note to add first.
 type Planned = (usize, Signed, Option<NewUpdate>);
 
-pub fn run(opts: &SignOptions) -> Result<Vec<Signed>, SignError> {
+pub(crate) fn run(opts: &SignOptions) -> Result<Vec<Signed>, SignError> {
     let root: &Path = opts.project.root();
     if opts.claims.is_empty() && !opts.all_approved {
         return Err(SignError::NothingToSign);

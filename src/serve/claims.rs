@@ -28,13 +28,13 @@ use crate::content::{self, Claim, Evidence};
 use crate::diag::{Diagnostics, SourceFile};
 
 /// A claim fingerprint: 32 bytes of blake3.
-pub type Print = [u8; 32];
+pub(super) type Print = [u8; 32];
 
 /// A hash of everything about a claim that a page can show. The
 /// destructuring is exhaustive on purpose: a field added to [`Claim`] or
 /// [`Evidence`] must be considered here, or edits to it would not
 /// re-render the pages showing it.
-pub fn fingerprint(claim: &Claim) -> Print {
+pub(super) fn fingerprint(claim: &Claim) -> Print {
     let Claim {
         id,
         text,
@@ -117,7 +117,7 @@ pub fn fingerprint(claim: &Claim) -> Print {
 /// One section of a claims file: the prelude before the first `[[claim]]`
 /// line, or one `[[claim]]` table up to the next.
 #[derive(Debug, Clone)]
-pub struct Section {
+pub(super) struct Section {
     pub hash: blake3::Hash,
     pub range: Range<usize>,
     /// How many claims it yielded (in file order).
@@ -132,7 +132,7 @@ pub struct Section {
 /// A claims file parsed: its claims, the problems found, and its sections
 /// when it can be parsed by section next time.
 #[derive(Debug, Default)]
-pub struct Parsed {
+pub(super) struct Parsed {
     pub claims: Vec<Claim>,
     pub diags: Diagnostics,
     pub sections: Option<Vec<Section>>,
@@ -142,7 +142,7 @@ pub struct Parsed {
 
 /// Splits `text` into sections, or `None` when a section-wise parse could
 /// differ from a whole one (see the module docs).
-pub fn split(text: &str) -> Option<Vec<Range<usize>>> {
+pub(super) fn split(text: &str) -> Option<Vec<Range<usize>>> {
     // Called on every save of a claims file of possibly megabytes.
     let delims = Delimiters::new();
     if delims.basic.find(text.as_bytes()).is_none()
@@ -332,7 +332,7 @@ fn multiline_state<'a>(
 
 /// Parses a claims file whole, as the loader does, recording its sections
 /// if it can be parsed by section next time.
-pub fn parse_whole(file: &Arc<SourceFile>) -> Parsed {
+pub(super) fn parse_whole(file: &Arc<SourceFile>) -> Parsed {
     let mut diags = Diagnostics::default();
     let claims = content::parse_claims(file, &mut diags);
     let prints: Vec<(String, Print)> = claims
@@ -402,7 +402,7 @@ fn relocate_diag(d: &mut crate::diag::Diagnostic, from: usize, to: usize, file: 
 /// `old_claims` by `old_sections`: sections with the same text reuse their
 /// claims, the others are parsed alone. `None` when it must be parsed
 /// whole (see the module docs).
-pub fn parse_sections(
+pub(super) fn parse_sections(
     file: &Arc<SourceFile>,
     old_sections: &[Section],
     old_claims: Vec<Claim>,

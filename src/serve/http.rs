@@ -15,10 +15,10 @@ use super::live::{self, Snapshot, Store};
 
 /// Extra HTML for served pages, given the page's path relative to the site
 /// root (`articles/x/index.html`); inserted before `</body>`.
-pub type InjectFn = dyn Fn(&str) -> String + Send + Sync;
+pub(crate) type InjectFn = dyn Fn(&str) -> String + Send + Sync;
 
 #[derive(Clone)]
-pub struct App {
+pub(super) struct App {
     pub store: Arc<Store>,
     pub inject: Option<Arc<InjectFn>>,
 }
@@ -27,7 +27,7 @@ pub struct App {
 /// then every other GET answered from the snapshot; every request of
 /// every route first passes the `Host` check ([`super::check_host`]),
 /// with `hosts` the names allowed besides IP addresses and `localhost`.
-pub fn router(app: App, extra: Option<Router>, hosts: Vec<String>) -> Router {
+pub(super) fn router(app: App, extra: Option<Router>, hosts: Vec<String>) -> Router {
     let store = app.store.clone();
     let mut router = Router::new().route(live::SCRIPT_PATH, get(script)).route(
         live::EVENTS_PATH,
@@ -84,14 +84,14 @@ fn set(r: &mut Response, name: header::HeaderName, value: &'static str) {
 /// another place: `.` or `..` segments (plain or encoded), backslashes,
 /// NUL, invalid UTF-8.
 #[derive(Debug, PartialEq, Eq)]
-pub struct SitePath {
+pub(super) struct SitePath {
     /// Relative to the site root, `/`-separated; empty for the root.
     pub key: String,
     /// Whether the request path ended with `/`.
     pub slash: bool,
 }
 
-pub fn site_path(raw: &str) -> Option<SitePath> {
+pub(super) fn site_path(raw: &str) -> Option<SitePath> {
     let rest = raw.strip_prefix('/')?;
     let mut segments = Vec::new();
     for seg in rest.split('/') {
@@ -122,7 +122,7 @@ const PATH: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}');
 
-pub fn content_type(path: &str) -> &'static str {
+pub(super) fn content_type(path: &str) -> &'static str {
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
     match ext {
         "html" | "htm" => "text/html; charset=utf-8",

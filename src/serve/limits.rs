@@ -38,7 +38,7 @@ use tokio::sync::Semaphore;
 
 /// The limits of one server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Connections served at once.
     pub connections: usize,
     /// Connections waiting for a slot.
@@ -69,10 +69,10 @@ impl Default for Limits {
 /// How long a connection may be open without a whole request before a
 /// new connection at the limit may take its slot. A browser sends its
 /// request at once.
-pub const EVICT_AFTER: Duration = Duration::from_millis(500);
+pub(crate) const EVICT_AFTER: Duration = Duration::from_millis(500);
 
 /// The environment variables that override [`Limits`], with what they set.
-pub const ENV: &[(&str, &str)] = &[
+pub(crate) const ENV: &[(&str, &str)] = &[
     (
         "CROSSCHECK_SERVE_MAX_CONNECTIONS",
         "connections served at once",
@@ -94,7 +94,7 @@ pub const ENV: &[(&str, &str)] = &[
 
 impl Limits {
     /// The defaults, with any of [`ENV`] that is set to a number.
-    pub fn from_env() -> Limits {
+    pub(crate) fn from_env() -> Limits {
         let get = |name: &str| -> Option<u64> {
             std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
         };
@@ -116,7 +116,7 @@ impl Limits {
 
 /// Serves `router` on `listener` within `limits` until `stop` resolves,
 /// then lets open requests finish (for at most two seconds).
-pub async fn serve(
+pub(crate) async fn serve(
     listener: TcpListener,
     router: axum::Router,
     limits: Limits,

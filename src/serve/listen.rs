@@ -5,16 +5,16 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 
 /// The default port, as zola and hugo users expect from a preview server.
-pub const DEFAULT_PORT: u16 = 1111;
+pub(crate) const DEFAULT_PORT: u16 = 1111;
 
 /// Overrides [`DEFAULT_PORT`] (tests use it to make the default busy).
-pub const DEFAULT_PORT_ENV: &str = "CROSSCHECK_SERVE_DEFAULT_PORT";
+pub(crate) const DEFAULT_PORT_ENV: &str = "CROSSCHECK_SERVE_DEFAULT_PORT";
 
 /// How many ports after a busy default are tried.
 const TRIES: u16 = 100;
 
 #[derive(Debug, thiserror::Error)]
-pub enum ListenError {
+pub(crate) enum ListenError {
     #[error("port {} on {} is already in use", .addr.port(), .addr.ip())]
     Busy { addr: SocketAddr },
     #[error("no free port from {first} to {last} on {ip}")]
@@ -28,7 +28,7 @@ pub enum ListenError {
 }
 
 impl ListenError {
-    pub fn help(&self) -> Option<String> {
+    pub(crate) fn help(&self) -> Option<String> {
         match self {
             ListenError::Busy { .. } => Some(
                 "another server is using it: choose another with --port N, or --port 0 for any free port"
@@ -45,7 +45,7 @@ impl ListenError {
 
 /// A bound listener, and the port asked for when it was busy.
 #[derive(Debug)]
-pub struct Bound {
+pub(super) struct Bound {
     pub listener: TcpListener,
     pub addr: SocketAddr,
     pub busy: Option<u16>,
@@ -53,7 +53,7 @@ pub struct Bound {
 
 /// The default port: [`DEFAULT_PORT`] unless [`DEFAULT_PORT_ENV`] says
 /// otherwise.
-pub fn default_port() -> u16 {
+pub(super) fn default_port() -> u16 {
     std::env::var(DEFAULT_PORT_ENV)
         .ok()
         .and_then(|v| v.trim().parse().ok())
@@ -61,7 +61,7 @@ pub fn default_port() -> u16 {
 }
 
 /// Binds `ip:port`, or with no port the default or the next free one.
-pub fn bind(ip: IpAddr, port: Option<u16>) -> Result<Bound, ListenError> {
+pub(super) fn bind(ip: IpAddr, port: Option<u16>) -> Result<Bound, ListenError> {
     let try_bind = |port: u16| {
         let addr = SocketAddr::new(ip, port);
         TcpListener::bind(addr)
@@ -104,7 +104,7 @@ pub fn bind(ip: IpAddr, port: Option<u16>) -> Result<Bound, ListenError> {
 
 /// The URL to open for a listening address: IPv6 in brackets, and for an
 /// address listening on every interface, the loopback one.
-pub fn url(addr: SocketAddr) -> String {
+pub(super) fn url(addr: SocketAddr) -> String {
     let ip = match addr.ip() {
         IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
@@ -120,7 +120,7 @@ pub fn url(addr: SocketAddr) -> String {
 }
 
 /// Opens `url` in the default browser, without waiting for it.
-pub fn open_browser(url: &str) -> io::Result<()> {
+pub(super) fn open_browser(url: &str) -> io::Result<()> {
     #[cfg(target_os = "macos")]
     let mut cmd = {
         let mut c = std::process::Command::new("open");

@@ -18,12 +18,12 @@ use crate::text::escape_html;
 
 /// Where the reload script and the event stream are served. Sites cannot
 /// have pages there: article and claim ids are `[a-z0-9-]`.
-pub const SCRIPT_PATH: &str = "/__crosscheck/live.js";
-pub const EVENTS_PATH: &str = "/__crosscheck/events";
+pub(super) const SCRIPT_PATH: &str = "/__crosscheck/live.js";
+pub(super) const EVENTS_PATH: &str = "/__crosscheck/events";
 
 /// The reload script. The event stream's URL is relative, so it follows
 /// the page's own origin: any host name, any port, IPv6 literals.
-pub const SCRIPT: &str = r#"// crosscheck serve: reload this page when the site is rebuilt.
+pub(super) const SCRIPT: &str = r#"// crosscheck serve: reload this page when the site is rebuilt.
 (function () {
   'use strict';
   var me = document.currentScript;
@@ -65,7 +65,7 @@ pub const SCRIPT: &str = r#"// crosscheck serve: reload this page when the site 
 
 /// One published state of the site.
 #[derive(Debug, Clone)]
-pub struct Snapshot {
+pub(super) struct Snapshot {
     /// Bumped on every publish; pages carry it so the script can tell a
     /// stale page.
     pub generation: u64,
@@ -85,30 +85,30 @@ pub struct Snapshot {
 /// version; requests for them wait until the build completes, so no one
 /// is served a file older than the pages beside it.
 #[derive(Debug)]
-pub struct Pending {
+pub(super) struct Pending {
     paths: HashSet<String>,
     done: watch::Sender<bool>,
 }
 
 impl Pending {
-    pub fn covers(&self, path: &str) -> bool {
+    pub(super) fn covers(&self, path: &str) -> bool {
         self.paths.contains(path)
     }
 
     /// Returns once the build is complete (or abandoned).
-    pub async fn wait(&self) {
+    pub(super) async fn wait(&self) {
         let mut rx = self.done.subscribe();
         let _ = rx.wait_for(|done| *done).await;
     }
 
     /// Lets waiting requests go (they look at the current snapshot).
-    pub fn release(&self) {
+    pub(super) fn release(&self) {
         self.done.send_replace(true);
     }
 }
 
 /// The current snapshot and the channel announcing new ones.
-pub struct Store {
+pub(super) struct Store {
     /// Identifies this server process, so pages served by an earlier one
     /// reload after a restart.
     instance: String,
@@ -121,12 +121,12 @@ pub struct Store {
 }
 
 impl Store {
-    pub fn new() -> Store {
+    pub(super) fn new() -> Store {
         Store::with_stream_limit(super::limits::Limits::default().live)
     }
 
     /// A store that serves at most `streams` event streams at once.
-    pub fn with_stream_limit(streams: usize) -> Store {
+    pub(super) fn with_stream_limit(streams: usize) -> Store {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
@@ -147,7 +147,7 @@ impl Store {
         }
     }
 
-    pub fn snapshot(&self) -> Arc<Snapshot> {
+    pub(super) fn snapshot(&self) -> Arc<Snapshot> {
         self.current
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -155,21 +155,21 @@ impl Store {
     }
 
     /// The id pages served from `snapshot` carry.
-    pub fn build_id(&self, snapshot: &Snapshot) -> String {
+    pub(super) fn build_id(&self, snapshot: &Snapshot) -> String {
         format!("{}-{}", self.instance, snapshot.generation)
     }
 
     /// Makes new pages (or a new error) current, then tells open pages.
     /// Requests see either the old snapshot or the new one, never a mix,
     /// and the event goes out only once the new one is in place.
-    pub fn publish(&self, pages: Arc<Pages>, errors: Option<Arc<str>>) -> u64 {
+    pub(super) fn publish(&self, pages: Arc<Pages>, errors: Option<Arc<str>>) -> u64 {
         self.swap(pages, errors, None)
     }
 
     /// Publishes the first part of an incremental build: `pages` are in
     /// place except the files at `deferred`, which requests wait for until
     /// [`Store::complete`] (or [`Store::abandon`]).
-    pub fn publish_early(&self, pages: Arc<Pages>, deferred: Vec<String>) -> Arc<Pending> {
+    pub(super) fn publish_early(&self, pages: Arc<Pages>, deferred: Vec<String>) -> Arc<Pending> {
         let pending = Arc::new(Pending {
             paths: deferred.into_iter().collect(),
             done: watch::channel(false).0,
@@ -180,7 +180,7 @@ impl Store {
 
     /// Completes the build `pending` belongs to: same generation (open
     /// pages already reloaded), every file in place.
-    pub fn complete(&self, pages: Arc<Pages>, pending: &Pending) {
+    pub(super) fn complete(&self, pages: Arc<Pages>, pending: &Pending) {
         {
             let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
             *current = Arc::new(Snapshot {
@@ -196,7 +196,7 @@ impl Store {
 
     /// The rest of the build failed: publish that (as a new build, so
     /// pages reload to show it) and let waiting requests go.
-    pub fn abandon(&self, pages: Arc<Pages>, errors: Arc<str>, pending: &Pending) {
+    pub(super) fn abandon(&self, pages: Arc<Pages>, errors: Arc<str>, pending: &Pending) {
         self.publish(pages, Some(errors));
         pending.release();
     }
@@ -225,14 +225,14 @@ impl Store {
     }
 
     /// Ends every event stream, so the server can shut down.
-    pub fn shut_down(&self) {
+    pub(super) fn shut_down(&self) {
         let _ = self.shutdown.send(true);
     }
 
     /// The event stream for one open page: `hello` with the current build,
     /// then `reload` with each new one; a quick `503` when every stream
     /// slot is taken (the page's script retries later, backing off).
-    pub fn events(self: &Arc<Self>) -> Response {
+    pub(super) fn events(self: &Arc<Self>) -> Response {
         match self.streams.clone().try_acquire_owned() {
             Ok(slot) => self.stream(slot).into_response(),
             Err(_) => (
@@ -307,7 +307,7 @@ struct EventState {
 }
 
 /// The overlay shown over every page while the latest build is broken.
-pub fn overlay(errors: &str) -> String {
+pub(super) fn overlay(errors: &str) -> String {
     format!(
         concat!(
             "<div id=\"crosscheck-error-overlay\" role=\"alert\" style=\"position:fixed;inset:0;",
@@ -325,7 +325,7 @@ pub fn overlay(errors: &str) -> String {
 }
 
 /// The tag that loads the reload script; `build` is the page's build id.
-pub fn script_tag(build: &str) -> String {
+pub(super) fn script_tag(build: &str) -> String {
     format!(
         "<script src=\"{SCRIPT_PATH}\" data-build=\"{}\"></script>\n",
         escape_html(build)
@@ -333,7 +333,7 @@ pub fn script_tag(build: &str) -> String {
 }
 
 /// Inserts `snippet` before the page's last `</body>` (or at its end).
-pub fn inject(html: &[u8], snippet: &str) -> Vec<u8> {
+pub(super) fn inject(html: &[u8], snippet: &str) -> Vec<u8> {
     let at = rfind_ignore_case(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + snippet.len());
     out.extend_from_slice(&html[..at]);

@@ -25,21 +25,21 @@ use super::workspace::{Changes, is_article_path};
 /// How long a file must be quiet before its events are passed on. Editors
 /// write a save (temp file, rename, attribute changes) within a
 /// millisecond or two; longer would only add to the save-to-reload time.
-pub const DEBOUNCE: Duration = Duration::from_millis(10);
+pub(super) const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// How often the debouncer checks for quiet files. It wakes this often
 /// while serving, so not much more often than needed.
-pub const TICK: Duration = Duration::from_millis(5);
+pub(super) const TICK: Duration = Duration::from_millis(5);
 
 /// How long a file written to but not closed holds up a rebuild.
-pub const WRITE_PATIENCE: Duration = Duration::from_millis(1000);
+pub(super) const WRITE_PATIENCE: Duration = Duration::from_millis(1000);
 
 /// When the newest raw event under `content/` or `templates/` happened:
 /// the builder waits until the debouncer must have passed on everything up
 /// to it, so a burst of saves across several files (which the debouncer
 /// emits per file, possibly over several ticks) becomes one rebuild.
 #[derive(Debug)]
-pub struct Stamp {
+pub(super) struct Stamp {
     origin: Instant,
     /// Nanoseconds after `origin`, plus one; 0 = no event yet.
     last: AtomicU64,
@@ -51,7 +51,7 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    pub fn new(root: &Path) -> Stamp {
+    pub(super) fn new(root: &Path) -> Stamp {
         Stamp {
             origin: Instant::now(),
             last: AtomicU64::new(0),
@@ -93,7 +93,7 @@ impl Stamp {
 
     /// Whether anything under `content/` or `templates/` changed after
     /// `since`.
-    pub fn changed_since(&self, since: Instant) -> bool {
+    pub(super) fn changed_since(&self, since: Instant) -> bool {
         match self.last.load(Ordering::Relaxed) {
             0 => false,
             n => self.origin + Duration::from_nanos(n - 1) > since,
@@ -102,7 +102,7 @@ impl Stamp {
 
     /// When the debouncer will have passed on every event seen so far, and
     /// every file being written was closed (`None`: no event yet).
-    pub fn settled_at(&self) -> Option<Instant> {
+    pub(super) fn settled_at(&self) -> Option<Instant> {
         let last = match self.last.load(Ordering::Relaxed) {
             0 => return None,
             n => self.origin + Duration::from_nanos(n - 1),
@@ -134,7 +134,7 @@ thread_local! {
 
 /// The platform watcher, with every raw event recorded in a [`Stamp`]
 /// before the debouncer sees it.
-pub struct StampedWatcher(RecommendedWatcher);
+pub(super) struct StampedWatcher(RecommendedWatcher);
 
 impl Watcher for StampedWatcher {
     fn new<F: EventHandler>(mut handler: F, config: Config) -> notify::Result<Self> {
@@ -171,14 +171,14 @@ impl Watcher for StampedWatcher {
 }
 
 /// The running watcher. Dropping it stops watching.
-pub struct Watch {
+pub(super) struct Watch {
     debouncer: Debouncer<StampedWatcher, RecommendedCache>,
     root: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot watch {}: {source}", path.display())]
-pub struct WatchError {
+pub(crate) struct WatchError {
     pub path: PathBuf,
     #[source]
     pub source: notify::Error,
@@ -186,7 +186,7 @@ pub struct WatchError {
 
 impl WatchError {
     /// Advice for the errors people can fix.
-    pub fn help(&self) -> Option<&'static str> {
+    pub(crate) fn help(&self) -> Option<&'static str> {
         match self.source.kind {
             notify::ErrorKind::MaxFilesWatch => Some(
                 "the system's limit on watched folders is reached; raise it, e.g. `sudo sysctl fs.inotify.max_user_watches=524288`",
@@ -198,7 +198,7 @@ impl WatchError {
 
 impl Watch {
     /// Starts watching `root` (absolute); debounced events go to `tx`.
-    pub fn start(
+    pub(super) fn start(
         root: &Path,
         stamp: Arc<Stamp>,
         tx: Sender<DebounceEventResult>,
@@ -239,7 +239,7 @@ impl Watch {
 
     /// (Re)watches `content/` and `templates/` if they exist: after start,
     /// and whenever one of them appears, is replaced or renamed in.
-    pub fn rewatch(&mut self) -> Result<(), WatchError> {
+    pub(super) fn rewatch(&mut self) -> Result<(), WatchError> {
         for dir in ["content", "templates"] {
             let path = self.root.join(dir);
             // A folder that was replaced keeps no watch; forget the old one
@@ -261,7 +261,7 @@ impl Watch {
 
 /// What a path that changed means for the build. `rewatch` is set when a
 /// watched folder itself appeared, vanished or was renamed.
-pub fn classify(root: &Path, path: &Path, changes: &mut Changes, rewatch: &mut bool) {
+pub(super) fn classify(root: &Path, path: &Path, changes: &mut Changes, rewatch: &mut bool) {
     let Ok(rel) = path.strip_prefix(root) else {
         return;
     };
@@ -313,7 +313,7 @@ fn changes_content(kind: &EventKind) -> bool {
 }
 
 /// Turns a debounced batch into changes.
-pub fn changes_of(root: &Path, result: DebounceEventResult, rewatch: &mut bool) -> Changes {
+pub(super) fn changes_of(root: &Path, result: DebounceEventResult, rewatch: &mut bool) -> Changes {
     let mut changes = Changes::default();
     match result {
         Ok(events) => {

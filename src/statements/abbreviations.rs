@@ -163,7 +163,7 @@ pub(super) fn abbreviation_before(before: &str) -> Option<Abbrev> {
 /// also knows the English lists (news copy quotes `Dr.` and `U.S.`
 /// whatever its language).
 #[derive(Debug, Clone, Copy)]
-pub struct Language(pub(super) &'static Abbreviations);
+pub(crate) struct Language(pub(super) &'static Abbreviations);
 
 impl Default for Language {
     fn default() -> Self {
@@ -174,7 +174,7 @@ impl Default for Language {
 impl Language {
     /// The language of a BCP 47 tag (`site.toml` `language`): `de-AT`
     /// splits like `de`; a language without lists of its own like English.
-    pub fn of(tag: &str) -> Language {
+    pub(crate) fn of(tag: &str) -> Language {
         let primary = tag.split(['-', '_']).next().unwrap_or("");
         let lists = LANGUAGES
             .iter()

@@ -25,14 +25,14 @@ pub fn statement_id(text: &str) -> String {
 /// Buffers [`push_statement_id`] works in, kept across the statements of an article so that an
 /// id costs no allocation of its own.
 #[derive(Debug, Default)]
-pub struct IdScratch {
+pub(crate) struct IdScratch {
     normalised: String,
     slug: String,
     word: String,
 }
 
 /// Appends [`statement_id`] of `text` to `out`.
-pub fn push_statement_id(text: &str, scratch: &mut IdScratch, out: &mut String) {
+pub(crate) fn push_statement_id(text: &str, scratch: &mut IdScratch, out: &mut String) {
     normalise_into(text, &mut scratch.normalised);
     let hash = blake3::hash(scratch.normalised.as_bytes());
     slug_into(&scratch.normalised, &mut scratch.slug, &mut scratch.word);
@@ -66,7 +66,7 @@ pub fn assign_ids<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
 /// [`assign_ids`], written one after another into one string: that string and the range of
 /// each statement's id in it, in order. One string per article instead of one per statement
 /// (over 500,000 of them in a 10,000-article build).
-pub fn assign_ids_packed<'a>(
+pub(crate) fn assign_ids_packed<'a>(
     texts: impl IntoIterator<Item = &'a str>,
 ) -> (String, Vec<Range<usize>>) {
     let mut scratch = IdScratch::default();

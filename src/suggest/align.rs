@@ -12,7 +12,7 @@ use super::{
 };
 
 /// A statement: `(article index, statement index)`.
-pub type At = (usize, usize);
+pub(crate) type At = (usize, usize);
 
 /// Aligned statement pairs across articles: `(a, b, similarity)`.
 ///

@@ -108,7 +108,7 @@ pub enum ConflictKind {
 }
 
 impl ConflictKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ConflictKind::Number => "number",
             ConflictKind::Date => "date",

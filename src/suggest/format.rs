@@ -4,7 +4,7 @@
 use super::Report;
 
 /// The report for people.
-pub fn to_text(report: &Report) -> String {
+pub(crate) fn to_text(report: &Report) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     if report.statements.is_empty() {
@@ -97,7 +97,7 @@ pub fn to_text(report: &Report) -> String {
     out
 }
 
-pub fn to_json(report: &Report) -> String {
+pub(crate) fn to_json(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(report).expect("report serialises");
     s.push('\n');
     s
@@ -105,7 +105,7 @@ pub fn to_json(report: &Report) -> String {
 
 /// The report as TOML: `[[statement]]` and `[[group]]` tables, each
 /// statement's proposals as evidence entries ready to copy under a claim.
-pub fn to_toml(report: &Report) -> String {
+pub(crate) fn to_toml(report: &Report) -> String {
     use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
     let mut doc = DocumentMut::new();
     doc.decor_mut().set_prefix(

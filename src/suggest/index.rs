@@ -61,7 +61,7 @@ impl<'a> Index<'a> {
 
     /// Ranking only (no alignment), with `terms` as they stand: up to date
     /// with `site` ([`Terms::update`]).
-    pub fn with_terms(site: &'a Site, terms: &'a Terms) -> Index<'a> {
+    pub(crate) fn with_terms(site: &'a Site, terms: &'a Terms) -> Index<'a> {
         Index {
             site,
             terms: std::borrow::Cow::Borrowed(terms),
@@ -136,33 +136,11 @@ impl<'a> Index<'a> {
 
     /// The stance `text` probably takes on each of `claims`, and the
     /// conflicts behind a `contradicts`.
-    pub fn hints(&self, text: &str, claims: &[usize]) -> Vec<(Stance, Vec<Conflict>)> {
+    pub(crate) fn hints(&self, text: &str, claims: &[usize]) -> Vec<(Stance, Vec<Conflict>)> {
         let v = self.terms.text_vector(text);
         claims
             .iter()
             .map(|&ci| self.stance_hint(text, &v, ci))
-            .collect()
-    }
-
-    /// Claims ranked for a passage (a reviewer's selection), best first,
-    /// each with a stance hint: up to `limit` of those scoring at least
-    /// [`MIN_SCORE`].
-    pub fn for_text(&self, text: &str, limit: usize) -> Vec<ClaimSuggestion> {
-        let v = self.terms.text_vector(text);
-        self.rank(text)
-            .into_iter()
-            .filter(|(_, s)| *s >= MIN_SCORE)
-            .take(limit)
-            .map(|(ci, score)| {
-                let (stance, conflicts) = self.stance_hint(text, &v, ci);
-                ClaimSuggestion {
-                    claim: self.site.claims[ci].id.clone(),
-                    claim_text: self.site.claims[ci].text.clone(),
-                    score: round(score),
-                    stance,
-                    conflicts,
-                }
-            })
             .collect()
     }
 }

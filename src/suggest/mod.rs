@@ -43,11 +43,12 @@ use crate::content::Stance;
 use crate::site::Site;
 use rejected::Rejected;
 
-pub use align::{At, aligned_pairs};
+pub use align::aligned_pairs;
 pub use conflicts::{Conflict, ConflictKind, conflicts};
-pub use format::{Format, to_json, to_text, to_toml};
+pub use format::Format;
+pub(crate) use format::{to_json, to_text, to_toml};
 pub use index::{Index, for_statement};
-pub use rank::Terms;
+pub(crate) use rank::Terms;
 
 /// What to suggest for.
 #[derive(Debug, Clone)]
@@ -68,16 +69,16 @@ impl Default for Options {
 }
 
 /// Claims below this relative score are not proposed.
-pub const MIN_SCORE: f64 = 0.04;
+pub(crate) const MIN_SCORE: f64 = 0.04;
 /// Claims scoring below this fraction of the statement's best claim are
 /// not proposed: they are rarely right when a much better one exists.
-pub const MIN_RELATIVE: f64 = 0.4;
+pub(crate) const MIN_RELATIVE: f64 = 0.4;
 /// Statements of different articles at or above this similarity (see
 /// [`Index::similarity`]) are aligned.
-pub const ALIGN_SIMILARITY: f64 = 0.3;
+pub(crate) const ALIGN_SIMILARITY: f64 = 0.3;
 /// Word-trigram overlap (Jaccard) from which an aligned pair counts as a
 /// near-duplicate (wire copy).
-pub const NEAR_DUPLICATE: f64 = 0.45;
+pub(crate) const NEAR_DUPLICATE: f64 = 0.45;
 
 /// A claim proposed for a statement.
 #[derive(Debug, Clone, Serialize)]
@@ -95,7 +96,7 @@ pub struct ClaimSuggestion {
 
 /// Claims proposed for one unlinked statement.
 #[derive(Debug, Clone, Serialize)]
-pub struct StatementSuggestions {
+pub(crate) struct StatementSuggestions {
     pub article: String,
     pub statement: String,
     pub text: String,
@@ -104,7 +105,7 @@ pub struct StatementSuggestions {
 
 /// A statement in an aligned group.
 #[derive(Debug, Clone, Serialize)]
-pub struct Member {
+pub(crate) struct Member {
     pub article: String,
     pub statement: String,
     pub text: String,
@@ -114,7 +115,7 @@ pub struct Member {
 
 /// Two aligned statements (indices into the group's members).
 #[derive(Debug, Clone, Serialize)]
-pub struct AlignedPair {
+pub(crate) struct AlignedPair {
     pub a: usize,
     pub b: usize,
     /// See [`Index::similarity`].
@@ -127,7 +128,7 @@ pub struct AlignedPair {
 
 /// A proposal for a member of a group: link it to a claim.
 #[derive(Debug, Clone, Serialize)]
-pub struct Proposal {
+pub(crate) struct Proposal {
     pub member: usize,
     pub claim: String,
     pub stance: Stance,
@@ -135,7 +136,7 @@ pub struct Proposal {
 
 /// Statements of different articles that report the same fact.
 #[derive(Debug, Clone, Serialize)]
-pub struct Group {
+pub(crate) struct Group {
     pub members: Vec<Member>,
     pub pairs: Vec<AlignedPair>,
     /// Links the group's other members have and these lack.
@@ -146,7 +147,7 @@ pub struct Group {
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     pub statements: Vec<StatementSuggestions>,
     pub groups: Vec<Group>,
 }
@@ -157,7 +158,7 @@ fn round(x: f64) -> f64 {
 
 /// All suggestions for a site (compile it with drafts so every claim is
 /// a candidate).
-pub fn suggest(site: &Site, rejected: &Rejected, opts: &Options) -> Report {
+pub(crate) fn suggest(site: &Site, rejected: &Rejected, opts: &Options) -> Report {
     let index = Index::new(site);
     let wanted = |ai: usize| {
         opts.article

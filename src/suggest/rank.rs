@@ -66,7 +66,7 @@ pub(super) struct ClaimTerms {
 /// changed (articles whose text changed, claims whose text or quotes did),
 /// with exactly the figures a fresh [`Terms::new`] would have.
 #[derive(Debug, Clone, Default)]
-pub struct Terms {
+pub(crate) struct Terms {
     vocab: HashMap<String, TermId>,
     /// Statements and claim texts holding each term.
     df: Vec<u32>,
@@ -100,7 +100,7 @@ const ARTICLE_BATCH: usize = 256;
 
 impl Terms {
     /// The statistics of `site`.
-    pub fn new(site: &Site) -> Terms {
+    pub(crate) fn new(site: &Site) -> Terms {
         let mut t = Terms::default();
         t.update(site);
         t
@@ -166,7 +166,7 @@ impl Terms {
     }
 
     /// Brings the statistics up to date with `site`.
-    pub fn update(&mut self, site: &Site) {
+    pub(crate) fn update(&mut self, site: &Site) {
         self.update_with(site, None);
     }
 
@@ -331,7 +331,7 @@ impl Terms {
 
     /// Claims ranked for a text, best first: `(claim index, relative
     /// score)`, the BM25 score divided by the best the text could get.
-    pub fn rank(&self, text: &str) -> Vec<(usize, f64)> {
+    pub(crate) fn rank(&self, text: &str) -> Vec<(usize, f64)> {
         let q: BTreeSet<String> = terms(text).into_iter().collect();
         let ids: Vec<Option<TermId>> = q.iter().map(|t| self.id(t)).collect();
         let best: f64 = ids.iter().map(|&t| self.idf(t) * (K1 + 1.0)).sum();
@@ -368,7 +368,7 @@ impl Terms {
     /// (stemmed, stop words dropped, in any order), or the same words
     /// when it has no content words. Creating such a claim again is
     /// usually a mistake.
-    pub fn near_duplicates(&self, site: &Site, text: &str) -> Vec<usize> {
+    pub(crate) fn near_duplicates(&self, site: &Site, text: &str) -> Vec<usize> {
         let folded = |s: &str| -> Vec<String> { words(s).into_iter().map(|w| w.lower).collect() };
         // Index terms leave negations out: "did not end" is not "ended".
         let negations = |s: &str| {

@@ -25,13 +25,13 @@ use crate::anchor::normalize_quote;
 use crate::claims::edit::{self, ClaimsFile, EditError, string_value};
 
 /// Where rejected suggestions are kept, relative to the project root.
-pub const FILE: &str = "content/review/rejected.toml";
+pub(crate) const FILE: &str = "content/review/rejected.toml";
 
 const HEADER: &str = "# Suggestions rejected in review mode (crosscheck serve --review).\n\
 # `crosscheck suggest` and the review panel do not offer them again;\n\
 # delete an entry to see its suggestion again.\n";
 
-pub fn path(root: &Path) -> PathBuf {
+pub(crate) fn path(root: &Path) -> PathBuf {
     root.join(FILE)
 }
 
@@ -56,7 +56,7 @@ pub struct Rejected {
 
 impl Rejected {
     /// Reads the file; a missing file means nothing was rejected.
-    pub fn load(root: &Path) -> Result<Rejected, EditError> {
+    pub(crate) fn load(root: &Path) -> Result<Rejected, EditError> {
         let bytes = match read(root) {
             Ok(Some((_, b))) => b,
             Ok(None) => return Ok(Rejected::default()),
@@ -83,20 +83,12 @@ impl Rejected {
         Ok(Rejected { entries })
     }
 
-    pub fn contains(&self, claim: &str, article: &str, statement: &str) -> bool {
+    pub(crate) fn contains(&self, claim: &str, article: &str, statement: &str) -> bool {
         self.entries.contains(&(
             claim.to_string(),
             article.to_string(),
             normalize_quote(statement),
         ))
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 }
 

@@ -9,7 +9,7 @@ use super::EditError;
 use crate::text::slugify;
 
 /// A claim id made from its text: the first words, slugged, unique.
-pub fn claim_id_for(text: &str, taken: &HashSet<String>) -> String {
+pub(crate) fn claim_id_for(text: &str, taken: &HashSet<String>) -> String {
     let slug = slugify(text);
     let mut base = String::new();
     for word in slug.split('-').filter(|w| !w.is_empty()) {
@@ -35,7 +35,7 @@ pub fn claim_id_for(text: &str, taken: &HashSet<String>) -> String {
 
 /// A string value in the most readable TOML spelling: a basic string, or
 /// a multi-line one for text with line breaks.
-pub fn string_value(s: &str) -> Value {
+pub(crate) fn string_value(s: &str) -> Value {
     let repr = if s.contains('\n') {
         multiline_basic(s)
     } else {
@@ -106,7 +106,7 @@ pub(super) fn multiline_basic(s: &str) -> String {
 }
 
 /// Refuses anything but a date like `2026-11-20`.
-pub fn check_date(d: &str) -> Result<(), EditError> {
+pub(crate) fn check_date(d: &str) -> Result<(), EditError> {
     date_value("date", d).map(drop)
 }
 
@@ -131,7 +131,7 @@ pub(super) fn date_value(field: &'static str, d: &str) -> Result<Value, EditErro
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`.
-pub fn today() -> String {
+pub(crate) fn today() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -111,7 +111,7 @@ pub(in crate::render) fn source_views(site: &Site, ci: usize, md: &Markdown) -> 
 
 /// The date of a Wayback Machine snapshot, from its address
 /// (`https://web.archive.org/web/20251203104512/https://…` → `2025-12-03`).
-pub fn wayback_date(url: &str) -> Option<String> {
+pub(crate) fn wayback_date(url: &str) -> Option<String> {
     let rest = url
         .strip_prefix("https://web.archive.org/web/")
         .or_else(|| url.strip_prefix("http://web.archive.org/web/"))?;

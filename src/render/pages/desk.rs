@@ -84,7 +84,7 @@ pub(in crate::render) struct PageView<'a> {
 }
 
 /// The line a desk page writes where the generated verdict scale goes.
-pub const VERDICT_SCALE_PLACEHOLDER: &str = "{{ verdict_scale }}";
+pub(crate) const VERDICT_SCALE_PLACEHOLDER: &str = "{{ verdict_scale }}";
 
 pub(in crate::render) fn page_view(site: &Site, pi: usize) -> PageView<'_> {
     let root = "../../";

@@ -19,12 +19,12 @@ use crate::site::Site;
 /// pair, so it grows with their product: 5,000 claims × 10,000 reports
 /// would be a 10 GB page. Above this many cells it is left out and the
 /// index says so; each claim's page still lists every report on it.
-pub const MAX_MATRIX_CELLS: usize = 10_000;
+pub(crate) const MAX_MATRIX_CELLS: usize = 10_000;
 
 /// How many entries each list on the front page shows at most: the full
 /// lists have pages of their own, and the front page must stay small at
 /// any size of site.
-pub const FRONT_PAGE_LIST: usize = 50;
+pub(crate) const FRONT_PAGE_LIST: usize = 50;
 
 #[derive(Serialize)]
 pub(in crate::render) struct IndexView<'a> {

@@ -15,7 +15,7 @@ use crate::site::Site;
 
 /// How many entries a list on an outlet page shows at most before
 /// pointing to the full list (the claims pages, `data.json`).
-pub const OUTLET_LIST: usize = 200;
+pub(crate) const OUTLET_LIST: usize = 200;
 
 #[derive(Serialize)]
 pub(in crate::render) struct OutletSummary {

@@ -57,11 +57,10 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::http::header;
-use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
+use axum::{Router, middleware};
 
 use crate::compiled::SiteCell;
 use crate::project::Project;
@@ -73,19 +72,19 @@ use write::{
     update_claim,
 };
 
-pub use request::ApiError;
+pub(crate) use request::ApiError;
 
 /// Largest request body accepted.
-pub const BODY_LIMIT: usize = 64 * 1024;
+pub(crate) const BODY_LIMIT: usize = 64 * 1024;
 /// The header carrying the secret token.
-pub const TOKEN_HEADER: &str = "x-crosscheck-token";
+pub(crate) const TOKEN_HEADER: &str = "x-crosscheck-token";
 /// Where the API and the review assets are served (serve itself uses
 /// other paths under `/__crosscheck/`).
-pub const PREFIX: &str = "/__crosscheck/review";
+pub(crate) const PREFIX: &str = "/__crosscheck/review";
 
 /// The review script and style, embedded in the binary.
-pub const SCRIPT: &str = include_str!("../review.js");
-pub const STYLE: &str = include_str!("../review.css");
+pub(crate) const SCRIPT: &str = include_str!("../review.js");
+pub(crate) const STYLE: &str = include_str!("../review.css");
 
 /// How the API is set up for one run of serve.
 #[derive(Debug, Clone)]
@@ -125,7 +124,7 @@ pub fn new_token() -> String {
 
 /// The tags that load the review script into a page, carrying the token
 /// and the reviewer's name (shown in the panel's "Review mode" marker).
-pub fn script_tags(token: &str, reviewer: Option<&str>) -> String {
+pub(crate) fn script_tags(token: &str, reviewer: Option<&str>) -> String {
     let name = reviewer
         .map(|r| format!(" data-reviewer=\"{}\"", crate::text::escape_html(r)))
         .unwrap_or_default();
@@ -135,12 +134,12 @@ pub fn script_tags(token: &str, reviewer: Option<&str>) -> String {
 }
 
 /// Extra HTML for each served page, given its path in the site.
-pub type Inject = dyn Fn(&str) -> String + Send + Sync;
+pub(crate) type Inject = dyn Fn(&str) -> String + Send + Sync;
 
 /// Review mode for one run of `crosscheck serve`: routes to merge into
 /// the server's, HTML for every page it serves (the review script with a
 /// fresh token), and the cell the server publishes each compiled site to.
-pub struct ReviewMode {
+pub(crate) struct ReviewMode {
     pub routes: Router,
     pub inject: Arc<Inject>,
     pub cell: Arc<SiteCell>,
@@ -150,7 +149,7 @@ impl ReviewMode {
     /// Review mode for `project`, served on `bind` and reached
     /// by `hosts` besides IP addresses and `localhost`. The reviewer name
     /// comes from `reviewer`, else `$CROSSCHECK_REVIEWER`.
-    pub fn new(
+    pub(crate) fn new(
         project: &Project,
         reviewer: Option<String>,
         hosts: Vec<String>,

@@ -21,7 +21,7 @@ use crate::site::Site;
 
 /// Why a request failed, as the HTTP status and a message for people.
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
+pub(crate) enum ApiError {
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]

@@ -427,7 +427,7 @@ pub(super) fn article_id(path: &Path) -> String {
 
 /// `content/articles/*.md`, not an editor's temporary file: the files
 /// `ContentFiles::discover` lists as articles.
-pub fn is_article_path(root: &Path, path: &Path) -> bool {
+pub(crate) fn is_article_path(root: &Path, path: &Path) -> bool {
     path.parent() == Some(&root.join("content").join("articles"))
         && path.extension().is_some_and(|e| e == "md")
         && !crate::input::is_editor_temp(path)

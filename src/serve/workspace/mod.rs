@@ -61,18 +61,18 @@ use deps::{Deps, Dirty};
 use filing::Entity;
 use load::{ArticleSlot, ClaimsSlot};
 
-pub use load::is_article_path;
+pub(crate) use load::is_article_path;
 
 /// Served pages by path relative to the site root (`index.html`,
 /// `articles/ID/index.html`, `data.json`…).
-pub type Pages = BTreeMap<String, Bytes>;
+pub(crate) type Pages = BTreeMap<String, Bytes>;
 
 /// [`Outcome::what`] when no file had really changed.
-pub const NOTHING: &str = "nothing";
+pub(crate) const NOTHING: &str = "nothing";
 
 /// What the watcher saw, as work for [`Workspace::rebuild`].
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Changes {
+pub(crate) struct Changes {
     /// Article files created, modified, renamed or removed.
     pub articles: BTreeSet<PathBuf>,
     /// A claims file, or the claims folder, changed.
@@ -94,7 +94,7 @@ pub struct Changes {
 
 impl Changes {
     /// Everything, as for the first build.
-    pub fn everything() -> Changes {
+    pub(crate) fn everything() -> Changes {
         Changes {
             claims: true,
             config: true,
@@ -105,11 +105,11 @@ impl Changes {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         *self == Changes::default()
     }
 
-    pub fn merge(&mut self, other: Changes) {
+    pub(crate) fn merge(&mut self, other: Changes) {
         self.articles.extend(other.articles);
         self.claims |= other.claims;
         self.config |= other.config;
@@ -122,7 +122,7 @@ impl Changes {
 
 /// The result of one rebuild.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// What to serve: the new pages, or the last good ones if this build
     /// failed (empty if no build has succeeded yet).
     pub pages: Arc<Pages>,
@@ -143,14 +143,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         !self.diagnostics.has_errors()
     }
 }
 
 /// Counts of what a rebuild rendered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// Article pages.
     pub articles: usize,
     /// Claim pages.
@@ -172,13 +172,11 @@ pub struct Rendered {
 /// it reaches are in `pages`; the site-wide files in `deferred` are still
 /// the old ones and are being rendered.
 #[derive(Debug, Clone)]
-pub struct Early {
+pub(crate) struct Early {
     pub pages: Arc<Pages>,
     pub deferred: Vec<String>,
     pub changed: usize,
-    pub rendered: Rendered,
     pub elapsed: Duration,
-    pub phases: Vec<(&'static str, Duration)>,
 }
 
 /// Stage timings of one rebuild.
@@ -205,7 +203,7 @@ impl Laps {
 
 /// When to render the site-wide files of an [`Early`] build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Later {
+pub(crate) enum Later {
     /// Now, completing this build.
     Now,
     /// In the next build, which is already due (more saves came in):
@@ -214,7 +212,7 @@ pub enum Later {
 }
 
 /// Project state kept across rebuilds. See the module documentation.
-pub struct Workspace {
+pub(crate) struct Workspace {
     project: Project,
     /// `project`'s folder, resolved once by [`Project::open`].
     root: PathBuf,
@@ -279,7 +277,7 @@ pub struct Workspace {
 impl Workspace {
     /// An empty workspace; the first [`Workspace::rebuild`] with
     /// [`Changes::everything`] loads the project.
-    pub fn new(project: &Project) -> Workspace {
+    pub(crate) fn new(project: &Project) -> Workspace {
         Workspace {
             project: project.clone(),
             root: project.root().to_path_buf(),
@@ -320,7 +318,7 @@ impl Workspace {
     }
 
     /// A workspace that publishes every site it compiles to `cell`.
-    pub fn with_cell(project: &Project, cell: Arc<SiteCell>) -> Workspace {
+    pub(crate) fn with_cell(project: &Project, cell: Arc<SiteCell>) -> Workspace {
         Workspace {
             cell: Some(cell),
             ..Workspace::new(project)
@@ -328,19 +326,20 @@ impl Workspace {
     }
 
     /// The pages of the last good build.
-    pub fn pages(&self) -> &Arc<Pages> {
+    #[cfg(test)]
+    pub(crate) fn pages(&self) -> &Arc<Pages> {
         &self.pages
     }
 
     /// Applies `changes`, compiles, and renders what they reach.
-    pub fn rebuild(&mut self, changes: &Changes) -> Outcome {
+    pub(crate) fn rebuild(&mut self, changes: &Changes) -> Outcome {
         self.rebuild_with(changes, &mut |_| Later::Now)
     }
 
     /// [`Workspace::rebuild`], calling `early` when the pages the change
     /// reaches are ready but the big site-wide files are not yet (see
     /// [`Early`]).
-    pub fn rebuild_with(
+    pub(crate) fn rebuild_with(
         &mut self,
         changes: &Changes,
         early: &mut dyn FnMut(&Early) -> Later,

@@ -161,9 +161,7 @@ impl Workspace {
                 pages: eager.clone(),
                 deferred: later_paths,
                 changed: out.changed,
-                rendered: out.rendered,
                 elapsed: started.elapsed(),
-                phases: self.laps.phases.clone(),
             });
             self.laps.lap("publish");
             // Until the rest is rendered, the eager pages are the state:
