@@ -482,7 +482,11 @@ fn suggest(
     format: crate::suggest::Format,
 ) -> ExitCode {
     use crate::suggest::SuggestError;
-    match crate::suggest::run(&root, &opts, format) {
+    let project = match open(&root) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    match crate::suggest::run(&project, &opts, format) {
         Ok((out, diags)) => {
             if diags.has_errors() {
                 eprintln!(

@@ -306,11 +306,12 @@ fn suggest_never_writes_and_honours_rejections() {
     let fixture = repo().join("tests/fixtures/review-project");
     copy(&fixture, dir.path());
     let before = snapshot(dir.path());
+    let project = crosscheck::Project::open(dir.path()).unwrap();
     let opts = suggest::Options {
         article: Some("paper-b".into()),
         limit: 3,
     };
-    let (out, _) = suggest::run(dir.path(), &opts, suggest::Format::Json).unwrap();
+    let (out, _) = suggest::run(&project, &opts, suggest::Format::Json).unwrap();
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     let proposed = |r: &serde_json::Value, statement: &str, claim: &str| {
         r["statements"].as_array().unwrap().iter().any(|s| {
@@ -356,14 +357,14 @@ fn suggest_never_writes_and_honours_rejections() {
         "2026-11-21",
     )
     .unwrap();
-    let (out, _) = suggest::run(dir.path(), &opts, suggest::Format::Json).unwrap();
+    let (out, _) = suggest::run(&project, &opts, suggest::Format::Json).unwrap();
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(!proposed(&report, "Wednesday", "met-on-tuesday"), "{out}");
-    let toml = suggest::run(dir.path(), &opts, suggest::Format::Toml)
+    let toml = suggest::run(&project, &opts, suggest::Format::Toml)
         .unwrap()
         .0;
     assert!(toml.parse::<toml_edit::DocumentMut>().is_ok(), "{toml}");
-    let text = suggest::run(dir.path(), &opts, suggest::Format::Text)
+    let text = suggest::run(&project, &opts, suggest::Format::Text)
         .unwrap()
         .0;
     assert!(text.contains("paper-b"), "{text}");

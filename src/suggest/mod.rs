@@ -209,15 +209,17 @@ pub enum SuggestError {
     Rejected(#[from] crate::claims::edit::EditError),
 }
 
-/// Runs `crosscheck suggest` on the project at `root`: the report in
-/// `format`, and the diagnostics of loading (shown as warnings; evidence
-/// that does not anchor is simply not counted as a link).
+/// Runs `crosscheck suggest` on `project`, compiled through the front
+/// door like every command: the report in `format`, and the diagnostics
+/// of loading (shown as warnings; evidence that does not anchor is simply
+/// not counted as a link).
 pub fn run(
-    root: &std::path::Path,
+    project: &crate::project::Project,
     opts: &Options,
     format: Format,
 ) -> Result<(String, crate::diag::Diagnostics), SuggestError> {
-    let (site, diags) = crate::site::compile(root, crate::site::BuildOptions { drafts: true });
+    let root = project.root();
+    let (site, diags) = project.compile(crate::site::BuildOptions { drafts: true });
     let Some(site) = site else {
         return Err(SuggestError::Content(diags));
     };
