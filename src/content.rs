@@ -24,6 +24,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::input::Project;
 
 mod article;
+mod article_idx;
 mod claims_file;
 mod config;
 mod fields;
@@ -35,6 +36,8 @@ mod validate;
 pub use article::{
     Article, Body, check_derived_from, join_lone_bullets, parse_article, parse_article_among,
 };
+pub(crate) use article_idx::indexed_by_article;
+pub use article_idx::{ArticleIdx, PerArticle};
 pub use claims_file::{
     Claim, Evidence, Source, Update, check_claim_references, citations, claim_links, parse_claims,
 };
