@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use crosscheck::anchor::{self, QuoteQuery};
+use crosscheck::content::ArticleIdx;
 use crosscheck::document::{self, Doc};
 use crosscheck::render::{self, Job, Renderer};
 use crosscheck::site::{self, BuildOptions, Site};
@@ -79,8 +80,8 @@ static SITE: LazyLock<(Site, Renderer)> = LazyLock::new(|| {
 
 /// The article with the most statements linked to a claim: the heaviest
 /// page to render.
-fn busiest_article(site: &Site) -> usize {
-    (0..site.articles.len())
+fn busiest_article(site: &Site) -> ArticleIdx {
+    site.article_indices()
         .max_by_key(|&i| (site.graph.linked_count(i), std::cmp::Reverse(i)))
         .expect("corpus has articles")
 }

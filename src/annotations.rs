@@ -269,8 +269,8 @@ fn write_page(
         let (ci, r) = evidence[i];
         let claim = &site.claims[ci];
         let claim_path = format!("claims/{}/", claim.id);
-        let article = &site.articles[r.article];
-        let doc = &site.docs[r.article];
+        let article = site.article(r.article);
+        let doc = site.doc(r.article);
         let ev = &claim.evidence[r.evidence];
         let text = &doc.text;
         let exact = &text[r.quote_start..r.quote_end];

@@ -24,6 +24,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::input::Project;
 
 mod article;
+mod article_idx;
 mod claims_file;
 mod config;
 mod fields;
@@ -34,6 +35,8 @@ mod validate;
 
 pub use article::parse_article;
 pub(crate) use article::{Article, check_derived_from, parse_article_among};
+pub(crate) use article_idx::indexed_by_article;
+pub use article_idx::{ArticleIdx, PerArticle};
 pub use claims_file::{Claim, check_claim_references, parse_claims};
 pub(crate) use claims_file::{Evidence, Source, Update, citations};
 pub(crate) use config::{SiteConfig, load_site_config};

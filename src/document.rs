@@ -68,6 +68,9 @@ struct Run {
     link: u32,
 }
 
+// A site's documents follow its articles' order (see `ArticleIdx`).
+crate::content::indexed_by_article!(Doc);
+
 impl Doc {
     pub fn statement_text(&self, i: usize) -> &str {
         &self.text[self.statements[i].range.clone()]

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use crate::assess::Counts;
-use crate::content::{Article, Claim, Stance};
+use crate::content::{Article, ArticleIdx, Claim, PerArticle, Stance};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::graph::{self, Graph};
 use crate::text::slugify;
@@ -23,7 +23,7 @@ pub struct Outlet {
     /// As the first of its articles (in id order) spells it.
     pub name: String,
     /// Its articles, in site order.
-    pub articles: Vec<usize>,
+    pub articles: Vec<ArticleIdx>,
     /// Every piece of evidence from its articles, by assessment.
     pub counts: Counts,
     /// Statements of its articles linked to at least one published claim.
@@ -57,7 +57,7 @@ pub struct ClaimSides {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Side {
     /// Articles, in site order, no repeats.
-    pub articles: Vec<usize>,
+    pub articles: Vec<ArticleIdx>,
     /// How many independence groups those articles come from.
     pub independent: usize,
     /// Their outlets, in outlet order, no repeats.
@@ -82,22 +82,22 @@ fn stance_index(stance: Stance) -> usize {
 pub struct Findings {
     /// Sorted by id.
     pub outlets: Vec<Outlet>,
-    /// Article index → outlet index.
-    pub article_outlet: Vec<usize>,
-    /// Article index → the index of its group's representative article
-    /// (see [`independence_groups`]).
-    pub group: Vec<usize>,
-    /// Article index → its evidence by assessment.
-    pub article_counts: Vec<Counts>,
+    /// Article → outlet index.
+    pub article_outlet: PerArticle<usize>,
+    /// Article → its group's representative article (see
+    /// [`independence_groups`]).
+    pub group: PerArticle<ArticleIdx>,
+    /// Article → its evidence by assessment.
+    pub article_counts: PerArticle<Counts>,
     /// Claim index → the sides reports take.
     pub claims: Vec<ClaimSides>,
     /// Claims with reports on both sides, most contested first (see
     /// [`Findings::build`]).
     pub disagreements: Vec<usize>,
-    /// Article index → the articles it declares it derives from, and the
+    /// Article → the articles it declares it derives from, and the
     /// articles that declare they derive from it (site order).
-    pub derived_from: Vec<Vec<usize>>,
-    pub copied_by: Vec<Vec<usize>>,
+    pub derived_from: PerArticle<Vec<ArticleIdx>>,
+    pub copied_by: PerArticle<Vec<ArticleIdx>>,
 }
 
 /// An outlet's id: its name as a slug (`"The Evening Post"` →
@@ -126,8 +126,10 @@ pub(crate) fn outlet_id(name: &str) -> String {
 /// member — the original the others copy — or the first member when every
 /// member derives from another. Names that are no article's id are
 /// ignored here (`check_derived_from` reports them).
-pub(crate) fn independence_groups(articles: &[Article]) -> Vec<usize> {
+pub(crate) fn independence_groups(articles: &[Article]) -> PerArticle<ArticleIdx> {
     let index = graph::article_index(articles);
+    // Union-find over plain positions: the index only names articles again
+    // in the result.
     let mut parent: Vec<usize> = (0..articles.len()).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
@@ -139,7 +141,7 @@ pub(crate) fn independence_groups(articles: &[Article]) -> Vec<usize> {
     for (i, a) in articles.iter().enumerate() {
         for (id, _) in &a.derived_from {
             if let Some(&j) = index.get(id.as_str()) {
-                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j.get()));
                 if ri != rj {
                     parent[ri.max(rj)] = ri.min(rj);
                 }
@@ -152,25 +154,27 @@ pub(crate) fn independence_groups(articles: &[Article]) -> Vec<usize> {
         let derives = a
             .derived_from
             .iter()
-            .any(|(id, _)| index.get(id.as_str()).is_some_and(|&j| j != i));
+            .any(|(id, _)| index.get(id.as_str()).is_some_and(|&j| j.get() != i));
         if !derives {
             representative.entry(roots[i]).or_insert(i);
         }
     }
-    roots
-        .iter()
-        .map(|r| representative.get(r).copied().unwrap_or(*r))
-        .collect()
+    PerArticle::new(
+        roots
+            .iter()
+            .map(|r| ArticleIdx::new(representative.get(r).copied().unwrap_or(*r)))
+            .collect(),
+    )
 }
 
 impl Findings {
     pub fn build(articles: &[Article], claims: &[Claim], graph: &Graph) -> Findings {
         let group = independence_groups(articles);
-        let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, a) in articles.iter().enumerate() {
+        let mut by_id: BTreeMap<String, Vec<ArticleIdx>> = BTreeMap::new();
+        for (i, a) in ArticleIdx::enumerate(articles) {
             by_id.entry(outlet_id(&a.outlet)).or_default().push(i);
         }
-        let mut article_outlet = vec![0; articles.len()];
+        let mut article_outlet = PerArticle::new(vec![0; articles.len()]);
         let mut outlets: Vec<Outlet> = by_id
             .into_iter()
             .enumerate()
@@ -195,7 +199,7 @@ impl Findings {
             })
             .collect();
 
-        let mut article_counts = vec![Counts::default(); articles.len()];
+        let mut article_counts = PerArticle::new(vec![Counts::default(); articles.len()]);
         let mut sides = Vec::with_capacity(claims.len());
         for (ci, refs) in graph.evidence.iter().enumerate() {
             let mut cs = ClaimSides::default();
@@ -209,7 +213,7 @@ impl Findings {
             }
             for side in &mut cs.sides {
                 side.articles.sort_unstable();
-                let mut groups: Vec<usize> = side.articles.iter().map(|&a| group[a]).collect();
+                let mut groups: Vec<ArticleIdx> = side.articles.iter().map(|&a| group[a]).collect();
                 groups.sort_unstable();
                 groups.dedup();
                 side.independent = groups.len();
@@ -228,8 +232,8 @@ impl Findings {
                 v.dedup();
                 v
             };
-            let groups_of = |articles: &[usize], only: Option<usize>| -> Vec<usize> {
-                let mut g: Vec<usize> = articles
+            let groups_of = |articles: &[ArticleIdx], only: Option<usize>| -> Vec<ArticleIdx> {
+                let mut g: Vec<ArticleIdx> = articles
                     .iter()
                     .filter(|&&a| only.is_none_or(|o| article_outlet[a] == o))
                     .map(|&a| group[a])
@@ -238,8 +242,9 @@ impl Findings {
                 g.dedup();
                 g
             };
-            let every: Vec<usize> = {
-                let mut a: Vec<usize> = cs.sides.iter().flat_map(|s| s.articles.clone()).collect();
+            let every: Vec<ArticleIdx> = {
+                let mut a: Vec<ArticleIdx> =
+                    cs.sides.iter().flat_map(|s| s.articles.clone()).collect();
                 a.sort_unstable();
                 a.dedup();
                 a
@@ -274,9 +279,7 @@ impl Findings {
             sides.push(cs);
         }
         for (oi, outlet) in outlets.iter_mut().enumerate() {
-            outlet.statements_checked = articles
-                .iter()
-                .enumerate()
+            outlet.statements_checked = ArticleIdx::enumerate(articles)
                 .filter(|&(ai, _)| article_outlet[ai] == oi)
                 .map(|(ai, _)| graph.linked_count(ai))
                 .sum();
@@ -292,19 +295,19 @@ impl Findings {
             (std::cmp::Reverse(s.min(c)), std::cmp::Reverse(s.max(c)), ci)
         });
         let index = graph::article_index(articles);
-        let derived_from: Vec<Vec<usize>> = articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                a.derived_from
-                    .iter()
-                    .filter_map(|(id, _)| index.get(id.as_str()).copied())
-                    .filter(|&j| j != i)
-                    .collect()
-            })
-            .collect();
-        let mut copied_by = vec![Vec::new(); articles.len()];
-        for (i, from) in derived_from.iter().enumerate() {
+        let derived_from: PerArticle<Vec<ArticleIdx>> = PerArticle::new(
+            ArticleIdx::enumerate(articles)
+                .map(|(i, a)| {
+                    a.derived_from
+                        .iter()
+                        .filter_map(|(id, _)| index.get(id.as_str()).copied())
+                        .filter(|&j| j != i)
+                        .collect()
+                })
+                .collect(),
+        );
+        let mut copied_by = PerArticle::new(vec![Vec::new(); articles.len()]);
+        for (i, from) in derived_from.iter() {
             for &j in from {
                 copied_by[j].push(i);
             }
@@ -322,13 +325,13 @@ impl Findings {
     }
 
     /// The outlet of article `ai`.
-    pub fn outlet_of(&self, ai: usize) -> &Outlet {
+    pub fn outlet_of(&self, ai: ArticleIdx) -> &Outlet {
         &self.outlets[self.article_outlet[ai]]
     }
 
     /// How many independence groups `articles` come from.
-    pub fn independent_count(&self, articles: impl IntoIterator<Item = usize>) -> usize {
-        let mut groups: Vec<usize> = articles.into_iter().map(|a| self.group[a]).collect();
+    pub fn independent_count(&self, articles: impl IntoIterator<Item = ArticleIdx>) -> usize {
+        let mut groups: Vec<ArticleIdx> = articles.into_iter().map(|a| self.group[a]).collect();
         groups.sort_unstable();
         groups.dedup();
         groups.len()
@@ -412,7 +415,7 @@ const RARE_WORD_MAX: usize = 64;
 /// Pairs of articles `(a, b, share)` with `a < b` that share most of their
 /// statements (see [`NEAR_COPY_SHARE`]): the share is of the article with
 /// the larger matched fraction.
-pub(crate) fn near_copies(docs: &[crate::document::Doc]) -> Vec<(usize, usize, f64)> {
+pub(crate) fn near_copies(docs: &[crate::document::Doc]) -> Vec<(ArticleIdx, ArticleIdx, f64)> {
     use rustc_hash::FxHashMap;
     // (article, statement) → words, for statements long enough to compare.
     let words: Vec<Vec<Vec<u64>>> = docs
@@ -466,7 +469,7 @@ pub(crate) fn near_copies(docs: &[crate::document::Doc]) -> Vec<(usize, usize, f
         }
     }
     let comparable = |ai: usize| words[ai].iter().filter(|w| w.len() >= MIN_WORDS).count();
-    let mut out: Vec<(usize, usize, f64)> = matched
+    let mut out: Vec<(ArticleIdx, ArticleIdx, f64)> = matched
         .into_iter()
         .filter_map(|((a, b), (mut sa, mut sb))| {
             let (a, b) = (a as usize, b as usize);
@@ -482,7 +485,7 @@ pub(crate) fn near_copies(docs: &[crate::document::Doc]) -> Vec<(usize, usize, f
                 }
             };
             let share = side(sa.len(), comparable(a)).max(side(sb.len(), comparable(b)));
-            (share >= NEAR_COPY_SHARE).then_some((a, b, share))
+            (share >= NEAR_COPY_SHARE).then_some((ArticleIdx::new(a), ArticleIdx::new(b), share))
         })
         .collect();
     out.sort_by_key(|x| (x.0, x.1));
@@ -525,6 +528,18 @@ mod tests {
     use crate::content::{Evidence, Status, Verdict};
     use crate::diag::SourceFile;
     use crate::document;
+
+    fn at(positions: &[usize]) -> Vec<ArticleIdx> {
+        positions.iter().map(|&i| ArticleIdx::new(i)).collect()
+    }
+
+    /// Each article's group, as positions.
+    fn groups(articles: &[Article]) -> Vec<usize> {
+        independence_groups(articles)
+            .iter()
+            .map(|(_, g)| g.get())
+            .collect()
+    }
 
     #[test]
     fn outlets_named_in_another_script_stay_apart() {
@@ -600,7 +615,7 @@ mod tests {
             article("copy", "Copy Daily", &["wire"]),
             article("own", "Own Post", &[]),
         ];
-        assert_eq!(independence_groups(&articles), [0, 0, 2]);
+        assert_eq!(groups(&articles), [0, 0, 2]);
         let claims = vec![claim(
             "c",
             Verdict::Accurate,
@@ -616,7 +631,7 @@ mod tests {
             &claims,
         );
         let side = f.claims[0].side(Stance::Supports);
-        assert_eq!(side.articles, [0, 1, 2]);
+        assert_eq!(side.articles, at(&[0, 1, 2]));
         assert_eq!(side.independent, 2);
     }
 
@@ -632,7 +647,7 @@ mod tests {
         .collect();
         let pairs = near_copies(&docs);
         assert_eq!(pairs.len(), 1, "{pairs:?}");
-        assert_eq!((pairs[0].0, pairs[0].1), (0, 1));
+        assert_eq!((pairs[0].0.get(), pairs[0].1.get()), (0, 1));
         assert!(pairs[0].2 >= NEAR_COPY_SHARE);
     }
 
@@ -643,10 +658,10 @@ mod tests {
             article("b-copy", "B", &["a-copy"]),
             article("z-original", "Z", &[]),
         ];
-        assert_eq!(independence_groups(&articles), [2, 2, 2]);
+        assert_eq!(groups(&articles), [2, 2, 2]);
         // A loop has no original: its first member stands for it.
         let looped = vec![article("a", "A", &["b"]), article("b", "B", &["a"])];
-        assert_eq!(independence_groups(&looped), [0, 0]);
+        assert_eq!(groups(&looped), [0, 0]);
     }
 
     #[test]
@@ -684,7 +699,7 @@ mod tests {
         let ids: Vec<&str> = f.outlets.iter().map(|o| o.id.as_str()).collect();
         assert_eq!(ids, ["courier", "gazette", "the-post"]);
         let post = &f.outlets[2];
-        assert_eq!(post.articles, [0, 1]);
+        assert_eq!(post.articles, at(&[0, 1]));
         assert_eq!(post.name, "The Post");
         assert_eq!(post.counts.holds_up, 1);
         assert_eq!(post.counts.does_not_hold_up, 1);

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::anchor::{self, Anchor, AnchorError, QuoteQuery};
 use crate::assess::Assessment;
-use crate::content::{Article, Claim, Stance};
+use crate::content::{Article, ArticleIdx, Claim, Stance};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::Doc;
 use crate::text::shorten;
@@ -35,7 +35,7 @@ pub(crate) fn anchor_evidence(
     for (ci, claim) in claims.iter().enumerate() {
         for (ei, ev) in claim.evidence.iter().enumerate() {
             if let Some(&ai) = index.get(ev.article.as_str()) {
-                wanted[ai].push((ci, ei));
+                wanted[ai.get()].push((ci, ei));
             }
         }
     }
@@ -43,6 +43,7 @@ pub(crate) fn anchor_evidence(
         .par_iter()
         .enumerate()
         .map(|(ai, refs)| {
+            let ai = ArticleIdx::new(ai);
             let queries: Vec<QuoteQuery<'_>> = refs
                 .iter()
                 .map(|&(ci, ei)| {
@@ -60,7 +61,7 @@ pub(crate) fn anchor_evidence(
         .iter()
         .map(|c| vec![None; c.evidence.len()])
         .collect();
-    for (ai, (refs, results)) in wanted.iter().zip(found).enumerate() {
+    for ((ai, refs), results) in ArticleIdx::enumerate(&wanted).zip(found) {
         for (&(ci, ei), result) in refs.iter().zip(results) {
             match result {
                 Ok(a) => anchors[ci][ei] = Some(a),
@@ -115,10 +116,8 @@ fn to_u32(n: usize) -> u32 {
 /// Article id → index. Fx-hashed: looked up for every piece of evidence
 /// on every serve rebuild, where SipHash showed in profiles; ids are the
 /// project's own file names, not adversarial keys.
-pub(crate) fn article_index(articles: &[Article]) -> FxHashMap<&str, usize> {
-    articles
-        .iter()
-        .enumerate()
+pub(crate) fn article_index(articles: &[Article]) -> FxHashMap<&str, ArticleIdx> {
+    ArticleIdx::enumerate(articles)
         .map(|(i, a)| (a.id.as_str(), i))
         .collect()
 }
@@ -128,7 +127,7 @@ pub(crate) fn article_index(articles: &[Article]) -> FxHashMap<&str, usize> {
 pub struct EvidenceRef {
     pub claim: usize,
     pub evidence: usize,
-    pub article: usize,
+    pub article: ArticleIdx,
     /// The statements the quote overlaps: `statement..statement_end`.
     pub statement: usize,
     pub statement_end: usize,
@@ -190,7 +189,7 @@ impl Graph {
                     quote_start: anchor.range.start,
                     quote_end: anchor.range.end,
                 };
-                let base = first_statement[ai] as usize;
+                let base = first_statement[ai.get()] as usize;
                 for si in anchor.statements.clone() {
                     counts[base + si + 1] += 1;
                 }
@@ -209,7 +208,7 @@ impl Graph {
             None => Vec::new(),
         };
         for r in evidence.iter().flatten() {
-            let base = first_statement[r.article] as usize;
+            let base = first_statement[r.article.get()] as usize;
             for si in r.statement..r.statement_end {
                 let slot = &mut next[base + si];
                 link_refs[*slot as usize] = *r;
@@ -226,14 +225,16 @@ impl Graph {
 
     /// The evidence overlapping statement `statement` of article `article`,
     /// in claim order.
-    pub fn links(&self, article: usize, statement: usize) -> &[EvidenceRef] {
+    pub fn links(&self, article: ArticleIdx, statement: usize) -> &[EvidenceRef] {
+        let article = article.get();
         let g = self.first_statement[article] as usize + statement;
         debug_assert!(g < self.first_statement[article + 1] as usize);
         &self.link_refs[self.link_start[g] as usize..self.link_start[g + 1] as usize]
     }
 
     /// [`Graph::links`] of every statement of an article, in order.
-    pub fn article_links(&self, article: usize) -> impl Iterator<Item = &[EvidenceRef]> + '_ {
+    pub fn article_links(&self, article: ArticleIdx) -> impl Iterator<Item = &[EvidenceRef]> + '_ {
+        let article = article.get();
         let (from, to) = (
             self.first_statement[article] as usize,
             self.first_statement[article + 1] as usize,
@@ -265,7 +266,7 @@ impl Graph {
     }
 
     /// Links of one statement, one per (claim, stance).
-    pub fn statement_links(&self, article: usize, statement: usize) -> Vec<EvidenceRef> {
+    pub fn statement_links(&self, article: ArticleIdx, statement: usize) -> Vec<EvidenceRef> {
         let mut out: Vec<EvidenceRef> = Vec::new();
         for r in self.links(article, statement) {
             if !out
@@ -279,14 +280,14 @@ impl Graph {
     }
 
     /// Statements of an article linked to at least one claim.
-    pub fn linked_count(&self, article: usize) -> usize {
+    pub fn linked_count(&self, article: ArticleIdx) -> usize {
         self.article_links(article)
             .filter(|l| !l.is_empty())
             .count()
     }
 
     /// Statements of an article that other sources agree with / contradict.
-    pub fn agreement_counts(&self, article: usize) -> (usize, usize) {
+    pub fn agreement_counts(&self, article: ArticleIdx) -> (usize, usize) {
         let mut agreed = 0;
         let mut contradicted = 0;
         for links in self.article_links(article) {
@@ -383,16 +384,20 @@ mod tests {
         let anchors = anchor_evidence(&articles, &docs, &claims, &mut d);
         assert!(!d.has_errors(), "{}", d.render(false));
         let g = Graph::build(&articles, &docs, &claims, &anchors);
-        let a0 = g.statement_links(0, 0);
+        let at = ArticleIdx::new;
+        let a0 = g.statement_links(at(0), 0);
         assert_eq!(a0.len(), 1);
         let (agree, contra) = g.related(&a0[0]);
-        assert_eq!(agree.iter().map(|r| r.article).collect::<Vec<_>>(), [2]);
-        assert_eq!(contra.iter().map(|r| r.article).collect::<Vec<_>>(), [1]);
+        assert_eq!(agree.iter().map(|r| r.article).collect::<Vec<_>>(), [at(2)]);
+        assert_eq!(
+            contra.iter().map(|r| r.article).collect::<Vec<_>>(),
+            [at(1)]
+        );
         // A mention neither agrees nor contradicts.
-        let b1 = g.statement_links(1, 1);
+        let b1 = g.statement_links(at(1), 1);
         assert_eq!(g.related(&b1[0]), (vec![], vec![]));
-        assert_eq!(g.linked_count(0), 1);
-        assert_eq!(g.agreement_counts(1), (0, 1));
+        assert_eq!(g.linked_count(at(0)), 1);
+        assert_eq!(g.agreement_counts(at(1)), (0, 1));
     }
 
     #[test]

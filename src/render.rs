@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::Tera;
 
+use crate::content::ArticleIdx;
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::output::Page;
 use crate::site::Site;
@@ -271,8 +272,8 @@ pub(crate) fn site_jobs(site: &Site) -> Vec<Job> {
     if crate::url::is_absolute(&site.config.base_url) {
         jobs.push(Job::Sitemap);
     }
-    jobs.extend((0..site.articles.len()).map(Job::Article));
-    jobs.extend((0..site.articles.len()).map(Job::ArticleData));
+    jobs.extend(site.article_indices().map(Job::Article));
+    jobs.extend(site.article_indices().map(Job::ArticleData));
     jobs.extend((0..site.claims.len()).map(Job::Claim));
     jobs.extend((0..site.claims.len()).map(Job::Card));
     jobs.extend((0..site.claims.len()).map(Job::CardPng));
@@ -295,9 +296,9 @@ pub enum Job {
     /// `favicon.svg`, the site's icon.
     Favicon,
     /// `articles/ID/index.html`.
-    Article(usize),
+    Article(ArticleIdx),
     /// `articles/ID/data.json`: the article's statements.
-    ArticleData(usize),
+    ArticleData(ArticleIdx),
     /// `claims/ID/index.html`.
     Claim(usize),
     /// `search-index.json`.
@@ -477,7 +478,7 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
             embed::oembed_json(site, i),
         )),
         Job::Article(i) => page(
-            format!("articles/{}/index.html", site.articles[i].id),
+            format!("articles/{}/index.html", site.article(i).id),
             &pages::article_view(site, i),
         ),
         Job::ArticleData(i) => Ok(Page::new(

@@ -63,7 +63,7 @@ pub(crate) fn index_json(site: &Site) -> String {
         .map(|c| [c.id.as_str(), c.text.as_str(), c.verdict.as_str()])
         .collect();
     let mut statements = Vec::new();
-    for (ai, doc) in site.docs.iter().enumerate() {
+    for (ai, _, doc) in site.each_article() {
         for (si, st) in doc.statements.iter().enumerate() {
             let links = site.graph.statement_links(ai, si);
             if links.is_empty() {
@@ -74,7 +74,8 @@ pub(crate) fn index_json(site: &Site) -> String {
                 .flat_map(|r| [r.claim, stance_index(r.stance)])
                 .collect();
             statements.push((
-                ai,
+                // The page's script looks the article up by its position.
+                ai.get(),
                 doc.id_of(st),
                 crate::text::flat_text(doc.statement_text(si)),
                 pairs,

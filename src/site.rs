@@ -6,7 +6,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::claims::signoff;
-use crate::content::{self, Article, Claim, Content, ContentPage, SiteConfig, Status};
+use crate::content::{self, Article, ArticleIdx, Claim, Content, ContentPage, SiteConfig, Status};
 use crate::diag::Diagnostics;
 use crate::document::{self, Doc};
 use crate::findings::Findings;
@@ -23,6 +23,15 @@ pub struct BuildOptions {
 #[derive(Debug, Clone)]
 pub struct Site {
     pub config: SiteConfig,
+    /// The articles and their documents, one for one in the same order,
+    /// addressed by [`ArticleIdx`] ([`Site::article`], [`Site::doc`],
+    /// [`Site::each_article`]). Two vectors rather than one of pairs:
+    /// every stage below takes them as plain slices (findings and the
+    /// outlet checks read only the articles, near-copy detection and the
+    /// graph's statement table only the documents), the documents are
+    /// split in parallel straight into their own vector, and serve keeps
+    /// both across rebuilds, replacing a document only when its text
+    /// changed.
     pub articles: Vec<Article>,
     pub docs: Vec<Doc>,
     /// The claims that are published: approved ones, or all with `drafts`.
@@ -40,6 +49,39 @@ pub struct Site {
 }
 
 impl Site {
+    /// Article `i`.
+    pub fn article(&self, i: ArticleIdx) -> &Article {
+        &self.articles[i]
+    }
+
+    /// Article `i`'s document.
+    pub fn doc(&self, i: ArticleIdx) -> &Doc {
+        &self.docs[i]
+    }
+
+    /// Every article with its document, in site order.
+    pub fn each_article(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = (ArticleIdx, &Article, &Doc)> + ExactSizeIterator {
+        ArticleIdx::enumerate(&self.articles)
+            .zip(&self.docs)
+            .map(|((i, a), d)| (i, a, d))
+    }
+
+    /// The article whose id is `id`: a linear scan, for one-off look-ups
+    /// (a request names one article); a loop over many ids builds
+    /// [`crate::graph::article_index`] instead.
+    pub fn article_idx(&self, id: &str) -> Option<ArticleIdx> {
+        ArticleIdx::enumerate(&self.articles).find_map(|(i, a)| (a.id == id).then_some(i))
+    }
+
+    /// Every article's index, in site order.
+    pub fn article_indices(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = ArticleIdx> + ExactSizeIterator {
+        ArticleIdx::all(self.articles.len())
+    }
+
     /// The lapse of claim `id`'s approval, if it lapsed.
     pub(crate) fn lapse(&self, id: &str) -> Option<&crate::claims::signoff::Lapse> {
         self.lapsed.iter().find(|l| l.claim == id)
@@ -198,15 +240,13 @@ pub(crate) fn assemble(
 }
 
 /// Statements linked to a claim, per article: `(id, linked, total)`.
-pub(crate) fn coverage(site: &Site) -> Vec<(&str, usize, usize)> {
-    site.articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
+pub fn coverage(site: &Site) -> Vec<(&str, usize, usize)> {
+    site.each_article()
+        .map(|(i, a, d)| {
             (
                 a.id.as_str(),
                 site.graph.linked_count(i),
-                site.docs[i].statements.len(),
+                d.statements.len(),
             )
         })
         .collect()

@@ -253,7 +253,7 @@ fn search_index_has_every_claim_and_linked_statement_and_its_links_resolve() {
     }
     // Every statement linked to a claim, and no other.
     let mut linked = BTreeSet::new();
-    for (ai, doc) in site.docs.iter().enumerate() {
+    for (ai, _, doc) in site.each_article() {
         for (si, id) in doc.statement_ids().enumerate() {
             if !site.graph.statement_links(ai, si).is_empty() {
                 linked.insert((site.articles[ai].id.clone(), id.to_string()));
@@ -755,7 +755,7 @@ fn article_templates_get_a_passage_per_run_of_blocks_ending_where_notes_go() {
     let site = compile(root);
     let pages = render(&site, root);
     let (mut passages_seen, mut blocks_seen) = (0, 0);
-    for (ai, article) in site.articles.iter().enumerate() {
+    for (ai, article, _) in site.each_article() {
         let doc = html(&pages, &format!("articles/{}/index.html", article.id));
         let sections: Vec<_> = doc.select(&sel("section")).collect();
         let notes: Vec<usize> = sections

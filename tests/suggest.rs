@@ -18,7 +18,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use crosscheck::anchor::normalize_quote;
-use crosscheck::content::{self, Content};
+use crosscheck::content::{self, ArticleIdx, Content};
 use crosscheck::diag::Diagnostics;
 use crosscheck::site::{self, BuildOptions, Site};
 use crosscheck::suggest::rejected::Rejected;
@@ -73,11 +73,9 @@ fn labels() -> Labels {
 }
 
 /// The one statement of `article` containing `passage`.
-fn statement(site: &Site, article: &str, passage: &str) -> (usize, usize) {
+fn statement(site: &Site, article: &str, passage: &str) -> (ArticleIdx, usize) {
     let ai = site
-        .articles
-        .iter()
-        .position(|a| a.id == article)
+        .article_idx(article)
         .unwrap_or_else(|| panic!("no article {article}"));
     let p = normalize_quote(passage);
     let found: Vec<usize> = (0..site.docs[ai].statements.len())
@@ -87,7 +85,7 @@ fn statement(site: &Site, article: &str, passage: &str) -> (usize, usize) {
     (ai, found[0])
 }
 
-fn linked(site: &Site, at: (usize, usize)) -> BTreeSet<String> {
+fn linked(site: &Site, at: (ArticleIdx, usize)) -> BTreeSet<String> {
     site.graph
         .links(at.0, at.1)
         .iter()
@@ -102,7 +100,7 @@ fn suggest_recovers_removed_evidence() {
     let original = load();
     let full = compile(original.clone());
     // Where each label is, and that the desk's file agrees with it.
-    let mut evaluated: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut evaluated: BTreeSet<(ArticleIdx, usize)> = BTreeSet::new();
     for (article, passage, claim) in &labels.pairs {
         let at = statement(&full, article, passage);
         assert!(
@@ -218,7 +216,7 @@ fn suggest_aligns_statements_reporting_the_same_fact() {
     assert!(labels.aligned.len() >= 10, "at least 10 aligned pairs");
     let site = compile(load());
     let index = Index::new(&site);
-    let found: HashSet<((usize, usize), (usize, usize))> = suggest::aligned_pairs(&index)
+    let found: HashSet<((ArticleIdx, usize), (ArticleIdx, usize))> = suggest::aligned_pairs(&index)
         .into_iter()
         .map(|(a, b, _)| (a.min(b), a.max(b)))
         .collect();

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::claims::signoff::Lapse;
-use crate::content::{Article, Claim, ContentPage, Stance, Status, Verdict};
+use crate::content::{Article, ArticleIdx, Claim, ContentPage, Stance, Status, Verdict};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::Doc;
 use crate::graph::Graph;
@@ -135,9 +135,7 @@ pub(crate) fn progress(
             Status::Approved => p.approved += 1,
         }
     }
-    p.unlinked = articles
-        .iter()
-        .enumerate()
+    p.unlinked = ArticleIdx::enumerate(articles)
         .map(|(i, a)| {
             let total = docs[i].statements.len();
             (a.id.clone(), total - graph.linked_count(i), total)

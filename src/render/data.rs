@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::assess::{Assessment, Counts};
-use crate::content::{Stance, Status, Verdict};
+use crate::content::{ArticleIdx, Stance, Status, Verdict};
 use crate::shallow_json;
 use crate::site::Site;
 use crate::text::flat_text;
@@ -162,8 +162,8 @@ pub(crate) fn site_data(site: &Site) -> DataSite<'_> {
     }
 }
 
-pub(crate) fn article_data(site: &Site, ai: usize) -> DataArticle<'_> {
-    let a = &site.articles[ai];
+pub(super) fn article_data(site: &Site, ai: ArticleIdx) -> DataArticle<'_> {
+    let a = site.article(ai);
     let f = &site.findings;
     DataArticle {
         id: &a.id,
@@ -179,15 +179,15 @@ pub(crate) fn article_data(site: &Site, ai: usize) -> DataArticle<'_> {
         path: format!("articles/{}/", a.id),
         statements_url: statements_path(site, ai),
         derived_from: a.derived_from.iter().map(|(id, _)| id.as_str()).collect(),
-        independence_group: &site.articles[f.group[ai]].id,
+        independence_group: &site.article(f.group[ai]).id,
         statements_checked: site.graph.linked_count(ai),
         counts: f.article_counts[ai],
     }
 }
 
 /// Where article `ai`'s statements are written.
-pub(crate) fn statements_path(site: &Site, ai: usize) -> String {
-    format!("articles/{}/data.json", site.articles[ai].id)
+pub(super) fn statements_path(site: &Site, ai: ArticleIdx) -> String {
+    format!("articles/{}/data.json", site.article(ai).id)
 }
 
 pub(crate) fn claim_data(site: &Site, ci: usize) -> DataClaim<'_> {
@@ -226,7 +226,7 @@ pub(crate) fn claim_data(site: &Site, ci: usize) -> DataClaim<'_> {
         evidence: site.graph.evidence[ci]
             .iter()
             .map(|r| {
-                let doc = &site.docs[r.article];
+                let doc = site.doc(r.article);
                 DataEvidence {
                     article: &c.evidence[r.evidence].article,
                     quote: &c.evidence[r.evidence].quote,
@@ -251,15 +251,15 @@ pub(crate) fn outlet_data(site: &Site, oi: usize) -> DataOutlet<'_> {
         articles: o
             .articles
             .iter()
-            .map(|&ai| site.articles[ai].id.as_str())
+            .map(|&ai| site.article(ai).id.as_str())
             .collect(),
         statements_checked: o.statements_checked,
         counts: o.counts,
     }
 }
 
-pub(crate) fn statements_data(site: &Site, ai: usize) -> ArticleStatements<'_> {
-    let doc = &site.docs[ai];
+pub(super) fn statements_data(site: &Site, ai: ArticleIdx) -> ArticleStatements<'_> {
+    let doc = site.doc(ai);
     ArticleStatements {
         statements: doc
             .statements
@@ -297,8 +297,9 @@ pub(crate) fn write_data_json(site: &Site, w: &mut impl std::io::Write) -> std::
     w.write_all(b"{\n  \"site\": ")?;
     w.write_all(&shallow_json::item(&site_data(site), 1, DATA_JSON_DEPTH))?;
     w.write_all(b",\n  \"articles\": ")?;
+    // `write_array` counts positions; over the articles they are articles.
     shallow_json::write_array(w, site.articles.len(), 2, |ai| {
-        shallow_json::item(&article_data(site, ai), 2, DATA_JSON_DEPTH)
+        shallow_json::item(&article_data(site, ArticleIdx::new(ai)), 2, DATA_JSON_DEPTH)
     })?;
     w.write_all(b",\n  \"claims\": ")?;
     shallow_json::write_array(w, site.claims.len(), 2, |ci| {
@@ -312,7 +313,7 @@ pub(crate) fn write_data_json(site: &Site, w: &mut impl std::io::Write) -> std::
 }
 
 /// `articles/ID/data.json`.
-pub(crate) fn statements_json(site: &Site, ai: usize) -> String {
+pub(crate) fn statements_json(site: &Site, ai: ArticleIdx) -> String {
     let mut s = shallow_json::to_string(&statements_data(site, ai), STATEMENTS_DEPTH);
     s.push('\n');
     s
@@ -332,7 +333,8 @@ mod tests {
                 .unwrap_or_else(|| panic!("{}: {diags:?}", root.display()));
             let whole = Data {
                 site: site_data(&site),
-                articles: (0..site.articles.len())
+                articles: site
+                    .article_indices()
                     .map(|ai| article_data(&site, ai))
                     .collect(),
                 claims: (0..site.claims.len())

@@ -12,6 +12,7 @@ mod index;
 mod outlet;
 mod summary;
 
+use crate::content::ArticleIdx;
 use crate::site::Site;
 
 pub(super) use article::article_view;
@@ -21,8 +22,8 @@ pub(super) use index::{article_list_view, claim_list_view, disagreements_view, i
 pub(super) use outlet::{outlet_list_view, outlet_view};
 pub(super) use summary::{ClaimSummary, claim_summary};
 
-pub(super) fn article_href(site: &Site, root: &str, ai: usize) -> String {
-    format!("{root}articles/{}/", site.articles[ai].id)
+pub(super) fn article_href(site: &Site, root: &str, ai: ArticleIdx) -> String {
+    format!("{root}articles/{}/", site.article(ai).id)
 }
 
 pub(super) fn claim_href(site: &Site, root: &str, ci: usize) -> String {
@@ -33,10 +34,15 @@ pub(super) fn outlet_href(site: &Site, root: &str, oi: usize) -> String {
     format!("{root}outlets/{}/", site.findings.outlets[oi].id)
 }
 
-pub(super) fn statement_href(site: &Site, root: &str, article: usize, statement: usize) -> String {
+pub(super) fn statement_href(
+    site: &Site,
+    root: &str,
+    article: ArticleIdx,
+    statement: usize,
+) -> String {
     format!(
         "{root}articles/{}/#{}",
-        site.articles[article].id,
-        site.docs[article].statement_id(statement)
+        site.article(article).id,
+        site.doc(article).statement_id(statement)
     )
 }

@@ -10,9 +10,10 @@ use super::words::words;
 use super::{
     ALIGN_SIMILARITY, AlignedPair, Group, MIN_SCORE, Member, NEAR_DUPLICATE, Proposal, flat, round,
 };
+use crate::content::ArticleIdx;
 
 /// A statement: `(article index, statement index)`.
-pub(crate) type At = (usize, usize);
+pub(super) type At = (ArticleIdx, usize);
 
 /// Aligned statement pairs across articles: `(a, b, similarity)`.
 ///
@@ -20,8 +21,10 @@ pub(crate) type At = (usize, usize);
 /// are compared (an inverted index), so this stays fast on large sites;
 /// a pair sharing nothing but very common words is never similar enough.
 pub fn aligned_pairs(index: &Index<'_>) -> Vec<(At, At, f64)> {
-    let all: Vec<At> = (0..index.stems.len())
-        .flat_map(|ai| (0..index.stems[ai].len()).map(move |si| (ai, si)))
+    let all: Vec<At> = index
+        .stems
+        .iter()
+        .flat_map(|(ai, sts)| (0..sts.len()).map(move |si| (ai, si)))
         .collect();
     let cap = (all.len() / 10).max(50);
     let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -56,8 +59,8 @@ pub(super) fn align(index: &Index<'_>, rejected: &Rejected) -> Vec<Group> {
     let site = index.site;
     let pairs = aligned_pairs(index);
     // Union-find over statements.
-    let mut parent: HashMap<(usize, usize), (usize, usize)> = HashMap::new();
-    fn find(p: &mut HashMap<(usize, usize), (usize, usize)>, x: (usize, usize)) -> (usize, usize) {
+    let mut parent: HashMap<At, At> = HashMap::new();
+    fn find(p: &mut HashMap<At, At>, x: At) -> At {
         let up = *p.entry(x).or_insert(x);
         if up == x {
             return x;
@@ -72,8 +75,8 @@ pub(super) fn align(index: &Index<'_>, rejected: &Rejected) -> Vec<Group> {
             parent.insert(ra.max(rb), ra.min(rb));
         }
     }
-    let mut components: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
-    let keys: Vec<(usize, usize)> = parent.keys().copied().collect();
+    let mut components: BTreeMap<At, Vec<At>> = BTreeMap::new();
+    let keys: Vec<At> = parent.keys().copied().collect();
     for k in keys {
         let r = find(&mut parent, k);
         components.entry(r).or_default().push(k);
@@ -81,13 +84,13 @@ pub(super) fn align(index: &Index<'_>, rejected: &Rejected) -> Vec<Group> {
     let mut groups = Vec::new();
     for (_, mut members) in components {
         members.sort_unstable();
-        let pos = |x: &(usize, usize)| members.iter().position(|m| m == x).expect("member");
+        let pos = |x: &At| members.iter().position(|m| m == x).expect("member");
         let member_views: Vec<Member> = members
             .iter()
             .map(|&(ai, si)| Member {
-                article: site.articles[ai].id.clone(),
-                statement: site.docs[ai].statement_id(si).to_string(),
-                text: flat(site.docs[ai].statement_text(si)),
+                article: site.article(ai).id.clone(),
+                statement: site.doc(ai).statement_id(si).to_string(),
+                text: flat(site.doc(ai).statement_text(si)),
                 claims: index
                     .linked(ai, si)
                     .iter()
@@ -98,8 +101,8 @@ pub(super) fn align(index: &Index<'_>, rejected: &Rejected) -> Vec<Group> {
         let mut group_pairs = Vec::new();
         for (a, b, c) in pairs.iter().filter(|(a, _, _)| members.contains(a)) {
             let (ta, tb) = (
-                site.docs[a.0].statement_text(a.1),
-                site.docs[b.0].statement_text(b.1),
+                site.doc(a.0).statement_text(a.1),
+                site.doc(b.0).statement_text(b.1),
             );
             let near = shingle_overlap(ta, tb) >= NEAR_DUPLICATE;
             group_pairs.push(AlignedPair {
@@ -117,7 +120,7 @@ pub(super) fn align(index: &Index<'_>, rejected: &Rejected) -> Vec<Group> {
             for (from, to) in [(p.a, p.b), (p.b, p.a)] {
                 let (fa, fs) = members[from];
                 let (ta, ts) = members[to];
-                let ranked = index.rank(site.docs[ta].statement_text(ts));
+                let ranked = index.rank(site.doc(ta).statement_text(ts));
                 for r in site.graph.links(fa, fs) {
                     let ci = r.claim;
                     if index.linked(ta, ts).contains(&ci) {
@@ -128,8 +131,8 @@ pub(super) fn align(index: &Index<'_>, rejected: &Rejected) -> Vec<Group> {
                         continue;
                     }
                     let claim = &site.claims[ci].id;
-                    let text = site.docs[ta].statement_text(ts);
-                    if rejected.contains(claim, &site.articles[ta].id, text) {
+                    let text = site.doc(ta).statement_text(ts);
+                    if rejected.contains(claim, &site.article(ta).id, text) {
                         continue;
                     }
                     let stance = if p.conflicts.is_empty() {

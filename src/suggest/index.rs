@@ -3,11 +3,12 @@
 
 use std::collections::BTreeSet;
 
+use super::align::At;
 use super::conflicts::{Conflict, conflicts};
 use super::rank::{TermId, Terms, Vector, cosine, statement_terms};
 use super::rejected::Rejected;
 use super::{ClaimSuggestion, MIN_RELATIVE, MIN_SCORE, round};
-use crate::content::Stance;
+use crate::content::{ArticleIdx, PerArticle, Stance};
 use crate::site::Site;
 
 /// What statements are ranked with: the site, its [`Terms`] (built here,
@@ -18,9 +19,9 @@ pub struct Index<'a> {
     terms: std::borrow::Cow<'a, Terms>,
     /// `[article][statement]` TF-IDF vectors; empty when made
     /// [`Index::with_terms`] (computed per statement then).
-    vectors: Vec<Vec<Vector>>,
+    vectors: PerArticle<Vec<Vector>>,
     /// `[article][statement]` content word stems (for alignment).
-    pub(super) stems: Vec<Vec<BTreeSet<String>>>,
+    pub(super) stems: PerArticle<Vec<BTreeSet<String>>>,
 }
 
 impl<'a> Index<'a> {
@@ -32,25 +33,29 @@ impl<'a> Index<'a> {
         };
         let mut terms = Terms::default();
         terms.update_with(site, Some(&statement_terms));
-        let vectors = statement_terms
-            .iter()
-            .map(|a| {
-                a.iter()
-                    .map(|t| {
-                        let ids: Vec<Option<TermId>> = t.iter().map(|x| terms.id(x)).collect();
-                        terms.vector(&ids)
-                    })
-                    .collect()
-            })
-            .collect();
-        let stems = statement_terms
-            .into_iter()
-            .map(|a| {
-                a.into_iter()
-                    .map(|t| t.into_iter().filter(|x| !x.contains(' ')).collect())
-                    .collect()
-            })
-            .collect();
+        let vectors = PerArticle::new(
+            statement_terms
+                .iter()
+                .map(|a| {
+                    a.iter()
+                        .map(|t| {
+                            let ids: Vec<Option<TermId>> = t.iter().map(|x| terms.id(x)).collect();
+                            terms.vector(&ids)
+                        })
+                        .collect()
+                })
+                .collect(),
+        );
+        let stems = PerArticle::new(
+            statement_terms
+                .into_iter()
+                .map(|a| {
+                    a.into_iter()
+                        .map(|t| t.into_iter().filter(|x| !x.contains(' ')).collect())
+                        .collect()
+                })
+                .collect(),
+        );
         Index {
             site,
             terms: std::borrow::Cow::Owned(terms),
@@ -65,13 +70,13 @@ impl<'a> Index<'a> {
         Index {
             site,
             terms: std::borrow::Cow::Borrowed(terms),
-            vectors: Vec::new(),
-            stems: Vec::new(),
+            vectors: PerArticle::default(),
+            stems: PerArticle::default(),
         }
     }
 
     /// The claims statement `si` of article `ai` is linked to.
-    pub(super) fn linked(&self, ai: usize, si: usize) -> BTreeSet<usize> {
+    pub(super) fn linked(&self, ai: ArticleIdx, si: usize) -> BTreeSet<usize> {
         self.site
             .graph
             .links(ai, si)
@@ -82,7 +87,7 @@ impl<'a> Index<'a> {
 
     /// How alike two statements are, `(article, statement)` each: the
     /// IDF-weighted Dice overlap of their content words, 0 to 1.
-    pub fn similarity(&self, a: (usize, usize), b: (usize, usize)) -> f64 {
+    pub fn similarity(&self, a: At, b: At) -> f64 {
         let (x, y) = (&self.stems[a.0][a.1], &self.stems[b.0][b.1]);
         let w = |t: &String| self.terms.idf(self.terms.id(t));
         let shared: f64 = x.intersection(y).map(w).sum();
@@ -100,12 +105,11 @@ impl<'a> Index<'a> {
     }
 
     /// The vector of statement `si` of article `ai`.
-    fn statement_vector(&self, ai: usize, si: usize) -> std::borrow::Cow<'_, Vector> {
+    fn statement_vector(&self, ai: ArticleIdx, si: usize) -> std::borrow::Cow<'_, Vector> {
         match self.vectors.get(ai).and_then(|a| a.get(si)) {
             Some(v) => std::borrow::Cow::Borrowed(v),
             None => std::borrow::Cow::Owned(
-                self.terms
-                    .text_vector(self.site.docs[ai].statement_text(si)),
+                self.terms.text_vector(self.site.doc(ai).statement_text(si)),
             ),
         }
     }
@@ -150,13 +154,13 @@ impl<'a> Index<'a> {
 pub fn for_statement(
     index: &Index<'_>,
     rejected: &Rejected,
-    ai: usize,
+    ai: ArticleIdx,
     si: usize,
     limit: usize,
 ) -> Vec<ClaimSuggestion> {
     let site = index.site;
-    let text = site.docs[ai].statement_text(si);
-    let article = &site.articles[ai].id;
+    let text = site.doc(ai).statement_text(si);
+    let article = &site.article(ai).id;
     let ranked = index.rank(text);
     let floor = ranked
         .first()

@@ -39,7 +39,7 @@ mod words;
 
 use serde::Serialize;
 
-use crate::content::Stance;
+use crate::content::{ArticleIdx, Stance};
 use crate::site::Site;
 use rejected::Rejected;
 
@@ -160,14 +160,14 @@ fn round(x: f64) -> f64 {
 /// a candidate).
 pub(crate) fn suggest(site: &Site, rejected: &Rejected, opts: &Options) -> Report {
     let index = Index::new(site);
-    let wanted = |ai: usize| {
+    let wanted = |ai: ArticleIdx| {
         opts.article
             .as_deref()
-            .is_none_or(|a| site.articles[ai].id == a)
+            .is_none_or(|a| site.article(ai).id == a)
     };
     let mut statements = Vec::new();
-    for ai in (0..site.articles.len()).filter(|&ai| wanted(ai)) {
-        for si in 0..site.docs[ai].statements.len() {
+    for ai in site.article_indices().filter(|&ai| wanted(ai)) {
+        for si in 0..site.doc(ai).statements.len() {
             if !site.graph.links(ai, si).is_empty() {
                 continue;
             }
@@ -176,9 +176,9 @@ pub(crate) fn suggest(site: &Site, rejected: &Rejected, opts: &Options) -> Repor
                 continue;
             }
             statements.push(StatementSuggestions {
-                article: site.articles[ai].id.clone(),
-                statement: site.docs[ai].statement_id(si).to_string(),
-                text: flat(site.docs[ai].statement_text(si)),
+                article: site.article(ai).id.clone(),
+                statement: site.doc(ai).statement_id(si).to_string(),
+                text: flat(site.doc(ai).statement_text(si)),
                 claims,
             });
         }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::words::{NEGATIONS, terms, words};
-use crate::content::Stance;
+use crate::content::{ArticleIdx, PerArticle, Stance};
 use crate::site::Site;
 
 const K1: f64 = 1.2;
@@ -176,11 +176,12 @@ impl Terms {
         use rayon::prelude::*;
         use std::borrow::Cow;
         // Articles: those whose text changed, came or went.
-        let hashes: Vec<blake3::Hash> = site
-            .docs
-            .par_iter()
-            .map(|d| blake3::hash(d.text.as_bytes()))
-            .collect();
+        let hashes: PerArticle<blake3::Hash> = PerArticle::new(
+            site.docs
+                .par_iter()
+                .map(|d| blake3::hash(d.text.as_bytes()))
+                .collect(),
+        );
         let present: HashSet<&str> = site.articles.iter().map(|a| a.id.as_str()).collect();
         let gone: Vec<String> = self
             .articles
@@ -193,24 +194,28 @@ impl Terms {
                 self.forget_article(&old);
             }
         }
-        let changed: Vec<usize> = (0..site.articles.len())
+        let changed: Vec<ArticleIdx> = site
+            .article_indices()
             .filter(|&ai| {
                 self.articles
-                    .get(&site.articles[ai].id)
+                    .get(&site.article(ai).id)
                     .is_none_or(|t| t.hash != hashes[ai])
             })
             .collect();
         for batch in changed.chunks(ARTICLE_BATCH) {
             let found: Vec<Cow<'_, [Vec<String>]>> = match known {
-                Some(k) => batch.iter().map(|&ai| Cow::Borrowed(&k[ai][..])).collect(),
+                Some(k) => batch
+                    .iter()
+                    .map(|&ai| Cow::Borrowed(&k[ai.get()][..]))
+                    .collect(),
                 None => batch
                     .par_iter()
-                    .map(|&ai| Cow::Owned(statement_terms(&site.docs[ai])))
+                    .map(|&ai| Cow::Owned(statement_terms(site.doc(ai))))
                     .collect(),
             };
             for (&ai, statements) in batch.iter().zip(found) {
                 let t = self.count_article(hashes[ai], &statements);
-                if let Some(old) = self.articles.insert(site.articles[ai].id.clone(), t) {
+                if let Some(old) = self.articles.insert(site.article(ai).id.clone(), t) {
                     self.forget_article(&old);
                 }
             }

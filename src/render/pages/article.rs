@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::statement_href;
 use super::summary::{ArticleSummary, article_summary};
-use crate::content::Status;
+use crate::content::{ArticleIdx, Status};
 use crate::document::{Block, Doc};
 use crate::graph::EvidenceRef;
 use crate::render::views::{AssessmentView, Frame, StanceView, VerdictView, frame};
@@ -97,10 +97,10 @@ struct SourceLink {
     count: usize,
 }
 
-pub(in crate::render) fn article_view(site: &Site, ai: usize) -> ArticleView<'_> {
+pub(in crate::render) fn article_view(site: &Site, ai: ArticleIdx) -> ArticleView<'_> {
     let root = "../../";
-    let doc = &site.docs[ai];
-    let a = &site.articles[ai];
+    let doc = site.doc(ai);
+    let a = site.article(ai);
     let mut marker = 0;
     let mut blocks: Vec<BlockView> = Vec::new();
     // Markup of the blocks since the last one with notes, which reach the template as
@@ -251,15 +251,15 @@ pub(in crate::render) fn block_html(
 }
 
 /// What a link preview of an article page says.
-fn article_share_description(site: &Site, ai: usize) -> String {
-    let a = &site.articles[ai];
+fn article_share_description(site: &Site, ai: ArticleIdx) -> String {
+    let a = site.article(ai);
     let c = &site.findings.article_counts[ai];
     crate::i18n::fill(
         site.config.strings.get("article.share"),
         &[
             ("outlet", &a.outlet),
             ("linked", &site.graph.linked_count(ai).to_string()),
-            ("statements", &site.docs[ai].statements.len().to_string()),
+            ("statements", &site.doc(ai).statements.len().to_string()),
             ("holds", &c.holds_up.to_string()),
             ("not", &c.does_not_hold_up.to_string()),
             ("unsettled", &c.unsettled.to_string()),
@@ -270,14 +270,14 @@ fn article_share_description(site: &Site, ai: usize) -> String {
 /// Sources on one side, one entry per article, first statement linked.
 fn group_by_source(site: &Site, root: &str, refs: &[EvidenceRef]) -> Vec<SourceLink> {
     let mut out: Vec<SourceLink> = Vec::new();
-    let mut seen: Vec<usize> = Vec::new();
+    let mut seen: Vec<ArticleIdx> = Vec::new();
     for r in refs {
         if let Some(pos) = seen.iter().position(|&a| a == r.article) {
             out[pos].count += 1;
             continue;
         }
         seen.push(r.article);
-        let a = &site.articles[r.article];
+        let a = site.article(r.article);
         out.push(SourceLink {
             outlet: a.outlet.clone(),
             title: a.title.clone(),

@@ -164,7 +164,7 @@ pub(in crate::render) fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
                 .filter(|r| r.assessment == assessment)
                 .map(|r| {
                     let ev = &c.evidence[r.evidence];
-                    let a = &site.articles[r.article];
+                    let a = site.article(r.article);
                     EvidenceView {
                         quote: flat_text(&ev.quote).into_owned(),
                         stance: StanceView::new(r.stance, &site.config.strings),
@@ -237,7 +237,7 @@ pub(in crate::render) fn claim_review_jsonld(site: &Site, ci: usize) -> String {
             new
         })
         .map(|r| {
-            let a = &site.articles[r.article];
+            let a = site.article(r.article);
             let url = a
                 .url
                 .clone()

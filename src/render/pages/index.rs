@@ -10,7 +10,7 @@ use super::summary::{
     ArticleSummary, Capped, ClaimSummary, article_summary, capped, claim_summary,
 };
 use crate::assess::Assessment;
-use crate::content::Verdict;
+use crate::content::{ArticleIdx, Verdict};
 use crate::graph::EvidenceRef;
 use crate::render::views::{Frame, VerdictView, frame};
 use crate::site::Site;
@@ -84,7 +84,8 @@ pub(in crate::render) fn index_view(site: &Site) -> IndexView<'_> {
     let matrix = (0..matrix_rows)
         .map(|ci| MatrixRow {
             claim: claim_summary(site, ci, root),
-            cells: (0..site.articles.len())
+            cells: site
+                .article_indices()
                 .map(|ai| matrix_cell(site, root, ci, ai))
                 .collect(),
         })
@@ -98,7 +99,8 @@ pub(in crate::render) fn index_view(site: &Site) -> IndexView<'_> {
         .filter(|v| v.count > 0)
         .collect();
     let total_statements = site.docs.iter().map(|d| d.statements.len()).sum();
-    let linked_statements = (0..site.articles.len())
+    let linked_statements = site
+        .article_indices()
         .map(|i| site.graph.linked_count(i))
         .sum();
     let description = site.config.description.clone().unwrap_or_else(|| {
@@ -116,8 +118,9 @@ pub(in crate::render) fn index_view(site: &Site) -> IndexView<'_> {
         disagreements: capped(disagreements.len(), FRONT_PAGE_LIST, |k| {
             claim_summary(site, disagreements[k], root)
         }),
+        // `capped` counts positions; over the articles they are articles.
         articles: capped(site.articles.len(), FRONT_PAGE_LIST, |ai| {
-            article_summary(site, ai, root)
+            article_summary(site, ArticleIdx::new(ai), root)
         }),
         claims: capped(site.claims.len(), FRONT_PAGE_LIST, |ci| {
             claim_summary(site, ci, root)
@@ -131,7 +134,7 @@ pub(in crate::render) fn index_view(site: &Site) -> IndexView<'_> {
         matrix_articles: if matrix_omitted {
             Vec::new()
         } else {
-            (0..site.articles.len())
+            site.article_indices()
                 .map(|ai| article_summary(site, ai, root))
                 .collect()
         },
@@ -146,7 +149,7 @@ pub(in crate::render) fn index_view(site: &Site) -> IndexView<'_> {
 
 /// What report `ai` does with claim `ci`, as the reader needs it: did it
 /// get it right.
-fn matrix_cell(site: &Site, root: &str, ci: usize, ai: usize) -> MatrixCell {
+fn matrix_cell(site: &Site, root: &str, ci: usize, ai: ArticleIdx) -> MatrixCell {
     let refs: Vec<&EvidenceRef> = site.graph.evidence[ci]
         .iter()
         .filter(|r| r.article == ai)
@@ -173,7 +176,7 @@ fn matrix_cell(site: &Site, root: &str, ci: usize, ai: usize) -> MatrixCell {
         slug,
         label,
         icon,
-        outlet: site.articles[ai].outlet.clone(),
+        outlet: site.article(ai).outlet.clone(),
         href: refs
             .first()
             .map(|r| statement_href(site, root, r.article, r.statement)),
@@ -202,7 +205,8 @@ pub(in crate::render) fn article_list_view(site: &Site) -> ListView<'_, ArticleS
             ),
         )
         .at_page(site, "articles/"),
-        items: (0..site.articles.len())
+        items: site
+            .article_indices()
             .map(|ai| article_summary(site, ai, root))
             .collect(),
     }

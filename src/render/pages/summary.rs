@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{article_href, claim_href, outlet_href};
-use crate::content::{Article, Claim, Stance, Status};
+use crate::content::{Article, ArticleIdx, Claim, Stance, Status};
 use crate::findings::Side;
 use crate::render::views::{CountView, NavLink, StanceView, VerdictView, count_views};
 use crate::site::Site;
@@ -37,14 +37,14 @@ pub(in crate::render) struct ArticleSummary<'a> {
 
 pub(in crate::render) fn article_summary<'a>(
     site: &'a Site,
-    ai: usize,
+    ai: ArticleIdx,
     root: &str,
 ) -> ArticleSummary<'a> {
-    let a: &Article = &site.articles[ai];
-    let statements = site.docs[ai].statements.len();
+    let a: &Article = site.article(ai);
+    let statements = site.doc(ai).statements.len();
     let linked = site.graph.linked_count(ai);
-    let link = |j: usize| NavLink {
-        title: format!("{}: {}", site.articles[j].outlet, site.articles[j].title),
+    let link = |j: ArticleIdx| NavLink {
+        title: format!("{}: {}", site.article(j).outlet, site.article(j).title),
         href: article_href(site, root, j),
     };
     let derived_from = site.findings.derived_from[ai]
@@ -131,7 +131,7 @@ pub(in crate::render) fn claim_summary<'a>(
 ) -> ClaimSummary<'a> {
     let c: &Claim = &site.claims[ci];
     let sides = &site.findings.claims[ci];
-    let mut sources: Vec<usize> = site.graph.evidence[ci].iter().map(|r| r.article).collect();
+    let mut sources: Vec<ArticleIdx> = site.graph.evidence[ci].iter().map(|r| r.article).collect();
     sources.sort_unstable();
     sources.dedup();
     ClaimSummary {

@@ -65,7 +65,7 @@ pub(super) fn claim_json(site: &Site, ci: usize) -> Value {
             let statements: Vec<&str> = r
                 .map(|r| {
                     (r.statement..r.statement_end)
-                        .map(|si| site.docs[r.article].statement_id(si))
+                        .map(|si| site.doc(r.article).statement_id(si))
                         .collect()
                 })
                 .unwrap_or_default();

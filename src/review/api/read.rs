@@ -78,7 +78,7 @@ fn state(api: &Api, q: StateQuery) -> Result<String, ApiError> {
         let rejected = Rejected::load(&api.config.root)?;
         let terms = api.terms(&view);
         let index = Index::with_terms(site, &terms);
-        let doc = &site.docs[ai];
+        let doc = site.doc(ai);
         let linked: Vec<bool> = site
             .graph
             .article_links(ai)
@@ -184,7 +184,7 @@ fn rank_claims(api: &Api, req: RankRequest) -> Result<Value, ApiError> {
     let view = api.view()?;
     let site = &view.site;
     let ai = article_index(site, &req.article)?;
-    let doc = &site.docs[ai];
+    let doc = site.doc(ai);
     let q = match (&req.selection, &req.statement) {
         (Some(sel), None) => selection::quote_for(doc, sel)?,
         (None, Some(st)) => {

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::source::Api;
 use super::{BODY_LIMIT, ReviewConfig, TOKEN_HEADER};
 use crate::claims::edit::EditError;
-use crate::content::{Stance, Status, Verdict};
+use crate::content::{ArticleIdx, Stance, Status, Verdict};
 use crate::review::selection::SelectionError;
 use crate::site::Site;
 
@@ -176,10 +176,8 @@ pub(super) fn parse_status(s: &str) -> Result<Status, ApiError> {
     })
 }
 
-pub(super) fn article_index(site: &Site, id: &str) -> Result<usize, ApiError> {
-    site.articles
-        .iter()
-        .position(|a| a.id == id)
+pub(super) fn article_index(site: &Site, id: &str) -> Result<ArticleIdx, ApiError> {
+    site.article_idx(id)
         .ok_or_else(|| ApiError::NotFound(format!("no article `{id}`")))
 }
 

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::{ApiError, ReviewConfig};
 use crate::claims::signoff;
 use crate::compiled::SiteCell;
-use crate::content::{self, Article, Claim};
+use crate::content::{self, Article, ArticleIdx, Claim};
 use crate::diag::Diagnostics;
 use crate::document::{self, Doc};
 use crate::project::Project;
@@ -193,8 +193,8 @@ impl Api {
         let file = content::source_from_bytes(project.name(&path), bytes, &mut d)
             .ok_or_else(|| ApiError::BadRequest(d.render(false)))?;
         if let Some(c) = self.cell.as_ref().and_then(|cell| cell.current()) {
-            if let Some(ai) = c.site.articles.iter().position(|a| a.id == id) {
-                if c.site.articles[ai].file.text == file.text {
+            if let Some(ai) = c.site.article_idx(id) {
+                if c.site.article(ai).file.text == file.text {
                     return Ok(ArticleDoc::Shared(c.site.clone(), ai));
                 }
             }
@@ -269,21 +269,21 @@ pub(super) struct View {
 
 /// An article and its doc: the compiled site's, or parsed for a request.
 pub(super) enum ArticleDoc {
-    Shared(Arc<Site>, usize),
+    Shared(Arc<Site>, ArticleIdx),
     Fresh(Box<(Article, Doc)>),
 }
 
 impl ArticleDoc {
     pub(super) fn article(&self) -> &Article {
         match self {
-            ArticleDoc::Shared(site, ai) => &site.articles[*ai],
+            ArticleDoc::Shared(site, ai) => site.article(*ai),
             ArticleDoc::Fresh(b) => &b.0,
         }
     }
 
     pub(super) fn doc(&self) -> &Doc {
         match self {
-            ArticleDoc::Shared(site, ai) => &site.docs[*ai],
+            ArticleDoc::Shared(site, ai) => site.doc(*ai),
             ArticleDoc::Fresh(b) => &b.1,
         }
     }

@@ -66,7 +66,7 @@ impl Filing {
 /// kind added later lands there too: always rendered, so never stale.
 fn entity(site: &Site, job: Job) -> Option<Entity> {
     match job {
-        Job::Article(i) | Job::ArticleData(i) => Some(Entity::Article(site.articles[i].id.clone())),
+        Job::Article(i) | Job::ArticleData(i) => Some(Entity::Article(site.article(i).id.clone())),
         Job::Claim(i) | Job::Card(i) | Job::CardPng(i) | Job::Embed(i) | Job::Oembed(i) => {
             Some(Entity::Claim(site.claims[i].id.clone()))
         }

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::deps::Deps;
 use super::{Changes, NOTHING, Workspace};
 use crate::compiled::ClaimsVersion;
-use crate::content::{self, Article, Claim, ContentFiles};
+use crate::content::{self, Article, ArticleIdx, Claim, ContentFiles};
 use crate::diag::Diagnostics;
 use crate::document::{self, Doc};
 use crate::serve::claims::{self, Print};
@@ -229,9 +229,13 @@ impl Workspace {
         content::display_path(&self.root, path)
     }
 
-    pub(super) fn position(&self, name: &str) -> Result<usize, usize> {
+    /// The article read from file `name`, or where it would go (the
+    /// articles stay in file name order, as `content::load` orders them).
+    /// An index is good until the next insertion or removal.
+    pub(super) fn position(&self, name: &str) -> Result<ArticleIdx, usize> {
         self.articles
             .binary_search_by(|a| a.file.name.as_str().cmp(name))
+            .map(ArticleIdx::new)
     }
 
     fn read_article(&self, path: &Path) -> ReadArticle {
@@ -291,8 +295,8 @@ impl Workspace {
 
     fn remove_article(&mut self, name: &str) {
         if let Ok(i) = self.position(name) {
-            let article = self.articles.remove(i);
-            self.docs.remove(i);
+            let article = self.articles.remove(i.get());
+            self.docs.remove(i.get());
             self.text_changed(&article.id);
         }
     }

@@ -73,9 +73,7 @@ impl Workspace {
             .into_iter()
             .filter(|job| {
                 all || match *job {
-                    Job::Article(i) | Job::ArticleData(i) => {
-                        articles.contains(&site.articles[i].id)
-                    }
+                    Job::Article(i) | Job::ArticleData(i) => articles.contains(&site.article(i).id),
                     Job::Claim(i)
                     | Job::Card(i)
                     | Job::CardPng(i)
