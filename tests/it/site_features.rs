@@ -11,7 +11,7 @@ use crosscheck::site::{self, BuildOptions, Site};
 use scraper::{Html, Selector};
 use serde_json::Value;
 
-mod common;
+use crate::support;
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 const BASE: &str = "https://example.org/checks/";
@@ -744,7 +744,7 @@ fn completions_are_printed_for_each_shell() {
 fn article_templates_get_a_passage_per_run_of_blocks_ending_where_notes_go() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    common::copy_dir(&common::fixture("basic"), root);
+    support::copy_dir(&support::fixture("basic"), root);
     std::fs::create_dir(root.join("templates")).unwrap();
     std::fs::write(
         root.join("templates/article.html"),

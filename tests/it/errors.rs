@@ -1,11 +1,9 @@
 //! Bad input: each problem is a clear error naming the file, line and
 //! column, all problems are reported at once, and nothing is built.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::support::*;
 
 /// Copies the basic fixture, applies `edit`, runs `check` and `build`;
 /// both must fail with exit 1, and build must write nothing. Returns the

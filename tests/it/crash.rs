@@ -12,10 +12,10 @@
 //!
 //! The quick variants run with `cargo test`; the full ones (2,000 articles,
 //! 50 kills each; 200 kills of the writer) are `#[ignore]`d and run by .ci/run
-//! with `cargo test --test crash -- --ignored`. CRASH_ITERATIONS and
+//! with `cargo test --test it crash:: -- --ignored`. CRASH_ITERATIONS and
 //! CRASH_ARTICLES override the sizes.
 
-mod common;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -144,7 +144,7 @@ fn hashes(dir: &Path) -> BTreeMap<String, [u8; 32]> {
 fn bin() -> PathBuf {
     std::env::var_os("CROSSCHECK_BIN")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(common::BIN))
+        .unwrap_or_else(|| PathBuf::from(support::BIN))
 }
 
 fn build_cmd(root: &Path, out: &Path) -> Command {
@@ -440,7 +440,7 @@ fn kill_claims_writer_many_times(iterations: usize) {
         let mut child = Command::new(&exe)
             .args([
                 "--exact",
-                "claims_writer_helper",
+                "crash::claims_writer_helper",
                 "--nocapture",
                 "--test-threads=1",
             ])

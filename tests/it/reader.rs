@@ -4,12 +4,10 @@
 //! the desk's own pages. Built from `tests/fixtures/reader` (and the
 //! example) and read back as HTML, JSON and XML.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::*;
+use crate::support::*;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 

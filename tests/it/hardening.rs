@@ -5,12 +5,12 @@
 //! binary on a project made by the test in a temporary folder. The table
 //! of these cases is in docs/reliability.md.
 
-mod common;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{BIN, stderr};
+use crate::support::{BIN, stderr};
 
 /// A small valid project: one article, one approved claim with two
 /// pieces of evidence, no templates.
@@ -524,7 +524,7 @@ fn temporaries_of_killed_builds_are_removed_unless_a_build_holds_them() {
     assert_exit(&build(big.path(), &out), 0, "build after the kill");
     let fresh = top.path().join("fresh");
     assert_exit(&build(big.path(), &fresh), 0, "fresh build");
-    assert_eq!(common::snapshot(&out), common::snapshot(&fresh));
+    assert_eq!(support::snapshot(&out), support::snapshot(&fresh));
     assert!(
         temporaries(top.path()).is_empty(),
         "{:?}",

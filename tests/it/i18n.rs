@@ -3,12 +3,10 @@
 //! language, with the right `lang`, direction and dates, and a project's
 //! `content/i18n/LANG.toml` takes over the built-in words.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::support::*;
 use scraper::{Html, Node, Selector};
 
 const LANGUAGES: &[&str] = &["de", "fr", "es", "uk", "ar"];
@@ -249,7 +247,7 @@ fn a_template_word_left_in_english_is_caught() {
     // embed template that says "Read the full fact-check" in English.
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("i18n/de"), dir.path());
-    let embed = include_str!("../templates/embed.html");
+    let embed = include_str!("../../templates/embed.html");
     let english = regex_free_replace(embed, "{{ t.embed.read_full }}", "Read the full fact-check");
     std::fs::create_dir_all(dir.path().join("templates")).unwrap();
     std::fs::write(dir.path().join("templates/embed.html"), english).unwrap();

@@ -1,11 +1,9 @@
 //! `crosscheck build` end to end on fixture folders: the pages people read,
 //! the data tools read, and what happens when the build must fail.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::support::*;
 use scraper::{Html, Selector};
 use serde_json::Value;
 

@@ -10,7 +10,7 @@ use crosscheck::site::{self, BuildOptions, Site};
 use scraper::{Html, Selector};
 use serde_json::Value;
 
-mod common;
+use crate::support;
 
 const BASE: &str = "https://example.org/checks/";
 
@@ -100,8 +100,8 @@ fn png_cards_are_1200_by_630_drawn_from_the_svg_and_identical_build_to_build() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     for out in [&a, &b] {
-        let o = common::build(repo(), out);
-        assert!(o.status.success(), "{}", common::stderr(&o));
+        let o = support::build(repo(), out);
+        assert!(o.status.success(), "{}", support::stderr(&o));
     }
     let site = compile(repo());
     assert!(!site.claims.is_empty());
@@ -186,8 +186,8 @@ fn cards_draw_cyrillic_greek_arabic_and_hebrew_and_name_what_they_cannot() {
     ];
     project_with_claims(dir.path(), &texts);
     let out = dir.path().join("site");
-    let o = common::build(dir.path(), &out);
-    let err = common::stderr(&o);
+    let o = support::build(dir.path(), &out);
+    let err = support::stderr(&o);
     assert!(o.status.success(), "{err}");
     // Only the claim in a script the card's fonts lack is named, at its
     // place in the claims file, with the characters.
@@ -213,8 +213,8 @@ fn cards_draw_cyrillic_greek_arabic_and_hebrew_and_name_what_they_cannot() {
         assert!(image.ink(80..1120, 60..95) > 200, "{id}: no kicker");
     }
     // `check` says the same.
-    let o = common::check(dir.path());
-    let err = common::stderr(&o);
+    let o = support::check(dir.path());
+    let err = support::stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(err.contains("claim `chinese-and-emoji`"), "{err}");
 }
@@ -223,11 +223,11 @@ fn cards_draw_cyrillic_greek_arabic_and_hebrew_and_name_what_they_cannot() {
 fn the_hostile_fixtures_give_cards_that_decode() {
     for name in ["hostile", "hostile-article"] {
         let dir = tempfile::tempdir().unwrap();
-        let o = common::build(&common::fixture(name), dir.path());
-        let err = common::stderr(&o);
+        let o = support::build(&support::fixture(name), dir.path());
+        let err = support::stderr(&o);
         assert!(o.status.success(), "{name}: {err}");
         assert!(!err.contains("panicked"), "{name}: {err}");
-        let site = compile(&common::fixture(name));
+        let site = compile(&support::fixture(name));
         for c in &site.claims {
             let png = std::fs::read(dir.path().join(format!("claims/{}/card.png", c.id))).unwrap();
             let image = Image::decode(&png);

@@ -2,8 +2,6 @@
 //! intended lines, sign-off fingerprints that lapse, consistency checks,
 //! and the HTTP review API driven over real HTTP.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use crosscheck::claims::edit::{ClaimsFile, EditError, Field, NewEvidence};
@@ -11,7 +9,7 @@ use crosscheck::content::{Stance, Status, Verdict};
 use crosscheck::review::{ClaimsFiles, consistency, signoff};
 use crosscheck::site::{self, BuildOptions};
 
-use common::replace_in_file;
+use crate::support::replace_in_file;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/review-project")

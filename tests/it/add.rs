@@ -3,7 +3,7 @@
 //! server on 127.0.0.1 that redirects, loops, fails, stalls, sends too
 //! much or sends a PDF. Every failure names the URL and writes nothing.
 
-mod common;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -12,12 +12,12 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use common::{BIN, fixture, snapshot, stderr};
+use crate::support::{BIN, fixture, snapshot, stderr};
 
 /// A project made by `crosscheck init`, as a user would start.
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let out = common::run(&["init", dir.path().to_str().unwrap()]);
+    let out = support::run(&["init", dir.path().to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     dir
 }
@@ -239,7 +239,7 @@ fn an_added_article_passes_check_without_warnings() {
     let out = add(dir.path(), &args);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(articles(dir.path()).len(), 1 + pages.len());
-    let check = common::check(dir.path());
+    let check = support::check(dir.path());
     let err = stderr(&check);
     assert!(check.status.success(), "{err}");
     assert!(
@@ -532,7 +532,7 @@ fn a_url_is_fetched_through_redirects_and_written() {
     );
     assert!(err.contains("no canonical link in the page"), "{err}");
     assert!(err.contains("outlet is the host name `127.0.0.1`"), "{err}");
-    let check = common::check(dir.path());
+    let check = support::check(dir.path());
     assert!(
         stderr(&check).contains("0 error(s), 0 warning(s)"),
         "{}",
