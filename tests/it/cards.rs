@@ -1,51 +1,14 @@
 //! What is shared outside the site: the PNG verdict cards social networks
 //! show, and the embeddable verdict (`embed.html`, `oembed.json`).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use crosscheck::output::Page;
-use crosscheck::render::{self, Renderer};
-use crosscheck::site::{self, BuildOptions, Site};
-use scraper::{Html, Selector};
+use scraper::Html;
 use serde_json::Value;
 
-use crate::support;
+use crate::support::{self, compile, example, render, repo, sel, text};
 
 const BASE: &str = "https://example.org/checks/";
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn compile(root: &Path) -> Site {
-    let (site, diags) = site::compile(root, BuildOptions::default());
-    assert!(!diags.has_errors(), "{}", diags.render(false));
-    site.expect("the project compiles")
-}
-
-fn render(site: &Site, root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let renderer = Renderer::new(root).unwrap_or_else(|d| panic!("{}", d.render(false)));
-    render::render_site(site, &renderer)
-        .unwrap_or_else(|d| panic!("{}", d.render(false)))
-        .into_iter()
-        .map(|Page { path, bytes }| (path, bytes))
-        .collect()
-}
-
-fn text(pages: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
-    String::from_utf8(
-        pages
-            .get(path)
-            .unwrap_or_else(|| panic!("{path} not written"))
-            .clone(),
-    )
-    .unwrap()
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
 
 /// A decoded PNG as RGB pixels.
 struct Image {
@@ -239,16 +202,6 @@ fn the_hostile_fixtures_give_cards_that_decode() {
             );
         }
     }
-}
-
-/// The example site with an absolute `base_url`, or as it is.
-fn example(base: Option<&str>) -> (Site, BTreeMap<String, Vec<u8>>) {
-    let mut site = compile(repo());
-    if let Some(b) = base {
-        site.config.base_url = b.to_string();
-    }
-    let pages = render(&site, repo());
-    (site, pages)
 }
 
 #[test]

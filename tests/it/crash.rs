@@ -139,16 +139,8 @@ fn hashes(dir: &Path) -> BTreeMap<String, [u8; 32]> {
         .collect()
 }
 
-/// The binary under test: CROSSCHECK_BIN (.ci/run passes the release
-/// build) or the debug one cargo built for the tests.
-fn bin() -> PathBuf {
-    std::env::var_os("CROSSCHECK_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(support::BIN))
-}
-
 fn build_cmd(root: &Path, out: &Path) -> Command {
-    let mut c = Command::new(bin());
+    let mut c = Command::new(support::bin_under_test());
     c.args(["build", "--quiet", "--root"])
         .arg(root)
         .arg("--out")

@@ -9,7 +9,7 @@
 //! (`cargo test --test it hostile:: -- --nocapture --test-threads=1`); set
 //! CROSSCHECK_BIN to time a release binary.
 
-use crate::support;
+use crate::support::{self, Project};
 
 use crate::checks;
 
@@ -17,15 +17,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-fn bin() -> PathBuf {
-    std::env::var_os("CROSSCHECK_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(support::BIN))
-}
-
 fn build(root: &Path, out: &Path) -> (Output, Duration) {
     let started = Instant::now();
-    let o = Command::new(bin())
+    let o = Command::new(support::bin_under_test())
         .args(["build", "--root"])
         .arg(root)
         .arg("--out")
@@ -53,15 +47,14 @@ fn assert_no_crash(o: &Output, what: &str) {
 }
 
 /// A new project with a site.toml.
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("content/articles")).unwrap();
-    std::fs::write(
-        dir.path().join("content/site.toml"),
+fn project() -> Project {
+    let p = Project::empty();
+    std::fs::create_dir_all(p.path().join("content/articles")).unwrap();
+    p.write(
+        "content/site.toml",
         "title = \"Hostile\"\nbase_url = \"https://fc.example/\"\n",
-    )
-    .unwrap();
-    dir
+    );
+    p
 }
 
 fn article(root: &Path, id: &str, body: &str) {
@@ -212,7 +205,7 @@ fn expect_error(root: &Path, input: &str, message: &str) {
 
 #[test]
 fn hostile_fixture_project_builds_safely() {
-    let dir = support::project("hostile");
+    let dir = Project::fixture("hostile");
     let out = expect_success(
         dir.path(),
         "tests/fixtures/hostile (raw HTML, scripts, handlers, javascript:/data: links, RTL, combining marks, emoji, zero-width chars in quotes, CRLF+BOM, empty body)",

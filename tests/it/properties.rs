@@ -590,13 +590,12 @@ fn binary_output_is_identical_with_one_or_many_threads() {
             let mut snaps = Vec::new();
             for threads in ["1", "8", "8"] {
                 let out = dir.path().join(format!("site-{}", snaps.len()));
-                let o = std::process::Command::new(support::BIN)
+                let o = support::crosscheck()
                     .args(["build", "--quiet", "--root"])
                     .arg(dir.path())
                     .arg("--out")
                     .arg(&out)
                     .env("RAYON_NUM_THREADS", threads)
-                    .env("NO_COLOR", "1")
                     .output()
                     .unwrap();
                 prop_assert!(o.status.success(), "{}", support::stderr(&o));
