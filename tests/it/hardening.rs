@@ -5,26 +5,22 @@
 //! binary on a project made by the test in a temporary folder. The table
 //! of these cases is in docs/reliability.md.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{BIN, stderr};
+use crate::support::{self, BIN, Project, build, check, crosscheck, run, stderr, write};
 
 /// A small valid project: one article, one approved claim with two
 /// pieces of evidence, no templates.
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    write(root, "content/site.toml", "title = \"Hardening\"\n");
-    write(
-        root,
+fn project() -> Project {
+    let p = Project::empty();
+    p.write("content/site.toml", "title = \"Hardening\"\n");
+    p.write(
         "content/articles/wire-a.md",
         "+++\ntitle = \"Talks end\"\noutlet = \"Wire A\"\n+++\nThe talks lasted five hours. Nobody agreed on anything.\n",
     );
-    write(root, "content/claims.toml", &claim("c", ""));
-    dir
+    p.write("content/claims.toml", claim("c", ""));
+    p
 }
 
 /// An approved claim quoting `wire-a`, with `extra` lines (summary…).
@@ -32,34 +28,6 @@ fn claim(id: &str, extra: &str) -> String {
     format!(
         "[[claim]]\nid = \"{id}\"\ntext = \"The talks lasted five hours.\"\nverdict = \"accurate\"\nstatus = \"approved\"\nreviewer = \"R\"\nreviewed = 2026-01-02\n{extra}\n  [[claim.evidence]]\n  article = \"wire-a\"\n  quote = \"The talks lasted five hours.\"\n  stance = \"supports\"\n"
     )
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn run(args: &[&str]) -> Output {
-    std::process::Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn build(root: &Path, out: &Path) -> Output {
-    run(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ])
-}
-
-fn check(root: &Path) -> Output {
-    run(&["check", "--root", root.to_str().unwrap()])
 }
 
 /// Exited with `code`, not by a signal (a stack overflow is SIGABRT).
@@ -143,7 +111,7 @@ fn recursive_templates_are_a_template_error_not_a_crash() {
     for (what, files, location) in cases {
         let p = project();
         for (name, text) in *files {
-            write(p.path(), &format!("templates/{name}"), text);
+            p.write(&format!("templates/{name}"), text);
         }
         let out = p.path().join("site");
         let o = build(p.path(), &out);
@@ -170,9 +138,9 @@ fn templates_nested_thousands_deep_are_refused_not_a_crash() {
         "{% if true %}".repeat(5000),
         "{% endif %}".repeat(5000)
     );
-    write(p.path(), "templates/base.html", &deep);
+    p.write("templates/base.html", &deep);
     let parens = format!("{{{{ {}1{} }}}}", "(".repeat(5000), ")".repeat(5000));
-    write(p.path(), "templates/404.html", &parens);
+    p.write("templates/404.html", &parens);
     let o = check(p.path());
     assert_exit(&o, 1, "deep template");
     let err = stderr(&o);
@@ -196,10 +164,9 @@ fn unsafe_base_url_is_an_error_in_site_toml() {
         "data:text/html,<script>alert(1)</script>",
     ] {
         let p = project();
-        write(
-            p.path(),
+        p.write(
             "content/site.toml",
-            &format!("title = \"Hardening\"\nbase_url = \"{url}\"\n"),
+            format!("title = \"Hardening\"\nbase_url = \"{url}\"\n"),
         );
         let out = p.path().join("site");
         let o = build(p.path(), &out);
@@ -219,10 +186,9 @@ fn unsafe_base_url_is_an_error_in_site_toml() {
         "https://example.org/factchecks/",
     ] {
         let p = project();
-        write(
-            p.path(),
+        p.write(
             "content/site.toml",
-            &format!("title = \"Hardening\"\nbase_url = \"{url}\"\n"),
+            format!("title = \"Hardening\"\nbase_url = \"{url}\"\n"),
         );
         let out = p.path().join("site");
         assert_exit(&build(p.path(), &out), 0, url);
@@ -255,7 +221,7 @@ fn raw_html_in_summaries_and_notes_is_shown_as_text() {
         "stance = \"supports\"\n",
         "stance = \"supports\"\n  note = \"*seen* <iframe src=\\\"https://evil.example/\\\"></iframe>\"\n",
     );
-    write(p.path(), "content/claims.toml", &claims);
+    p.write("content/claims.toml", &claims);
     let out = p.path().join("site");
     assert_exit(&build(p.path(), &out), 0, "build");
     let (text, doc) = claim_page(&out, "c");
@@ -328,7 +294,7 @@ fn a_summary_of_100_000_nested_quotes_is_flattened_to_16_levels() {
             "- ".repeat(20_000)
         ),
     );
-    write(p.path(), "content/claims.toml", &claims);
+    p.write("content/claims.toml", &claims);
     let out = p.path().join("site");
     let started = std::time::Instant::now();
     assert_exit(&build(p.path(), &out), 0, "build");
@@ -354,12 +320,7 @@ fn a_summary_of_100_000_nested_quotes_is_flattened_to_16_levels() {
 // ---------------------------------------------------------------------------
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+    crosscheck().args(args).current_dir(dir).output().unwrap()
 }
 
 #[test]
@@ -407,11 +368,7 @@ fn a_symlinked_out_replaces_the_folder_it_leads_to_and_keeps_the_link() {
     assert_exit(&build(p.path(), &deploy), 0, "first build");
     let link = top.path().join("current");
     symlink(&deploy, &link).unwrap();
-    write(
-        p.path(),
-        "content/site.toml",
-        "title = \"Second edition\"\n",
-    );
+    p.write("content/site.toml", "title = \"Second edition\"\n");
     let o = build(p.path(), &link);
     assert_exit(&o, 0, "build through the link");
     assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
@@ -456,7 +413,7 @@ fn temporaries_of_killed_builds_are_removed_unless_a_build_holds_them() {
     write(
         top.path(),
         ".crosscheck-tmp-dead/index.html",
-        &"x".repeat(1 << 20),
+        "x".repeat(1 << 20),
     );
     write(top.path(), ".crosscheck-tmp-dead.lock", "");
     // A running build's: its lock held (here, by this test).
@@ -484,7 +441,7 @@ fn temporaries_of_killed_builds_are_removed_unless_a_build_holds_them() {
         write(
             big.path(),
             &format!("content/articles/a{i}.md"),
-            &format!(
+            format!(
                 "+++\ntitle = \"A {i}\"\noutlet = \"O\"\n+++\n{}",
                 "Some sentence here. ".repeat(200)
             ),
@@ -524,7 +481,7 @@ fn temporaries_of_killed_builds_are_removed_unless_a_build_holds_them() {
     assert_exit(&build(big.path(), &out), 0, "build after the kill");
     let fresh = top.path().join("fresh");
     assert_exit(&build(big.path(), &fresh), 0, "fresh build");
-    assert_eq!(common::snapshot(&out), common::snapshot(&fresh));
+    assert_eq!(support::snapshot(&out), support::snapshot(&fresh));
     assert!(
         temporaries(top.path()).is_empty(),
         "{:?}",
@@ -558,7 +515,7 @@ fn temporaries_of_killed_builds_are_removed_unless_a_build_holds_them() {
 fn a_claim_id_over_100_characters_is_an_error_in_check() {
     let p = project();
     let long = "a".repeat(300);
-    write(p.path(), "content/claims.toml", &claim(&long, ""));
+    p.write("content/claims.toml", claim(&long, ""));
     let o = check(p.path());
     assert_exit(&o, 1, "check");
     let err = stderr(&o);
@@ -568,11 +525,7 @@ fn a_claim_id_over_100_characters_is_an_error_in_check() {
         "{err}"
     );
     // 100 is fine.
-    write(
-        p.path(),
-        "content/claims.toml",
-        &claim(&"a".repeat(100), ""),
-    );
+    p.write("content/claims.toml", claim(&"a".repeat(100), ""));
     assert_exit(&check(p.path()), 0, "100 characters");
     assert_exit(&build(p.path(), &p.path().join("site")), 0, "build");
 }
@@ -584,9 +537,8 @@ fn windows_device_names_as_ids_are_warned_about() {
     for id in ["con", "nul", "aux", "prn", "com1", "lpt9"] {
         claims.push_str(&claim(id, ""));
     }
-    write(p.path(), "content/claims.toml", &claims);
-    write(
-        p.path(),
+    p.write("content/claims.toml", &claims);
+    p.write(
         "content/articles/con.md",
         "+++\ntitle = \"T\"\noutlet = \"O\"\n+++\nText.\n",
     );
@@ -616,14 +568,12 @@ fn windows_device_names_as_ids_are_warned_about() {
 fn rename_advice_never_names_an_existing_article() {
     let p = project();
     for name in ["moscow-times", "moscow-times-2"] {
-        write(
-            p.path(),
+        p.write(
             &format!("content/articles/{name}.md"),
             "+++\ntitle = \"T\"\noutlet = \"O\"\n+++\nText.\n",
         );
     }
-    write(
-        p.path(),
+    p.write(
         "content/articles/Moscow-Times.md",
         "+++\ntitle = \"T\"\noutlet = \"O\"\n+++\nText.\n",
     );
@@ -645,9 +595,8 @@ fn rename_advice_never_names_an_existing_article() {
 #[cfg(unix)]
 fn run_bounded(args: &[&str]) -> Output {
     use std::time::{Duration, Instant};
-    let mut child = std::process::Command::new(BIN)
+    let mut child = crosscheck()
         .args(args)
-        .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -701,7 +650,7 @@ fn links_out_of_the_project_are_refused_and_never_quoted() {
     let first_line = passwd.lines().next().unwrap();
     for file in ["content/claims.toml", "content/site.toml"] {
         let p = project();
-        std::fs::remove_file(p.path().join(file)).unwrap();
+        p.remove(file);
         symlink("/etc/passwd", p.path().join(file)).unwrap();
         let err = expect_build_error(
             p.path(),
@@ -776,8 +725,7 @@ fn links_out_of_the_project_are_refused_and_never_quoted() {
 fn links_within_the_project_are_followed() {
     use std::os::unix::fs::symlink;
     let p = project();
-    write(
-        p.path(),
+    p.write(
         "shared/other.md",
         "+++\ntitle = \"Other\"\noutlet = \"Wire B\"\n+++\nThe talks lasted five hours.\n",
     );
@@ -810,7 +758,7 @@ fn loops_fifos_folders_and_odd_names_are_errors_never_skipped() {
     write(&articles, "wire-a.MD", "x");
     write(&articles, "notes.txt", "x");
     std::fs::create_dir(articles.join("drafts")).unwrap();
-    write(p.path(), "content/Claims.toml", "");
+    p.write("content/Claims.toml", "");
     let err = expect_build_error(
         p.path(),
         "odd entries",

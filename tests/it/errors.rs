@@ -1,17 +1,15 @@
 //! Bad input: each problem is a clear error naming the file, line and
 //! column, all problems are reported at once, and nothing is built.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::support::*;
 
 /// Copies the basic fixture, applies `edit`, runs `check` and `build`;
 /// both must fail with exit 1, and build must write nothing. Returns the
 /// diagnostics `check` printed.
 fn failing(edit: impl FnOnce(&Path)) -> String {
-    let proj = project("basic");
+    let proj = Project::fixture("basic");
     edit(proj.path());
     let out = proj.path().join("site");
     let b = build(proj.path(), &out);
@@ -29,12 +27,6 @@ fn failing(edit: impl FnOnce(&Path)) -> String {
     err
 }
 
-fn replace_in(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "fixture lacks {from:?}");
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
 fn claims(root: &Path) -> std::path::PathBuf {
     root.join("content/claims.toml")
 }
@@ -42,7 +34,7 @@ fn claims(root: &Path) -> std::path::PathBuf {
 #[test]
 fn malformed_site_toml() {
     let err = failing(|r| {
-        replace_in(
+        replace_in_file(
             &r.join("content/site.toml"),
             "base_url = \"/\"",
             "base_url = /",
@@ -55,7 +47,7 @@ fn malformed_site_toml() {
 #[test]
 fn malformed_front_matter_points_into_the_file_not_the_slice() {
     let err = failing(|r| {
-        replace_in(
+        replace_in_file(
             &r.join("content/articles/town-radio.md"),
             "outlet = \"Town Radio\"",
             "outlet = \"Town Radio",
@@ -67,7 +59,8 @@ fn malformed_front_matter_points_into_the_file_not_the_slice() {
 
 #[test]
 fn malformed_claims_toml() {
-    let err = failing(|r| replace_in(&claims(r), "id = \"response-time\"", "id = \"response-time"));
+    let err =
+        failing(|r| replace_in_file(&claims(r), "id = \"response-time\"", "id = \"response-time"));
     assert!(err.contains("content/claims.toml:30:"), "{err}");
 }
 
@@ -85,7 +78,7 @@ fn front_matter_never_closed() {
 #[test]
 fn missing_required_field() {
     let err = failing(|r| {
-        replace_in(
+        replace_in_file(
             &r.join("content/articles/town-radio.md"),
             "outlet = \"Town Radio\"\n",
             "",
@@ -95,7 +88,8 @@ fn missing_required_field() {
     assert!(err.contains("missing required field `outlet`"), "{err}");
     // The article's own error is enough: its evidence is not also "unknown".
     assert!(!err.contains("unknown article `town-radio`"), "{err}");
-    let err = failing(|r| replace_in(&claims(r), "text = \"Nobody was hurt in the fire.\"\n", ""));
+    let err =
+        failing(|r| replace_in_file(&claims(r), "text = \"Nobody was hurt in the fire.\"\n", ""));
     assert!(err.contains("content/claims.toml:48:1"), "{err}");
     assert!(
         err.contains("claim `nobody-hurt` is missing required field `text`"),
@@ -107,13 +101,13 @@ fn missing_required_field() {
 fn unknown_stance_verdict_and_status_list_the_allowed_values() {
     let err = failing(|r| {
         let p = claims(r);
-        replace_in(
+        replace_in_file(
             &p,
             "stance = \"contradicts\"\n  note",
             "stance = \"refutes\"\n  note",
         );
-        replace_in(&p, "verdict = \"disputed\"", "verdict = \"contested\"");
-        replace_in(&p, "status = \"draft\"", "status = \"pending\"");
+        replace_in_file(&p, "verdict = \"disputed\"", "verdict = \"contested\"");
+        replace_in_file(&p, "status = \"draft\"", "status = \"pending\"");
     });
     assert!(err.contains("content/claims.toml:26:12"), "{err}");
     assert!(err.contains("unknown stance `refutes`"), "{err}");
@@ -132,7 +126,7 @@ fn unknown_stance_verdict_and_status_list_the_allowed_values() {
 #[test]
 fn duplicate_claim_id_names_both_places() {
     let err = failing(|r| {
-        replace_in(
+        replace_in_file(
             &claims(r),
             "id = \"response-time\"",
             "id = \"fire-on-monday\"",
@@ -149,7 +143,7 @@ fn duplicate_claim_id_names_both_places() {
 #[test]
 fn evidence_naming_an_unknown_article_suggests_the_closest_id() {
     let err = failing(|r| {
-        replace_in(
+        replace_in_file(
             &claims(r),
             "article = \"harbour-news\"",
             "article = \"harbor-news\"",
@@ -163,7 +157,7 @@ fn evidence_naming_an_unknown_article_suggests_the_closest_id() {
 #[test]
 fn quote_matching_nowhere_shows_the_closest_passage() {
     let err = failing(|r| {
-        replace_in(
+        replace_in_file(
             &claims(r),
             "quote = \"firefighters took an hour",
             "quote = \"firefighters needed an hour",
@@ -181,7 +175,7 @@ fn quote_matching_nowhere_shows_the_closest_passage() {
 #[test]
 fn quote_matching_more_than_once_needs_occurrence() {
     let err = failing(|r| {
-        replace_in(
+        replace_in_file(
             &claims(r),
             "  quote = \"cause is\"\n  occurrence = 2\n",
             "  quote = \"cause is\"\n",
@@ -198,7 +192,7 @@ fn quote_matching_more_than_once_needs_occurrence() {
 #[test]
 fn approved_without_reviewer_or_date() {
     let err = failing(|r| {
-        replace_in(
+        replace_in_file(
             &claims(r),
             "reviewer = \"A. Reviewer\"\nreviewed = 2026-03-05\n",
             "",
@@ -264,17 +258,17 @@ fn an_article_template_written_for_per_statement_blocks_says_what_replaced_them(
 #[test]
 fn all_problems_across_files_are_reported_at_once() {
     let err = failing(|r| {
-        replace_in(
+        replace_in_file(
             &r.join("content/site.toml"),
             "title = \"Harbour fire, three reports\"\n",
             "",
         );
-        replace_in(
+        replace_in_file(
             &claims(r),
             "article = \"harbour-news\"",
             "article = \"nowhere\"",
         );
-        replace_in(
+        replace_in_file(
             &r.join("content/articles/town-radio.md"),
             "title = \"Fire on Tuesday destroys sheds\"\n",
             "",
@@ -287,7 +281,7 @@ fn all_problems_across_files_are_reported_at_once() {
 
 #[test]
 fn bom_crlf_and_control_characters_are_accepted_with_a_warning() {
-    let proj = project("basic");
+    let proj = Project::fixture("basic");
     let p = proj.path().join("content/articles/town-radio.md");
     let text = std::fs::read_to_string(&p).unwrap();
     let text = format!(
@@ -320,7 +314,7 @@ fn usage_errors_exit_2_and_help_works() {
 
 #[test]
 fn refuses_to_replace_a_folder_that_is_not_a_site() {
-    let proj = project("basic");
+    let proj = Project::fixture("basic");
     let out = proj.path().join("mine");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("thesis.tex"), "precious").unwrap();

@@ -3,36 +3,25 @@
 //! server on 127.0.0.1 that redirects, loops, fails, stalls, sends too
 //! much or sends a PDF. Every failure names the URL and writes nothing.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
-use common::{BIN, fixture, snapshot, stderr};
-
-/// A project made by `crosscheck init`, as a user would start.
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let out = common::run(&["init", dir.path().to_str().unwrap()]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    dir
-}
+use crate::support::{self, Project, crosscheck, fixture, snapshot, stderr};
 
 fn add(root: &Path, args: &[&str]) -> Output {
     add_env(root, args, &[])
 }
 
 fn add_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = crosscheck();
     cmd.arg("add")
         .arg("--root")
         .arg(root)
         .args(args)
-        .env("NO_COLOR", "1")
         .env_remove("CROSSCHECK_ADD_TIMEOUT");
     for (k, v) in env {
         cmd.env(k, v);
@@ -50,7 +39,7 @@ fn fixture_page(name: &str) -> String {
 
 /// The file `add --dry-run` prints for a fixture: what it would write.
 fn dry_run(name: &str) -> String {
-    let dir = project();
+    let dir = Project::init();
     let before = articles(dir.path());
     let out = add(dir.path(), &["--dry-run", &fixture_page(name)]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -223,7 +212,7 @@ fn mhtml_page_is_read_from_its_html_part() {
 
 #[test]
 fn an_added_article_passes_check_without_warnings() {
-    let dir = project();
+    let dir = Project::init();
     let pages: Vec<String> = [
         "news-jsonld.html",
         "og-only.html",
@@ -239,7 +228,7 @@ fn an_added_article_passes_check_without_warnings() {
     let out = add(dir.path(), &args);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(articles(dir.path()).len(), 1 + pages.len());
-    let check = common::check(dir.path());
+    let check = support::check(dir.path());
     let err = stderr(&check);
     assert!(check.status.success(), "{err}");
     assert!(
@@ -255,7 +244,7 @@ fn an_added_article_passes_check_without_warnings() {
 
 #[test]
 fn what_was_written_and_what_was_missing_are_reported() {
-    let dir = project();
+    let dir = Project::init();
     let out = add(dir.path(), &[&fixture_page("og-only.html")]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
@@ -276,7 +265,7 @@ fn what_was_written_and_what_was_missing_are_reported() {
 
 #[test]
 fn an_existing_article_is_never_overwritten() {
-    let dir = project();
+    let dir = Project::init();
     let page = fixture_page("og-only.html");
     assert!(add(dir.path(), &["--id", "metro", &page]).status.success());
     let before = articles(dir.path());
@@ -302,7 +291,7 @@ fn an_existing_article_is_never_overwritten() {
 
 #[test]
 fn bad_arguments_are_usage_errors() {
-    let dir = project();
+    let dir = Project::init();
     let page = fixture_page("og-only.html");
     let out = add(dir.path(), &["--id", "Not An Id", &page]);
     assert_eq!(out.status.code(), Some(2));
@@ -513,7 +502,7 @@ fn fails(
 #[test]
 fn a_url_is_fetched_through_redirects_and_written() {
     let server = Server::start();
-    let dir = project();
+    let dir = Project::init();
     let out = add(dir.path(), &[&server.url("/moved")]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
@@ -532,7 +521,7 @@ fn a_url_is_fetched_through_redirects_and_written() {
     );
     assert!(err.contains("no canonical link in the page"), "{err}");
     assert!(err.contains("outlet is the host name `127.0.0.1`"), "{err}");
-    let check = common::check(dir.path());
+    let check = support::check(dir.path());
     assert!(
         stderr(&check).contains("0 error(s), 0 warning(s)"),
         "{}",
@@ -543,7 +532,7 @@ fn a_url_is_fetched_through_redirects_and_written() {
 #[test]
 fn redirect_loops_and_other_schemes_are_refused() {
     let server = Server::start();
-    let dir = project();
+    let dir = Project::init();
     let err = fails(
         dir.path(),
         &server.url("/loop-a"),
@@ -577,7 +566,7 @@ fn redirect_loops_and_other_schemes_are_refused() {
 #[test]
 fn http_errors_name_the_url_and_the_status() {
     let server = Server::start();
-    let dir = project();
+    let dir = Project::init();
     fails(
         dir.path(),
         &server.url("/nowhere"),
@@ -607,7 +596,7 @@ fn http_errors_name_the_url_and_the_status() {
 #[test]
 fn a_slow_server_hits_the_timeout() {
     let server = Server::start();
-    let dir = project();
+    let dir = Project::init();
     let fast = [("CROSSCHECK_ADD_TIMEOUT", "0.5")];
     let started = std::time::Instant::now();
     fails(
@@ -636,7 +625,7 @@ fn a_slow_server_hits_the_timeout() {
 #[test]
 fn an_oversized_body_is_refused() {
     let server = Server::start();
-    let dir = project();
+    let dir = Project::init();
     fails(
         dir.path(),
         &server.url("/huge"),
@@ -658,7 +647,7 @@ fn an_oversized_body_is_refused() {
 #[test]
 fn a_pdf_is_not_a_page() {
     let server = Server::start();
-    let dir = project();
+    let dir = Project::init();
     fails(
         dir.path(),
         &server.url("/report.pdf"),
@@ -685,14 +674,14 @@ fn a_refused_connection_names_the_url() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/article", listener.local_addr().unwrap());
     drop(listener);
-    let dir = project();
+    let dir = Project::init();
     fails(dir.path(), &url, &[], 3, &url, "cannot connect");
 }
 
 #[test]
 fn every_source_is_tried_and_every_failure_reported() {
     let server = Server::start();
-    let dir = project();
+    let dir = Project::init();
     let out = add(
         dir.path(),
         &[

@@ -15,7 +15,6 @@
 //! the desk's claims file).
 
 use std::collections::{BTreeSet, HashSet};
-use std::path::Path;
 
 use crosscheck::anchor::normalize_quote;
 use crosscheck::content::{self, ArticleIdx, Content};
@@ -24,9 +23,7 @@ use crosscheck::site::{self, BuildOptions, Site};
 use crosscheck::suggest::rejected::Rejected;
 use crosscheck::suggest::{self, ConflictKind, Index};
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::support::{Project, repo, snapshot};
 
 fn load() -> Content {
     let mut d = Diagnostics::default();
@@ -300,9 +297,7 @@ fn conflict_hints_name_the_differing_words_in_seed_statements() {
 
 #[test]
 fn suggest_never_writes_and_honours_rejections() {
-    let dir = tempfile::tempdir().unwrap();
-    let fixture = repo().join("tests/fixtures/review-project");
-    copy(&fixture, dir.path());
+    let dir = Project::fixture("review-project");
     let before = snapshot(dir.path());
     let project = crosscheck::Project::open(dir.path()).unwrap();
     let opts = suggest::Options {
@@ -366,32 +361,4 @@ fn suggest_never_writes_and_honours_rejections() {
         .unwrap()
         .0;
     assert!(text.contains("paper-b"), "{text}");
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }

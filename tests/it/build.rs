@@ -1,33 +1,11 @@
 //! `crosscheck build` end to end on fixture folders: the pages people read,
 //! the data tools read, and what happens when the build must fail.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::support::*;
 use scraper::{Html, Selector};
 use serde_json::Value;
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
-
-fn built(fixture_name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("site");
-    let o = build(&fixture(fixture_name), &out);
-    assert!(o.status.success(), "build failed: {}", stderr(&o));
-    (dir, out)
-}
-
-fn page(out: &Path, rel: &str) -> Html {
-    Html::parse_document(&std::fs::read_to_string(out.join(rel)).unwrap())
-}
-
-fn data(out: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(out.join("data.json")).unwrap()).unwrap()
-}
 
 fn element_text(doc: &Html, id: &str) -> Option<String> {
     let s = Selector::parse(&format!("[id=\"{id}\"]")).unwrap();
@@ -421,7 +399,7 @@ fn data_json_follows_the_format() {
 
 #[test]
 fn a_failing_build_leaves_the_existing_site_byte_identical() {
-    let proj = project("basic");
+    let proj = Project::fixture("basic");
     let out = proj.path().join("site");
     assert!(build(proj.path(), &out).status.success());
     let before = snapshot(&out);
@@ -447,11 +425,11 @@ fn a_failing_build_leaves_the_existing_site_byte_identical() {
 
 #[test]
 fn files_of_an_earlier_build_never_linger() {
-    let proj = project("basic");
+    let proj = Project::fixture("basic");
     let out = proj.path().join("site");
     assert!(build(proj.path(), &out).status.success());
     assert!(out.join("articles/town-radio/index.html").exists());
-    std::fs::remove_file(proj.path().join("content/articles/town-radio.md")).unwrap();
+    proj.remove("content/articles/town-radio.md");
     let claims = proj.path().join("content/claims.toml");
     let text = std::fs::read_to_string(&claims).unwrap();
     let text = text
@@ -509,7 +487,7 @@ fn verbose_build(root: &Path, out: &Path) -> String {
 #[cfg(unix)]
 #[test]
 fn a_rebuild_with_nothing_changed_writes_no_file() {
-    let proj = project("reader");
+    let proj = Project::fixture("reader");
     let out = proj.path().join("site");
     verbose_build(proj.path(), &out);
     let before = identities(&out);
@@ -528,7 +506,7 @@ fn a_rebuild_with_nothing_changed_writes_no_file() {
 #[cfg(unix)]
 #[test]
 fn a_one_article_edit_rewrites_exactly_the_files_whose_bytes_change() {
-    let proj = project("reader");
+    let proj = Project::fixture("reader");
     let root = proj.path();
     let out = root.join("site");
     // Twice, so the staging tree holds the previous site.
@@ -578,7 +556,7 @@ fn a_one_article_edit_rewrites_exactly_the_files_whose_bytes_change() {
 #[cfg(unix)]
 #[test]
 fn a_card_png_is_made_again_only_when_what_it_is_drawn_from_changes() {
-    let proj = project("reader");
+    let proj = Project::fixture("reader");
     let root = proj.path();
     let out = root.join("site");
     verbose_build(root, &out);
@@ -645,7 +623,7 @@ fn output_is_deterministic_across_runs_and_thread_counts() {
 fn a_warning_in_an_article_shows_its_line_although_the_build_frees_the_text() {
     // The build frees each article's Markdown once it is split; a file a
     // warning points into must keep its text for the excerpt.
-    let dir = project("basic");
+    let dir = Project::fixture("basic");
     let article = dir.path().join("content/articles/town-radio.md");
     let text = std::fs::read_to_string(&article).unwrap();
     let text = text.replacen("+++\n", "+++\nbyline = \"Desk\"\n", 1);
@@ -725,7 +703,7 @@ fn the_committed_example_site_is_reproduced_byte_for_byte() {
 
 #[test]
 fn templates_in_the_project_override_the_embedded_ones() {
-    let proj = project("basic");
+    let proj = Project::fixture("basic");
     std::fs::create_dir(proj.path().join("templates")).unwrap();
     std::fs::write(
         proj.path().join("templates/claim.html"),
@@ -746,7 +724,7 @@ fn templates_in_the_project_override_the_embedded_ones() {
 /// `macros.html`) reaches article, claim and index pages.
 #[test]
 fn overriding_the_base_or_the_macros_reaches_article_claim_and_index_pages() {
-    let proj = project("basic");
+    let proj = Project::fixture("basic");
     let templates = proj.path().join("templates");
     std::fs::create_dir(&templates).unwrap();
     let base = crosscheck::render::DEFAULT_TEMPLATES
@@ -941,7 +919,7 @@ fn article_text_reads_as_published_with_statements_split_inside_it() {
 /// reflow the file or rewrite it as one line.
 #[test]
 fn editing_one_sentence_changes_one_line_of_the_data_files() {
-    let project = project("basic");
+    let project = Project::fixture("basic");
     let root = project.path();
     let before = root.join("before");
     let after = root.join("after");

@@ -12,10 +12,10 @@
 //!
 //! The quick variants run with `cargo test`; the full ones (2,000 articles,
 //! 50 kills each; 200 kills of the writer) are `#[ignore]`d and run by .ci/run
-//! with `cargo test --test crash -- --ignored`. CRASH_ITERATIONS and
+//! with `cargo test --test it crash:: -- --ignored`. CRASH_ITERATIONS and
 //! CRASH_ARTICLES override the sizes.
 
-mod common;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -139,16 +139,8 @@ fn hashes(dir: &Path) -> BTreeMap<String, [u8; 32]> {
         .collect()
 }
 
-/// The binary under test: CROSSCHECK_BIN (.ci/run passes the release
-/// build) or the debug one cargo built for the tests.
-fn bin() -> PathBuf {
-    std::env::var_os("CROSSCHECK_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(common::BIN))
-}
-
 fn build_cmd(root: &Path, out: &Path) -> Command {
-    let mut c = Command::new(bin());
+    let mut c = Command::new(support::bin_under_test());
     c.args(["build", "--quiet", "--root"])
         .arg(root)
         .arg("--out")
@@ -440,7 +432,7 @@ fn kill_claims_writer_many_times(iterations: usize) {
         let mut child = Command::new(&exe)
             .args([
                 "--exact",
-                "claims_writer_helper",
+                "crash::claims_writer_helper",
                 "--nocapture",
                 "--test-threads=1",
             ])

@@ -7,7 +7,7 @@
 //! * arbitrary strings in any content field never become markup.
 //!
 //! Case counts are per property (see `cases`); set PROPTEST_CASES to run
-//! more, e.g. `PROPTEST_CASES=2000 cargo test --release --test properties`.
+//! more, e.g. `PROPTEST_CASES=2000 cargo test --release --test it properties::`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -19,10 +19,9 @@ use crosscheck::document;
 use crosscheck::render::{self, Renderer};
 use crosscheck::site::{self, BuildOptions};
 
-#[path = "../fuzz/checks.rs"]
-mod checks;
+use crate::checks;
 
-mod common;
+use crate::support;
 
 /// Default case count for a property, overridden by PROPTEST_CASES.
 fn cases(default: u32) -> Config {
@@ -591,17 +590,16 @@ fn binary_output_is_identical_with_one_or_many_threads() {
             let mut snaps = Vec::new();
             for threads in ["1", "8", "8"] {
                 let out = dir.path().join(format!("site-{}", snaps.len()));
-                let o = std::process::Command::new(common::BIN)
+                let o = support::crosscheck()
                     .args(["build", "--quiet", "--root"])
                     .arg(dir.path())
                     .arg("--out")
                     .arg(&out)
                     .env("RAYON_NUM_THREADS", threads)
-                    .env("NO_COLOR", "1")
                     .output()
                     .unwrap();
-                prop_assert!(o.status.success(), "{}", common::stderr(&o));
-                snaps.push(common::snapshot(&out));
+                prop_assert!(o.status.success(), "{}", support::stderr(&o));
+                snaps.push(support::snapshot(&out));
             }
             prop_assert!(
                 snaps[0] == snaps[1] && snaps[1] == snaps[2],

@@ -4,30 +4,12 @@
 //! the desk's own pages. Built from `tests/fixtures/reader` (and the
 //! example) and read back as HTML, JSON and XML.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::*;
-use scraper::{ElementRef, Html, Selector};
+use crate::support::*;
+use scraper::ElementRef;
 use serde_json::Value;
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
-
-fn built(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("site");
-    let o = build(&fixture(name), &out);
-    assert!(o.status.success(), "{}", stderr(&o));
-    (dir, out)
-}
-
-fn page(out: &Path, rel: &str) -> Html {
-    Html::parse_document(&std::fs::read_to_string(out.join(rel)).unwrap())
-}
 
 fn text(e: ElementRef) -> String {
     e.text()
@@ -46,10 +28,6 @@ fn says(printed: &str, want: &str) -> bool {
             .collect()
     };
     squash(printed).contains(&squash(want))
-}
-
-fn data(out: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(out.join("data.json")).unwrap()).unwrap()
 }
 
 fn claim_review(out: &Path, id: &str) -> Value {
@@ -242,11 +220,8 @@ fn a_declared_copy_counts_once_among_the_independent() {
 
 #[test]
 fn near_copies_that_do_not_say_so_are_warned_about_with_both_files() {
-    let proj = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
-        &proj.path().join("content"),
-    );
+    let proj = Project::empty();
+    copy_dir(&repo().join("content"), &proj.path().join("content"));
     let portal = proj
         .path()
         .join("content/articles/news-portal-kremlin-lack-of-progress.md");
@@ -275,7 +250,7 @@ fn near_copies_that_do_not_say_so_are_warned_about_with_both_files() {
         "{err}"
     );
     // Declared, the warning goes.
-    let o = check(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let o = check(repo());
     assert!(!stderr(&o).contains("share"), "{}", stderr(&o));
 }
 
@@ -285,7 +260,7 @@ fn near_copies_that_do_not_say_so_are_warned_about_with_both_files() {
 
 #[test]
 fn the_front_page_lists_every_claim_not_rated_accurate_and_the_disagreements() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = repo();
     let out = root.join("site");
     let d = data(&out);
     let index = page(&out, "index.html");
@@ -554,7 +529,7 @@ fn the_desk_marks_what_it_added_and_publishes_its_pages() {
 
 #[test]
 fn check_asks_for_sources_and_the_desks_pages() {
-    let proj = project("reader");
+    let proj = Project::fixture("reader");
     let root = proj.path();
     let o = check(root);
     assert!(stderr(&o).contains("0 warning(s)"), "{}", stderr(&o));
@@ -632,7 +607,7 @@ fn bad_new_fields_are_errors_naming_file_line_and_column() {
             "content/site.toml:6:9",
         ),
     ] {
-        let proj = project("reader");
+        let proj = Project::fixture("reader");
         replace_in_file(&proj.path().join(rel), from, to);
         let o = check(proj.path());
         let err = stderr(&o);
@@ -640,7 +615,7 @@ fn bad_new_fields_are_errors_naming_file_line_and_column() {
         assert!(says(&err, want), "{to}: want {want} in {err}");
     }
     // An unknown key of a page is reported where it is.
-    let proj = project("reader");
+    let proj = Project::fixture("reader");
     replace_in_file(
         &proj.path().join("content/pages/about.md"),
         "title = \"About\"",
@@ -657,7 +632,7 @@ fn bad_new_fields_are_errors_naming_file_line_and_column() {
 
 #[test]
 fn a_signed_verdict_never_changes_without_an_update() {
-    let proj = project("reader");
+    let proj = Project::fixture("reader");
     let root = proj.path();
     let (site, _) =
         crosscheck::site::compile(root, crosscheck::site::BuildOptions { drafts: true });

@@ -2,43 +2,17 @@
 //! intended lines, sign-off fingerprints that lapse, consistency checks,
 //! and the HTTP review API driven over real HTTP.
 
-mod common;
-
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crosscheck::claims::edit::{ClaimsFile, EditError, Field, NewEvidence};
 use crosscheck::content::{Stance, Status, Verdict};
 use crosscheck::review::{ClaimsFiles, consistency, signoff};
 use crosscheck::site::{self, BuildOptions};
 
-use common::replace_in_file;
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/review-project")
-}
-
-/// A temporary copy of the review fixture project.
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(), dir.path());
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
+use crate::support::{self, Project, replace_in_file, repo};
 
 fn claims_text() -> String {
-    std::fs::read_to_string(fixture().join("content/claims.toml")).unwrap()
+    std::fs::read_to_string(support::fixture("review-project").join("content/claims.toml")).unwrap()
 }
 
 fn file(text: &str) -> ClaimsFile {
@@ -359,7 +333,7 @@ fn new_claims_get_an_id_from_their_text_and_go_last() {
 
 #[test]
 fn a_stale_version_is_a_conflict_and_the_file_is_untouched() {
-    let dir = project();
+    let dir = Project::fixture("review-project");
     let path = dir.path().join("content/claims.toml");
     let files = ClaimsFiles::read(dir.path()).unwrap();
     let seen = files.version();
@@ -391,7 +365,7 @@ fn a_stale_version_is_a_conflict_and_the_file_is_untouched() {
 
 #[test]
 fn a_committed_edit_is_written_and_reads_back() {
-    let dir = project();
+    let dir = Project::fixture("review-project");
     let files = ClaimsFiles::read(dir.path()).unwrap();
     let mut f = files.file_of("met-on-tuesday").unwrap();
     f.add_evidence(
@@ -433,7 +407,7 @@ fn sign_off(root: &Path, claim: &str) {
 
 #[test]
 fn sign_off_lapses_when_a_quoted_sentence_is_edited() {
-    let dir = project();
+    let dir = Project::fixture("review-project");
     let root = dir.path();
     sign_off(root, "meeting-lasted-five-hours");
     let claims = std::fs::read_to_string(root.join("content/claims.toml")).unwrap();
@@ -499,7 +473,7 @@ fn sign_off_lapses_when_a_quoted_sentence_is_edited() {
 
 #[test]
 fn sign_off_lapses_when_evidence_is_added_or_the_claim_reworded() {
-    let dir = project();
+    let dir = Project::fixture("review-project");
     let root = dir.path();
     sign_off(root, "meeting-lasted-five-hours");
     let files = ClaimsFiles::read(root).unwrap();
@@ -513,7 +487,7 @@ fn sign_off_lapses_when_evidence_is_added_or_the_claim_reworded() {
     let (_, diags) = site::compile(root, BuildOptions::default());
     assert_eq!(diags.warning_count(), 1, "{}", diags.render(false));
 
-    let dir = project();
+    let dir = Project::fixture("review-project");
     let root = dir.path();
     sign_off(root, "meeting-lasted-five-hours");
     let path = root.join("content/claims.toml");
@@ -528,7 +502,7 @@ fn sign_off_lapses_when_evidence_is_added_or_the_claim_reworded() {
 
 #[test]
 fn consistency_flags_verdicts_at_odds_and_claims_without_evidence() {
-    let dir = project();
+    let dir = Project::fixture("review-project");
     let root = dir.path();
     let path = root.join("content/claims.toml");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -579,7 +553,7 @@ mod http {
     pub struct Server {
         pub addr: SocketAddr,
         pub token: String,
-        pub dir: tempfile::TempDir,
+        pub dir: crate::support::Project,
         stop: Option<tokio::sync::oneshot::Sender<()>>,
         thread: Option<std::thread::JoinHandle<()>>,
     }
@@ -598,13 +572,13 @@ mod http {
     /// Serves the review API for a fresh copy of the fixture project on
     /// 127.0.0.1 and a free port.
     pub fn start() -> Server {
-        start_in(super::project(), None)
+        start_in(crate::support::Project::fixture("review-project"), None)
     }
 
     /// Serves the review API for the project in `dir`, reading the sites
     /// published to `cell` when there is one.
     pub fn start_in(
-        dir: tempfile::TempDir,
+        dir: crate::support::Project,
         cell: Option<std::sync::Arc<crosscheck::compiled::SiteCell>>,
     ) -> Server {
         let root = dir.path().to_path_buf();
@@ -614,7 +588,7 @@ mod http {
     /// [`start_in`], with `root` (which need not be `dir`, nor a project)
     /// as the project folder.
     pub fn start_at(
-        dir: tempfile::TempDir,
+        dir: crate::support::Project,
         root: std::path::PathBuf,
         cell: Option<std::sync::Arc<crosscheck::compiled::SiteCell>>,
     ) -> Server {
@@ -1347,21 +1321,19 @@ fn api_creates_a_claim_from_a_selection() {
 
 #[test]
 fn the_example_claims_file_parses_for_editing_and_round_trips() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/claims.toml");
+    let path = repo().join("content/claims.toml");
     let bytes = std::fs::read(&path).unwrap();
     let f = ClaimsFile::parse("content/claims.toml", bytes.clone()).unwrap();
     assert_eq!(f.to_bytes(), bytes);
     // Every claim the loader sees is one the editor sees.
-    let (site, _) = crosscheck::site::compile(
-        Path::new(env!("CARGO_MANIFEST_DIR")),
-        crosscheck::site::BuildOptions { drafts: true },
-    );
+    let (site, _) =
+        crosscheck::site::compile(repo(), crosscheck::site::BuildOptions { drafts: true });
     assert_eq!(f.claim_ids().len(), site.unwrap().claims.len());
 }
 
 #[test]
 fn a_lapsed_claim_page_says_so_when_published_with_drafts() {
-    let dir = project();
+    let dir = Project::fixture("review-project");
     let root = dir.path();
     sign_off(root, "meeting-lasted-five-hours");
     let article = root.join("content/articles/wire-a.md");
@@ -1386,11 +1358,10 @@ fn a_lapsed_claim_page_says_so_when_published_with_drafts() {
 
 #[test]
 fn check_prints_consistency_warnings_and_review_progress() {
-    let dir = project();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+    let dir = Project::fixture("review-project");
+    let out = support::crosscheck()
         .args(["check", "--root"])
         .arg(dir.path())
-        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -1517,7 +1488,7 @@ fn edits_of_the_examples_claims_touch_only_their_table_and_equal_whole_file_edit
     use crosscheck::review::NewUpdate;
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("content")).unwrap();
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/claims.toml");
+    let example = repo().join("content/claims.toml");
     let text = std::fs::read_to_string(&example).unwrap();
     std::fs::write(dir.path().join("content/claims.toml"), &text).unwrap();
     let files = ClaimsFiles::read(dir.path()).unwrap();
@@ -1559,8 +1530,8 @@ fn edits_of_the_examples_claims_touch_only_their_table_and_equal_whole_file_edit
 
 /// A project of `n` short articles and `n / 2` claims quoting two of them
 /// each: the benchmark corpus's shape, small texts.
-fn big_project(n: usize) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+fn big_project(n: usize) -> Project {
+    let dir = Project::empty();
     let content = dir.path().join("content");
     std::fs::create_dir_all(content.join("articles")).unwrap();
     std::fs::write(content.join("site.toml"), "title = \"Big\"\n").unwrap();
@@ -1739,7 +1710,7 @@ fn without_a_current_site_the_api_compiles_from_disk_and_counts_it() {
     let cell = crosscheck::compiled::SiteCell::new();
     // The builder found no site to publish: reads compile for themselves.
     cell.publish(None, None);
-    let s = http::start_in(project(), Some(cell.clone()));
+    let s = http::start_in(Project::fixture("review-project"), Some(cell.clone()));
     let (status, _) = s.call("GET", "state", None);
     assert_eq!(status, 200);
     assert_eq!(cell.disk_compiles(), 1);
@@ -1747,7 +1718,7 @@ fn without_a_current_site_the_api_compiles_from_disk_and_counts_it() {
 
 #[test]
 fn the_api_on_its_own_reports_a_missing_project_folder_as_the_commands_do() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Project::empty();
     let missing = dir.path().join("gone");
     let cli = crosscheck(&missing, &["check"]);
     let cli = String::from_utf8_lossy(&cli.stderr);
@@ -1763,11 +1734,10 @@ fn the_api_on_its_own_reports_a_missing_project_folder_as_the_commands_do() {
 }
 
 fn crosscheck(root: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+    support::crosscheck()
         .args(args)
         .arg("--root")
         .arg(root)
-        .env("NO_COLOR", "1")
         .env_remove("CROSSCHECK_REVIEWER")
         .output()
         .unwrap()
@@ -1775,7 +1745,7 @@ fn crosscheck(root: &Path, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn signoff_from_the_command_line_edits_only_the_claims_sign_off_lines() {
-    let dir = project();
+    let dir = Project::fixture("review-project");
     let path = dir.path().join("content/claims.toml");
     let before = std::fs::read_to_string(&path).unwrap();
     let out = crosscheck(

@@ -5,8 +5,7 @@
 //! `whole_build/` holds project folders.
 //! Files named `slow-*` were slow units: they must also finish in time.
 
-#[path = "../fuzz/checks.rs"]
-mod checks;
+use crate::checks;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

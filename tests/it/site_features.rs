@@ -2,16 +2,12 @@
 //! verdict cards and the command line's output.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use crosscheck::output::Page;
-use crosscheck::render::{self, Renderer};
-use crosscheck::site::{self, BuildOptions, Site};
-use scraper::{Html, Selector};
+use scraper::Html;
 use serde_json::Value;
 
-mod common;
+use crate::support::{self, compile, crosscheck, example, render, repo, sel, text};
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 const BASE: &str = "https://example.org/checks/";
@@ -22,57 +18,8 @@ fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::No
         .find(|c| c.tag_name().name() == name && c.tag_name().namespace() == Some(ATOM))
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_crosscheck"));
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn compile(root: &Path) -> Site {
-    let (site, diags) = site::compile(root, BuildOptions::default());
-    assert!(!diags.has_errors(), "{}", diags.render(false));
-    site.expect("the project compiles")
-}
-
-fn render(site: &Site, root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let renderer = Renderer::new(root).unwrap_or_else(|d| panic!("{}", d.render(false)));
-    render::render_site(site, &renderer)
-        .unwrap_or_else(|d| panic!("{}", d.render(false)))
-        .into_iter()
-        .map(|Page { path, bytes }| (path, bytes))
-        .collect()
-}
-
-/// The example site, with `base_url` replaced when given.
-fn example(base: Option<&str>) -> (Site, BTreeMap<String, Vec<u8>>) {
-    let mut site = compile(&repo());
-    if let Some(b) = base {
-        site.config.base_url = b.to_string();
-    }
-    let pages = render(&site, &repo());
-    (site, pages)
-}
-
-fn text(pages: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
-    String::from_utf8(
-        pages
-            .get(path)
-            .unwrap_or_else(|| panic!("{path} not written"))
-            .clone(),
-    )
-    .unwrap()
-}
-
 fn html(pages: &BTreeMap<String, Vec<u8>>, path: &str) -> Html {
     Html::parse_document(&text(pages, path))
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
 }
 
 fn ids(doc: &Html) -> BTreeSet<String> {
@@ -153,17 +100,25 @@ reviewed = 2025-02-03
 fn init_then_check_then_build_succeed_on_the_scaffold() {
     let dir = tempfile::tempdir().unwrap();
     let proj = dir.path().join("new-project");
-    let out = bin().arg("init").arg(&proj).output().unwrap();
+    let out = crosscheck().arg("init").arg(&proj).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let check = bin().args(["check", "--root"]).arg(&proj).output().unwrap();
+    let check = crosscheck()
+        .args(["check", "--root"])
+        .arg(&proj)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert!(check.status.success(), "{stderr}");
     assert!(stderr.contains("0 error(s), 0 warning(s)"), "{stderr}");
-    let build = bin().args(["build", "--root"]).arg(&proj).output().unwrap();
+    let build = crosscheck()
+        .args(["build", "--root"])
+        .arg(&proj)
+        .output()
+        .unwrap();
     assert!(
         build.status.success(),
         "{}",
@@ -192,7 +147,7 @@ fn init_then_check_then_build_succeed_on_the_scaffold() {
         "one claim with two pieces of evidence"
     );
     // Again without --force: the folder is not empty now.
-    let again = bin().arg("init").arg(&proj).output().unwrap();
+    let again = crosscheck().arg("init").arg(&proj).output().unwrap();
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
 }
@@ -201,7 +156,7 @@ fn init_then_check_then_build_succeed_on_the_scaffold() {
 fn init_force_adds_to_a_folder_but_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("README.md"), "mine").unwrap();
-    let out = bin()
+    let out = crosscheck()
         .args(["init", "--force"])
         .arg(dir.path())
         .output()
@@ -211,7 +166,7 @@ fn init_force_adds_to_a_folder_but_never_overwrites() {
         std::fs::read_to_string(dir.path().join("README.md")).unwrap(),
         "mine"
     );
-    let again = bin()
+    let again = crosscheck()
         .args(["init", "--force"])
         .arg(dir.path())
         .output()
@@ -663,7 +618,7 @@ fn hostile_text_stays_text_in_every_output() {
 #[test]
 fn rebuilds_are_byte_identical_and_the_404_page_links_from_base_url() {
     let (site, first) = example(None);
-    let second = render(&site, &repo());
+    let second = render(&site, repo());
     assert_eq!(first, second);
     let doc = html(&first, "404.html");
     let home = doc.select(&sel("main a")).next().unwrap();
@@ -681,7 +636,7 @@ fn build_output_is_one_summary_line_quiet_is_silent_and_no_color_is_plain() {
     let dir = tempfile::tempdir().unwrap();
     let proj = dir.path().join("p");
     assert!(
-        bin()
+        crosscheck()
             .arg("init")
             .arg(&proj)
             .output()
@@ -689,7 +644,11 @@ fn build_output_is_one_summary_line_quiet_is_silent_and_no_color_is_plain() {
             .status
             .success()
     );
-    let out = bin().args(["build", "--root"]).arg(&proj).output().unwrap();
+    let out = crosscheck()
+        .args(["build", "--root"])
+        .arg(&proj)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -706,14 +665,14 @@ fn build_output_is_one_summary_line_quiet_is_silent_and_no_color_is_plain() {
     ] {
         assert!(stderr.contains(part), "{part} not in {stderr}");
     }
-    let quiet = bin()
+    let quiet = crosscheck()
         .args(["build", "--quiet", "--root"])
         .arg(&proj)
         .output()
         .unwrap();
     assert!(quiet.status.success());
     assert!(quiet.stderr.is_empty() && quiet.stdout.is_empty());
-    let verbose = bin()
+    let verbose = crosscheck()
         .args(["build", "-v", "--root"])
         .arg(&proj)
         .output()
@@ -728,7 +687,7 @@ fn build_output_is_one_summary_line_quiet_is_silent_and_no_color_is_plain() {
 #[test]
 fn completions_are_printed_for_each_shell() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let out = bin().args(["completions", shell]).output().unwrap();
+        let out = crosscheck().args(["completions", shell]).output().unwrap();
         assert!(out.status.success(), "{shell}");
         let script = String::from_utf8_lossy(&out.stdout);
         assert!(
@@ -736,15 +695,14 @@ fn completions_are_printed_for_each_shell() {
             "{shell}"
         );
     }
-    let bad = bin().args(["completions", "cmd"]).output().unwrap();
+    let bad = crosscheck().args(["completions", "cmd"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
 
 #[test]
 fn article_templates_get_a_passage_per_run_of_blocks_ending_where_notes_go() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::Project::fixture("basic");
     let root = dir.path();
-    common::copy_dir(&common::fixture("basic"), root);
     std::fs::create_dir(root.join("templates")).unwrap();
     std::fs::write(
         root.join("templates/article.html"),

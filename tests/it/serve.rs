@@ -11,8 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_crosscheck");
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/serve-basic");
+use crate::support::{self, BIN, Project};
+
 /// Generous: the machine may be busy; waits end as soon as the thing seen.
 const PATIENCE: Duration = Duration::from_secs(30);
 /// How long something that must not happen is watched for.
@@ -23,34 +23,6 @@ const DEFAULT_PORT_ENV: &str = "CROSSCHECK_SERVE_DEFAULT_PORT";
 
 const ARTICLE: &str = "content/articles/harbour-times-strike.md";
 const ARTICLE_URL: &str = "/articles/harbour-times-strike/";
-
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::Builder::new()
-        .prefix("crosscheck-serve-test-")
-        .tempdir()
-        .unwrap();
-    copy_dir(Path::new(FIXTURE), dir.path());
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
-fn edit(root: &Path, rel: &str, from: &str, to: &str) {
-    let path = root.join(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{rel} lacks {from:?}");
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
 
 /// A running `crosscheck serve`; killed on drop.
 struct Serve {
@@ -392,7 +364,7 @@ fn wait_for(serve: &Serve, url: &str, what: &str, ok: impl Fn(&Response) -> bool
 
 #[test]
 fn an_edit_reloads_open_pages_and_serves_the_new_text() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let serve = Serve::start(dir.path(), &[]);
     serve.ready();
     let page = serve.get(ARTICLE_URL);
@@ -403,8 +375,7 @@ fn an_edit_reloads_open_pages_and_serves_the_new_text() {
         "reload script injected"
     );
     let mut events = serve.events();
-    edit(
-        dir.path(),
+    dir.edit(
         ARTICLE,
         "Ships waited outside the breakwater.",
         "Ships waited outside the breakwater. Fishing boats were let through.",
@@ -427,7 +398,7 @@ fn an_edit_reloads_open_pages_and_serves_the_new_text() {
 
 #[test]
 fn a_save_by_rename_is_seen() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let serve = Serve::start(dir.path(), &[]);
     serve.ready();
     let mut events = serve.events();
@@ -443,7 +414,7 @@ fn a_save_by_rename_is_seen() {
 
 #[test]
 fn a_burst_of_five_saves_makes_one_rebuild_and_one_reload() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let root = dir.path();
     let serve = Serve::start(root, &[]);
     serve.ready();
@@ -501,13 +472,12 @@ fn a_burst_of_five_saves_makes_one_rebuild_and_one_reload() {
 
 #[test]
 fn a_broken_edit_shows_the_errors_over_the_last_good_page_until_fixed() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let root = dir.path();
     let serve = Serve::start(root, &[]);
     serve.ready();
     let mut events = serve.events();
-    edit(
-        root,
+    dir.edit(
         "content/claims.toml",
         "verdict = \"disputed\"",
         "verdict = \"disputd\"",
@@ -529,10 +499,9 @@ fn a_broken_edit_shows_the_errors_over_the_last_good_page_until_fixed() {
     assert!(page.contains("did you mean `disputed`?"), "{page}");
     // Over the last good version of the page.
     assert!(page.contains("for a third day on Monday"));
-    let check = Command::new(BIN)
+    let check = support::crosscheck()
         .args(["check", "--root"])
         .arg(root)
-        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     let check_out = String::from_utf8_lossy(&check.stderr);
@@ -543,7 +512,7 @@ fn a_broken_edit_shows_the_errors_over_the_last_good_page_until_fixed() {
     );
 
     // A second breaking edit: still serving, the overlay follows.
-    edit(root, ARTICLE, "+++\ntitle", "+++\ntitle = = ");
+    dir.edit(ARTICLE, "+++\ntitle", "+++\ntitle = = ");
     events.expect_reload(&serve);
     let page = serve.get(ARTICLE_URL).body;
     assert!(
@@ -552,9 +521,8 @@ fn a_broken_edit_shows_the_errors_over_the_last_good_page_until_fixed() {
     );
 
     // Fixed: the overlay goes, and the pages are current.
-    edit(root, ARTICLE, "+++\ntitle = = ", "+++\ntitle");
-    edit(
-        root,
+    dir.edit(ARTICLE, "+++\ntitle = = ", "+++\ntitle");
+    dir.edit(
         "content/claims.toml",
         "verdict = \"disputd\"",
         "verdict = \"inaccurate\"",
@@ -573,7 +541,7 @@ fn a_broken_edit_shows_the_errors_over_the_last_good_page_until_fixed() {
 
 #[test]
 fn a_template_folder_made_after_start_is_watched_and_its_errors_shown() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let root = dir.path();
     let serve = Serve::start(root, &[]);
     serve.ready();
@@ -607,9 +575,9 @@ fn a_template_folder_made_after_start_is_watched_and_its_errors_shown() {
 
 #[test]
 fn a_failed_first_build_serves_an_error_page_then_recovers() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let root = dir.path();
-    edit(root, "content/site.toml", "title = ", "title = [");
+    dir.edit("content/site.toml", "title = ", "title = [");
     let serve = Serve::start(root, &[]);
     serve.ready();
     for url in ["/", ARTICLE_URL, "/no/such/page"] {
@@ -624,14 +592,14 @@ fn a_failed_first_build_serves_an_error_page_then_recovers() {
         );
     }
     let mut events = serve.events();
-    edit(root, "content/site.toml", "title = [", "title = ");
+    dir.edit("content/site.toml", "title = [", "title = ");
     events.expect_reload(&serve);
     assert!(clean(&serve, ARTICLE_URL).contains("for a third day on Monday"));
 }
 
 #[test]
 fn requests_outside_the_site_get_404() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     // Something a traversal would find if anything were read from disk.
     std::fs::write(dir.path().join("secret.txt"), "do not serve").unwrap();
     let serve = Serve::start(&dir.path().join("."), &[]);
@@ -669,7 +637,7 @@ fn requests_outside_the_site_get_404() {
 
 #[test]
 fn folders_redirect_and_files_have_their_types() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let serve = Serve::start(dir.path(), &[]);
     serve.ready();
     let r = serve.get("/articles/harbour-times-strike");
@@ -713,7 +681,7 @@ fn folders_redirect_and_files_have_their_types() {
 
 #[test]
 fn drafts_are_served_marked_as_not_reviewed() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let root = dir.path();
     let serve = Serve::start(root, &[]);
     serve.ready();
@@ -749,7 +717,7 @@ fn drafts_are_served_marked_as_not_reviewed() {
 
 #[test]
 fn editor_temp_files_cause_no_rebuild() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let root = dir.path();
     let serve = Serve::start(root, &[]);
     serve.ready();
@@ -767,14 +735,14 @@ fn editor_temp_files_cause_no_rebuild() {
     }
     events.expect_quiet(&serve);
     // A real save still gets through.
-    edit(root, ARTICLE, "Dock workers at", "Dockers at");
+    dir.edit(ARTICLE, "Dock workers at", "Dockers at");
     events.expect_reload(&serve);
     assert!(clean(&serve, ARTICLE_URL).contains("Dockers at"));
 }
 
 #[test]
 fn a_busy_default_port_falls_back_to_the_next_free_one() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     // No --port: the default, made busy through the documented variable.
@@ -793,14 +761,13 @@ fn a_busy_default_port_falls_back_to_the_next_free_one() {
 
 #[test]
 fn an_explicit_busy_port_is_a_clear_error_and_opens_nothing() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     let (path_env, opened) = fake_browser(dir.path());
-    let out = Command::new(BIN)
+    let out = support::crosscheck()
         .args(["serve", "--open", "--port", &port, "--root"])
         .arg(dir.path())
-        .env("NO_COLOR", "1")
         .env("PATH", &path_env)
         .output()
         .unwrap();
@@ -848,7 +815,7 @@ fn fake_browser(dir: &Path) -> (String, PathBuf) {
 #[cfg(target_os = "linux")]
 #[test]
 fn open_opens_our_own_url() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let (path_env, opened) = fake_browser(dir.path());
     let serve = Serve::start_with(dir.path(), &["--open"], &[("PATH", &path_env)]).unwrap();
     let deadline = Instant::now() + PATIENCE;
@@ -870,7 +837,7 @@ fn ipv6_works_when_the_machine_has_it() {
         eprintln!("skipped: no IPv6 loopback on this machine");
         return;
     }
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let serve = Serve::start(dir.path(), &["--bind", "::1"]);
     assert!(serve.addr.is_ipv6());
     assert!(
@@ -883,14 +850,14 @@ fn ipv6_works_when_the_machine_has_it() {
     serve.ready();
     assert_eq!(serve.get(ARTICLE_URL).status, 200);
     let mut events = serve.events();
-    edit(dir.path(), ARTICLE, "Dock workers at", "Dockers at");
+    dir.edit(ARTICLE, "Dock workers at", "Dockers at");
     events.expect_reload(&serve);
     assert!(clean(&serve, ARTICLE_URL).contains("Dockers at"));
 }
 
 #[test]
 fn stopping_closes_open_event_streams() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let mut serve = Serve::start(dir.path(), &[]);
     serve.ready();
     let mut events = serve.events();
@@ -913,7 +880,7 @@ fn stopping_closes_open_event_streams() {
 
 #[test]
 fn build_output_has_no_reload_script() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let out = dir.path().join("out");
     let status = Command::new(BIN)
         .args(["build", "--drafts", "--root"])
@@ -953,7 +920,7 @@ fn get_as(addr: SocketAddr, path: &str, host: &str) -> Response {
 
 #[test]
 fn requests_for_another_host_are_refused_pages_included() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let serve = Serve::start(dir.path(), &[]);
     serve.ready();
     let port = serve.addr.port();
@@ -982,7 +949,7 @@ fn requests_for_another_host_are_refused_pages_included() {
 
 #[test]
 fn review_mode_never_shows_its_token_to_another_host() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let serve = Serve::start(dir.path(), &["--review"]);
     serve.ready();
     let port = serve.addr.port();
@@ -1024,7 +991,7 @@ fn head_within(addr: SocketAddr, raw: &str, wait: Duration) -> Option<String> {
 
 #[test]
 fn reload_streams_beyond_the_cap_get_a_quick_503_and_pages_still_answer() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let serve = Serve::start_with(dir.path(), &[], &[("CROSSCHECK_SERVE_MAX_LIVE", "2")]).unwrap();
     serve.ready();
     let _a = serve.events();
@@ -1059,7 +1026,7 @@ fn reload_streams_beyond_the_cap_get_a_quick_503_and_pages_still_answer() {
 
 #[test]
 fn slow_headers_and_idle_connections_are_closed() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let serve = Serve::start_with(
         dir.path(),
         &[],
@@ -1103,7 +1070,7 @@ fn slow_headers_and_idle_connections_are_closed() {
 
 #[test]
 fn at_the_connection_cap_slowloris_gives_way_and_busy_slots_get_a_quick_503() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let serve = Serve::start_with(
         dir.path(),
         &[],
@@ -1163,7 +1130,7 @@ fn at_the_connection_cap_slowloris_gives_way_and_busy_slots_get_a_quick_503() {
 
 #[test]
 fn a_recursive_template_saved_while_serving_is_an_error_not_a_crash() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let root = dir.path();
     let mut serve = Serve::start(root, &[]);
     serve.ready();
@@ -1203,7 +1170,7 @@ fn a_recursive_template_saved_while_serving_is_an_error_not_a_crash() {
 #[cfg(unix)]
 #[test]
 fn a_fifo_or_a_link_out_saved_while_serving_is_shown_as_an_error_not_a_hang() {
-    let dir = project();
+    let dir = Project::fixture("serve-basic");
     let root = dir.path();
     let serve = Serve::start(root, &[]);
     serve.ready();

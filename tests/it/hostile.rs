@@ -6,27 +6,20 @@
 //! fail with a clear error. Nothing may panic or overflow the stack.
 //!
 //! Each test prints one row of the results table in docs/reliability.md
-//! (`cargo test --test hostile -- --nocapture --test-threads=1`); set
+//! (`cargo test --test it hostile:: -- --nocapture --test-threads=1`); set
 //! CROSSCHECK_BIN to time a release binary.
 
-mod common;
+use crate::support::{self, Project};
 
-#[path = "../fuzz/checks.rs"]
-mod checks;
+use crate::checks;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-fn bin() -> PathBuf {
-    std::env::var_os("CROSSCHECK_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(common::BIN))
-}
-
 fn build(root: &Path, out: &Path) -> (Output, Duration) {
     let started = Instant::now();
-    let o = Command::new(bin())
+    let o = Command::new(support::bin_under_test())
         .args(["build", "--root"])
         .arg(root)
         .arg("--out")
@@ -43,7 +36,7 @@ fn row(input: &str, outcome: &str, time: Duration) {
 
 /// No panic, no crash by signal (a stack overflow aborts).
 fn assert_no_crash(o: &Output, what: &str) {
-    let err = common::stderr(o);
+    let err = support::stderr(o);
     assert!(
         o.status.code().is_some(),
         "{what}: killed by a signal ({:?}): {err}",
@@ -54,15 +47,14 @@ fn assert_no_crash(o: &Output, what: &str) {
 }
 
 /// A new project with a site.toml.
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("content/articles")).unwrap();
-    std::fs::write(
-        dir.path().join("content/site.toml"),
+fn project() -> Project {
+    let p = Project::empty();
+    std::fs::create_dir_all(p.path().join("content/articles")).unwrap();
+    p.write(
+        "content/site.toml",
         "title = \"Hostile\"\nbase_url = \"https://fc.example/\"\n",
-    )
-    .unwrap();
-    dir
+    );
+    p
 }
 
 fn article(root: &Path, id: &str, body: &str) {
@@ -96,7 +88,7 @@ fn claim_quoting(article: &str, quotes: &[String]) -> String {
 /// (up to `max_pages` of them, index and data first) hold no script but
 /// ours, no event handler, no javascript:/data: link.
 fn check_site(out: &Path, max_pages: usize) -> usize {
-    let pages = common::snapshot(out);
+    let pages = support::snapshot(out);
     checks::check_links(&pages);
     let mut checked = 0;
     for (path, bytes) in pages
@@ -181,10 +173,10 @@ fn expect_success(root: &Path, input: &str, max_pages: usize) -> PathBuf {
     assert!(
         o.status.success(),
         "{input}: build failed: {}",
-        common::stderr(&o)
+        support::stderr(&o)
     );
     let pages = check_site(&out, max_pages);
-    let files = common::snapshot(&out).len();
+    let files = support::snapshot(&out).len();
     row(
         input,
         &format!("builds; {files} files, links resolve, {pages} pages checked for markup"),
@@ -197,7 +189,7 @@ fn expect_error(root: &Path, input: &str, message: &str) {
     let out = root.join("site");
     let (o, t) = build(root, &out);
     assert_no_crash(&o, input);
-    let err = common::stderr(&o);
+    let err = support::stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{input}: {err}");
     assert!(
         err.contains(message),
@@ -213,7 +205,7 @@ fn expect_error(root: &Path, input: &str, message: &str) {
 
 #[test]
 fn hostile_fixture_project_builds_safely() {
-    let dir = common::project("hostile");
+    let dir = Project::fixture("hostile");
     let out = expect_success(
         dir.path(),
         "tests/fixtures/hostile (raw HTML, scripts, handlers, javascript:/data: links, RTL, combining marks, emoji, zero-width chars in quotes, CRLF+BOM, empty body)",
@@ -357,7 +349,7 @@ fn nested(case: &str, body: String) {
 
 /// No script or handler anywhere, nor any of `also`.
 fn scan_for_foreign_markup(out: &Path, also: &[&str]) {
-    for (path, bytes) in common::snapshot(out) {
+    for (path, bytes) in support::snapshot(out) {
         if !path.ends_with(".html") {
             continue;
         }
@@ -455,7 +447,7 @@ fn deeply_nested_toml_is_a_clear_error() {
     let out = dir.path().join("site");
     let (o, t) = build(dir.path(), &out);
     assert_no_crash(&o, "nested TOML arrays");
-    let err = common::stderr(&o);
+    let err = support::stderr(&o);
     // toml_edit limits nesting: a parse error, or (if it parses) a warning.
     let outcome = if o.status.success() {
         "builds (unknown key warned)".to_string()
@@ -516,7 +508,7 @@ fn control_characters_are_dropped_with_a_warning() {
         "control characters and noncharacters in the body and in TOML escapes",
         usize::MAX,
     );
-    for (path, bytes) in common::snapshot(&out) {
+    for (path, bytes) in support::snapshot(&out) {
         if path.ends_with(".png") {
             continue;
         }

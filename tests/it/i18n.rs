@@ -3,19 +3,13 @@
 //! language, with the right `lang`, direction and dates, and a project's
 //! `content/i18n/LANG.toml` takes over the built-in words.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::*;
-use scraper::{Html, Node, Selector};
+use crate::support::*;
+use scraper::{Html, Node};
 
 const LANGUAGES: &[&str] = &["de", "fr", "es", "uk", "ar"];
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
 
 fn built(lang: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -247,9 +241,8 @@ fn a_template_word_left_in_english_is_caught() {
     // The check above must see a string a template hard-codes instead of
     // taking it from the catalogue: build the German fixture with an
     // embed template that says "Read the full fact-check" in English.
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("i18n/de"), dir.path());
-    let embed = include_str!("../templates/embed.html");
+    let dir = Project::fixture("i18n/de");
+    let embed = include_str!("../../templates/embed.html");
     let english = regex_free_replace(embed, "{{ t.embed.read_full }}", "Read the full fact-check");
     std::fs::create_dir_all(dir.path().join("templates")).unwrap();
     std::fs::write(dir.path().join("templates/embed.html"), english).unwrap();
@@ -338,8 +331,7 @@ fn dates_are_written_in_the_language() {
 
 #[test]
 fn a_project_override_changes_the_page() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("i18n/de"), dir.path());
+    let dir = Project::fixture("i18n/de");
     std::fs::create_dir_all(dir.path().join("content/i18n")).unwrap();
     std::fs::write(
         dir.path().join("content/i18n/de.toml"),
@@ -375,8 +367,7 @@ fn a_project_override_changes_the_page() {
 
 #[test]
 fn an_unknown_override_key_is_an_error_naming_file_line_and_column() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("i18n/de"), dir.path());
+    let dir = Project::fixture("i18n/de");
     std::fs::create_dir_all(dir.path().join("content/i18n")).unwrap();
     std::fs::write(
         dir.path().join("content/i18n/de.toml"),
@@ -399,8 +390,7 @@ fn an_unknown_override_key_is_an_error_naming_file_line_and_column() {
 
 #[test]
 fn another_languages_override_is_named_as_not_read() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("i18n/de"), dir.path());
+    let dir = Project::fixture("i18n/de");
     std::fs::create_dir_all(dir.path().join("content/i18n")).unwrap();
     std::fs::write(
         dir.path().join("content/i18n/fr.toml"),

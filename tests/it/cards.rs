@@ -1,51 +1,14 @@
 //! What is shared outside the site: the PNG verdict cards social networks
 //! show, and the embeddable verdict (`embed.html`, `oembed.json`).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use crosscheck::output::Page;
-use crosscheck::render::{self, Renderer};
-use crosscheck::site::{self, BuildOptions, Site};
-use scraper::{Html, Selector};
+use scraper::Html;
 use serde_json::Value;
 
-mod common;
+use crate::support::{self, compile, example, render, repo, sel, text};
 
 const BASE: &str = "https://example.org/checks/";
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn compile(root: &Path) -> Site {
-    let (site, diags) = site::compile(root, BuildOptions::default());
-    assert!(!diags.has_errors(), "{}", diags.render(false));
-    site.expect("the project compiles")
-}
-
-fn render(site: &Site, root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let renderer = Renderer::new(root).unwrap_or_else(|d| panic!("{}", d.render(false)));
-    render::render_site(site, &renderer)
-        .unwrap_or_else(|d| panic!("{}", d.render(false)))
-        .into_iter()
-        .map(|Page { path, bytes }| (path, bytes))
-        .collect()
-}
-
-fn text(pages: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
-    String::from_utf8(
-        pages
-            .get(path)
-            .unwrap_or_else(|| panic!("{path} not written"))
-            .clone(),
-    )
-    .unwrap()
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
 
 /// A decoded PNG as RGB pixels.
 struct Image {
@@ -100,8 +63,8 @@ fn png_cards_are_1200_by_630_drawn_from_the_svg_and_identical_build_to_build() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     for out in [&a, &b] {
-        let o = common::build(repo(), out);
-        assert!(o.status.success(), "{}", common::stderr(&o));
+        let o = support::build(repo(), out);
+        assert!(o.status.success(), "{}", support::stderr(&o));
     }
     let site = compile(repo());
     assert!(!site.claims.is_empty());
@@ -186,8 +149,8 @@ fn cards_draw_cyrillic_greek_arabic_and_hebrew_and_name_what_they_cannot() {
     ];
     project_with_claims(dir.path(), &texts);
     let out = dir.path().join("site");
-    let o = common::build(dir.path(), &out);
-    let err = common::stderr(&o);
+    let o = support::build(dir.path(), &out);
+    let err = support::stderr(&o);
     assert!(o.status.success(), "{err}");
     // Only the claim in a script the card's fonts lack is named, at its
     // place in the claims file, with the characters.
@@ -213,8 +176,8 @@ fn cards_draw_cyrillic_greek_arabic_and_hebrew_and_name_what_they_cannot() {
         assert!(image.ink(80..1120, 60..95) > 200, "{id}: no kicker");
     }
     // `check` says the same.
-    let o = common::check(dir.path());
-    let err = common::stderr(&o);
+    let o = support::check(dir.path());
+    let err = support::stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(err.contains("claim `chinese-and-emoji`"), "{err}");
 }
@@ -223,11 +186,11 @@ fn cards_draw_cyrillic_greek_arabic_and_hebrew_and_name_what_they_cannot() {
 fn the_hostile_fixtures_give_cards_that_decode() {
     for name in ["hostile", "hostile-article"] {
         let dir = tempfile::tempdir().unwrap();
-        let o = common::build(&common::fixture(name), dir.path());
-        let err = common::stderr(&o);
+        let o = support::build(&support::fixture(name), dir.path());
+        let err = support::stderr(&o);
         assert!(o.status.success(), "{name}: {err}");
         assert!(!err.contains("panicked"), "{name}: {err}");
-        let site = compile(&common::fixture(name));
+        let site = compile(&support::fixture(name));
         for c in &site.claims {
             let png = std::fs::read(dir.path().join(format!("claims/{}/card.png", c.id))).unwrap();
             let image = Image::decode(&png);
@@ -239,16 +202,6 @@ fn the_hostile_fixtures_give_cards_that_decode() {
             );
         }
     }
-}
-
-/// The example site with an absolute `base_url`, or as it is.
-fn example(base: Option<&str>) -> (Site, BTreeMap<String, Vec<u8>>) {
-    let mut site = compile(repo());
-    if let Some(b) = base {
-        site.config.base_url = b.to_string();
-    }
-    let pages = render(&site, repo());
-    (site, pages)
 }
 
 #[test]
