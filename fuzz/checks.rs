@@ -1,5 +1,5 @@
 //! Invariants shared by the fuzz targets (`fuzz/fuzz_targets/*.rs`) and the
-//! regression tests that replay what they found (`tests/fuzz_regressions.rs`
+//! regression tests that replay what they found (`tests/it/fuzz_regressions.rs`
 //! includes this file with `#[path]`). Every check panics on a violation, so
 //! libFuzzer records the input as a crash.
 #![allow(dead_code)]

@@ -227,12 +227,18 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Every import between modules: (from module, to module) → a line that
 /// shows it.
 fn imports() -> BTreeMap<(String, String), String> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    imports_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+}
+
+fn imports_in(src: &Path) -> BTreeMap<(String, String), String> {
     let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    rust_files(src, &mut files);
     files.sort();
+    // Which files are test-only must be known before any file is read for
+    // imports: `a/mod.rs` sorts after `a/b.rs`, the test-only child it
+    // declares.
     let mut test_only: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut edges = BTreeMap::new();
+    let mut live = BTreeMap::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
         let (code, test_mods) = live_code(&text);
@@ -246,21 +252,28 @@ fn imports() -> BTreeMap<(String, String), String> {
         };
         for m in test_mods {
             test_only.insert(dir.join(format!("{m}.rs")));
-            test_only.insert(dir.join(&m).join("mod.rs"));
+            test_only.insert(dir.join(&m));
         }
-        if test_only.contains(file) {
+        live.insert(file.clone(), code);
+    }
+    // A test-only module's own children (its folder) are test-only too.
+    let is_test_only = |file: &Path| test_only.iter().any(|t| file == t || file.starts_with(t));
+    let mut edges = BTreeMap::new();
+    for file in &files {
+        if is_test_only(file) {
             continue;
         }
-        let Some(from) = module_of(&src, file) else {
+        let code: &str = &live[file];
+        let Some(from) = module_of(src, file) else {
             continue;
         };
-        let mut paths = crate_paths(&code);
+        let mut paths = crate_paths(code);
         if from == "main" {
             // The binary names the library `crosscheck::`.
             paths.extend(code.match_indices("crosscheck::").flat_map(|(i, _)| {
                 let mut pos = i + "crosscheck::".len();
                 let mut found = Vec::new();
-                use_tree(&code, &mut pos, Vec::new(), &mut found);
+                use_tree(code, &mut pos, Vec::new(), &mut found);
                 found
             }));
         }
@@ -387,4 +400,34 @@ fn the_reader_finds_grouped_inline_and_only_live_imports() {
         .collect();
     names.sort();
     assert_eq!(names, ["a", "d"]);
+}
+
+#[test]
+fn a_test_only_child_is_skipped_whatever_order_the_files_are_read_in() {
+    // `serve/mod.rs` sorts after `serve/a_helpers.rs`, the test-only child it
+    // declares; the child's imports (and its own children's) are not the
+    // module's.
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path();
+    let write = |rel: &str, text: &str| {
+        let p = src.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("lib.rs", "mod serve;\nmod cli;\n");
+    write(
+        "serve/mod.rs",
+        "#[cfg(test)]\nmod a_helpers;\nuse crate::text;\n",
+    );
+    write("serve/a_helpers.rs", "use crate::cli;\nmod deeper;\n");
+    write("serve/a_helpers/deeper.rs", "use crate::cli::main;\n");
+    let edges = imports_in(src);
+    assert!(
+        edges.contains_key(&("serve".to_string(), "text".to_string())),
+        "{edges:?}"
+    );
+    assert!(
+        !edges.keys().any(|(_, to)| to == "cli"),
+        "a test-only file's imports counted as live: {edges:?}"
+    );
 }
