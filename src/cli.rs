@@ -390,9 +390,9 @@ fn report_outputs(term: &Term, site: &site::Site, pages: &[(String, usize)]) {
     ));
     term.detail(&format!(
         "feed.xml lists {} reviewed claim(s)",
-        crate::feeds::feed_claims(site)
+        crate::render::feeds::feed_claims(site)
             .len()
-            .min(crate::feeds::FEED_ENTRIES)
+            .min(crate::render::feeds::FEED_ENTRIES)
     ));
     if !crate::url::is_absolute(&site.config.base_url) {
         term.detail(&format!(

@@ -41,8 +41,6 @@ pub use project::{BuildError, Built, Checked, Observer, Project, ProjectError, S
 pub use site::{BuildOptions, Site};
 
 pub mod anchor;
-pub mod annotations;
-pub mod card;
 pub mod claims;
 pub mod cli;
 pub mod compiled;
@@ -61,7 +59,6 @@ pub mod text;
 
 mod add;
 mod assess;
-mod feeds;
 mod findings;
 mod graph;
 mod host;
@@ -70,7 +67,6 @@ mod init;
 mod inputs;
 mod markdown;
 mod safe_markdown;
-mod search;
 mod serve;
 mod shallow_json;
 mod stages;

@@ -1,7 +1,7 @@
 //! Markdown the content holds (claim summaries, notes, pages) made into
 //! HTML for pages and feeds alike: `claim:ID` and `[^N]` links resolved
 //! ([`Markdown`]), then made safe ([`crate::safe_markdown`], then ammonia).
-//! Below both [`crate::render`] and [`crate::feeds`], so the feeds need
+//! Below both [`crate::render`] and [`crate::render::feeds`], so the feeds need
 //! nothing from the page renderer.
 
 use crate::site::Site;

@@ -279,7 +279,7 @@ impl Project {
                 &site.docs,
                 &site.findings,
             ));
-            diags.extend(crate::card::glyph_warnings(site));
+            diags.extend(crate::render::card::glyph_warnings(site));
             if let Some(renderer) = &renderer {
                 let memory = Memory::default();
                 if let Err(RenderError::Content(d)) =
@@ -364,7 +364,7 @@ impl Project {
         let mut clock = StageClock::from_env();
         let (site, mut diags) = site::compile_for_build(&self.root, options, &mut clock);
         if let Some(site) = &site {
-            diags.extend(crate::card::glyph_warnings(site));
+            diags.extend(crate::render::card::glyph_warnings(site));
         }
         let renderer = self.renderer();
         let (site, renderer) = match (site, renderer) {

@@ -15,10 +15,14 @@ use crate::output::Page;
 use crate::site::Site;
 use crate::text::escape_html;
 
+pub mod annotations;
+pub mod card;
 mod data;
 mod embed;
+pub(crate) mod feeds;
 mod filters;
 mod pages;
+pub(crate) mod search;
 mod views;
 
 pub(crate) use crate::markdown::{Markdown, markdown};
@@ -283,7 +287,7 @@ pub(crate) fn site_jobs(site: &Site) -> Vec<Job> {
     }
     jobs.extend((0..site.findings.outlets.len()).map(Job::Outlet));
     jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs.extend((1..=crate::annotations::page_count(site)).map(Job::AnnotationPage));
+    jobs.extend((1..=crate::render::annotations::page_count(site)).map(Job::AnnotationPage));
     jobs
 }
 
@@ -319,7 +323,7 @@ pub enum Job {
     /// `claims/ID/card.svg`.
     Card(usize),
     /// `claims/ID/card.png`: the same card rasterised, a pure function of
-    /// the SVG's bytes (see [`crate::card::png::rasterise`]).
+    /// the SVG's bytes (see [`crate::render::card::png::rasterise`]).
     CardPng(usize),
     /// `claims/ID/embed.html`: the verdict as a page to show in an
     /// `<iframe>`.
@@ -409,7 +413,7 @@ pub(crate) fn derived_key(site: &Site, job: Job) -> Option<(String, u64)> {
     match job {
         Job::CardPng(i) => Some((
             format!("claims/{}/card.png", site.claims[i].id),
-            crate::card::png::key(&crate::card::verdict_card(site, i)),
+            crate::render::card::png::key(&crate::render::card::verdict_card(site, i)),
         )),
         _ => None,
     }
@@ -433,39 +437,39 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
         )),
         Job::Favicon => Ok(Page::new("favicon.svg", renderer.favicon.clone())),
         Job::SearchIndex => Ok(Page::new(
-            crate::search::INDEX_PATH,
-            crate::search::index_json(site),
+            crate::render::search::INDEX_PATH,
+            crate::render::search::index_json(site),
         )),
         Job::SearchScript => Ok(Page::new(
             "search.js",
             crate::i18n::localise_search_js(&renderer.script, &site.config.strings),
         )),
-        Job::Feed => Ok(Page::new("feed.xml", crate::feeds::atom(site))),
+        Job::Feed => Ok(Page::new("feed.xml", crate::render::feeds::atom(site))),
         Job::CorrectionsFeed => Ok(Page::new(
             "corrections.xml",
-            crate::feeds::corrections_atom(site),
+            crate::render::feeds::corrections_atom(site),
         )),
         Job::Sitemap => Ok(Page::new(
             "sitemap.xml",
-            crate::feeds::sitemap(site).unwrap_or_default(),
+            crate::render::feeds::sitemap(site).unwrap_or_default(),
         )),
-        Job::Robots => Ok(Page::new("robots.txt", crate::feeds::robots(site))),
+        Job::Robots => Ok(Page::new("robots.txt", crate::render::feeds::robots(site))),
         Job::NotFound => page("404.html".into(), &pages::not_found_view(site)),
         Job::Annotations => Ok(Page::new(
             "annotations.jsonld",
-            crate::annotations::collection_jsonld(site),
+            crate::render::annotations::collection_jsonld(site),
         )),
         Job::AnnotationPage(n) => Ok(Page::new(
-            crate::annotations::page_path(n),
-            crate::annotations::page_jsonld(site, n),
+            crate::render::annotations::page_path(n),
+            crate::render::annotations::page_jsonld(site, n),
         )),
         Job::Card(i) => Ok(Page::new(
             format!("claims/{}/card.svg", site.claims[i].id),
-            crate::card::verdict_card(site, i),
+            crate::render::card::verdict_card(site, i),
         )),
         Job::CardPng(i) => {
             let id = &site.claims[i].id;
-            crate::card::png::rasterise(&crate::card::verdict_card(site, i))
+            crate::render::card::png::rasterise(&crate::render::card::verdict_card(site, i))
                 .map(|png| Page::new(format!("claims/{id}/card.png"), png))
                 .map_err(|e| Diagnostic::error(format!("claims/{id}/card.png: {e}")))
         }

@@ -68,7 +68,7 @@ fn sides(site: &Site, ci: usize) -> Vec<EmbedSide> {
                     verdict,
                     &site.config.strings,
                 ),
-                phrase: crate::card::side_phrase(&site.config.strings, s, side, true),
+                phrase: crate::render::card::side_phrase(&site.config.strings, s, side, true),
                 outlets: side
                     .outlets
                     .iter()
@@ -114,7 +114,7 @@ pub(crate) fn height(site: &Site, ci: usize) -> u32 {
     const SIDE_LINE: f32 = 22.0;
     let text_width = (WIDTH - 2 * 18 - 6) as f32;
     let c = &site.claims[ci];
-    let claim_lines = crate::card::wrap(&c.text, text_width / 20.0, usize::MAX)
+    let claim_lines = crate::render::card::wrap(&c.text, text_width / 20.0, usize::MAX)
         .0
         .len();
     // The sides are in regular type, a fifth narrower than the bold the
@@ -136,7 +136,7 @@ pub(crate) fn height(site: &Site, ci: usize) -> u32 {
                     &[("n", &s.more.to_string())],
                 ));
             }
-            crate::card::wrap(&text, text_width / 15.0 * 1.2, usize::MAX)
+            crate::render::card::wrap(&text, text_width / 15.0 * 1.2, usize::MAX)
                 .0
                 .len()
         })
@@ -194,8 +194,8 @@ pub(super) fn oembed_json(site: &Site, ci: usize) -> String {
         "width": WIDTH,
         "height": height(site, ci),
         "thumbnail_url": absolute_url(&site.config.base_url, &format!("claims/{}/card.png", c.id)),
-        "thumbnail_width": crate::card::WIDTH,
-        "thumbnail_height": crate::card::HEIGHT,
+        "thumbnail_width": crate::render::card::WIDTH,
+        "thumbnail_height": crate::render::card::HEIGHT,
     });
     if let Some(p) = &cfg.publisher {
         json["author_name"] = serde_json::Value::String(p.clone());

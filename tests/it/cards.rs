@@ -75,7 +75,7 @@ fn png_cards_are_1200_by_630_drawn_from_the_svg_and_identical_build_to_build() {
         // The same card as the SVG beside it, rasterised.
         let svg = std::fs::read_to_string(a.join(format!("claims/{}/card.svg", c.id))).unwrap();
         assert_eq!(
-            crosscheck::card::png::rasterise(&svg).unwrap(),
+            crosscheck::render::card::png::rasterise(&svg).unwrap(),
             png,
             "{path} is not card.svg rasterised"
         );
@@ -230,7 +230,7 @@ fn embeds_are_self_contained_and_oembed_describes_them() {
         );
         let body: String = doc.root_element().text().collect();
         assert!(body.contains(c.verdict.label()), "{dir}");
-        for phrase in crosscheck::card::sides_phrases(&site, ci) {
+        for phrase in crosscheck::render::card::sides_phrases(&site, ci) {
             // The embed gives each side in full: "Contradicted by 1 report".
             let head = phrase.split(' ').take(2).collect::<Vec<_>>().join(" ");
             assert!(

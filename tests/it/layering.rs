@@ -45,10 +45,10 @@ const FLOORS: &[(&str, u32)] = &[
     ("site", 6),
     // What a compiled site is made into.
     ("markdown", 7),
-    ("card", 7),
-    ("feeds", 7),
-    ("search", 7),
-    ("annotations", 7),
+    ("render::card", 7),
+    ("render::feeds", 7),
+    ("render::search", 7),
+    ("render::annotations", 7),
     ("render", 8),
     // The front door, and what the commands share of it.
     ("project", 10),

@@ -377,7 +377,7 @@ fn claim_and_article_pages_carry_open_graph_and_twitter_meta() {
         let svg = text(&pages, &format!("claims/{}/card.svg", claim.id));
         assert!(svg.contains(&format!("{} {}", claim.verdict.icon(), verdict)));
         // How the reports line up, in the claim page's words.
-        let sides = crosscheck::card::sides_phrases(&site, ci);
+        let sides = crosscheck::render::card::sides_phrases(&site, ci);
         let findings = &site.findings.claims[ci];
         let supports = findings.side(crosscheck::content::Stance::Supports);
         if !supports.articles.is_empty() {
@@ -439,7 +439,7 @@ fn annotation_items(pages: &BTreeMap<String, Vec<u8>>) -> Vec<Value> {
         );
         assert_eq!(page["startIndex"], items.len());
         let these = page["items"].as_array().unwrap();
-        assert!(these.len() <= crosscheck::annotations::PER_PAGE);
+        assert!(these.len() <= crosscheck::render::annotations::PER_PAGE);
         items.extend(these.iter().cloned());
         next = page["next"].as_str().map(|n| site_path(n, "annotations/"));
         seen += 1;
@@ -756,7 +756,7 @@ fn annotations_are_paged_with_links_both_ways() {
     let content = dir.path().join("content");
     std::fs::create_dir_all(content.join("articles")).unwrap();
     std::fs::write(content.join("site.toml"), "title = \"Many\"\n").unwrap();
-    let n = 2 * crosscheck::annotations::PER_PAGE + 7;
+    let n = 2 * crosscheck::render::annotations::PER_PAGE + 7;
     let body: String = (0..n)
         .map(|i| format!("Sentence number {i} is here.\n\n"))
         .collect();
@@ -778,7 +778,7 @@ fn annotations_are_paged_with_links_both_ways() {
     let pages = render(&site, dir.path());
     let items = annotation_items(&pages);
     assert_eq!(items.len(), n);
-    assert_eq!(crosscheck::annotations::page_count(&site), 3);
+    assert_eq!(crosscheck::render::annotations::page_count(&site), 3);
     // Back from the last page to the first.
     let last: Value = serde_json::from_str(&text(&pages, "annotations/3.jsonld")).unwrap();
     assert_eq!(last["prev"], "../annotations/2.jsonld");

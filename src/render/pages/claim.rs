@@ -195,7 +195,7 @@ pub(in crate::render) fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
                 site,
                 Some((
                     format!("claims/{}/card.png", c.id),
-                    crate::card::alt_text(site, ci),
+                    crate::render::card::alt_text(site, ci),
                 )),
             ),
         claim: claim_summary(site, ci, root),
@@ -209,9 +209,9 @@ pub(in crate::render) fn claim_view(site: &Site, ci: usize) -> ClaimView<'_> {
         card: CardView {
             href: "card.svg",
             png_href: "card.png",
-            alt: crate::card::alt_text(site, ci),
-            width: crate::card::WIDTH,
-            height: crate::card::HEIGHT,
+            alt: crate::render::card::alt_text(site, ci),
+            width: crate::render::card::WIDTH,
+            height: crate::render::card::HEIGHT,
             embed_snippet: crate::render::embed::snippet(site, ci),
             embed_same_host: !crate::url::is_absolute(&site.config.base_url),
             oembed: crate::render::embed::oembed_url(site, ci),

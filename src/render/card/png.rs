@@ -21,14 +21,14 @@ use resvg::{tiny_skia, usvg};
 /// The fonts, in the order fallback looks through them (see
 /// [`fallback`]). The first family is every generic family's face.
 const FONTS: &[&[u8]] = &[
-    include_bytes!("../../fonts/NotoSans-Regular.ttf"),
-    include_bytes!("../../fonts/NotoSans-Bold.ttf"),
-    include_bytes!("../../fonts/NotoSansArabic-Regular.ttf"),
-    include_bytes!("../../fonts/NotoSansArabic-Bold.ttf"),
-    include_bytes!("../../fonts/NotoSansHebrew-Regular.ttf"),
-    include_bytes!("../../fonts/NotoSansHebrew-Bold.ttf"),
-    include_bytes!("../../fonts/NotoSansSymbols2-Regular.ttf"),
-    include_bytes!("../../fonts/NotoSansMath-Regular.ttf"),
+    include_bytes!("../../../fonts/NotoSans-Regular.ttf"),
+    include_bytes!("../../../fonts/NotoSans-Bold.ttf"),
+    include_bytes!("../../../fonts/NotoSansArabic-Regular.ttf"),
+    include_bytes!("../../../fonts/NotoSansArabic-Bold.ttf"),
+    include_bytes!("../../../fonts/NotoSansHebrew-Regular.ttf"),
+    include_bytes!("../../../fonts/NotoSansHebrew-Bold.ttf"),
+    include_bytes!("../../../fonts/NotoSansSymbols2-Regular.ttf"),
+    include_bytes!("../../../fonts/NotoSansMath-Regular.ttf"),
 ];
 
 /// The family SVG's generic names (`sans-serif`, `serif`…) resolve to.
@@ -385,7 +385,7 @@ mod tests {
         for text in &texts {
             site.claims[0].text = text.clone();
             for ci in 0..site.claims.len().min(8) {
-                let svg = crate::card::verdict_card(&site, ci);
+                let svg = crate::render::card::verdict_card(&site, ci);
                 let (boxes, badge) = layout(&svg);
                 for b in &boxes {
                     assert!(
