@@ -97,19 +97,13 @@ impl<T> PerArticle<T> {
         PerArticle(items)
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn get(&self, i: ArticleIdx) -> Option<&T> {
+    pub(crate) fn get(&self, i: ArticleIdx) -> Option<&T> {
         self.0.get(i.0)
     }
 
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (ArticleIdx, &T)> + ExactSizeIterator {
+    pub(crate) fn iter(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = (ArticleIdx, &T)> + ExactSizeIterator {
         ArticleIdx::enumerate(&self.0)
     }
 }

@@ -16,8 +16,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError};
 
 use crosscheck::document;
-use crosscheck::render::{self, Renderer};
-use crosscheck::site::{self, BuildOptions};
+use crosscheck::render;
 
 use crate::checks;
 
@@ -528,12 +527,7 @@ fn write_project(dir: &Path, spec: &ProjectSpec) {
 }
 
 fn build_pages(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let (site, diags) = site::compile(root, BuildOptions::default());
-    assert!(!diags.has_errors(), "{}", diags.render(false));
-    let site = site.expect("site");
-    let renderer = Renderer::new(root).expect("templates");
-    let pages = render::render_site(&site, &renderer).expect("renders");
-    pages.into_iter().map(|p| (p.path, p.bytes)).collect()
+    crate::support::render(&crate::support::compile(root), root)
 }
 
 fn build_with_threads(root: &Path, threads: usize) -> BTreeMap<String, Vec<u8>> {

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use crosscheck::output::Page;
 use crosscheck::render::{self, Renderer};
-use crosscheck::site::{self, BuildOptions, Site};
+use crosscheck::site::{BuildOptions, Site};
 use scraper::{Html, Selector};
 use serde_json::Value;
 
@@ -175,9 +175,11 @@ pub fn replace_in_file(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
-/// Compiles a project in this process; it must have no errors.
+/// Compiles a project in this process, through the front door as the
+/// commands do; it must have no errors.
 pub fn compile(root: &Path) -> Site {
-    let (site, diags) = site::compile(root, BuildOptions::default());
+    let project = crosscheck::Project::open(root).unwrap_or_else(|e| panic!("{e}"));
+    let (site, diags) = project.compile(BuildOptions::default());
     assert!(!diags.has_errors(), "{}", diags.render(false));
     site.expect("the project compiles")
 }
