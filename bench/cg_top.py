@@ -21,18 +21,18 @@ LINE = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.*?)(?:\s+\[[^\]]*\])?\s*$"
 
 # Pipeline stages, by the function whose inclusive cost stands for them.
 STAGES = [
-    ("load: read files", r"^crosscheck::content::files::read_source$"),
-    ("load: parse articles (front matter)", r"^crosscheck::content::article::parse_article$"),
-    ("load: parse claims (TOML)", r"^crosscheck::content::claims_file::parse_claims$"),
-    ("split: markdown → statements (`document::parse`)", r"^crosscheck::document::parse$"),
-    ("  of which sentence splitting", r"^crosscheck::statements::split_sentences$"),
-    ("  of which statement ids", r"^crosscheck::statements::ids::assign_ids$"),
-    ("anchor quotes (`anchor::anchor_all`)", r"^crosscheck::anchor::anchor_all$"),
-    ("claim graph (`Graph::build`)", r"^crosscheck::graph::Graph::build$"),
+    ("load: read files", r"^crosscheck::pipeline::content::files::read_source$"),
+    ("load: parse articles (front matter)", r"^crosscheck::pipeline::content::article::parse_article$"),
+    ("load: parse claims (TOML)", r"^crosscheck::pipeline::content::claims_file::parse_claims$"),
+    ("split: markdown → statements (`document::parse`)", r"^crosscheck::pipeline::document::parse$"),
+    ("  of which sentence splitting", r"^crosscheck::pipeline::statements::split_sentences_in$"),
+    ("  of which statement ids", r"^crosscheck::pipeline::statements::ids::assign_ids_packed$"),
+    ("anchor quotes (`anchor::anchor_all`)", r"^crosscheck::pipeline::anchor::anchor_all$"),
+    ("claim graph (`Graph::build`)", r"^crosscheck::pipeline::graph::Graph::build$"),
     ("render every page (`render::render_job`)", r"^crosscheck::render::render_job$"),
     ("  views → `tera::Context::from_serialize`", r"^tera::context::Context::from_serialize"),
     ("  `Tera::render`", r"^tera::tera::Tera::render$"),
-    ("  data.json", r"^crosscheck::render::data_json$"),
+    ("  data.json", r"^crosscheck::render::data::write_data_json$"),
     ("write files (`std::fs::write`)", r"^std::fs::write::inner$"),
 ]
 

@@ -13,11 +13,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use crosscheck::anchor::{self, QuoteQuery};
-use crosscheck::content::ArticleIdx;
-use crosscheck::document::{self, Doc};
+use crosscheck::pipeline::anchor::{self, QuoteQuery};
+use crosscheck::pipeline::content::ArticleIdx;
+use crosscheck::pipeline::document::{self, Doc};
+use crosscheck::pipeline::site::{self, BuildOptions, Site};
 use crosscheck::render::{self, Job, Renderer};
-use crosscheck::site::{self, BuildOptions, Site};
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
 
@@ -99,7 +99,7 @@ fn split_sentences_long_article(bencher: Bencher) {
     let text = &LONG_DOC.text;
     bencher
         .counter(BytesCount::of_str(text))
-        .bench(|| crosscheck::statements::split_sentences(black_box(text)));
+        .bench(|| crosscheck::pipeline::statements::split_sentences(black_box(text)));
 }
 
 #[divan::bench]
@@ -152,7 +152,7 @@ fn parse_claims_file(bencher: Bencher) {
     let file = crosscheck::diag::SourceFile::new("content/claims.toml", text.as_str());
     bencher.counter(BytesCount::new(text.len())).bench(|| {
         let mut diags = crosscheck::diag::Diagnostics::default();
-        let claims = crosscheck::content::parse_claims(black_box(&file), &mut diags);
+        let claims = crosscheck::pipeline::content::parse_claims(black_box(&file), &mut diags);
         assert!(!diags.has_errors());
         claims
     });

@@ -8,13 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
 
-use crosscheck::anchor::{self, AnchorError, QuoteQuery};
-use crosscheck::content;
 use crosscheck::diag::Diagnostics;
-use crosscheck::document::{self, Doc};
+use crosscheck::pipeline::anchor::{self, AnchorError, QuoteQuery};
+use crosscheck::pipeline::content;
+use crosscheck::pipeline::document::{self, Doc};
+use crosscheck::pipeline::site::{self, BuildOptions};
+use crosscheck::pipeline::statements;
 use crosscheck::render;
-use crosscheck::site::{self, BuildOptions};
-use crosscheck::statements;
 
 /// Ranges into `text`: in bounds, on char boundaries, non-empty, not just
 /// white space, strictly increasing and non-overlapping.
@@ -591,7 +591,7 @@ pub fn check_review_string(s: &str) {
             let ev = NewEvidence {
                 article: "a".into(),
                 quote: s.to_string(),
-                stance: crosscheck::content::Stance::Mentions,
+                stance: crosscheck::pipeline::content::Stance::Mentions,
                 note: Some(s.to_string()),
                 occurrence: None,
             };
@@ -703,7 +703,7 @@ fn check_untouched(before: &[u8], after: &[u8], key: &str, fi: usize) {
 fn check_loader_reads(
     bytes: &[u8],
     want: &str,
-    get: impl Fn(&crosscheck::content::Claim) -> Option<String>,
+    get: impl Fn(&crosscheck::pipeline::content::Claim) -> Option<String>,
 ) {
     let mut d = Diagnostics::default();
     let Some(file) = content::source_from_bytes("c.toml".into(), bytes.to_vec(), &mut d) else {

@@ -8,8 +8,8 @@ use std::time::Instant;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::diag::Diagnostics;
+use crate::pipeline::site::{self, BuildOptions};
 use crate::project::{self, BuildError, Checked, Project};
-use crate::site::{self, BuildOptions};
 use crate::term::{self, Paint, Term, Verbosity};
 
 /// Exit codes, documented in the README.

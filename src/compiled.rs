@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::site::Site;
+use crate::pipeline::site::Site;
 
 /// One compiled site.
 #[derive(Debug)]
@@ -183,12 +183,12 @@ mod tests {
     fn readers_wait_for_the_site_they_want() {
         let cell = SiteCell::new();
         assert!(cell.current().is_none(), "building at first");
-        let (site, _) = crate::site::compile(
+        let (site, _) = crate::pipeline::site::compile(
             std::path::Path::new(concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/tests/fixtures/review-project"
             )),
-            crate::site::BuildOptions { drafts: true },
+            crate::pipeline::site::BuildOptions { drafts: true },
         );
         let site = Arc::new(site.unwrap());
         let writer = {

@@ -34,7 +34,7 @@ impl SourceFile {
         })
     }
 
-    /// Frees the text (see [`crate::content::Article::release_text`]); the
+    /// Frees the text (see [`crate::pipeline::content::Article::release_text`]); the
     /// file reads as empty from then on.
     pub(crate) fn release_text(&mut self) {
         self.text = String::new();

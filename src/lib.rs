@@ -28,7 +28,9 @@
 //! Errors and warnings come back as [`Diagnostics`], each naming its file,
 //! line and column; [`Diagnostics::render`] shows them as the commands do.
 //!
-//! The modules below the facade are the pipeline's stages. Those that are
+//! The pipeline's stages live in [`pipeline`], one module each; what a
+//! compiled site is made into is [`render`]'s, and the commands (`serve`,
+//! `review`, `suggest`, `add`, `init`) sit above both. Those that are
 //! public are so for the integration tests, fuzz targets and benchmarks
 //! that drive one stage at a time; items the crate alone uses are
 //! `pub(crate)`, and none of it is a stable API.
@@ -37,30 +39,23 @@
 
 pub use diag::Diagnostics;
 pub use output::{OutputError, Written};
+pub use pipeline::site::{BuildOptions, Site};
 pub use project::{BuildError, Built, Checked, Observer, Project, ProjectError, Summary};
-pub use site::{BuildOptions, Site};
 
-pub mod anchor;
 pub mod claims;
 pub mod cli;
 pub mod compiled;
-pub mod content;
 pub mod diag;
-pub mod document;
 pub mod input;
 pub mod output;
+pub mod pipeline;
 pub mod project;
 pub mod render;
 pub mod review;
-pub mod site;
-pub mod statements;
 pub mod suggest;
 pub mod text;
 
 mod add;
-mod assess;
-mod findings;
-mod graph;
 mod host;
 mod i18n;
 mod init;

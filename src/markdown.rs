@@ -4,7 +4,7 @@
 //! Below both [`crate::render`] and [`crate::render::feeds`], so the feeds need
 //! nothing from the page renderer.
 
-use crate::site::Site;
+use crate::pipeline::site::Site;
 
 /// Markdown from the claims file, rendered and sanitised: Markdown only
 /// (raw HTML is shown as text, images become links, nesting is bounded:
@@ -86,7 +86,7 @@ pub(crate) fn markdown(md: &str, links: &Markdown) -> String {
     // where CommonMark sees a link (not in code spans).
     let mut text = String::with_capacity(md.len() + 16);
     let mut last = 0;
-    for (n, range) in crate::content::citations(md) {
+    for (n, range) in crate::pipeline::content::citations(md) {
         text.push_str(&md[last..range.start]);
         text.push_str(&format!("[{n}](source:{n})"));
         last = range.end;

@@ -11,7 +11,7 @@
 //!
 //! ```no_run
 //! use crosscheck::project::Project;
-//! use crosscheck::site::BuildOptions;
+//! use crosscheck::pipeline::site::BuildOptions;
 //!
 //! let project = Project::open("path/to/project".as_ref())?;
 //! let checked = project.check();
@@ -30,8 +30,8 @@ use rayon::prelude::*;
 
 use crate::diag::Diagnostics;
 use crate::output::{OutputError, Page, StagedSite, Written};
+use crate::pipeline::site::{self, BuildOptions, Site};
 use crate::render::{self, Job, Renderer};
-use crate::site::{self, BuildOptions, Site};
 use crate::stages::StageClock;
 
 /// A project folder (holding `content/` and optionally `templates/`).
@@ -274,7 +274,7 @@ impl Project {
         let renderer = self.renderer().map_err(|d| diags.extend(d)).ok();
         if let Some(site) = &site {
             diags.extend(crate::claims::consistency::check(&site.claims, &site.pages));
-            diags.extend(crate::findings::check_independence(
+            diags.extend(crate::pipeline::findings::check_independence(
                 &site.articles,
                 &site.docs,
                 &site.findings,

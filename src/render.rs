@@ -9,10 +9,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::Tera;
 
-use crate::content::ArticleIdx;
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::output::Page;
-use crate::site::Site;
+use crate::pipeline::content::ArticleIdx;
+use crate::pipeline::site::Site;
 use crate::text::escape_html;
 
 pub mod annotations;
@@ -115,9 +115,9 @@ impl Renderer {
                     if entry.file_type().is_dir() || crate::input::is_editor_temp(path) {
                         continue;
                     }
-                    let name = crate::content::display_path(&dir, path);
+                    let name = crate::pipeline::content::display_path(&dir, path);
                     if let Some(file) =
-                        crate::content::read_source_in(&project, path, true, &mut diags)
+                        crate::pipeline::content::read_source_in(&project, path, true, &mut diags)
                     {
                         sources.insert(name, file);
                     }

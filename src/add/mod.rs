@@ -23,8 +23,8 @@ use dom_query::Document;
 use thiserror::Error;
 use url::Url;
 
-use crate::content;
 use crate::diag::{Diagnostics, SourceFile};
+use crate::pipeline::content;
 use front_matter::FrontMatter;
 
 /// What the command line asks for.

@@ -8,10 +8,10 @@
 use std::fmt;
 
 use crate::claims::signoff::Lapse;
-use crate::content::{Article, ArticleIdx, Claim, ContentPage, Stance, Status, Verdict};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::document::Doc;
-use crate::graph::Graph;
+use crate::pipeline::content::{Article, ArticleIdx, Claim, ContentPage, Stance, Status, Verdict};
+use crate::pipeline::document::Doc;
+use crate::pipeline::graph::Graph;
 
 /// Warnings for verdicts at odds with their evidence, claims with no
 /// evidence, and a site without the pages IFCN asks for. The claims
@@ -103,7 +103,7 @@ pub struct Progress {
 }
 
 /// How far review has come, from a compiled site's parts (see
-/// [`crate::site::Site::progress`]).
+/// [`crate::pipeline::site::Site::progress`]).
 pub(crate) fn progress(
     claims: &[Claim],
     lapsed: &[Lapse],

@@ -24,7 +24,7 @@ mod write;
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
-use crate::content::{Stance, Status, Verdict};
+use crate::pipeline::content::{Stance, Status, Verdict};
 
 pub(crate) use values::check_date;
 

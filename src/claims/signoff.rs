@@ -30,11 +30,11 @@
 
 use std::fmt;
 
-use crate::anchor::{Anchor, normalize_quote};
-use crate::content::{Article, Claim, Status, Verdict};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::document::Doc;
-use crate::graph::{Anchors, Graph, article_index};
+use crate::pipeline::anchor::{Anchor, normalize_quote};
+use crate::pipeline::content::{Article, Claim, Status, Verdict};
+use crate::pipeline::document::Doc;
+use crate::pipeline::graph::{Anchors, Graph, article_index};
 
 /// What `check` and the pages say about a lapsed approval.
 pub const LAPSED: &str = "approved, changed since sign-off";
@@ -250,7 +250,7 @@ pub(crate) fn anchored_text(doc: &Doc, anchor: &Anchor) -> String {
 
 /// The statements evidence `ei` of claim `ci` anchors to, given a
 /// compiled site's graph and documents (see
-/// [`crate::site::Site::fingerprint`]).
+/// [`crate::pipeline::site::Site::fingerprint`]).
 pub(crate) fn anchored_statements<'a>(
     graph: &'a Graph,
     docs: &'a [Doc],
@@ -443,8 +443,8 @@ pub(crate) fn lapsed_claims(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{Evidence, Stance, Update};
     use crate::diag::SourceFile;
+    use crate::pipeline::content::{Evidence, Stance, Update};
 
     fn claim() -> Claim {
         Claim {
@@ -547,18 +547,18 @@ mod tests {
     fn a_verdict_changed_after_sign_off_needs_an_update() {
         let mut c = signed(&claim());
         c.verdict = Verdict::Inaccurate;
-        let doc = crate::document::parse("The talks lasted five hours.");
+        let doc = crate::pipeline::document::parse("The talks lasted five hours.");
         let article = {
             let mut d = Diagnostics::default();
             let f = SourceFile::new(
                 "content/articles/a.md",
                 "+++\ntitle = \"A\"\noutlet = \"O\"\n+++\nThe talks lasted five hours.\n",
             );
-            crate::content::parse_article(f, &mut d).unwrap()
+            crate::pipeline::content::parse_article(f, &mut d).unwrap()
         };
         let run = |c: &Claim| {
             let mut d = Diagnostics::default();
-            let anchors = crate::graph::anchor_evidence(
+            let anchors = crate::pipeline::graph::anchor_evidence(
                 std::slice::from_ref(&article),
                 std::slice::from_ref(&doc),
                 std::slice::from_ref(c),

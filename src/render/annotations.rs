@@ -27,8 +27,8 @@
 use serde::Serialize;
 use serde_json::json;
 
+use crate::pipeline::site::Site;
 use crate::shallow_json;
-use crate::site::Site;
 use crate::url::absolute_url;
 
 /// How deep a page is pretty-printed: each annotation is one line.
@@ -253,7 +253,7 @@ fn write_page(
         .as_deref()
         .unwrap_or(&site.config.title);
     let start = (n - 1) * PER_PAGE;
-    let evidence: Vec<(usize, &crate::graph::EvidenceRef)> = site
+    let evidence: Vec<(usize, &crate::pipeline::graph::EvidenceRef)> = site
         .graph
         .evidence
         .iter()
@@ -400,7 +400,10 @@ mod tests {
         let mut annotations = 0;
         let (projects, _hazards) = crate::render::test_projects();
         for root in projects {
-            let (site, diags) = crate::site::compile(&root, crate::site::BuildOptions::default());
+            let (site, diags) = crate::pipeline::site::compile(
+                &root,
+                crate::pipeline::site::BuildOptions::default(),
+            );
             let site = site
                 .filter(|_| !diags.has_errors())
                 .unwrap_or_else(|| panic!("{}: {diags:?}", root.display()));

@@ -10,11 +10,11 @@
 //! advances of the PNG's bold font, so a line fits in both. Long claims get
 //! a smaller size and, past the last line, an ellipsis.
 
-use crate::content::{Stance, Verdict};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::findings::Side;
 use crate::i18n::{Strings, fill};
-use crate::site::Site;
+use crate::pipeline::content::{Stance, Verdict};
+use crate::pipeline::findings::Side;
+use crate::pipeline::site::Site;
 use crate::text::xml_escape;
 
 pub mod png;

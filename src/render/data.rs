@@ -13,10 +13,10 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::assess::{Assessment, Counts};
-use crate::content::{ArticleIdx, Stance, Status, Verdict};
+use crate::pipeline::assess::{Assessment, Counts};
+use crate::pipeline::content::{ArticleIdx, Stance, Status, Verdict};
+use crate::pipeline::site::Site;
 use crate::shallow_json;
-use crate::site::Site;
 use crate::text::flat_text;
 
 /// `data.json`: `{"site", "articles", "claims", "outlets"}`. The writer
@@ -327,7 +327,10 @@ mod tests {
     fn data_json_is_the_typed_document_laid_out_shallow() {
         let (projects, _hazards) = super::super::test_projects();
         for root in projects {
-            let (site, diags) = crate::site::compile(&root, crate::site::BuildOptions::default());
+            let (site, diags) = crate::pipeline::site::compile(
+                &root,
+                crate::pipeline::site::BuildOptions::default(),
+            );
             let site = site
                 .filter(|_| !diags.has_errors())
                 .unwrap_or_else(|| panic!("{}: {diags:?}", root.display()));

@@ -13,9 +13,9 @@ use serde::Serialize;
 
 use super::pages::{ClaimSummary, claim_summary};
 use super::views::{AssessmentView, SiteView};
-use crate::assess::Assessment;
-use crate::content::{Stance, Status};
-use crate::site::Site;
+use crate::pipeline::assess::Assessment;
+use crate::pipeline::content::{Stance, Status};
+use crate::pipeline::site::Site;
 use crate::url::{absolute_url, is_absolute};
 
 /// The iframe's width in CSS pixels: a column of an article page. The

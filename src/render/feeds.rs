@@ -10,9 +10,9 @@
 //! the feed's own address) and feed ids are stable `urn:uuid:` names
 //! derived from the site title and the claim id.
 
-use crate::content::{Claim, Status};
 use crate::i18n::fill;
-use crate::site::Site;
+use crate::pipeline::content::{Claim, Status};
+use crate::pipeline::site::Site;
 use crate::text::xml_escape;
 use crate::url::{absolute_url, is_absolute};
 

@@ -12,8 +12,8 @@ mod index;
 mod outlet;
 mod summary;
 
-use crate::content::ArticleIdx;
-use crate::site::Site;
+use crate::pipeline::content::ArticleIdx;
+use crate::pipeline::site::Site;
 
 pub(super) use article::article_view;
 pub(super) use claim::{claim_view, corrections_view};

@@ -20,8 +20,8 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::content::{Stance, Verdict};
-use crate::site::Site;
+use crate::pipeline::content::{Stance, Verdict};
+use crate::pipeline::site::Site;
 
 /// File name of the index at the site root.
 pub(crate) const INDEX_PATH: &str = "search-index.json";

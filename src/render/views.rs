@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use crate::assess::{Assessment, Counts};
-use crate::content::{Stance, Verdict};
 use crate::i18n::Strings;
-use crate::site::Site;
+use crate::pipeline::assess::{Assessment, Counts};
+use crate::pipeline::content::{Stance, Verdict};
+use crate::pipeline::site::Site;
 
 #[derive(Serialize)]
 pub(super) struct SiteView<'a> {
@@ -21,7 +21,7 @@ pub(super) struct SiteView<'a> {
 }
 
 impl<'a> SiteView<'a> {
-    pub(crate) fn new(c: &'a crate::content::SiteConfig) -> SiteView<'a> {
+    pub(crate) fn new(c: &'a crate::pipeline::content::SiteConfig) -> SiteView<'a> {
         SiteView {
             title: &c.title,
             description: c.description.as_deref(),
@@ -210,7 +210,7 @@ pub(super) fn frame<'a>(
     description: String,
 ) -> Frame<'a> {
     let c = &site.config;
-    let link = |p: &crate::content::ContentPage| NavLink {
+    let link = |p: &crate::pipeline::content::ContentPage| NavLink {
         title: p.title.clone(),
         href: format!("{root}pages/{}/", p.id),
     };

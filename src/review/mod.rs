@@ -21,8 +21,8 @@ use std::collections::HashSet;
 use std::ops::{Deref, DerefMut, Range};
 use std::path::{Path, PathBuf};
 
-use crate::content::{self, ContentFiles};
 use crate::diag::Diagnostics;
+use crate::pipeline::content::{self, ContentFiles};
 
 pub(crate) use crate::claims::edit;
 

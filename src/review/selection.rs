@@ -15,8 +15,8 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
-use crate::anchor::{self, AnchorError, QuoteQuery, normalize_quote};
-use crate::document::Doc;
+use crate::pipeline::anchor::{self, AnchorError, QuoteQuery, normalize_quote};
+use crate::pipeline::document::Doc;
 
 /// One end of a selection.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -290,7 +290,7 @@ pub(crate) fn quote_range(doc: &Doc, range: Range<usize>) -> Result<Quote, Selec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document;
+    use crate::pipeline::document;
 
     fn sel(doc: &Doc, si: usize, from: usize, sj: usize, to: usize, text: &str) -> Selection {
         Selection {

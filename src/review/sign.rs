@@ -13,11 +13,11 @@ use std::path::Path;
 
 use crate::claims::edit::{self, EditError, NewUpdate};
 use crate::claims::signoff::{Print, SignoffState};
-use crate::content::Status;
 use crate::diag::Diagnostics;
+use crate::pipeline::content::Status;
+use crate::pipeline::site::BuildOptions;
 use crate::project::Project;
 use crate::review::ClaimsFiles;
-use crate::site::BuildOptions;
 
 /// What to sign off, and as whom.
 #[derive(Debug, Clone)]

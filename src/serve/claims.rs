@@ -24,8 +24,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::content::{self, Claim, Evidence};
 use crate::diag::{Diagnostics, SourceFile};
+use crate::pipeline::content::{self, Claim, Evidence};
 
 /// A claim fingerprint: 32 bytes of blake3.
 pub(super) type Print = [u8; 32];
@@ -68,7 +68,7 @@ pub(super) fn fingerprint(claim: &Claim) -> Print {
     put(if *basis_reports { "reports" } else { "\0" });
     put(&file.name);
     for source in sources {
-        let crate::content::Source {
+        let crate::pipeline::content::Source {
             title,
             url,
             publisher,
@@ -84,7 +84,7 @@ pub(super) fn fingerprint(claim: &Claim) -> Print {
     }
     put("\0updates");
     for update in updates {
-        let crate::content::Update {
+        let crate::pipeline::content::Update {
             date,
             note,
             verdict_before,

@@ -10,7 +10,7 @@ use super::words::words;
 use super::{
     ALIGN_SIMILARITY, AlignedPair, Group, MIN_SCORE, Member, NEAR_DUPLICATE, Proposal, flat, round,
 };
-use crate::content::ArticleIdx;
+use crate::pipeline::content::ArticleIdx;
 
 /// A statement: `(article index, statement index)`.
 pub(super) type At = (ArticleIdx, usize);

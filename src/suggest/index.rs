@@ -8,8 +8,8 @@ use super::conflicts::{Conflict, conflicts};
 use super::rank::{TermId, Terms, Vector, cosine, statement_terms};
 use super::rejected::Rejected;
 use super::{ClaimSuggestion, MIN_RELATIVE, MIN_SCORE, round};
-use crate::content::{ArticleIdx, PerArticle, Stance};
-use crate::site::Site;
+use crate::pipeline::content::{ArticleIdx, PerArticle, Stance};
+use crate::pipeline::site::Site;
 
 /// What statements are ranked with: the site, its [`Terms`] (built here,
 /// or kept up to date by the caller), and for `suggest`'s alignment the

@@ -39,8 +39,8 @@ mod words;
 
 use serde::Serialize;
 
-use crate::content::{ArticleIdx, Stance};
-use crate::site::Site;
+use crate::pipeline::content::{ArticleIdx, Stance};
+use crate::pipeline::site::Site;
 use rejected::Rejected;
 
 pub use align::aligned_pairs;
@@ -219,7 +219,7 @@ pub fn run(
     format: Format,
 ) -> Result<(String, crate::diag::Diagnostics), SuggestError> {
     let root = project.root();
-    let (site, diags) = project.compile(crate::site::BuildOptions { drafts: true });
+    let (site, diags) = project.compile(crate::pipeline::site::BuildOptions { drafts: true });
     let Some(site) = site else {
         return Err(SuggestError::Content(diags));
     };

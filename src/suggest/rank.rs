@@ -4,8 +4,8 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::words::{NEGATIONS, terms, words};
-use crate::content::{ArticleIdx, PerArticle, Stance};
-use crate::site::Site;
+use crate::pipeline::content::{ArticleIdx, PerArticle, Stance};
+use crate::pipeline::site::Site;
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
@@ -80,7 +80,7 @@ pub(crate) struct Terms {
     postings: HashMap<TermId, Vec<(u32, f64)>>,
 }
 
-fn claim_key(claim: &crate::content::Claim) -> blake3::Hash {
+fn claim_key(claim: &crate::pipeline::content::Claim) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     let mut put = |s: &str| {
         h.update(&(s.len() as u64).to_le_bytes());
@@ -289,7 +289,11 @@ impl Terms {
         }
     }
 
-    fn claim_terms(&mut self, key: blake3::Hash, claim: &crate::content::Claim) -> ClaimTerms {
+    fn claim_terms(
+        &mut self,
+        key: blake3::Hash,
+        claim: &crate::pipeline::content::Claim,
+    ) -> ClaimTerms {
         let text = terms(&claim.text);
         let text_ids: Vec<TermId> = text.iter().map(|t| self.intern(t)).collect();
         let mut text_terms = text_ids.clone();
@@ -406,7 +410,7 @@ impl Terms {
 }
 
 /// Every statement's index terms.
-pub(super) fn statement_terms(doc: &crate::document::Doc) -> Vec<Vec<String>> {
+pub(super) fn statement_terms(doc: &crate::pipeline::document::Doc) -> Vec<Vec<String>> {
     (0..doc.statements.len())
         .map(|i| terms(doc.statement_text(i)))
         .collect()
@@ -435,7 +439,7 @@ mod tests {
     }
 
     fn compiled(root: &std::path::Path) -> Site {
-        crate::site::compile(root, crate::site::BuildOptions { drafts: true })
+        crate::pipeline::site::compile(root, crate::pipeline::site::BuildOptions { drafts: true })
             .0
             .unwrap()
     }

@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{ArrayOfTables, Item, Table, Value};
 
-use crate::anchor::normalize_quote;
 use crate::claims::edit::{self, ClaimsFile, EditError, string_value};
+use crate::pipeline::anchor::normalize_quote;
 
 /// Where rejected suggestions are kept, relative to the project root.
 pub(crate) const FILE: &str = "content/review/rejected.toml";

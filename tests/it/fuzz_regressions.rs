@@ -95,16 +95,16 @@ fn whole_build_regressions() {
 fn anchoring_slow_units_is_fast() {
     for f in inputs("anchor") {
         let (markdown, quotes) = checks::anchor_input(&std::fs::read(&f).unwrap());
-        let doc = crosscheck::document::parse(&markdown);
+        let doc = crosscheck::pipeline::document::parse(&markdown);
         let queries: Vec<_> = quotes
             .iter()
-            .map(|q| crosscheck::anchor::QuoteQuery {
+            .map(|q| crosscheck::pipeline::anchor::QuoteQuery {
                 quote: q,
                 occurrence: None,
             })
             .collect();
         let started = Instant::now();
-        let _ = crosscheck::anchor::anchor_all(&doc, &queries);
+        let _ = crosscheck::pipeline::anchor::anchor_all(&doc, &queries);
         let took = started.elapsed();
         eprintln!(
             "anchor_all on {}: {took:?} ({} quotes, longest {} bytes)",

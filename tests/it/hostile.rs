@@ -515,7 +515,7 @@ fn control_characters_are_dropped_with_a_warning() {
         let text = String::from_utf8(bytes).unwrap();
         let bad = text
             .chars()
-            .find(|c| crosscheck::content::is_forbidden_char(*c));
+            .find(|c| crosscheck::pipeline::content::is_forbidden_char(*c));
         assert!(bad.is_none(), "{path} contains {bad:?}");
         if path.ends_with(".xml") || path.ends_with(".svg") {
             roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"));

@@ -34,15 +34,17 @@ const FLOORS: &[(&str, u32)] = &[
     // The pipeline, stage by stage: load, split into sentences (the
     // splitter and ids), the document a Markdown file becomes (built with
     // the splitter), quotes found in it, then what the quotes mean.
-    ("content", 1),
-    ("statements", 2),
-    ("document", 3),
-    ("anchor", 4),
-    ("assess", 5),
-    ("graph", 5),
-    ("findings", 5),
+    ("pipeline::content", 1),
+    ("pipeline::statements", 2),
+    ("pipeline::document", 3),
+    ("pipeline::anchor", 4),
+    ("pipeline::assess", 5),
+    ("pipeline::graph", 5),
+    ("pipeline::findings", 5),
     ("claims", 5),
-    ("site", 6),
+    ("pipeline::site", 6),
+    // The folder the stages sit in; it only declares them.
+    ("pipeline", 6),
     // What a compiled site is made into.
     ("markdown", 7),
     ("render::card", 7),
@@ -341,14 +343,16 @@ fn no_module_imports_a_higher_floor() {
 }
 
 #[test]
-fn no_cycles_between_top_level_modules() {
+fn no_cycles_between_modules() {
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (from, to) in imports().into_keys() {
         if excepted(&from, &to) {
             continue;
         }
-        let top = |m: &str| m.split("::").next().unwrap().to_string();
-        let (a, b) = (top(&from), top(&to));
+        // The modules FLOORS names: a stage under `pipeline::` is one
+        // module, as a top-level one is.
+        let named = |m: &str| floor_of(m).map_or_else(|| m.to_string(), |(n, _)| n.to_string());
+        let (a, b) = (named(&from), named(&to));
         if a != b {
             graph.entry(a).or_default().insert(b);
         }

@@ -15,7 +15,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError};
 
-use crosscheck::document;
+use crosscheck::pipeline::document;
 use crosscheck::render;
 
 use crate::checks;
@@ -724,7 +724,7 @@ fn text_of(doc: &scraper::Html, selector: &str) -> Vec<String> {
 /// forbids are dropped (FORMAT.md; `content::is_forbidden_char`).
 fn as_published(s: &str) -> String {
     s.chars()
-        .filter(|c| !crosscheck::content::is_forbidden_char(*c))
+        .filter(|c| !crosscheck::pipeline::content::is_forbidden_char(*c))
         .collect()
 }
 
@@ -1054,11 +1054,12 @@ fn edit_file(claims: &[EditClaim]) -> String {
     out
 }
 
-fn loaded(text: &[u8]) -> (Vec<crosscheck::content::Claim>, usize) {
+fn loaded(text: &[u8]) -> (Vec<crosscheck::pipeline::content::Claim>, usize) {
     let mut d = crosscheck::diag::Diagnostics::default();
-    let file = crosscheck::content::source_from_bytes("c.toml".into(), text.to_vec(), &mut d)
-        .expect("UTF-8");
-    let claims = crosscheck::content::parse_claims(&file, &mut d);
+    let file =
+        crosscheck::pipeline::content::source_from_bytes("c.toml".into(), text.to_vec(), &mut d)
+            .expect("UTF-8");
+    let claims = crosscheck::pipeline::content::parse_claims(&file, &mut d);
     (claims, d.error_count())
 }
 
@@ -1070,7 +1071,7 @@ proptest! {
         claims in prop::collection::vec(edit_claim(), 1..4),
         target in 0..3usize,
         note in tricky_string(),
-        before in prop::option::of(prop::sample::select(crosscheck::content::Verdict::ALL)),
+        before in prop::option::of(prop::sample::select(crosscheck::pipeline::content::Verdict::ALL)),
         crlf in any::<bool>(),
     ) {
         use crosscheck::review::{ClaimsFile, EditError, NewUpdate};
@@ -1086,7 +1087,7 @@ proptest! {
         let id = format!("c{target}");
         match f.add_update(&id, &up) {
             Err(EditError::Invalid { field: "note", .. }) => {
-                let kept = note.chars().filter(|&c| !crosscheck::content::is_forbidden_char(c)).collect::<String>();
+                let kept = note.chars().filter(|&c| !crosscheck::pipeline::content::is_forbidden_char(c)).collect::<String>();
                 prop_assert!(kept.trim().is_empty() || note.trim().chars().count() > 5000);
                 return Ok(());
             }
@@ -1114,7 +1115,7 @@ proptest! {
             if o.id == id {
                 prop_assert_eq!(n.updates.len(), o.updates.len() + 1);
                 let last = n.updates.last().unwrap();
-                let kept: String = note.trim().chars().filter(|&c| !crosscheck::content::is_forbidden_char(c)).collect();
+                let kept: String = note.trim().chars().filter(|&c| !crosscheck::pipeline::content::is_forbidden_char(c)).collect();
                 // The loader reads CRLF as LF, as it does everywhere.
                 prop_assert_eq!(last.note.replace("\r\n", "\n"), kept.replace("\r\n", "\n"));
                 prop_assert_eq!(last.verdict_before, before);
@@ -1184,7 +1185,7 @@ fn apply_op(
     id: &str,
     op: &ClaimOp,
 ) -> Result<(), crosscheck::review::EditError> {
-    use crosscheck::content::{Stance, Status, Verdict};
+    use crosscheck::pipeline::content::{Stance, Status, Verdict};
     use crosscheck::review::{Field, NewEvidence, NewUpdate};
     match op {
         ClaimOp::Evidence(q) => f
@@ -1265,8 +1266,8 @@ proptest! {
                     Err(e) => {
                         let problems = |b: &[u8]| {
                             let mut d = crosscheck::diag::Diagnostics::default();
-                            let f = crosscheck::content::source_from_bytes("c".into(), b.to_vec(), &mut d).unwrap();
-                            crosscheck::content::parse_claims(&f, &mut d);
+                            let f = crosscheck::pipeline::content::source_from_bytes("c".into(), b.to_vec(), &mut d).unwrap();
+                            crosscheck::pipeline::content::parse_claims(&f, &mut d);
                             d.error_count()
                         };
                         prop_assert!(problems(&want) > problems(text.as_bytes()), "refused ({e}) what a whole edit writes cleanly");

@@ -634,8 +634,10 @@ fn bad_new_fields_are_errors_naming_file_line_and_column() {
 fn a_signed_verdict_never_changes_without_an_update() {
     let proj = Project::fixture("reader");
     let root = proj.path();
-    let (site, _) =
-        crosscheck::site::compile(root, crosscheck::site::BuildOptions { drafts: true });
+    let (site, _) = crosscheck::pipeline::site::compile(
+        root,
+        crosscheck::pipeline::site::BuildOptions { drafts: true },
+    );
     let site = site.unwrap();
     let ci = site
         .claims

@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use crosscheck::claims::edit::{ClaimsFile, EditError, Field, NewEvidence};
-use crosscheck::content::{Stance, Status, Verdict};
+use crosscheck::pipeline::content::{Stance, Status, Verdict};
+use crosscheck::pipeline::site::{self, BuildOptions};
 use crosscheck::review::{ClaimsFiles, consistency, signoff};
-use crosscheck::site::{self, BuildOptions};
 
 use crate::support::{self, Project, replace_in_file, repo};
 
@@ -697,9 +697,9 @@ mod http {
 
         /// The id of the statement of `article` containing `passage`.
         pub fn statement(&self, article: &str, passage: &str) -> (String, String) {
-            let (site, _) = crosscheck::site::compile(
+            let (site, _) = crosscheck::pipeline::site::compile(
                 self.dir.path(),
-                crosscheck::site::BuildOptions { drafts: true },
+                crosscheck::pipeline::site::BuildOptions { drafts: true },
             );
             let site = site.unwrap();
             let ai = site.articles.iter().position(|a| a.id == article).unwrap();
@@ -1326,8 +1326,10 @@ fn the_example_claims_file_parses_for_editing_and_round_trips() {
     let f = ClaimsFile::parse("content/claims.toml", bytes.clone()).unwrap();
     assert_eq!(f.to_bytes(), bytes);
     // Every claim the loader sees is one the editor sees.
-    let (site, _) =
-        crosscheck::site::compile(repo(), crosscheck::site::BuildOptions { drafts: true });
+    let (site, _) = crosscheck::pipeline::site::compile(
+        repo(),
+        crosscheck::pipeline::site::BuildOptions { drafts: true },
+    );
     assert_eq!(f.claim_ids().len(), site.unwrap().claims.len());
 }
 
@@ -1450,7 +1452,7 @@ fn an_update_goes_after_the_claims_updates_or_before_its_evidence() {
     // The loader reads them, in order.
     let mut d = crosscheck::diag::Diagnostics::default();
     let src = crosscheck::diag::SourceFile::new("content/claims.toml", newer.clone());
-    let claims = crosscheck::content::parse_claims(&src, &mut d);
+    let claims = crosscheck::pipeline::content::parse_claims(&src, &mut d);
     assert!(!d.has_errors(), "{}", d.render(false));
     let notes: Vec<(&str, Option<Verdict>)> = claims[0]
         .updates

@@ -292,10 +292,10 @@ fn atom_feed_parses_with_an_entry_per_reviewed_claim() {
         let feed = doc.root_element();
         assert_eq!(feed.tag_name().namespace(), Some(ATOM));
         assert_eq!(feed.tag_name().name(), "feed");
-        let reviewed: Vec<&crosscheck::content::Claim> = site
+        let reviewed: Vec<&crosscheck::pipeline::content::Claim> = site
             .claims
             .iter()
-            .filter(|c| c.status == crosscheck::content::Status::Approved)
+            .filter(|c| c.status == crosscheck::pipeline::content::Status::Approved)
             .collect();
         let entries: Vec<roxmltree::Node> = feed
             .children()
@@ -379,7 +379,7 @@ fn claim_and_article_pages_carry_open_graph_and_twitter_meta() {
         // How the reports line up, in the claim page's words.
         let sides = crosscheck::render::card::sides_phrases(&site, ci);
         let findings = &site.findings.claims[ci];
-        let supports = findings.side(crosscheck::content::Stance::Supports);
+        let supports = findings.side(crosscheck::pipeline::content::Stance::Supports);
         if !supports.articles.is_empty() {
             let n = supports.articles.len();
             assert!(

@@ -16,10 +16,10 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use crosscheck::anchor::normalize_quote;
-use crosscheck::content::{self, ArticleIdx, Content};
 use crosscheck::diag::Diagnostics;
-use crosscheck::site::{self, BuildOptions, Site};
+use crosscheck::pipeline::anchor::normalize_quote;
+use crosscheck::pipeline::content::{self, ArticleIdx, Content};
+use crosscheck::pipeline::site::{self, BuildOptions, Site};
 use crosscheck::suggest::rejected::Rejected;
 use crosscheck::suggest::{self, ConflictKind, Index};
 

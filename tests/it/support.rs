@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crosscheck::output::Page;
+use crosscheck::pipeline::site::{BuildOptions, Site};
 use crosscheck::render::{self, Renderer};
-use crosscheck::site::{BuildOptions, Site};
 use scraper::{Html, Selector};
 use serde_json::Value;
 

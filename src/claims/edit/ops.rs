@@ -10,7 +10,7 @@ use toml_edit::{ArrayOfTables, Item, Table, Value};
 use super::style::{TableStyle, push_inline, raw_or, restyle, styled_table};
 use super::values::{claim_id_for, date_value, string_value};
 use super::{ClaimsFile, EditError, Field, NewEvidence, NewUpdate};
-use crate::content::{Status, Verdict};
+use crate::pipeline::content::{Status, Verdict};
 
 impl ClaimsFile {
     /// Appends an evidence entry to claim `claim`, after its last one, in
@@ -353,7 +353,7 @@ fn evidence_values(ev: &NewEvidence) -> Vec<(&'static str, Value)> {
 }
 
 fn validate_evidence(ev: &NewEvidence) -> Result<(), EditError> {
-    if !crate::content::is_valid_id(&ev.article) {
+    if !crate::pipeline::content::is_valid_id(&ev.article) {
         return Err(EditError::invalid("article", "not an article id"));
     }
     if ev.quote.trim().is_empty() {
@@ -377,7 +377,7 @@ fn validate_update(up: &NewUpdate) -> Result<Vec<(&'static str, Value)>, EditErr
     // The loader drops what HTML forbids: a note of nothing else is none.
     if note
         .chars()
-        .all(|c| c.is_whitespace() || crate::content::is_forbidden_char(c))
+        .all(|c| c.is_whitespace() || crate::pipeline::content::is_forbidden_char(c))
     {
         return Err(EditError::invalid(
             "note",

@@ -24,7 +24,7 @@ pub(crate) fn claim_id_for(text: &str, taken: &HashSet<String>) -> String {
     if base.is_empty() {
         base = "claim".into();
     }
-    if !taken.contains(&base) && !crate::content::is_windows_reserved(&base) {
+    if !taken.contains(&base) && !crate::pipeline::content::is_windows_reserved(&base) {
         return base;
     }
     (2..)

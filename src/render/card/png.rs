@@ -330,8 +330,11 @@ fn is_invisible(c: char) -> bool {
 mod tests {
     use super::*;
 
-    fn compile(root: &std::path::Path) -> crate::site::Site {
-        let (site, diags) = crate::site::compile(root, crate::site::BuildOptions { drafts: true });
+    fn compile(root: &std::path::Path) -> crate::pipeline::site::Site {
+        let (site, diags) = crate::pipeline::site::compile(
+            root,
+            crate::pipeline::site::BuildOptions { drafts: true },
+        );
         assert!(!diags.has_errors(), "{}", diags.render(false));
         site.unwrap()
     }

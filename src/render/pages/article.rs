@@ -9,11 +9,11 @@ use serde::Serialize;
 
 use super::statement_href;
 use super::summary::{ArticleSummary, article_summary};
-use crate::content::{ArticleIdx, Status};
-use crate::document::{Block, Doc};
-use crate::graph::EvidenceRef;
+use crate::pipeline::content::{ArticleIdx, Status};
+use crate::pipeline::document::{Block, Doc};
+use crate::pipeline::graph::EvidenceRef;
+use crate::pipeline::site::Site;
 use crate::render::views::{AssessmentView, Frame, StanceView, VerdictView, frame};
-use crate::site::Site;
 use crate::text::{escape_html_into, excerpt};
 
 /// On an article page, how many other sources to list per claim before
@@ -326,7 +326,7 @@ mod tests {
 
     #[test]
     fn block_markup_keeps_the_text_as_published_and_marks_noted_statements() {
-        let doc = crate::document::parse(
+        let doc = crate::pipeline::document::parse(
             "Talks ended *late* & 2 < 3.  Kim said \"no\".Then left.\n\n- One item. Two.\n",
         );
         let first = &doc.blocks[0];

@@ -6,10 +6,10 @@ use serde::Serialize;
 
 use super::statement_href;
 use super::summary::{ClaimSummary, claim_summary};
-use crate::assess::Assessment;
+use crate::pipeline::assess::Assessment;
+use crate::pipeline::site::Site;
 use crate::render::views::{AssessmentView, Frame, StanceView, VerdictView, frame};
 use crate::render::{Markdown, markdown};
-use crate::site::Site;
 use crate::text::flat_text;
 
 #[derive(Serialize)]

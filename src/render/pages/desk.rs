@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::content::{Stance, Verdict};
+use crate::pipeline::content::{Stance, Verdict};
+use crate::pipeline::site::Site;
 use crate::render::views::{Frame, LegendEntry, StanceView, VerdictView, frame, legend};
 use crate::render::{Markdown, markdown};
-use crate::site::Site;
 use crate::text::{escape_html_into, excerpt};
 
 #[derive(Serialize)]

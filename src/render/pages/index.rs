@@ -9,11 +9,11 @@ use super::statement_href;
 use super::summary::{
     ArticleSummary, Capped, ClaimSummary, article_summary, capped, claim_summary,
 };
-use crate::assess::Assessment;
-use crate::content::{ArticleIdx, Verdict};
-use crate::graph::EvidenceRef;
+use crate::pipeline::assess::Assessment;
+use crate::pipeline::content::{ArticleIdx, Verdict};
+use crate::pipeline::graph::EvidenceRef;
+use crate::pipeline::site::Site;
 use crate::render::views::{Frame, VerdictView, frame};
-use crate::site::Site;
 
 /// The index's claims-by-source table has a cell for every (claim, report)
 /// pair, so it grows with their product: 5,000 claims × 10,000 reports

@@ -8,10 +8,10 @@ use super::outlet_href;
 use super::summary::{
     ArticleSummary, Capped, ClaimSummary, article_summary, capped, claim_summary,
 };
-use crate::content::Stance;
-use crate::findings::Alone;
+use crate::pipeline::content::Stance;
+use crate::pipeline::findings::Alone;
+use crate::pipeline::site::Site;
 use crate::render::views::{CountView, Frame, count_views, frame};
-use crate::site::Site;
 
 /// How many entries a list on an outlet page shows at most before
 /// pointing to the full list (the claims pages, `data.json`).

@@ -5,10 +5,10 @@
 use serde::Serialize;
 
 use super::{article_href, claim_href, outlet_href};
-use crate::content::{Article, ArticleIdx, Claim, Stance, Status};
-use crate::findings::Side;
+use crate::pipeline::content::{Article, ArticleIdx, Claim, Stance, Status};
+use crate::pipeline::findings::Side;
+use crate::pipeline::site::Site;
 use crate::render::views::{CountView, NavLink, StanceView, VerdictView, count_views};
-use crate::site::Site;
 
 #[derive(Serialize)]
 pub(in crate::render) struct ArticleSummary<'a> {

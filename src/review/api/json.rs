@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 use super::write::unrecorded_verdict_change;
 use crate::claims::signoff::{Change, Print, SignoffState};
-use crate::content::{Claim, Status};
-use crate::site::Site;
+use crate::pipeline::content::{Claim, Status};
+use crate::pipeline::site::Site;
 
 /// A change since sign-off, for the panel.
 fn change_json(c: &Change) -> Value {

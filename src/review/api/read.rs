@@ -15,9 +15,9 @@ use super::json::{claim_json, with_claims};
 use super::request::{ApiError, article_index, blocking, ok, read_json};
 use super::source::Api;
 use crate::claims::edit;
-use crate::content::Verdict;
+use crate::pipeline::content::Verdict;
+use crate::pipeline::site::Site;
 use crate::review::selection::{self, Selection, SelectionError};
-use crate::site::Site;
 use crate::suggest::Index;
 use crate::suggest::rejected::Rejected;
 

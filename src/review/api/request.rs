@@ -15,9 +15,9 @@ use serde_json::{Value, json};
 use super::source::Api;
 use super::{BODY_LIMIT, ReviewConfig, TOKEN_HEADER};
 use crate::claims::edit::EditError;
-use crate::content::{ArticleIdx, Stance, Status, Verdict};
+use crate::pipeline::content::{ArticleIdx, Stance, Status, Verdict};
+use crate::pipeline::site::Site;
 use crate::review::selection::SelectionError;
-use crate::site::Site;
 
 /// Why a request failed, as the HTTP status and a message for people.
 #[derive(Debug, thiserror::Error)]

@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 use super::{ApiError, ReviewConfig};
 use crate::claims::signoff;
 use crate::compiled::SiteCell;
-use crate::content::{self, Article, ArticleIdx, Claim};
 use crate::diag::Diagnostics;
-use crate::document::{self, Doc};
+use crate::pipeline::content::{self, Article, ArticleIdx, Claim};
+use crate::pipeline::document::{self, Doc};
+use crate::pipeline::site::{BuildOptions, Site};
 use crate::project::Project;
 use crate::review::ClaimsFiles;
-use crate::site::{BuildOptions, Site};
 use crate::suggest::Terms;
 
 /// How long a read waits for the preview to compile the claims files on
@@ -214,7 +214,10 @@ impl Api {
                     .map_or_else(|| "en".to_string(), |c| c.language)
             }
         };
-        let doc = document::parse_in(&article.body, crate::statements::Language::of(&language));
+        let doc = document::parse_in(
+            &article.body,
+            crate::pipeline::statements::Language::of(&language),
+        );
         Ok(ArticleDoc::Fresh(Box::new((article, doc))))
     }
 
@@ -239,8 +242,12 @@ impl Api {
             docs.push(a.doc().clone());
         }
         let mut d = Diagnostics::default();
-        let anchors =
-            crate::graph::anchor_evidence(&articles, &docs, std::slice::from_ref(claim), &mut d);
+        let anchors = crate::pipeline::graph::anchor_evidence(
+            &articles,
+            &docs,
+            std::slice::from_ref(claim),
+            &mut d,
+        );
         let row = &anchors[0];
         let missing = row.iter().filter(|a| a.is_none()).count();
         if missing > 0 {

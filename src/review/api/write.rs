@@ -15,7 +15,7 @@ use super::request::{ApiError, parse_stance, parse_status, parse_verdict, respon
 use super::source::Api;
 use crate::claims::edit::{self, Field, NewEvidence, NewUpdate};
 use crate::claims::signoff::Print;
-use crate::content::{Claim, Status, Verdict};
+use crate::pipeline::content::{Claim, Status, Verdict};
 use crate::review::ClaimsFiles;
 use crate::review::selection::{self, Selection, SelectionError};
 use crate::suggest::rejected;

@@ -5,10 +5,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::Workspace;
-use crate::anchor::Anchor;
-use crate::content::{Claim, Evidence};
 use crate::diag::Diagnostics;
-use crate::graph::{self, Anchors};
+use crate::pipeline::anchor::Anchor;
+use crate::pipeline::content::{Claim, Evidence};
+use crate::pipeline::graph::{self, Anchors};
 
 /// Anchors already found, per article (dropped when its text changes) and
 /// quote. Failures are not kept: they are rare, and their diagnostics

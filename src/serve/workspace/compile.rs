@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use super::Workspace;
 use super::load::article_id;
-use crate::content::{self, Content, Status};
 use crate::diag::Diagnostics;
-use crate::site::{self, BuildOptions, Site};
+use crate::pipeline::content::{self, Content, Status};
+use crate::pipeline::site::{self, BuildOptions, Site};
 
 /// How long a rebuild waits for readers to let go of the previous site
 /// before it copies what it needs of it instead.

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::Workspace;
-use crate::content::Claim;
+use crate::pipeline::content::Claim;
 
 /// Who cites whom, from the claims' evidence (anchored or not).
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -141,8 +141,8 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content;
     use crate::diag::Diagnostics;
+    use crate::pipeline::content;
 
     #[test]
     fn deps_updated_for_the_changed_claims_equal_deps_built_afresh() {

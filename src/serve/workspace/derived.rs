@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use super::Pages;
 use crate::diag::Diagnostics;
+use crate::pipeline::site::Site;
 use crate::render::{self, Job, Renderer};
-use crate::site::Site;
 
 /// Renders `jobs` in order, taking a derived file (a PNG card) from
 /// `served` when what it is drawn from has not changed since it was drawn.

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use bytes::Bytes;
 
 use super::{Pages, Rendered};
+use crate::pipeline::site::Site;
 use crate::render::Job;
-use crate::site::Site;
 
 /// Which page a rendered file belongs to, so its files can be dropped when
 /// the article or claim goes away.

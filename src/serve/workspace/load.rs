@@ -12,9 +12,9 @@ use rayon::prelude::*;
 use super::deps::Deps;
 use super::{Changes, NOTHING, Workspace};
 use crate::compiled::ClaimsVersion;
-use crate::content::{self, Article, ArticleIdx, Claim, ContentFiles};
 use crate::diag::Diagnostics;
-use crate::document::{self, Doc};
+use crate::pipeline::content::{self, Article, ArticleIdx, Claim, ContentFiles};
+use crate::pipeline::document::{self, Doc};
 use crate::serve::claims::{self, Print};
 
 /// One article file as last read.
@@ -100,8 +100,8 @@ impl Workspace {
     }
 
     /// How the articles split into statements: by site.toml's `language`.
-    fn language(&self) -> crate::statements::Language {
-        crate::statements::Language::of(&self.language_tag())
+    fn language(&self) -> crate::pipeline::statements::Language {
+        crate::pipeline::statements::Language::of(&self.language_tag())
     }
 
     fn language_tag(&self) -> String {

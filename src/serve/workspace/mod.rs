@@ -6,7 +6,7 @@
 //! anchored quote (keyed by article and quote). A rebuild re-reads only the
 //! files the watcher named, re-parses only those whose content changed,
 //! anchors only quotes it has not anchored against the current text, and
-//! then runs the cheap whole-site stages ([`site::assemble`](crate::site::assemble): sign-off
+//! then runs the cheap whole-site stages ([`site::assemble`](crate::pipeline::site::assemble): sign-off
 //! lapses, the claim graph) exactly as `build` does.
 //!
 //! It then renders only the pages the change can reach:
@@ -49,13 +49,13 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 
 use crate::compiled::SiteCell;
-use crate::content::{Article, Claim, ContentPage, SiteConfig, Status};
 use crate::diag::Diagnostics;
-use crate::document::Doc;
-use crate::graph::Anchors;
+use crate::pipeline::content::{Article, Claim, ContentPage, SiteConfig, Status};
+use crate::pipeline::document::Doc;
+use crate::pipeline::graph::Anchors;
+use crate::pipeline::site::Site;
 use crate::project::Project;
 use crate::render::{Job, Renderer};
-use crate::site::Site;
 use anchors::AnchorCache;
 use deps::{Deps, Dirty};
 use filing::Entity;

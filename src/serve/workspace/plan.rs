@@ -11,8 +11,8 @@ use super::derived::render_reusing_derived;
 use super::filing::{Entity, Filing};
 use super::{Early, Later, Pages, Rendered, Workspace};
 use crate::diag::Diagnostics;
+use crate::pipeline::site::Site;
 use crate::render::{self, Job};
-use crate::site::Site;
 
 /// Site-wide files worth rendering after the reload: they grow with the
 /// whole site (at 10,000 articles data.json is 17 MB, an outlet's page

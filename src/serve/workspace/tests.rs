@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use super::*;
+use crate::pipeline::site::BuildOptions;
 use crate::render;
-use crate::site::BuildOptions;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/serve-basic");
 

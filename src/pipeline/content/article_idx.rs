@@ -51,25 +51,25 @@ impl ArticleIdx {
 /// macro so that `document`, which owns `Doc`, says the same for it.
 macro_rules! indexed_by_article {
     ($t:ty) => {
-        impl std::ops::Index<$crate::content::ArticleIdx> for [$t] {
+        impl std::ops::Index<$crate::pipeline::content::ArticleIdx> for [$t] {
             type Output = $t;
-            fn index(&self, i: $crate::content::ArticleIdx) -> &$t {
+            fn index(&self, i: $crate::pipeline::content::ArticleIdx) -> &$t {
                 &self[i.get()]
             }
         }
-        impl std::ops::IndexMut<$crate::content::ArticleIdx> for [$t] {
-            fn index_mut(&mut self, i: $crate::content::ArticleIdx) -> &mut $t {
+        impl std::ops::IndexMut<$crate::pipeline::content::ArticleIdx> for [$t] {
+            fn index_mut(&mut self, i: $crate::pipeline::content::ArticleIdx) -> &mut $t {
                 &mut self[i.get()]
             }
         }
-        impl std::ops::Index<$crate::content::ArticleIdx> for Vec<$t> {
+        impl std::ops::Index<$crate::pipeline::content::ArticleIdx> for Vec<$t> {
             type Output = $t;
-            fn index(&self, i: $crate::content::ArticleIdx) -> &$t {
+            fn index(&self, i: $crate::pipeline::content::ArticleIdx) -> &$t {
                 &self[i.get()]
             }
         }
-        impl std::ops::IndexMut<$crate::content::ArticleIdx> for Vec<$t> {
-            fn index_mut(&mut self, i: $crate::content::ArticleIdx) -> &mut $t {
+        impl std::ops::IndexMut<$crate::pipeline::content::ArticleIdx> for Vec<$t> {
+            fn index_mut(&mut self, i: $crate::pipeline::content::ArticleIdx) -> &mut $t {
                 &mut self[i.get()]
             }
         }

@@ -9,10 +9,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::assess::Counts;
-use crate::content::{Article, ArticleIdx, Claim, PerArticle, Stance};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::graph::{self, Graph};
+use crate::pipeline::assess::Counts;
+use crate::pipeline::content::{Article, ArticleIdx, Claim, PerArticle, Stance};
+use crate::pipeline::graph::{self, Graph};
 use crate::text::slugify;
 
 /// An outlet: every article whose `outlet` has the same id.
@@ -415,7 +415,9 @@ const RARE_WORD_MAX: usize = 64;
 /// Pairs of articles `(a, b, share)` with `a < b` that share most of their
 /// statements (see [`NEAR_COPY_SHARE`]): the share is of the article with
 /// the larger matched fraction.
-pub(crate) fn near_copies(docs: &[crate::document::Doc]) -> Vec<(ArticleIdx, ArticleIdx, f64)> {
+pub(crate) fn near_copies(
+    docs: &[crate::pipeline::document::Doc],
+) -> Vec<(ArticleIdx, ArticleIdx, f64)> {
     use rustc_hash::FxHashMap;
     // (article, statement) → words, for statements long enough to compare.
     let words: Vec<Vec<Vec<u64>>> = docs
@@ -496,7 +498,7 @@ pub(crate) fn near_copies(docs: &[crate::document::Doc]) -> Vec<(ArticleIdx, Art
 /// declares: their agreement would otherwise count as two sources.
 pub(crate) fn check_independence(
     articles: &[Article],
-    docs: &[crate::document::Doc],
+    docs: &[crate::pipeline::document::Doc],
     findings: &Findings,
 ) -> Diagnostics {
     let mut diags = Diagnostics::default();
@@ -525,9 +527,9 @@ pub(crate) fn check_independence(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{Evidence, Status, Verdict};
     use crate::diag::SourceFile;
-    use crate::document;
+    use crate::pipeline::content::{Evidence, Status, Verdict};
+    use crate::pipeline::document;
 
     fn at(positions: &[usize]) -> Vec<ArticleIdx> {
         positions.iter().map(|&i| ArticleIdx::new(i)).collect()
@@ -643,7 +645,7 @@ mod tests {
             "Fishermen in Lisbon landed a record catch of sardines. Prices at the harbour market fell sharply. Restaurants expect a busy weekend.",
         ]
         .iter()
-        .map(|t| crate::document::parse(t))
+        .map(|t| crate::pipeline::document::parse(t))
         .collect();
         let pairs = near_copies(&docs);
         assert_eq!(pairs.len(), 1, "{pairs:?}");

@@ -11,11 +11,11 @@ use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
-use crate::anchor::{self, Anchor, AnchorError, QuoteQuery};
-use crate::assess::Assessment;
-use crate::content::{Article, ArticleIdx, Claim, Stance};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::document::Doc;
+use crate::pipeline::anchor::{self, Anchor, AnchorError, QuoteQuery};
+use crate::pipeline::assess::Assessment;
+use crate::pipeline::content::{Article, ArticleIdx, Claim, Stance};
+use crate::pipeline::document::Doc;
 use crate::text::shorten;
 
 /// Anchors of every piece of evidence: `[claim][evidence]`, `None` where it
@@ -307,9 +307,9 @@ impl Graph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{Evidence, Status, Verdict};
     use crate::diag::SourceFile;
-    use crate::document;
+    use crate::pipeline::content::{Evidence, Status, Verdict};
+    use crate::pipeline::document;
 
     fn article(id: &str) -> Article {
         Article {

@@ -95,7 +95,7 @@ impl Verdict {
 
 impl Stance {
     /// Neutral symbols: a stance says what a report does with a claim, not
-    /// whether it is right (that is its [`crate::assess::Assessment`]), so
+    /// whether it is right (that is its [`crate::pipeline::assess::Assessment`]), so
     /// none of these is a verdict's symbol.
     pub(crate) fn icon(self) -> &'static str {
         match self {

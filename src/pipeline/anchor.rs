@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use crate::document::Doc;
+use crate::pipeline::document::Doc;
 use crate::text::{is_ascii_space, printable_ascii_spaces};
 
 #[cfg(test)]
@@ -423,7 +423,7 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document;
+    use crate::pipeline::document;
 
     /// The piece map answers as the per-byte maps of the plain definition do,
     /// at every char boundary.

@@ -356,8 +356,8 @@ fn starts_sentence(rest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::statements::split_sentences_in;
-    use crate::statements::tests::sents;
+    use crate::pipeline::statements::split_sentences_in;
+    use crate::pipeline::statements::tests::sents;
 
     // --- abbreviations of other languages --------------------------------------------------
 

@@ -6,11 +6,13 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::claims::signoff;
-use crate::content::{self, Article, ArticleIdx, Claim, Content, ContentPage, SiteConfig, Status};
 use crate::diag::Diagnostics;
-use crate::document::{self, Doc};
-use crate::findings::Findings;
-use crate::graph::{self, Graph};
+use crate::pipeline::content::{
+    self, Article, ArticleIdx, Claim, Content, ContentPage, SiteConfig, Status,
+};
+use crate::pipeline::document::{self, Doc};
+use crate::pipeline::findings::Findings;
+use crate::pipeline::graph::{self, Graph};
 use crate::stages::StageClock;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -70,7 +72,7 @@ impl Site {
 
     /// The article whose id is `id`: a linear scan, for one-off look-ups
     /// (a request names one article); a loop over many ids builds
-    /// [`crate::graph::article_index`] instead.
+    /// [`crate::pipeline::graph::article_index`] instead.
     pub fn article_idx(&self, id: &str) -> Option<ArticleIdx> {
         ArticleIdx::enumerate(&self.articles).find_map(|(i, a)| (a.id == id).then_some(i))
     }
@@ -165,7 +167,7 @@ pub fn from_content(
 /// Each article's document, in parallel; with `free_markdown`, the article's
 /// Markdown is dropped as soon as its document is made.
 fn split(articles: &mut [Article], language: &str, free_markdown: bool) -> Vec<Doc> {
-    let lang = crate::statements::Language::of(language);
+    let lang = crate::pipeline::statements::Language::of(language);
     articles
         .par_iter_mut()
         .map(|a| {
@@ -223,7 +225,7 @@ pub(crate) fn assemble(
     }
     let known: Vec<String> = content.articles.iter().map(|a| a.id.clone()).collect();
     content::check_derived_from(&content.articles, &known, diags);
-    crate::findings::check_outlet_names(&content.articles, diags);
+    crate::pipeline::findings::check_outlet_names(&content.articles, diags);
     let graph = Graph::build(&content.articles, &docs, &claims, &kept);
     let findings = Findings::build(&content.articles, &claims, &graph);
     Site {

@@ -212,7 +212,7 @@ fn strip_trailing_quotes(s: &str) -> (&str, bool) {
 
 #[cfg(test)]
 mod tests {
-    use crate::statements::tests::sents;
+    use crate::pipeline::statements::tests::sents;
 
     // --- quotes -----------------------------------------------------------------------------
 

@@ -137,9 +137,9 @@ pub(super) fn uax29_full_after_start(text: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::statements::ids::{normalise, slug};
-    use crate::statements::split_sentences;
-    use crate::statements::uax29::{chunk_cuts, uax29_fast, uax29_simple_bounds};
+    use crate::pipeline::statements::ids::{normalise, slug};
+    use crate::pipeline::statements::split_sentences;
+    use crate::pipeline::statements::uax29::{chunk_cuts, uax29_fast, uax29_simple_bounds};
 
     fn assert_same_split(text: &str) {
         assert_eq!(
@@ -255,7 +255,7 @@ mod tests {
             }
             let markdown = std::fs::read_to_string(&path).expect("article");
             assert_same_split(&markdown);
-            let doc = crate::document::parse(&markdown);
+            let doc = crate::pipeline::document::parse(&markdown);
             for block in &doc.blocks {
                 assert_same_split(&doc.text[block.range.clone()]);
                 blocks += 1;

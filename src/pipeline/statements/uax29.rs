@@ -285,7 +285,9 @@ pub(super) fn uax29_simple_bounds(text: &str) -> Option<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::statements::reference::{chunk_cuts_reference, uax29_full, uax29_full_after_start};
+    use crate::pipeline::statements::reference::{
+        chunk_cuts_reference, uax29_full, uax29_full_after_start,
+    };
 
     /// One of each UAX #29 sentence class that matters to the seams (Lower, Upper, Numeric,
     /// ATerm, STerm, Sp, CR, LF, Sep, Close, SContinue, OLetter, Extend, Format, Other), ASCII

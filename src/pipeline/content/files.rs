@@ -304,7 +304,7 @@ pub fn is_forbidden_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::parse_article;
+    use crate::pipeline::content::parse_article;
 
     #[test]
     fn forbidden_chars_are_dropped_with_a_warning_naming_the_line() {

@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::content::{Stance, Verdict};
+use crate::pipeline::content::{Stance, Verdict};
 
 /// The reader-facing assessment of one piece of evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::statements;
+use crate::pipeline::statements;
 use crate::text::escape_html_into;
 use crate::url::safe_href;
 
@@ -69,7 +69,7 @@ struct Run {
 }
 
 // A site's documents follow its articles' order (see `ArticleIdx`).
-crate::content::indexed_by_article!(Doc);
+crate::pipeline::content::indexed_by_article!(Doc);
 
 impl Doc {
     pub fn statement_text(&self, i: usize) -> &str {

@@ -52,8 +52,8 @@ pub enum Body {
 
 impl Article {
     /// Frees the article's Markdown, for a build that reads only the
-    /// article's [`crate::document::Doc`] once it is split (see
-    /// [`crate::site::compile_for_build`]). The body reads as empty from
+    /// article's [`crate::pipeline::document::Doc`] once it is split (see
+    /// [`crate::pipeline::site::compile_for_build`]). The body reads as empty from
     /// then on; the file keeps its name, and its text too while anything
     /// else holds the file (a warning that will show an excerpt of it).
     pub(crate) fn release_text(&mut self) {

@@ -116,7 +116,7 @@ fn glued_boundary(text: &str, start: usize, end: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::statements::tests::sents;
+    use crate::pipeline::statements::tests::sents;
 
     // --- seed mess: sentences glued without a space ----------------------------------------
 
