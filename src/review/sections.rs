@@ -136,8 +136,13 @@ fn id_of(code: &str) -> Option<String> {
     if key.trim().trim_matches(['"', '\'']) != "id" {
         return None;
     }
-    let doc: toml_edit::DocumentMut = code.parse().ok()?;
-    doc.get("id")?.as_str().map(str::to_string)
+    // The loader's TOML reader, so the id is the one `check` reads.
+    let doc = toml::de::DeTable::parse(code).ok()?;
+    doc.get_ref()
+        .get("id")?
+        .get_ref()
+        .as_str()
+        .map(str::to_string)
 }
 
 /// The claims' sections of `text`, in order; `None` when the file is not
