@@ -27,14 +27,16 @@ use std::sync::Arc;
 use crate::diag::{Diagnostics, SourceFile};
 use crate::pipeline::content::{self, Claim, Evidence};
 
-/// A claim fingerprint: 32 bytes of blake3.
+/// A hash of what pages show of a claim: 32 bytes of blake3 (not the
+/// sign-off fingerprint of `claims::signoff`, which names what a reviewer
+/// approved).
 pub(super) type Print = [u8; 32];
 
 /// A hash of everything about a claim that a page can show. The
 /// destructuring is exhaustive on purpose: a field added to [`Claim`] or
 /// [`Evidence`] must be considered here, or edits to it would not
 /// re-render the pages showing it.
-pub(super) fn fingerprint(claim: &Claim) -> Print {
+pub(super) fn shown_print(claim: &Claim) -> Print {
     let Claim {
         id,
         text,
@@ -125,7 +127,7 @@ pub(super) struct Section {
     /// The problems found in it (warnings: a section with errors makes
     /// the file be parsed whole), spans in the file as it was.
     pub diags: Diagnostics,
-    /// Its claims' ids and fingerprints.
+    /// Its claims. ids and shown prints.
     pub prints: Vec<(String, Print)>,
 }
 
@@ -136,7 +138,7 @@ pub(super) struct Parsed {
     pub claims: Vec<Claim>,
     pub diags: Diagnostics,
     pub sections: Option<Vec<Section>>,
-    /// The claims' ids and fingerprints, in order.
+    /// The claims. ids and shown prints, in order.
     pub prints: Vec<(String, Print)>,
 }
 
@@ -337,7 +339,7 @@ pub(super) fn parse_whole(file: &Arc<SourceFile>) -> Parsed {
     let claims = content::parse_claims(file, &mut diags);
     let prints: Vec<(String, Print)> = claims
         .iter()
-        .map(|c| (c.id.clone(), fingerprint(c)))
+        .map(|c| (c.id.clone(), shown_print(c)))
         .collect();
     let sections = (!diags.has_errors())
         .then(|| split(&file.text))
@@ -459,7 +461,7 @@ pub(super) fn parse_sections(
                 }
                 for mut c in parsed {
                     relocate(&mut c, 0, range.start, file);
-                    prints.push((c.id.clone(), fingerprint(&c)));
+                    prints.push((c.id.clone(), shown_print(&c)));
                     claims.push(c);
                 }
                 for mut x in d {

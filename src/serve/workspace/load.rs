@@ -34,7 +34,7 @@ pub(super) struct ClaimsSlot {
     pub(super) path: PathBuf,
     pub(super) hash: blake3::Hash,
     pub(super) diags: Diagnostics,
-    /// Its claims, in order, with a fingerprint of everything pages show.
+    /// Its claims, in order, with a hash of everything pages show (`serve::claims::shown_print`).
     pub(super) claims: Vec<(String, Print)>,
     /// How to re-parse it a claim at a time ([`claims::parse_sections`]).
     pub(super) sections: Option<Vec<claims::Section>>,
