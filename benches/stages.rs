@@ -13,10 +13,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
+use crosscheck::Project;
 use crosscheck::pipeline::anchor::{self, QuoteQuery};
 use crosscheck::pipeline::content::ArticleIdx;
 use crosscheck::pipeline::document::{self, Doc};
-use crosscheck::pipeline::site::{self, BuildOptions, Site};
+use crosscheck::pipeline::site::{BuildOptions, Site};
 use crosscheck::render::{self, Job, Renderer};
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
@@ -69,7 +70,8 @@ static QUOTES: LazyLock<Vec<String>> = LazyLock::new(|| {
 
 static SITE: LazyLock<(Site, Renderer)> = LazyLock::new(|| {
     let root = corpus();
-    let (site, diags) = site::compile(&root, BuildOptions::default());
+    let project = Project::open(&root).expect("the corpus is a folder");
+    let (site, diags) = project.compile(BuildOptions::default());
     assert!(!diags.has_errors(), "{}", diags.render(false));
     let renderer = match Renderer::new(&root) {
         Ok(r) => r,
@@ -138,8 +140,8 @@ fn anchor_n_quotes(bencher: Bencher, n: usize) {
 
 #[divan::bench]
 fn compile_corpus(bencher: Bencher) {
-    let root = corpus();
-    bencher.bench(|| site::compile(black_box(&root), BuildOptions::default()));
+    let project = Project::open(&corpus()).expect("the corpus is a folder");
+    bencher.bench(|| black_box(&project).compile(BuildOptions::default()));
 }
 
 /// The corpus's claims file twenty times over (300 claims, 1,020 pieces of

@@ -12,7 +12,7 @@ use crosscheck::diag::Diagnostics;
 use crosscheck::pipeline::anchor::{self, AnchorError, QuoteQuery};
 use crosscheck::pipeline::content;
 use crosscheck::pipeline::document::{self, Doc};
-use crosscheck::pipeline::site::{self, BuildOptions};
+use crosscheck::pipeline::site::BuildOptions;
 use crosscheck::pipeline::statements;
 use crosscheck::render;
 
@@ -379,7 +379,8 @@ pub fn check_anchor(markdown: &str, quotes: &[String]) {
 /// to an element id of the article page and every statement has an id.
 /// Returns the pages (path → bytes) when the build succeeded.
 pub fn check_build(root: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
-    let (site, mut diags) = site::compile(root, BuildOptions { drafts: true });
+    let project = crosscheck::Project::open(root).expect("the fuzz project is a folder");
+    let (site, mut diags) = project.compile(BuildOptions { drafts: true });
     let renderer = render::Renderer::new(root);
     let result = match (site, renderer) {
         (Some(site), Ok(renderer)) if !diags.has_errors() => {
@@ -737,7 +738,7 @@ pub const TEMPLATE_NAMES: &[&str] = &[
 
 struct TemplateProject {
     dir: tempfile::TempDir,
-    site: site::Site,
+    site: crosscheck::Site,
 }
 
 static TEMPLATE_PROJECT: std::sync::OnceLock<std::sync::Mutex<TemplateProject>> =
@@ -758,7 +759,9 @@ pub fn check_templates(data: &[u8]) {
             },
         );
         copy_tree(&fixture.join("content"), &dir.path().join("content"));
-        let (site, diags) = site::compile(dir.path(), BuildOptions { drafts: true });
+        let (site, diags) = crosscheck::Project::open(dir.path())
+            .expect("a temp folder")
+            .compile(BuildOptions { drafts: true });
         let site = site.unwrap_or_else(|| panic!("fixture compiles: {}", diags.render(false)));
         std::sync::Mutex::new(TemplateProject { dir, site })
     });

@@ -2,11 +2,11 @@
 //! need it between rebuilds (the review API), so they answer from memory
 //! instead of loading and compiling the project from disk per request.
 //!
-//! The builder marks the cell [building](SiteCell::building) when a
+//! The builder marks the cell as building (`SiteCell::building`) when a
 //! rebuild starts (readers then wait for it: the files changed), and
 //! [publishes](SiteCell::publish) the new site as soon as it is compiled,
 //! before rendering. Each published site names the
-//! [version of the claims files](ClaimsVersion) it was compiled from, so a
+//! version of the claims files it was compiled from (`ClaimsVersion`), so a
 //! reader can tell whether it is the site of the files on disk now.
 
 use std::sync::atomic::{AtomicU64, Ordering};

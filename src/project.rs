@@ -5,9 +5,9 @@
 //! split → anchor → graph → findings), [`Project::check`] (that, plus every
 //! check `crosscheck check` makes, templates rendered in memory),
 //! [`Project::build`] (that, rendered into the site's staging tree and
-//! swapped in). Rendering goes to a [`Sink`]: the staged folder for
+//! swapped in). Rendering goes to a `Sink`: the staged folder for
 //! `build`, memory for `check` (and for the live preview, which renders
-//! into its own page map; see [`crate::serve`]).
+//! into its own page map; see `crate::serve`).
 //!
 //! ```no_run
 //! use crosscheck::project::Project;
@@ -254,7 +254,11 @@ impl Project {
         &self.given
     }
 
-    /// Loads and compiles the content (see [`site::compile`]).
+    /// Loads the content and runs every stage up to the compiled [`Site`].
+    /// `None` when the content could not be loaded at all; a `Site` may
+    /// come with errors too (quotes that did not anchor are left out of
+    /// its graph), so callers that publish must check
+    /// [`Diagnostics::has_errors`].
     pub fn compile(&self, options: BuildOptions) -> (Option<Site>, Diagnostics) {
         site::compile(&self.root, options)
     }
@@ -302,7 +306,7 @@ impl Project {
     /// once every file is there (see [`crate::output`]).
     ///
     /// A build that finishes without a warning leaves a receipt beside the
-    /// site: the digest of everything it read ([`crate::inputs`]). When the
+    /// site: the digest of everything it read (`crate::inputs`). When the
     /// next build finds the same digest and the site as that build left it,
     /// the site is already what it would make, and it stops there, having
     /// read the inputs once and written nothing.

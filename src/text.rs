@@ -9,7 +9,7 @@ pub(crate) fn escape_html_into(out: &mut String, s: &str) {
     pulldown_cmark_escape::escape_html(out, s).expect("writing to a String cannot fail");
 }
 
-/// [`escape_html_into`] a new string.
+/// `escape_html_into` a new string.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     escape_html_into(&mut out, s);

@@ -1,6 +1,6 @@
 //! The whole build on a generated content folder: site.toml, a few
 //! articles and a claims file written from structured fuzz input into a
-//! temporary folder, then `site::compile` + `render::render_site`. Must
+//! temporary folder, then `Project::compile` + `render::render_site`. Must
 //! never panic; a valid project must produce a site whose links resolve.
 #![no_main]
 use libfuzzer_sys::arbitrary::{self, Arbitrary};

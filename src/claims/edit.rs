@@ -6,7 +6,7 @@
 //! file as it was: line endings (CRLF, or a mix), a byte-order mark, and the
 //! few spellings toml_edit would normalise (`[[ claim ]]`) stay as they are.
 //!
-//! Writes are optimistic: every edit names the [version](version_of) of the
+//! Writes are optimistic: every edit names the version of the
 //! file the reviewer saw, and is refused with [`EditError::Conflict`] when
 //! the file on disk is no longer that one. The write itself is atomic (a
 //! temporary file in the same folder, fsync, rename, fsync of the folder).

@@ -19,7 +19,7 @@ pub(crate) const BLOCK_SEPARATOR: &str = "\n\n";
 
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
-    /// The article's rendered text: blocks joined by [`BLOCK_SEPARATOR`].
+    /// The article's rendered text: blocks joined by `BLOCK_SEPARATOR`.
     pub text: String,
     pub blocks: Vec<Block>,
     pub statements: Vec<Statement>,

@@ -72,7 +72,7 @@ impl Site {
 
     /// The article whose id is `id`: a linear scan, for one-off look-ups
     /// (a request names one article); a loop over many ids builds
-    /// [`crate::pipeline::graph::article_index`] instead.
+    /// `crate::pipeline::graph::article_index` instead.
     pub fn article_idx(&self, id: &str) -> Option<ArticleIdx> {
         ArticleIdx::enumerate(&self.articles).find_map(|(i, a)| (a.id == id).then_some(i))
     }
@@ -118,7 +118,7 @@ impl Site {
 /// not be loaded at all; a `Site` may come with errors too (quotes that did
 /// not anchor are left out of its graph), so callers that publish must
 /// check [`Diagnostics::has_errors`].
-pub fn compile(root: &Path, options: BuildOptions) -> (Option<Site>, Diagnostics) {
+pub(crate) fn compile(root: &Path, options: BuildOptions) -> (Option<Site>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let site = content::load(root, &mut diags).and_then(|c| from_content(c, options, &mut diags));
     diags.sort();

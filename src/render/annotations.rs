@@ -12,7 +12,7 @@
 //!   one, else its page on this site;
 //! - `target.selector`: a `TextQuoteSelector` (`exact` is the passage the
 //!   quote matched, as it reads in the article; `prefix`/`suffix` are up to
-//!   [`CONTEXT_CHARS`] characters around it) and a `TextPositionSelector`
+//!   `CONTEXT_CHARS` characters around it) and a `TextPositionSelector`
 //!   (`start`/`end` count Unicode code points into the article's text as
 //!   crosscheck extracts it: markdown removed, blocks separated by a blank
 //!   line);

@@ -1,7 +1,7 @@
 //! The reviewer workflow: turn a browser selection into a quote
-//! ([`selection`]), edit one claim's table of the claims files
-//! ([`sections`], over the lossless editor [`crate::claims::edit`]), sign
-//! off (`crosscheck signoff`, [`sign`]; what a sign-off covers is
+//! (`selection`), edit one claim's table of the claims files
+//! (`sections`, over the lossless editor [`crate::claims::edit`]), sign
+//! off (`crosscheck signoff`, `sign`; what a sign-off covers is
 //! [`crate::claims::signoff`]) and the HTTP API of `serve --review`
 //! ([`api`]). Rejected suggestions are [`crate::suggest::rejected`].
 //!
@@ -86,7 +86,7 @@ impl ClaimsFiles {
     }
 
     /// Claim `id`'s table, parsed for editing: on its own where the file
-    /// allows ([`sections`]), else the whole file.
+    /// allows (`sections`), else the whole file.
     pub fn file_of(&self, id: &str) -> Result<Edit, EditError> {
         for (fi, (_, name, bytes)) in self.files.iter().enumerate() {
             if let Some(sections) = split(bytes) {

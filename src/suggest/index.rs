@@ -11,7 +11,7 @@ use super::{ClaimSuggestion, MIN_RELATIVE, MIN_SCORE, round};
 use crate::pipeline::content::{ArticleIdx, PerArticle, Stance};
 use crate::pipeline::site::Site;
 
-/// What statements are ranked with: the site, its [`Terms`] (built here,
+/// What statements are ranked with: the site, its `Terms` (built here,
 /// or kept up to date by the caller), and for `suggest`'s alignment the
 /// stems and vectors of every statement.
 pub struct Index<'a> {

@@ -634,7 +634,7 @@ fn bad_new_fields_are_errors_naming_file_line_and_column() {
 fn a_signed_verdict_never_changes_without_an_update() {
     let proj = Project::fixture("reader");
     let root = proj.path();
-    let (site, _) = crosscheck::pipeline::site::compile(
+    let (site, _) = compile_with(
         root,
         crosscheck::pipeline::site::BuildOptions { drafts: true },
     );

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crosscheck::claims::edit::{ClaimsFile, EditError, Field, NewEvidence};
 use crosscheck::pipeline::content::{Stance, Status, Verdict};
-use crosscheck::pipeline::site::{self, BuildOptions};
+use crosscheck::pipeline::site::BuildOptions;
 use crosscheck::review::{ClaimsFiles, consistency, signoff};
 
 use crate::support::{self, Project, replace_in_file, repo};
@@ -378,7 +378,7 @@ fn a_committed_edit_is_written_and_reads_back() {
     )
     .unwrap();
     files.commit(&f).unwrap();
-    let (site, diags) = site::compile(dir.path(), BuildOptions { drafts: true });
+    let (site, diags) = support::compile_with(dir.path(), BuildOptions { drafts: true });
     assert!(!diags.has_errors(), "{}", diags.render(false));
     let site = site.unwrap();
     let c = site
@@ -395,7 +395,7 @@ fn a_committed_edit_is_written_and_reads_back() {
 
 /// Signs off `claim` in the project at `root` as the API does.
 fn sign_off(root: &Path, claim: &str) {
-    let (site, _) = site::compile(root, BuildOptions { drafts: true });
+    let (site, _) = support::compile_with(root, BuildOptions { drafts: true });
     let site = site.unwrap();
     let ci = site.claims.iter().position(|c| c.id == claim).unwrap();
     let fp = site.fingerprint(ci);
@@ -412,7 +412,7 @@ fn sign_off_lapses_when_a_quoted_sentence_is_edited() {
     sign_off(root, "meeting-lasted-five-hours");
     let claims = std::fs::read_to_string(root.join("content/claims.toml")).unwrap();
     assert!(claims.contains("status = \"approved\"\nreviewer = \"A. Reviewer\"\nreviewed = 2026-11-21\nsignoff = \"v2:"), "{claims}");
-    let (site, diags) = site::compile(root, BuildOptions::default());
+    let (site, diags) = support::compile_with(root, BuildOptions::default());
     assert!(diags.is_empty(), "{}", diags.render(false));
     assert!(
         site.unwrap()
@@ -429,7 +429,7 @@ fn sign_off_lapses_when_a_quoted_sentence_is_edited() {
         text.replace("for nearly five", "for\nnearly five"),
     )
     .unwrap();
-    let (_, diags) = site::compile(root, BuildOptions::default());
+    let (_, diags) = support::compile_with(root, BuildOptions::default());
     assert!(diags.is_empty(), "{}", diags.render(false));
 
     // Editing the quoted sentence (outside the quote itself) is.
@@ -438,7 +438,7 @@ fn sign_off_lapses_when_a_quoted_sentence_is_edited() {
         text.replace("ending after midnight", "ending before midnight"),
     )
     .unwrap();
-    let (site, diags) = site::compile(root, BuildOptions::default());
+    let (site, diags) = support::compile_with(root, BuildOptions::default());
     let msgs: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
     assert_eq!(
         msgs,
@@ -455,7 +455,7 @@ fn sign_off_lapses_when_a_quoted_sentence_is_edited() {
             .iter()
             .all(|c| c.id != "meeting-lasted-five-hours")
     );
-    let (site, _) = site::compile(root, BuildOptions { drafts: true });
+    let (site, _) = support::compile_with(root, BuildOptions { drafts: true });
     let site = site.unwrap();
     let c = site
         .claims
@@ -467,7 +467,7 @@ fn sign_off_lapses_when_a_quoted_sentence_is_edited() {
     assert_eq!(lapsed, ["meeting-lasted-five-hours"]);
     // Signing off again records the new state.
     sign_off(root, "meeting-lasted-five-hours");
-    let (_, diags) = site::compile(root, BuildOptions::default());
+    let (_, diags) = support::compile_with(root, BuildOptions::default());
     assert!(diags.is_empty(), "{}", diags.render(false));
 }
 
@@ -484,7 +484,7 @@ fn sign_off_lapses_when_evidence_is_added_or_the_claim_reworded() {
     )
     .unwrap();
     files.commit(&f).unwrap();
-    let (_, diags) = site::compile(root, BuildOptions::default());
+    let (_, diags) = support::compile_with(root, BuildOptions::default());
     assert_eq!(diags.warning_count(), 1, "{}", diags.render(false));
 
     let dir = Project::fixture("review-project");
@@ -492,7 +492,7 @@ fn sign_off_lapses_when_evidence_is_added_or_the_claim_reworded() {
     sign_off(root, "meeting-lasted-five-hours");
     let path = root.join("content/claims.toml");
     replace_in_file(&path, "about five hours.", "about six hours.");
-    let (_, diags) = site::compile(root, BuildOptions::default());
+    let (_, diags) = support::compile_with(root, BuildOptions::default());
     assert!(
         diags.iter().any(|d| d.message.contains(signoff::LAPSED)),
         "{}",
@@ -512,7 +512,7 @@ fn consistency_flags_verdicts_at_odds_and_claims_without_evidence() {
         "  stance = \"contradicts\"   # wire copy",
     );
     std::fs::write(&path, text).unwrap();
-    let (site, _) = site::compile(root, BuildOptions { drafts: true });
+    let (site, _) = support::compile_with(root, BuildOptions { drafts: true });
     let site = site.unwrap();
     let d = consistency::check(&site.claims, &site.pages);
     // The review fixture names no sources and has no desk pages; those
@@ -697,9 +697,9 @@ mod http {
 
         /// The id of the statement of `article` containing `passage`.
         pub fn statement(&self, article: &str, passage: &str) -> (String, String) {
-            let (site, _) = crosscheck::pipeline::site::compile(
+            let (site, _) = crate::support::compile_with(
                 self.dir.path(),
-                crosscheck::pipeline::site::BuildOptions { drafts: true },
+                crosscheck::BuildOptions { drafts: true },
             );
             let site = site.unwrap();
             let ai = site.articles.iter().position(|a| a.id == article).unwrap();
@@ -797,7 +797,7 @@ fn api_selection_of_repeated_words_records_the_occurrence() {
         ]
     );
     // It anchors to the selected statement, not the first "The talks".
-    let (site, d) = site::compile(s.dir.path(), BuildOptions { drafts: true });
+    let (site, d) = support::compile_with(s.dir.path(), BuildOptions { drafts: true });
     assert!(!d.has_errors(), "{}", d.render(false));
     let site = site.unwrap();
     let ci = site
@@ -1184,7 +1184,7 @@ fn api_sign_off_records_a_fingerprint_that_lapses_when_the_quoted_sentence_chang
     let article = s.dir.path().join("content/articles/wire-a.md");
     replace_in_file(&article, "after midnight", "before midnight");
     assert_eq!(state_of(&s), "lapsed");
-    let (_, diags) = site::compile(s.dir.path(), BuildOptions::default());
+    let (_, diags) = support::compile_with(s.dir.path(), BuildOptions::default());
     assert!(
         diags
             .iter()
@@ -1251,7 +1251,7 @@ fn api_suggestions_can_be_accepted_or_rejected_for_good() {
     });
     assert!(!still, "{state}");
     // The loader does not read the rejected file as claims.
-    let (_, diags) = site::compile(s.dir.path(), BuildOptions::default());
+    let (_, diags) = support::compile_with(s.dir.path(), BuildOptions::default());
     assert!(!diags.has_errors(), "{}", diags.render(false));
 
     let (tue, _) = s.statement("wire-a", "Putin met the envoys on Tuesday");
@@ -1326,10 +1326,7 @@ fn the_example_claims_file_parses_for_editing_and_round_trips() {
     let f = ClaimsFile::parse("content/claims.toml", bytes.clone()).unwrap();
     assert_eq!(f.to_bytes(), bytes);
     // Every claim the loader sees is one the editor sees.
-    let (site, _) = crosscheck::pipeline::site::compile(
-        repo(),
-        crosscheck::pipeline::site::BuildOptions { drafts: true },
-    );
+    let (site, _) = support::compile_with(repo(), BuildOptions { drafts: true });
     assert_eq!(f.claim_ids().len(), site.unwrap().claims.len());
 }
 
@@ -1340,7 +1337,7 @@ fn a_lapsed_claim_page_says_so_when_published_with_drafts() {
     sign_off(root, "meeting-lasted-five-hours");
     let article = root.join("content/articles/wire-a.md");
     replace_in_file(&article, "after midnight", "before midnight");
-    let (site, _) = site::compile(root, BuildOptions { drafts: true });
+    let (site, _) = support::compile_with(root, BuildOptions { drafts: true });
     let site = site.unwrap();
     let renderer = crosscheck::render::Renderer::new(root).unwrap();
     let pages = crosscheck::render::render_site(&site, &renderer).unwrap();
@@ -1589,7 +1586,7 @@ fn big_project(n: usize) -> Project {
 /// Compiles the project and publishes it to `cell`, as serve's builder
 /// does after each save.
 fn publish(root: &Path, cell: &crosscheck::compiled::SiteCell) {
-    let (site, diags) = site::compile(root, BuildOptions { drafts: true });
+    let (site, diags) = support::compile_with(root, BuildOptions { drafts: true });
     assert!(!diags.has_errors(), "{}", diags.render(false));
     let version = ClaimsFiles::read(root).unwrap().version();
     cell.publish(Some(std::sync::Arc::new(site.unwrap())), Some(version));
@@ -1778,7 +1775,7 @@ fn signoff_from_the_command_line_edits_only_the_claims_sign_off_lines() {
         "{}",
         changed[4]
     );
-    let (site, diags) = site::compile(dir.path(), BuildOptions { drafts: false });
+    let (site, diags) = support::compile_with(dir.path(), BuildOptions { drafts: false });
     assert!(!diags.has_errors(), "{}", diags.render(false));
     let site = site.unwrap();
     let ci = site
@@ -1862,7 +1859,7 @@ fn signoff_from_the_command_line_edits_only_the_claims_sign_off_lines() {
     assert!(resigned.contains(
         "  [[claim.update]]\n  date = 2026-12-08\n  note = \"Paper B's five minutes was a misprint.\"\n  verdict_before = \"accurate\"\n"
     ));
-    let (_, diags) = site::compile(dir.path(), BuildOptions { drafts: false });
+    let (_, diags) = support::compile_with(dir.path(), BuildOptions { drafts: false });
     assert!(!diags.has_errors(), "{}", diags.render(false));
 }
 

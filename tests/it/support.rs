@@ -178,10 +178,17 @@ pub fn replace_in_file(path: &Path, from: &str, to: &str) {
 /// Compiles a project in this process, through the front door as the
 /// commands do; it must have no errors.
 pub fn compile(root: &Path) -> Site {
-    let project = crosscheck::Project::open(root).unwrap_or_else(|e| panic!("{e}"));
-    let (site, diags) = project.compile(BuildOptions::default());
+    let (site, diags) = compile_with(root, BuildOptions::default());
     assert!(!diags.has_errors(), "{}", diags.render(false));
     site.expect("the project compiles")
+}
+
+/// Compiles a project in this process, through the front door, with
+/// `options`: the site (when it compiles) and every problem found.
+pub fn compile_with(root: &Path, options: BuildOptions) -> (Option<Site>, crosscheck::Diagnostics) {
+    crosscheck::Project::open(root)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .compile(options)
 }
 
 /// Renders a compiled site in this process: page path → bytes.

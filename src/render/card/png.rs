@@ -10,7 +10,7 @@
 //! Greek, Cyrillic, Arabic, Hebrew, general punctuation, currency and the
 //! verdict and assessment icons. Any other character — CJK, Devanagari,
 //! Thai, emoji… — has no glyph and is drawn as Noto Sans's "missing glyph"
-//! box; [`missing_glyphs`] finds them so the build can say so. The SVG on
+//! box; `missing_glyphs` finds them so the build can say so. The SVG on
 //! the page is drawn by the reader's browser with the reader's fonts, so it
 //! shows those scripts.
 

@@ -10,7 +10,7 @@
 //!   no DNS rebinding — and, when the browser sends one, in `Origin` (no
 //!   other web page can write through the reviewer's browser);
 //!
-//! and is refused with 403 otherwise. Bodies are at most [`BODY_LIMIT`]
+//! and is refused with 403 otherwise. Bodies are at most `BODY_LIMIT`
 //! bytes of JSON with exactly the documented fields; anything else is a 400
 //! with a message, and the claims file is untouched. Writes name the
 //! `version` of the claims files the page was loaded with and are refused
@@ -34,9 +34,9 @@
 //! [`SiteCell`]), once it is the site of the claims files on disk (it waits
 //! for a rebuild in progress), and ranks with term statistics kept up to
 //! date with each compile
-//! ([`Terms::update`](crate::suggest::Terms::update)). Writes never wait
+//! (`Terms::update`). Writes never wait
 //! for a rebuild: they edit the claim's own table in the file
-//! ([`super::sections`]), read the articles they quote from the compiled
+//! (`super::sections`), read the articles they quote from the compiled
 //! site when the file on disk is the one compiled (else from the file), and
 //! compute a sign-off's fingerprint from the claim as the file has it.
 //! Without a cell (the API on its own), each read compiles the project
@@ -192,7 +192,7 @@ impl ReviewMode {
 }
 
 /// The review API and its assets on their own, compiling the project
-/// from disk for every read (serve's review mode uses [`ReviewMode`]).
+/// from disk for every read (serve's review mode uses `ReviewMode`).
 pub fn router(config: ReviewConfig) -> Router {
     let project = open(&config);
     routes(Api::new(config, project, None))
