@@ -439,35 +439,38 @@ pub(crate) fn render_into(
     let failed = AtomicBool::new(false);
     let results: Vec<Result<(String, usize), RenderError>> = jobs
         .par_iter()
-        .map(|&job| {
-            let derived = render::derived_key(site, job);
-            if let Some((path, key)) = &derived {
-                if let Some(len) = sink.keep_derived(path, *key) {
-                    observer.done_one();
-                    return Ok((path.clone(), len as usize));
-                }
-            }
-            let rendered = render::render_job(site, renderer, job);
-            observer.done_one();
-            match rendered {
-                Ok(page) if !failed.load(Ordering::Relaxed) => {
-                    let entry = (page.path.clone(), page.bytes.len());
-                    match derived {
-                        Some((_, key)) => sink.put_derived(page, key),
-                        None => sink.put(page),
+        .map_init(
+            || render::Scratch::new(site),
+            |scratch, &job| {
+                let derived = render::derived_key(site, job);
+                if let Some((path, key)) = &derived {
+                    if let Some(len) = sink.keep_derived(path, *key) {
+                        observer.done_one();
+                        return Ok((path.clone(), len as usize));
                     }
-                    .map_err(RenderError::Io)?;
-                    Ok(entry)
                 }
-                Ok(page) => Ok((page.path, page.bytes.len())),
-                Err(d) => {
-                    failed.store(true, Ordering::Relaxed);
-                    let mut diags = Diagnostics::default();
-                    diags.push(d);
-                    Err(RenderError::Content(diags))
+                let rendered = render::render_job_with(site, renderer, job, scratch);
+                observer.done_one();
+                match rendered {
+                    Ok(page) if !failed.load(Ordering::Relaxed) => {
+                        let entry = (page.path.clone(), page.bytes.len());
+                        match derived {
+                            Some((_, key)) => sink.put_derived(page, key),
+                            None => sink.put(page),
+                        }
+                        .map_err(RenderError::Io)?;
+                        Ok(entry)
+                    }
+                    Ok(page) => Ok((page.path, page.bytes.len())),
+                    Err(d) => {
+                        failed.store(true, Ordering::Relaxed);
+                        let mut diags = Diagnostics::default();
+                        diags.push(d);
+                        Err(RenderError::Content(diags))
+                    }
                 }
-            }
-        })
+            },
+        )
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut diags = Diagnostics::default();

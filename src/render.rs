@@ -182,11 +182,19 @@ impl Renderer {
         })
     }
 
-    fn render_erased(&self, name: &str, view: &dyn erased::View) -> Result<String, Diagnostic> {
-        let ctx = view
-            .context()
+    fn render_erased(
+        &self,
+        name: &str,
+        view: &dyn erased::View,
+        scratch: &mut Scratch,
+    ) -> Result<String, Diagnostic> {
+        let fields = view
+            .fields()
             .map_err(|e| Diagnostic::error(format!("template context for {name}: {e}")))?;
-        self.tera.render(name, &ctx).map_err(|e| {
+        let ctx = scratch.with_page(fields);
+        let rendered = self.tera.render(name, ctx);
+        scratch.clear_page();
+        rendered.map_err(|e| {
             let chain = error_chain(&e);
             let d = Diagnostic::error(format!("template {name}: {chain}"));
             if chain.contains("block.statements") {
@@ -358,7 +366,10 @@ pub(crate) fn render_jobs(
 ) -> Result<Vec<Page>, Diagnostics> {
     let results: Vec<Result<Page, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(site, renderer, *job))
+        .map_init(
+            || Scratch::new(site),
+            |scratch, job| render_job_with(site, renderer, *job, scratch),
+        )
         .collect();
     let mut diags = Diagnostics::default();
     let mut pages = Vec::with_capacity(results.len());
@@ -419,10 +430,25 @@ pub(crate) fn derived_key(site: &Site, job: Job) -> Option<(String, u64)> {
     }
 }
 
+/// Renders one job. For many, [`render_job_with`] and one [`Scratch`] per
+/// worker save setting up the shared context again for each.
 pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Diagnostic> {
-    let page = |path: String, view: &dyn erased::View| -> Result<Page, Diagnostic> {
+    render_job_with(site, renderer, job, &mut Scratch::new(site))
+}
+
+/// Renders one job with a context reused from the worker's previous job.
+pub fn render_job_with(
+    site: &Site,
+    renderer: &Renderer,
+    job: Job,
+    scratch: &mut Scratch,
+) -> Result<Page, Diagnostic> {
+    let mut page = |path: String, view: &dyn erased::View| -> Result<Page, Diagnostic> {
         let name = template_of(job).expect("a template job");
-        Ok(Page::new(path, renderer.render_erased(name, view)?))
+        Ok(Page::new(
+            path,
+            renderer.render_erased(name, view, scratch)?,
+        ))
     };
     match job {
         Job::Index => page("index.html".into(), &pages::index_view(site)),
@@ -523,12 +549,59 @@ pub fn render_job(site: &Site, renderer: &Renderer, job: Job) -> Result<Page, Di
 /// context the same way.
 mod erased {
     pub(crate) trait View {
-        fn context(&self) -> Result<tera::Context, tera::Error>;
+        /// The view's top-level fields, as the template reads them.
+        fn fields(&self) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error>;
     }
 
     impl<T: serde::Serialize> View for T {
-        fn context(&self) -> Result<tera::Context, tera::Error> {
-            tera::Context::from_serialize(self)
+        fn fields(&self) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
+            match serde_json::to_value(self)? {
+                serde_json::Value::Object(map) => Ok(map),
+                _ => Err(serde::ser::Error::custom("a view is a struct")),
+            }
+        }
+    }
+}
+
+/// A template context reused from page to page by one worker: it holds
+/// what every page of a site shares, the catalogue `t` (hundreds of
+/// strings, which copied into each page's context cost more than the rest
+/// of most pages' data), and each page's own fields only while it renders.
+pub struct Scratch {
+    ctx: tera::Context,
+    t: serde_json::Value,
+    /// The fields of the page being rendered, to take out again after.
+    page_keys: Vec<String>,
+}
+
+impl Scratch {
+    /// A context for pages of `site`.
+    pub fn new(site: &Site) -> Scratch {
+        let t = site.config.strings.template_value().clone();
+        let mut ctx = tera::Context::new();
+        ctx.insert("t", &t);
+        Scratch {
+            ctx,
+            t,
+            page_keys: Vec::new(),
+        }
+    }
+
+    fn with_page(&mut self, fields: serde_json::Map<String, serde_json::Value>) -> &tera::Context {
+        self.page_keys.extend(fields.keys().cloned());
+        let page = tera::Context::from_value(serde_json::Value::Object(fields))
+            .expect("an object is a context");
+        self.ctx.extend(page);
+        &self.ctx
+    }
+
+    /// Back to the shared fields alone, so no page sees another's.
+    fn clear_page(&mut self) {
+        for key in self.page_keys.drain(..) {
+            self.ctx.remove(&key);
+        }
+        if !self.ctx.contains_key("t") {
+            self.ctx.insert("t", &self.t);
         }
     }
 }
@@ -627,6 +700,41 @@ mod tests {
         assert!(s.contains("\\u2028\\u2029 é “q” \u{2027}\u{202A}"), "{s}");
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn a_page_rendered_after_another_with_one_scratch_sees_only_its_own_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        for rel in [
+            "content/site.toml",
+            "content/claims.toml",
+            "content/articles/daily-courier.md",
+        ] {
+            let to = dir.path().join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(fixture.join(rel), to).unwrap();
+        }
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/article.html"),
+            "{% if claim is defined %}saw a claim{% else %}clean{% endif %}: {{ t.nav.claims }}",
+        )
+        .unwrap();
+        let (site, diags) = crate::pipeline::site::compile(
+            dir.path(),
+            crate::pipeline::site::BuildOptions { drafts: true },
+        );
+        let site = site.unwrap_or_else(|| panic!("{}", diags.render(false)));
+        assert!(!site.claims.is_empty());
+        let renderer = Renderer::new(dir.path()).unwrap_or_else(|d| panic!("{}", d.render(false)));
+        let article = Job::Article(site.article_indices().next().unwrap());
+        let fresh = render_job(&site, &renderer, article).unwrap();
+        let mut scratch = Scratch::new(&site);
+        render_job_with(&site, &renderer, Job::Claim(0), &mut scratch).unwrap();
+        let after_a_claim = render_job_with(&site, &renderer, article, &mut scratch).unwrap();
+        assert_eq!(after_a_claim.bytes, fresh.bytes);
+        assert_eq!(String::from_utf8_lossy(&fresh.bytes), "clean: Claims");
     }
 
     #[test]

@@ -32,8 +32,7 @@ pub(super) struct EmbedView<'a> {
     sides: Vec<EmbedSide>,
     reviewer: Option<&'a str>,
     reviewed: Option<&'a str>,
-    /// The catalogue (see [`super::views::Frame::t`]).
-    t: &'a serde_json::Value,
+    // The catalogue, `t`, comes from the renderer's `Scratch`, as on pages.
 }
 
 /// The reports taking one stance on the claim, with what that makes of
@@ -86,7 +85,6 @@ pub(super) fn embed_view(site: &Site, ci: usize) -> EmbedView<'_> {
     let cfg = &site.config;
     EmbedView {
         site: SiteView::new(cfg),
-        t: cfg.strings.template_value(),
         claim: claim_summary(site, ci, "../../"),
         page_href: "./",
         sides: sides(site, ci),

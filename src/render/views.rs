@@ -148,8 +148,9 @@ pub(super) struct Frame<'a> {
     pub footer_pages: Vec<NavLink>,
     /// What each assessment means, for the legend pages show.
     pub legend: Vec<LegendEntry>,
-    /// The catalogue: every word of the templates (`t.nav.claims`).
-    pub t: &'a serde_json::Value,
+    // The catalogue, `t` (`t.nav.claims`), is not here: it is the same on
+    // every page, so the renderer puts it into each worker's context once
+    // (`render::Scratch`) instead of copying it into every page's.
 }
 
 #[derive(Serialize)]
@@ -227,6 +228,5 @@ pub(super) fn frame<'a>(
         nav_pages: site.pages.iter().filter(|p| p.nav).map(link).collect(),
         footer_pages: site.pages.iter().map(link).collect(),
         legend: legend(&c.strings),
-        t: c.strings.template_value(),
     }
 }
