@@ -73,8 +73,45 @@ const BOLD_FACTOR: f32 = 1.2;
 /// own fonts (the SVG on the page) and its exact width in the PNG card's
 /// bold font, so a line fits in both.
 fn text_width(s: &str) -> f32 {
-    let estimate = s.chars().map(char_width).sum::<f32>() * BOLD_FACTOR;
-    estimate.max(png::bold_advance_em(s))
+    Width::of(s).em()
+}
+
+/// [`text_width`] kept as a text grows a character at a time, so wrapping
+/// measures each character once rather than every candidate line from its
+/// start. Both sums are added up in the text's order, as measuring the
+/// whole text would, so the result is the same to the bit.
+#[derive(Debug, Clone, Copy, Default)]
+struct Width {
+    estimate: f32,
+    exact: f32,
+}
+
+impl Width {
+    fn of(s: &str) -> Width {
+        let mut w = Width::default();
+        w.push_str(s);
+        w
+    }
+
+    fn push(&mut self, c: char) {
+        self.estimate += char_width(c);
+        self.exact += png::bold_advance_char(c);
+    }
+
+    fn push_str(&mut self, s: &str) {
+        for c in s.chars() {
+            self.push(c);
+        }
+    }
+
+    fn with(mut self, c: char) -> Width {
+        self.push(c);
+        self
+    }
+
+    fn em(&self) -> f32 {
+        (self.estimate * BOLD_FACTOR).max(self.exact)
+    }
 }
 
 /// Greedy word wrap into lines at most `max_em` wide; words longer than a
@@ -83,14 +120,19 @@ fn text_width(s: &str) -> f32 {
 pub(crate) fn wrap(text: &str, max_em: f32, max_lines: usize) -> (Vec<String>, bool) {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
+    let mut line_width = Width::default();
     for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        if text_width(&candidate) <= max_em {
-            line = candidate;
+        let mut candidate = line_width;
+        if !line.is_empty() {
+            candidate.push(' ');
+        }
+        candidate.push_str(word);
+        if candidate.em() <= max_em {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+            line_width = candidate;
             continue;
         }
         if !line.is_empty() {
@@ -98,13 +140,17 @@ pub(crate) fn wrap(text: &str, max_em: f32, max_lines: usize) -> (Vec<String>, b
         }
         // A word wider than a line: break it by characters.
         let mut piece = String::new();
+        let mut piece_width = Width::default();
         for c in word.chars() {
-            if !piece.is_empty() && text_width(&format!("{piece}{c}")) > max_em {
+            if !piece.is_empty() && piece_width.with(c).em() > max_em {
                 lines.push(std::mem::take(&mut piece));
+                piece_width = Width::default();
             }
             piece.push(c);
+            piece_width.push(c);
         }
         line = piece;
+        line_width = piece_width;
     }
     if !line.is_empty() {
         lines.push(line);

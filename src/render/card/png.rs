@@ -272,27 +272,23 @@ fn palette(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     Some((palette, indices))
 }
 
-/// How wide `text` is set in bold on the PNG card, in ems: the sum of
-/// each character's advance in the first bold face that has it (as
-/// [`fallback`] picks faces), the missing-glyph box's for a character no
-/// face has. Kerning and contextual forms are left out: they change a line
-/// by a few per cent, which the card's margins absorb.
-pub(crate) fn bold_advance_em(text: &str) -> f32 {
+/// How wide a character is set in bold on the PNG card, in ems: its
+/// advance in the first bold face that has it (as [`fallback`] picks
+/// faces), the missing-glyph box's when no face has it. A text's width is
+/// the sum over its characters: kerning and contextual forms are left out,
+/// they change a line by a few per cent, which the card's margins absorb.
+pub(crate) fn bold_advance_char(c: char) -> f32 {
     let faces = &FONTS_LOADED.faces;
     let bold = || faces.iter().filter(|f| f.weight >= 600);
-    text.chars()
-        .map(|c| {
+    bold()
+        .chain(faces.iter())
+        .find_map(|f| f.advance(c))
+        .or_else(|| {
             bold()
-                .chain(faces.iter())
-                .find_map(|f| f.advance(c))
-                .or_else(|| {
-                    bold()
-                        .next()
-                        .and_then(|f| f.metrics.advance_width(skrifa::GlyphId::NOTDEF))
-                })
-                .unwrap_or(0.6)
+                .next()
+                .and_then(|f| f.metrics.advance_width(skrifa::GlyphId::NOTDEF))
         })
-        .sum()
+        .unwrap_or(0.6)
 }
 
 /// The characters of `text` that no embedded font has a glyph for (white
