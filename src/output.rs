@@ -15,7 +15,8 @@
 //!   `RENAME_EXCHANGE` on Linux), and the old site becomes the next
 //!   build's staging tree.
 //!
-//! A derived file (a card's PNG, a pure function of its SVG) is recorded
+//! A derived file (a card's PNG, a pure function of its SVG; a page, a
+//! pure function of its view, the templates and the catalogue) is recorded
 //! in the manifest with a key of what it was made from; a build that asks
 //! for the same key keeps the file without making it again.
 //!

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use crate::diag::Diagnostics;
 use crate::output::{OutputError, Page, StagedSite, Written};
 use crate::pipeline::site::{self, BuildOptions, Site};
-use crate::render::{self, Job, Renderer};
+use crate::render::{self, Job, Rendered, Renderer};
 use crate::stages::StageClock;
 
 /// A project folder (holding `content/` and optionally `templates/`).
@@ -449,19 +449,23 @@ pub(crate) fn render_into(
                         return Ok((path.clone(), len as usize));
                     }
                 }
-                let rendered = render::render_job_with(site, renderer, job, scratch);
+                // A page from a template whose key (program, templates,
+                // catalogue, the page's data) the sink holds is kept as is.
+                let keep = |path: &str, key: u64| sink.keep_derived(path, key);
+                let rendered = render::render_job_keyed(site, renderer, job, scratch, &keep);
                 observer.done_one();
                 match rendered {
-                    Ok(page) if !failed.load(Ordering::Relaxed) => {
+                    Ok(Rendered::Kept { path, len }) => Ok((path, len as usize)),
+                    Ok(Rendered::Page(page, page_key)) if !failed.load(Ordering::Relaxed) => {
                         let entry = (page.path.clone(), page.bytes.len());
-                        match derived {
-                            Some((_, key)) => sink.put_derived(page, key),
+                        match derived.map(|(_, key)| key).or(page_key) {
+                            Some(key) => sink.put_derived(page, key),
                             None => sink.put(page),
                         }
                         .map_err(RenderError::Io)?;
                         Ok(entry)
                     }
-                    Ok(page) => Ok((page.path, page.bytes.len())),
+                    Ok(Rendered::Page(page, _)) => Ok((page.path, page.bytes.len())),
                     Err(d) => {
                         failed.store(true, Ordering::Relaxed);
                         let mut diags = Diagnostics::default();

@@ -63,6 +63,12 @@ mod template_check;
 
 pub struct Renderer {
     tera: Tera,
+    /// What every page's key starts from (see [`Renderer::page_key`]):
+    /// the source this program is built from and every template's name
+    /// and text. `None` when a
+    /// template calls one of Tera's functions whose result is not a
+    /// function of the page's data (`now`, `get_random`, `get_env`).
+    key_base: Option<blake3::Hasher>,
     style: String,
     /// `search.js`, copied as is (not a Tera template).
     script: String,
@@ -175,11 +181,30 @@ impl Renderer {
             return Err(diags);
         }
         Ok(Renderer {
+            key_base: key_base(&sources),
             tera,
             style,
             script,
             favicon,
         })
+    }
+
+    /// A key of everything page `name` with `view` is made from: the
+    /// program's source, the templates, the catalogue and the view's data. Tera's
+    /// output is a function of these alone, so a build that finds the same
+    /// key recorded for the page's file keeps the file without rendering
+    /// it (`StagedSite::keep_derived`, as for a card's PNG).
+    fn page_key(&self, name: &str, view: &dyn erased::View, scratch: &Scratch) -> Option<u64> {
+        let mut h = self.key_base.clone()?;
+        h.update(&scratch.t_digest);
+        h.update(&(name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+        view.write_json(&mut h).ok()?;
+        Some(u64::from_le_bytes(
+            h.finalize().as_bytes()[..8]
+                .try_into()
+                .expect("eight bytes"),
+        ))
     }
 
     fn render_erased(
@@ -208,6 +233,29 @@ impl Renderer {
             }
         })
     }
+}
+
+/// See [`Renderer::key_base`].
+fn key_base(sources: &BTreeMap<String, Arc<SourceFile>>) -> Option<blake3::Hasher> {
+    let unkeyable = ["now(", "get_random(", "get_env("];
+    if sources
+        .values()
+        .any(|f| unkeyable.iter().any(|call| f.text.contains(call)))
+    {
+        return None;
+    }
+    let mut h = blake3::Hasher::new();
+    h.update(b"crosscheck page key 1\0");
+    // The source this program is built from (see build.rs): a crosscheck
+    // built from other code renders every page again.
+    h.update(env!("CROSSCHECK_SOURCE_DIGEST").as_bytes());
+    for (name, file) in sources {
+        for part in [name.as_bytes(), file.text.as_bytes()] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+    }
+    Some(h)
 }
 
 fn error_chain(e: &tera::Error) -> String {
@@ -443,13 +491,67 @@ pub fn render_job_with(
     job: Job,
     scratch: &mut Scratch,
 ) -> Result<Page, Diagnostic> {
-    let mut page = |path: String, view: &dyn erased::View| -> Result<Page, Diagnostic> {
+    match render_job_keyed(site, renderer, job, scratch, &|_, _| None)? {
+        Rendered::Page(page, _) => Ok(page),
+        Rendered::Kept { .. } => unreachable!("nothing is kept when keep says no"),
+    }
+}
+
+/// What [`render_job_keyed`] did with a job.
+pub(crate) enum Rendered {
+    /// The page, with the key it was made from when it has one.
+    Page(Page, Option<u64>),
+    /// `keep` held a file of this key: not rendered again.
+    Kept { path: String, len: u64 },
+}
+
+/// Renders one job, unless it is a page from a template and `keep(path,
+/// key)` says it holds that page made from the same key (returning the
+/// length of the file it keeps).
+pub(crate) fn render_job_keyed(
+    site: &Site,
+    renderer: &Renderer,
+    job: Job,
+    scratch: &mut Scratch,
+    keep: &dyn Fn(&str, u64) -> Option<u64>,
+) -> Result<Rendered, Diagnostic> {
+    let mut key = None;
+    let mut page = |path: String, view: &dyn erased::View| -> Result<Page, KeptOr> {
         let name = template_of(job).expect("a template job");
+        key = renderer.page_key(name, view, scratch);
+        if let Some(len) = key.and_then(|k| keep(&path, k)) {
+            return Err(KeptOr::Kept { path, len });
+        }
         Ok(Page::new(
             path,
             renderer.render_erased(name, view, scratch)?,
         ))
     };
+    match render_job_pages(site, renderer, job, &mut page) {
+        Ok(p) => Ok(Rendered::Page(p, key)),
+        Err(KeptOr::Kept { path, len }) => Ok(Rendered::Kept { path, len }),
+        Err(KeptOr::Failed(d)) => Err(d),
+    }
+}
+
+/// A page that need not be rendered, or a failure.
+enum KeptOr {
+    Kept { path: String, len: u64 },
+    Failed(Diagnostic),
+}
+
+impl From<Diagnostic> for KeptOr {
+    fn from(d: Diagnostic) -> KeptOr {
+        KeptOr::Failed(d)
+    }
+}
+
+fn render_job_pages(
+    site: &Site,
+    renderer: &Renderer,
+    job: Job,
+    page: &mut dyn FnMut(String, &dyn erased::View) -> Result<Page, KeptOr>,
+) -> Result<Page, KeptOr> {
     match job {
         Job::Index => page("index.html".into(), &pages::index_view(site)),
         Job::Data => Ok(Page::new("data.json", data_json(site))),
@@ -497,7 +599,7 @@ pub fn render_job_with(
             let id = &site.claims[i].id;
             crate::render::card::png::rasterise(&crate::render::card::verdict_card(site, i))
                 .map(|png| Page::new(format!("claims/{id}/card.png"), png))
-                .map_err(|e| Diagnostic::error(format!("claims/{id}/card.png: {e}")))
+                .map_err(|e| Diagnostic::error(format!("claims/{id}/card.png: {e}")).into())
         }
         Job::Embed(i) => page(
             format!("claims/{}/embed.html", site.claims[i].id),
@@ -551,9 +653,15 @@ mod erased {
     pub(crate) trait View {
         /// The view's top-level fields, as the template reads them.
         fn fields(&self) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error>;
+        /// The same data as JSON, written out (for a page's key).
+        fn write_json(&self, w: &mut dyn std::io::Write) -> Result<(), serde_json::Error>;
     }
 
     impl<T: serde::Serialize> View for T {
+        fn write_json(&self, w: &mut dyn std::io::Write) -> Result<(), serde_json::Error> {
+            serde_json::to_writer(w, self)
+        }
+
         fn fields(&self) -> Result<serde_json::Map<String, serde_json::Value>, serde_json::Error> {
             match serde_json::to_value(self)? {
                 serde_json::Value::Object(map) => Ok(map),
@@ -570,6 +678,8 @@ mod erased {
 pub struct Scratch {
     ctx: tera::Context,
     t: serde_json::Value,
+    /// The catalogue's digest, for pages' keys.
+    t_digest: [u8; 32],
     /// The fields of the page being rendered, to take out again after.
     page_keys: Vec<String>,
 }
@@ -580,9 +690,12 @@ impl Scratch {
         let t = site.config.strings.template_value().clone();
         let mut ctx = tera::Context::new();
         ctx.insert("t", &t);
+        let mut h = blake3::Hasher::new();
+        serde_json::to_writer(&mut h, &t).expect("JSON values serialise");
         Scratch {
             ctx,
             t,
+            t_digest: *h.finalize().as_bytes(),
             page_keys: Vec::new(),
         }
     }
@@ -704,23 +817,13 @@ mod tests {
 
     #[test]
     fn a_page_rendered_after_another_with_one_scratch_sees_only_its_own_fields() {
-        let dir = tempfile::tempdir().unwrap();
-        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-        for rel in [
-            "content/site.toml",
-            "content/claims.toml",
-            "content/articles/daily-courier.md",
-        ] {
-            let to = dir.path().join(rel);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(fixture.join(rel), to).unwrap();
-        }
-        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-        std::fs::write(
-            dir.path().join("templates/article.html"),
-            "{% if claim is defined %}saw a claim{% else %}clean{% endif %}: {{ t.nav.claims }}",
-        )
-        .unwrap();
+        let dir = keyed_project(
+            &[(
+                "article.html",
+                "{% if claim is defined %}saw a claim{% else %}clean{% endif %}: {{ t.nav.claims }}",
+            )],
+            None,
+        );
         let (site, diags) = crate::pipeline::site::compile(
             dir.path(),
             crate::pipeline::site::BuildOptions { drafts: true },
@@ -735,6 +838,110 @@ mod tests {
         let after_a_claim = render_job_with(&site, &renderer, article, &mut scratch).unwrap();
         assert_eq!(after_a_claim.bytes, fresh.bytes);
         assert_eq!(String::from_utf8_lossy(&fresh.bytes), "clean: Claims");
+    }
+
+    /// Two articles and the claims of the `basic` fixture, with
+    /// `templates/` from `templates` and the catalogue overrides `i18n_en`.
+    fn keyed_project(templates: &[(&str, &str)], i18n_en: Option<&str>) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        for rel in [
+            "content/site.toml",
+            "content/claims.toml",
+            "content/articles/daily-courier.md",
+            "content/articles/harbour-news.md",
+        ] {
+            let to = dir.path().join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(fixture.join(rel), to).unwrap();
+        }
+        for (name, text) in templates {
+            std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+            std::fs::write(dir.path().join("templates").join(name), text).unwrap();
+        }
+        if let Some(text) = i18n_en {
+            std::fs::create_dir_all(dir.path().join("content/i18n")).unwrap();
+            std::fs::write(dir.path().join("content/i18n/en.toml"), text).unwrap();
+        }
+        dir
+    }
+
+    /// The key each article page is rendered under, and whether a sink
+    /// holding exactly those keys keeps the pages without rendering them.
+    fn article_keys(dir: &std::path::Path) -> (Vec<Option<u64>>, bool) {
+        let (site, diags) = crate::pipeline::site::compile(
+            dir,
+            crate::pipeline::site::BuildOptions { drafts: true },
+        );
+        let site = site.unwrap_or_else(|| panic!("{}", diags.render(false)));
+        let renderer = Renderer::new(dir).unwrap_or_else(|d| panic!("{}", d.render(false)));
+        let mut scratch = Scratch::new(&site);
+        let mut keys = Vec::new();
+        let mut held = Vec::new();
+        for ai in site.article_indices() {
+            match render_job_keyed(&site, &renderer, Job::Article(ai), &mut scratch, &|_, _| {
+                None
+            })
+            .unwrap()
+            {
+                Rendered::Page(page, key) => {
+                    keys.push(key);
+                    held.extend(key.map(|k| (page.path.clone(), k, page.bytes.len() as u64)));
+                }
+                Rendered::Kept { .. } => unreachable!(),
+            }
+        }
+        let keep = |path: &str, key: u64| {
+            held.iter()
+                .find(|(p, k, _)| p == path && *k == key)
+                .map(|&(_, _, len)| len)
+        };
+        let all_kept = site.article_indices().all(|ai| {
+            matches!(
+                render_job_keyed(&site, &renderer, Job::Article(ai), &mut scratch, &keep).unwrap(),
+                Rendered::Kept { .. }
+            )
+        });
+        (keys, all_kept)
+    }
+
+    #[test]
+    fn a_page_is_kept_only_under_the_key_of_its_data_templates_and_words() {
+        let plain = keyed_project(&[], None);
+        let (keys, kept) = article_keys(plain.path());
+        assert!(keys.iter().all(Option::is_some), "{keys:?}");
+        assert!(kept, "pages held under their keys are kept, not rendered");
+        assert_ne!(keys[0], keys[1], "two articles, two keys");
+        assert_eq!(
+            article_keys(plain.path()).0,
+            keys,
+            "the same project, the same keys"
+        );
+
+        // Another article text, template or word of the catalogue: every
+        // page it could change gets another key.
+        let edited = keyed_project(&[], None);
+        let article = edited.path().join("content/articles/daily-courier.md");
+        let text = std::fs::read_to_string(&article).unwrap();
+        std::fs::write(&article, format!("{text}\nA new closing sentence.\n")).unwrap();
+        let (after, _) = article_keys(edited.path());
+        assert_ne!(after[0], keys[0]);
+        assert_eq!(after[1], keys[1], "the other article's page is unchanged");
+
+        let template = keyed_project(&[("article.html", "{{ article.title }}")], None);
+        let (with_template, _) = article_keys(template.path());
+        assert!(with_template.iter().zip(&keys).all(|(a, b)| a != b));
+
+        let words = keyed_project(&[], Some("[nav]\nclaims = \"Checks\"\n"));
+        let (with_words, _) = article_keys(words.path());
+        assert!(with_words.iter().zip(&keys).all(|(a, b)| a != b));
+
+        // A template that reads the environment renders every time.
+        let clock = keyed_project(
+            &[("article.html", "{{ get_env(name=\"HOME\", default=\"\") }}")],
+            None,
+        );
+        assert!(article_keys(clock.path()).0.iter().all(Option::is_none));
     }
 
     #[test]

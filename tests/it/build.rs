@@ -1,6 +1,7 @@
 //! `crosscheck build` end to end on fixture folders: the pages people read,
 //! the data tools read, and what happens when the build must fail.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::support::*;
@@ -452,7 +453,7 @@ fn files_of_an_earlier_build_never_linger() {
 /// Every file of a folder: relative path → (inode, modification time),
 /// what changes when a file is written.
 #[cfg(unix)]
-fn identities(dir: &Path) -> std::collections::BTreeMap<String, (u64, i64, i64)> {
+fn identities(dir: &Path) -> BTreeMap<String, (u64, i64, i64)> {
     use std::os::unix::fs::MetadataExt;
     walkdir::WalkDir::new(dir)
         .into_iter()
@@ -594,6 +595,81 @@ fn a_card_png_is_made_again_only_when_what_it_is_drawn_from_changes() {
     );
 }
 
+/// A page is kept without rendering only when its data, the templates
+/// and the catalogue are those it was made from: a template changed and
+/// changed back, a word of the catalogue changed, and the edit of one
+/// article each leave exactly the pages a fresh build makes.
+#[test]
+fn pages_kept_from_earlier_builds_are_those_a_fresh_build_makes() {
+    let proj = Project::fixture("reader");
+    let root = proj.path();
+    let out = root.join("site");
+    let same_as_fresh = |why: &str| {
+        let fresh = tempfile::tempdir().unwrap();
+        assert!(build(root, &fresh.path().join("site")).status.success());
+        let (kept, fresh) = (snapshot(&out), snapshot(&fresh.path().join("site")));
+        let pages = |s: &BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
+            s.iter()
+                .filter(|(k, _)| k.as_str() != ".crosscheck-manifest")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        let (kept, fresh) = (pages(&kept), pages(&fresh));
+        let differ: Vec<&String> = fresh
+            .keys()
+            .filter(|k| kept.get(*k) != fresh.get(*k))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "{why}: these differ from a fresh build: {differ:?}"
+        );
+        assert_eq!(kept.len(), fresh.len(), "{why}");
+    };
+    verbose_build(root, &out);
+    verbose_build(root, &out);
+    same_as_fresh("built twice");
+
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let base = std::fs::read_to_string(repo().join("templates/base.html")).unwrap();
+    assert!(base.contains("</footer>"));
+    std::fs::write(
+        root.join("templates/base.html"),
+        base.replace("</footer>", "<p>Checked twice.</p></footer>"),
+    )
+    .unwrap();
+    verbose_build(root, &out);
+    same_as_fresh("a template changed");
+    let claim = std::fs::read_to_string(out.join("claims/mayor-resigned/index.html")).unwrap();
+    assert!(
+        claim.contains("Checked twice."),
+        "the new template reached the page"
+    );
+
+    // Back to the built-in template: the pages of two builds ago are
+    // those of this one (they are in the staging tree, under their keys).
+    std::fs::remove_dir_all(root.join("templates")).unwrap();
+    verbose_build(root, &out);
+    same_as_fresh("the template changed back");
+
+    write(
+        root,
+        "content/i18n/en.toml",
+        "[nav]\nreports = \"Sources\"\n",
+    );
+    verbose_build(root, &out);
+    same_as_fresh("a word of the catalogue changed");
+
+    let own = root.join("content/articles/own.md");
+    let text = std::fs::read_to_string(&own).unwrap();
+    std::fs::write(
+        &own,
+        format!("{text}\nWork resumes in June, the council said.\n"),
+    )
+    .unwrap();
+    verbose_build(root, &out);
+    same_as_fresh("an article changed");
+}
+
 #[test]
 fn output_is_deterministic_across_runs_and_thread_counts() {
     let dir = tempfile::tempdir().unwrap();
@@ -693,7 +769,26 @@ fn the_committed_example_site_is_reproduced_byte_for_byte() {
         missing.is_empty() && extra.is_empty(),
         "site/ is stale: run `cargo run --release -- build` (missing {missing:?}, extra {extra:?})"
     );
+    // The manifest's `from` lines key what each page was made from,
+    // starting from a digest of crosscheck's own source (build.rs): they
+    // change with any edit of `src/`, and a stale one only means the page
+    // is rendered again, so they are left out of the comparison.
+    let without_keys = |bytes: &[u8]| -> String {
+        String::from_utf8_lossy(bytes)
+            .lines()
+            .filter(|l| !l.starts_with("from "))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
     for (name, bytes) in &fresh {
+        if name == ".crosscheck-manifest" {
+            assert_eq!(
+                without_keys(&committed[name]),
+                without_keys(bytes),
+                "site/{name} is stale: run `cargo run --release -- build`"
+            );
+            continue;
+        }
         assert!(
             committed[name] == *bytes,
             "site/{name} is stale: run `cargo run --release -- build`"
