@@ -77,6 +77,12 @@ pub(crate) trait Sink: Sync {
         None
     }
 
+    /// Whether [`Sink::keep_derived`] can ever keep a file (else keys of
+    /// pages are not worth computing).
+    fn keeps_derived(&self) -> bool {
+        false
+    }
+
     /// Takes a derived file made from `key`.
     fn put_derived(&self, page: Page, _key: u64) -> Result<(), OutputError> {
         self.put(page)
@@ -90,6 +96,10 @@ impl Sink for StagedSite {
 
     fn keep_derived(&self, path: &str, key: u64) -> Option<u64> {
         StagedSite::keep_derived(self, path, key)
+    }
+
+    fn keeps_derived(&self) -> bool {
+        true
     }
 
     fn put_derived(&self, page: Page, key: u64) -> Result<(), OutputError> {
@@ -452,7 +462,8 @@ pub(crate) fn render_into(
                 // A page from a template whose key (program, templates,
                 // catalogue, the page's data) the sink holds is kept as is.
                 let keep = |path: &str, key: u64| sink.keep_derived(path, key);
-                let rendered = render::render_job_keyed(site, renderer, job, scratch, &keep);
+                let keep: Option<&render::Keep<'_>> = sink.keeps_derived().then_some(&keep);
+                let rendered = render::render_job_keyed(site, renderer, job, scratch, keep);
                 observer.done_one();
                 match rendered {
                     Ok(Rendered::Kept { path, len }) => Ok((path, len as usize)),

@@ -237,6 +237,8 @@ impl Renderer {
 
 /// See [`Renderer::key_base`].
 fn key_base(sources: &BTreeMap<String, Arc<SourceFile>>) -> Option<blake3::Hasher> {
+    // `get_env` is the one this Tera has; `now` and `get_random` come with
+    // its `builtins` feature, which is off, and are listed should it be on.
     let unkeyable = ["now(", "get_random(", "get_env("];
     if sources
         .values()
@@ -491,11 +493,15 @@ pub fn render_job_with(
     job: Job,
     scratch: &mut Scratch,
 ) -> Result<Page, Diagnostic> {
-    match render_job_keyed(site, renderer, job, scratch, &|_, _| None)? {
+    match render_job_keyed(site, renderer, job, scratch, None)? {
         Rendered::Page(page, _) => Ok(page),
         Rendered::Kept { .. } => unreachable!("nothing is kept when keep says no"),
     }
 }
+
+/// `keep(path, key)`: the length of the file the sink holds at `path`
+/// made from `key`, if it holds one.
+pub(crate) type Keep<'a> = dyn Fn(&str, u64) -> Option<u64> + 'a;
 
 /// What [`render_job_keyed`] did with a job.
 pub(crate) enum Rendered {
@@ -507,20 +513,23 @@ pub(crate) enum Rendered {
 
 /// Renders one job, unless it is a page from a template and `keep(path,
 /// key)` says it holds that page made from the same key (returning the
-/// length of the file it keeps).
+/// length of the file it keeps). Without `keep` (a sink that holds no
+/// earlier files) no key is computed.
 pub(crate) fn render_job_keyed(
     site: &Site,
     renderer: &Renderer,
     job: Job,
     scratch: &mut Scratch,
-    keep: &dyn Fn(&str, u64) -> Option<u64>,
+    keep: Option<&Keep<'_>>,
 ) -> Result<Rendered, Diagnostic> {
     let mut key = None;
     let mut page = |path: String, view: &dyn erased::View| -> Result<Page, KeptOr> {
         let name = template_of(job).expect("a template job");
-        key = renderer.page_key(name, view, scratch);
-        if let Some(len) = key.and_then(|k| keep(&path, k)) {
-            return Err(KeptOr::Kept { path, len });
+        if let Some(keep) = keep {
+            key = renderer.page_key(name, view, scratch);
+            if let Some(len) = key.and_then(|k| keep(&path, k)) {
+                return Err(KeptOr::Kept { path, len });
+            }
         }
         Ok(Page::new(
             path,
@@ -879,9 +888,13 @@ mod tests {
         let mut keys = Vec::new();
         let mut held = Vec::new();
         for ai in site.article_indices() {
-            match render_job_keyed(&site, &renderer, Job::Article(ai), &mut scratch, &|_, _| {
-                None
-            })
+            match render_job_keyed(
+                &site,
+                &renderer,
+                Job::Article(ai),
+                &mut scratch,
+                Some(&|_, _| None),
+            )
             .unwrap()
             {
                 Rendered::Page(page, key) => {
@@ -898,7 +911,14 @@ mod tests {
         };
         let all_kept = site.article_indices().all(|ai| {
             matches!(
-                render_job_keyed(&site, &renderer, Job::Article(ai), &mut scratch, &keep).unwrap(),
+                render_job_keyed(
+                    &site,
+                    &renderer,
+                    Job::Article(ai),
+                    &mut scratch,
+                    Some(&keep)
+                )
+                .unwrap(),
                 Rendered::Kept { .. }
             )
         });
