@@ -127,6 +127,11 @@ pub(crate) fn outlet_id(name: &str) -> String {
 /// member derives from another. Names that are no article's id are
 /// ignored here (`check_derived_from` reports them).
 pub(crate) fn independence_groups(articles: &[Article]) -> PerArticle<ArticleIdx> {
+    if articles.iter().all(|a| a.derived_from.is_empty()) {
+        // Every article is its own group (and saves serve an index of
+        // every id on every save).
+        return PerArticle::new(ArticleIdx::enumerate(articles).map(|(i, _)| i).collect());
+    }
     let index = graph::article_index(articles);
     // Union-find over plain positions: the index only names articles again
     // in the result.
@@ -149,20 +154,21 @@ pub(crate) fn independence_groups(articles: &[Article]) -> PerArticle<ArticleIdx
         }
     }
     let roots: Vec<usize> = (0..articles.len()).map(|i| find(&mut parent, i)).collect();
-    let mut representative: BTreeMap<usize, usize> = BTreeMap::new();
+    // Per root, its first article that derives from none.
+    let mut representative: Vec<Option<usize>> = vec![None; articles.len()];
     for (i, a) in articles.iter().enumerate() {
         let derives = a
             .derived_from
             .iter()
             .any(|(id, _)| index.get(id.as_str()).is_some_and(|&j| j.get() != i));
         if !derives {
-            representative.entry(roots[i]).or_insert(i);
+            representative[roots[i]].get_or_insert(i);
         }
     }
     PerArticle::new(
         roots
             .iter()
-            .map(|r| ArticleIdx::new(representative.get(r).copied().unwrap_or(*r)))
+            .map(|&r| ArticleIdx::new(representative[r].unwrap_or(r)))
             .collect(),
     )
 }
@@ -170,9 +176,20 @@ pub(crate) fn independence_groups(articles: &[Article]) -> PerArticle<ArticleIdx
 impl Findings {
     pub fn build(articles: &[Article], claims: &[Claim], graph: &Graph) -> Findings {
         let group = independence_groups(articles);
+        // A site has thousands of articles from a few outlets: each name's
+        // id is worked out once (serve compiles the findings on every save).
         let mut by_id: BTreeMap<String, Vec<ArticleIdx>> = BTreeMap::new();
+        let mut id_of: rustc_hash::FxHashMap<&str, String> = Default::default();
         for (i, a) in ArticleIdx::enumerate(articles) {
-            by_id.entry(outlet_id(&a.outlet)).or_default().push(i);
+            let id = id_of
+                .entry(a.outlet.as_str())
+                .or_insert_with(|| outlet_id(&a.outlet));
+            match by_id.get_mut(id.as_str()) {
+                Some(members) => members.push(i),
+                None => {
+                    by_id.insert(id.clone(), vec![i]);
+                }
+            }
         }
         let mut article_outlet = PerArticle::new(vec![0; articles.len()]);
         let mut outlets: Vec<Outlet> = by_id
@@ -201,6 +218,24 @@ impl Findings {
 
         let mut article_counts = PerArticle::new(vec![Counts::default(); articles.len()]);
         let mut sides = Vec::with_capacity(claims.len());
+        // Sorted, deduplicated independence groups of `articles` (those of
+        // outlet `only`, if given), into a buffer reused from claim to
+        // claim: serve compiles the findings of every claim on every save.
+        let groups_into =
+            |out: &mut Vec<ArticleIdx>, articles: &[ArticleIdx], only: Option<usize>| {
+                out.clear();
+                out.extend(
+                    articles
+                        .iter()
+                        .filter(|&&a| only.is_none_or(|o| article_outlet[a] == o))
+                        .map(|&a| group[a]),
+                );
+                out.sort_unstable();
+                out.dedup();
+            };
+        let (mut all, mut every, mut every_group, mut own) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut side_groups: [Vec<ArticleIdx>; 3] = Default::default();
         for (ci, refs) in graph.evidence.iter().enumerate() {
             let mut cs = ClaimSides::default();
             for r in refs {
@@ -211,11 +246,9 @@ impl Findings {
                     side.articles.push(r.article);
                 }
             }
-            for side in &mut cs.sides {
+            for (side, groups) in cs.sides.iter_mut().zip(&mut side_groups) {
                 side.articles.sort_unstable();
-                let mut groups: Vec<ArticleIdx> = side.articles.iter().map(|&a| group[a]).collect();
-                groups.sort_unstable();
-                groups.dedup();
+                groups_into(groups, &side.articles, None);
                 side.independent = groups.len();
                 side.outlets = side.articles.iter().map(|&a| article_outlet[a]).collect();
                 side.outlets.sort_unstable();
@@ -226,32 +259,18 @@ impl Findings {
             // Which outlets are alone on it (counting independence groups:
             // a copy of an outlet's own report by another outlet does not
             // keep it company), and which miss it.
-            let all: Vec<usize> = {
-                let mut v: Vec<usize> = cs.sides.iter().flat_map(|s| s.outlets.clone()).collect();
-                v.sort_unstable();
-                v.dedup();
-                v
-            };
-            let groups_of = |articles: &[ArticleIdx], only: Option<usize>| -> Vec<ArticleIdx> {
-                let mut g: Vec<ArticleIdx> = articles
-                    .iter()
-                    .filter(|&&a| only.is_none_or(|o| article_outlet[a] == o))
-                    .map(|&a| group[a])
-                    .collect();
-                g.sort_unstable();
-                g.dedup();
-                g
-            };
-            let every: Vec<ArticleIdx> = {
-                let mut a: Vec<ArticleIdx> =
-                    cs.sides.iter().flat_map(|s| s.articles.clone()).collect();
-                a.sort_unstable();
-                a.dedup();
-                a
-            };
+            all.clear();
+            all.extend(cs.sides.iter().flat_map(|s| s.outlets.iter().copied()));
+            all.sort_unstable();
+            all.dedup();
+            every.clear();
+            every.extend(cs.sides.iter().flat_map(|s| s.articles.iter().copied()));
+            every.sort_unstable();
+            every.dedup();
+            groups_into(&mut every_group, &every, None);
             for &oi in &all {
-                let own = groups_of(&every, Some(oi));
-                if groups_of(&every, None).iter().all(|g| own.contains(g)) {
+                groups_into(&mut own, &every, Some(oi));
+                if every_group.iter().all(|g| own.contains(g)) {
                     outlets[oi].alone.push((ci, Alone::OnlySource));
                     continue;
                 }
@@ -260,9 +279,11 @@ impl Findings {
                     let other = stance
                         .opposite()
                         .expect("supports and contradicts have one");
-                    let own = groups_of(side, Some(oi));
+                    groups_into(&mut own, side, Some(oi));
                     if !own.is_empty()
-                        && groups_of(side, None).iter().all(|g| own.contains(g))
+                        && side_groups[stance_index(stance)]
+                            .iter()
+                            .all(|g| own.contains(g))
                         && !cs.side(other).articles.is_empty()
                     {
                         outlets[oi].alone.push((ci, Alone::OnlyOnItsSide(stance)));
@@ -278,11 +299,8 @@ impl Findings {
             }
             sides.push(cs);
         }
-        for (oi, outlet) in outlets.iter_mut().enumerate() {
-            outlet.statements_checked = ArticleIdx::enumerate(articles)
-                .filter(|&(ai, _)| article_outlet[ai] == oi)
-                .map(|(ai, _)| graph.linked_count(ai))
-                .sum();
+        for (ai, _) in ArticleIdx::enumerate(articles) {
+            outlets[article_outlet[ai]].statements_checked += graph.linked_count(ai);
         }
         // Most contested first: the smaller independent side, then the
         // larger, then the claims file's order.
@@ -294,7 +312,11 @@ impl Findings {
             let c = sides[ci].side(Stance::Contradicts).independent;
             (std::cmp::Reverse(s.min(c)), std::cmp::Reverse(s.max(c)), ci)
         });
-        let index = graph::article_index(articles);
+        let index = if articles.iter().any(|a| !a.derived_from.is_empty()) {
+            graph::article_index(articles)
+        } else {
+            Default::default()
+        };
         let derived_from: PerArticle<Vec<ArticleIdx>> = PerArticle::new(
             ArticleIdx::enumerate(articles)
                 .map(|(i, a)| {
@@ -341,12 +363,19 @@ impl Findings {
 /// Outlet names that differ but give the same id are one outlet: say so,
 /// since it is more likely a spelling slip than two outlets.
 pub(crate) fn check_outlet_names(articles: &[Article], diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<String, &Article> = BTreeMap::new();
+    // Each name's id once: a site has thousands of articles from a few outlets.
+    let mut id_of: rustc_hash::FxHashMap<&str, String> = Default::default();
+    for a in articles {
+        id_of
+            .entry(a.outlet.as_str())
+            .or_insert_with(|| outlet_id(&a.outlet));
+    }
+    let mut seen: BTreeMap<&str, &Article> = BTreeMap::new();
     let mut sorted: Vec<&Article> = articles.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     for a in sorted {
-        let id = outlet_id(&a.outlet);
-        match seen.get(&id) {
+        let id = id_of[a.outlet.as_str()].as_str();
+        match seen.get(id) {
             Some(first) if first.outlet != a.outlet => diags.push(
                 Diagnostic::warning(format!(
                     "outlet \"{}\" of article `{}` is counted as the same outlet as \"{}\" (article `{}`)",

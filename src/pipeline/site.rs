@@ -189,7 +189,7 @@ fn anchor_and_assemble(
 ) -> Site {
     let anchors = graph::anchor_evidence(&content.articles, &docs, &content.claims, diags);
     clock.mark("anchor");
-    let site = assemble(content, docs, anchors, options, diags);
+    let site = assemble(content, docs, anchors, options, Graph::default(), diags);
     clock.mark("graph");
     site
 }
@@ -197,12 +197,14 @@ fn anchor_and_assemble(
 /// The stages after splitting and anchoring: sign-off lapses, the
 /// publishing filter and the claim graph. Separate so that `serve`, which
 /// keeps docs and anchors across rebuilds, compiles exactly as `build` does.
-/// `docs` and `anchors` must be those of `content` (same order).
+/// `docs` and `anchors` must be those of `content` (same order). The graph
+/// is built into `spare`'s buffers (serve passes the previous build's).
 pub(crate) fn assemble(
     content: Content,
     docs: Vec<Doc>,
     anchors: graph::Anchors,
     options: BuildOptions,
+    spare: Graph,
     diags: &mut Diagnostics,
 ) -> Site {
     let lapsed = crate::claims::signoff::lapsed_claims(
@@ -223,10 +225,9 @@ pub(crate) fn assemble(
             claims.push(claim);
         }
     }
-    let known: Vec<String> = content.articles.iter().map(|a| a.id.clone()).collect();
-    content::check_derived_from(&content.articles, &known, diags);
+    content::check_derived_from(&content.articles, diags);
     crate::pipeline::findings::check_outlet_names(&content.articles, diags);
-    let graph = Graph::build(&content.articles, &docs, &claims, &kept);
+    let graph = Graph::build_reusing(spare, &content.articles, &docs, &claims, &kept);
     let findings = Findings::build(&content.articles, &claims, &graph);
     Site {
         config: content.config,

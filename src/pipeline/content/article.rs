@@ -261,11 +261,11 @@ fn is_lone_bullet(line: &str) -> bool {
 
 /// Every `derived_from` id must name an article, and not the article
 /// itself.
-pub(crate) fn check_derived_from(
-    articles: &[Article],
-    article_ids: &[String],
-    diags: &mut Diagnostics,
-) {
+pub(crate) fn check_derived_from(articles: &[Article], diags: &mut Diagnostics) {
+    if articles.iter().all(|a| a.derived_from.is_empty()) {
+        return;
+    }
+    let article_ids: rustc_hash::FxHashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
     for a in articles {
         for (id, span) in &a.derived_from {
             if *id == a.id {
@@ -274,14 +274,14 @@ pub(crate) fn check_derived_from(
                         .at(&a.file, span.clone())
                         .help("`derived_from` lists the other articles this one depends on"),
                 );
-            } else if !article_ids.contains(id) {
+            } else if !article_ids.contains(id.as_str()) {
                 let mut d = Diagnostic::error(format!(
                     "`derived_from` of article `{}` names unknown article `{id}`",
                     a.id
                 ))
                 .at(&a.file, span.clone())
                 .label("no content/articles/ file has this id");
-                if let Some(g) = closest(id, article_ids.iter().map(String::as_str)) {
+                if let Some(g) = closest(id, articles.iter().map(|a| a.id.as_str())) {
                     d = d.help(format!("did you mean `{g}`?"));
                 }
                 diags.push(d);
@@ -315,6 +315,40 @@ mod tests {
         let b = parse_article(SourceFile::new("content/articles/b.md", joined), &mut d).unwrap();
         assert_eq!(&*b.body, "List:\n\n- item\n");
         assert!(d.is_empty(), "{}", d.render(false));
+    }
+
+    #[test]
+    fn derived_from_must_name_another_article_that_exists() {
+        let mut d = Diagnostics::default();
+        let front = |id: &str, derived: &str| {
+            let text = format!(
+                "+++\ntitle = \"T\"\noutlet = \"O\"\nderived_from = [{derived}]\n+++\nBody.\n"
+            );
+            parse_article(
+                SourceFile::new(format!("content/articles/{id}.md"), text),
+                &mut Diagnostics::default(),
+            )
+            .unwrap()
+        };
+        let articles = vec![
+            front("wire-report", ""),
+            front("copy", "\"wire-report\""),
+            front("self", "\"self\""),
+            front("typo", "\"wire-reprot\""),
+        ];
+        check_derived_from(&articles, &mut d);
+        let out = d.render(false);
+        assert_eq!(d.len(), 2, "{out}");
+        assert!(
+            out.contains("article `self` is derived from itself"),
+            "{out}"
+        );
+        assert!(
+            out.contains("`derived_from` of article `typo` names unknown article `wire-reprot`"),
+            "{out}"
+        );
+        assert!(out.contains("did you mean `wire-report`?"), "{out}");
+        assert!(!out.contains("`copy`"), "{out}");
     }
 
     #[test]

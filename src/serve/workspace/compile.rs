@@ -62,7 +62,8 @@ impl Workspace {
         // Serve shows drafts, so no claim is left out and the site's claims
         // are the state's, index for index.
         let options = BuildOptions { drafts: true };
-        let site = site::assemble(content, docs, anchors, options, &mut diags);
+        let spare = std::mem::take(&mut self.spare_graph);
+        let site = site::assemble(content, docs, anchors, options, spare, &mut diags);
         self.laps.lap("graph");
         (Some((site, statuses)), diags)
     }
@@ -96,6 +97,7 @@ impl Workspace {
         self.articles = site.articles;
         self.docs = site.docs;
         self.content_pages = site.pages;
+        self.spare_graph = site.graph;
         let mut claims = site.claims;
         // `assemble` marks lapsed approvals as in review in its copy; the
         // state keeps what the files say, or the next build would no longer

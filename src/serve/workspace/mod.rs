@@ -263,6 +263,9 @@ pub(crate) struct Workspace {
     /// hash of the bytes drawn, so a file is reused only while `pages`
     /// still holds exactly those.
     derived_keys: HashMap<String, (u64, blake3::Hash)>,
+    /// The graph of the build before the last, whose buffers the next
+    /// build fills (see [`crate::pipeline::graph::Graph::build_reusing`]).
+    spare_graph: crate::pipeline::graph::Graph,
     pending: Dirty,
     laps: Laps,
     /// The site of the last compile and the claims' statuses as the files
@@ -306,6 +309,7 @@ impl Workspace {
             entity_pages: HashMap::new(),
             site_wide_paths: HashMap::new(),
             derived_keys: HashMap::new(),
+            spare_graph: Default::default(),
             laps: Laps::new(),
             pending: Dirty {
                 all: true,
@@ -347,6 +351,7 @@ impl Workspace {
         let started = Instant::now();
         self.laps = Laps::new();
         self.reclaim();
+        self.laps.lap("reclaim");
         let what = self.apply(changes);
         self.laps.lap("read");
         let (compiled, mut diags) = self.compile();
