@@ -110,7 +110,10 @@ pub(crate) fn height(site: &Site, ci: usize) -> u32 {
     const FRAME: f32 = 158.0;
     const CLAIM_LINE: f32 = 26.0;
     const SIDE_LINE: f32 = 22.0;
-    let text_width = (WIDTH - 2 * 18 - 6) as f32;
+    // Lines are counted against a width a tenth narrower than the frame's:
+    // `system-ui` is the reader's own font, and on Debian and Ubuntu that is
+    // DejaVu Sans, about a tenth wider than the card's Noto Sans.
+    let text_width = (WIDTH - 2 * 18 - 6) as f32 * 0.9;
     let c = &site.claims[ci];
     let claim_lines = crate::render::card::wrap(&c.text, text_width / 20.0, usize::MAX)
         .0
