@@ -100,6 +100,18 @@ pub struct Findings {
     pub copied_by: PerArticle<Vec<ArticleIdx>>,
 }
 
+/// Each outlet name's [`outlet_id`], worked out once per name: a site has
+/// thousands of articles from a few outlets, and serve compiles the
+/// findings on every save.
+fn outlet_ids(articles: &[Article]) -> rustc_hash::FxHashMap<&str, String> {
+    let mut ids: rustc_hash::FxHashMap<&str, String> = Default::default();
+    for a in articles {
+        ids.entry(a.outlet.as_str())
+            .or_insert_with(|| outlet_id(&a.outlet));
+    }
+    ids
+}
+
 /// An outlet's id: its name as a slug (`"The Evening Post"` →
 /// `the-evening-post`), so it stays the same from build to build.
 pub(crate) fn outlet_id(name: &str) -> String {
@@ -176,14 +188,10 @@ pub(crate) fn independence_groups(articles: &[Article]) -> PerArticle<ArticleIdx
 impl Findings {
     pub fn build(articles: &[Article], claims: &[Claim], graph: &Graph) -> Findings {
         let group = independence_groups(articles);
-        // A site has thousands of articles from a few outlets: each name's
-        // id is worked out once (serve compiles the findings on every save).
         let mut by_id: BTreeMap<String, Vec<ArticleIdx>> = BTreeMap::new();
-        let mut id_of: rustc_hash::FxHashMap<&str, String> = Default::default();
+        let id_of = outlet_ids(articles);
         for (i, a) in ArticleIdx::enumerate(articles) {
-            let id = id_of
-                .entry(a.outlet.as_str())
-                .or_insert_with(|| outlet_id(&a.outlet));
+            let id = &id_of[a.outlet.as_str()];
             match by_id.get_mut(id.as_str()) {
                 Some(members) => members.push(i),
                 None => {
@@ -363,13 +371,7 @@ impl Findings {
 /// Outlet names that differ but give the same id are one outlet: say so,
 /// since it is more likely a spelling slip than two outlets.
 pub(crate) fn check_outlet_names(articles: &[Article], diags: &mut Diagnostics) {
-    // Each name's id once: a site has thousands of articles from a few outlets.
-    let mut id_of: rustc_hash::FxHashMap<&str, String> = Default::default();
-    for a in articles {
-        id_of
-            .entry(a.outlet.as_str())
-            .or_insert_with(|| outlet_id(&a.outlet));
-    }
+    let id_of = outlet_ids(articles);
     let mut seen: BTreeMap<&str, &Article> = BTreeMap::new();
     let mut sorted: Vec<&Article> = articles.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
